@@ -1,0 +1,29 @@
+import type { KubeObject } from '../kube/object.ts';
+
+/** What one LIST of one resource type gave, so that a failed list never reads as "no drift". */
+export interface ListOutcome {
+  group: string;
+  version: string;
+  resource: string;
+  kind: string;
+  /** Namespace listed, absent for a cluster-wide list. */
+  namespace?: string;
+  status: 'listed' | 'forbidden' | 'failed';
+  /** Objects returned (when listed). */
+  count: number;
+  /** Why it failed or was forbidden; never contains credentials. */
+  error?: string;
+}
+
+export interface LiveState {
+  /** Where the live state came from: a snapshot file path or `kubeconfig:<context>` / a server URL. */
+  origin: string;
+  objects: KubeObject[];
+  lists: ListOutcome[];
+  /** True when every list in scope succeeded. */
+  complete: boolean;
+  /** Kinds known to be cluster-scoped from discovery (`group/Kind`); empty for snapshots. */
+  clusterScopedKinds: string[];
+  /** A fatal error that stopped reading (e.g. API server unreachable): the report is then incomplete. */
+  error?: string;
+}

@@ -1,0 +1,167 @@
+import type { ListOutcome, LiveState } from '../cluster/types.ts';
+import type { KubeObject, ObjectRef } from '../kube/object.ts';
+import { groupOf, isPlainObject, refKey, refOf } from '../kube/object.ts';
+import type { DeclaredObject } from '../source/types.ts';
+import type { IgnoreRule } from './ignore.ts';
+import { isObjectIgnored } from './ignore.ts';
+import type { Change } from './object.ts';
+import { diffObject } from './object.ts';
+import type { TrustedManager } from './trust.ts';
+import { DEFAULT_TRUSTED_MANAGERS, trustPolicy } from './trust.ts';
+
+export type DriftStatus = 'modified' | 'missing' | 'extra';
+
+export interface DriftEntry {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  status: DriftStatus;
+  changes?: Change[];
+  /** `unavailable` when the live object has no managedFields: hand-added fields could not be checked. */
+  attribution?: 'unavailable';
+  /** For an extra object: who created it and when, from managedFields. */
+  manager?: string;
+  time?: string;
+  /** Where the declared object is, for modified and missing entries. */
+  source?: { file: string; line: number };
+}
+
+export interface DriftResult {
+  drift: DriftEntry[];
+  /** Declared objects whose type could not be listed: neither confirmed nor reported missing. */
+  unverified: ObjectRef[];
+  /** Declared objects compared with a live twin. */
+  compared: number;
+}
+
+export interface DriftOptions {
+  ignoreRules?: readonly IgnoreRule[];
+  trustedManagers?: readonly TrustedManager[];
+  /** Leave `spec.replicas` of HPA-scaled workloads out (default true). */
+  ignoreHpaReplicas?: boolean;
+}
+
+/** Matches declared objects with live ones and classifies every difference. Pure. */
+export function computeDrift(declared: readonly DeclaredObject[], live: LiveState, options: DriftOptions = {}): DriftResult {
+  const ignoreRules = options.ignoreRules ?? [];
+  const trust = trustPolicy(options.trustedManagers ?? DEFAULT_TRUSTED_MANAGERS);
+  const liveByKey = new Map(live.objects.map((object) => [refKey(refOf(object)), object]));
+  const hpaTargets = options.ignoreHpaReplicas === false ? new Set<string>() : scaledByHpa(live.objects);
+  const drift: DriftEntry[] = [];
+  const unverified: ObjectRef[] = [];
+  let compared = 0;
+
+  for (const { object, file, line } of declared) {
+    const ref = refOf(object);
+    if (isObjectIgnored(ignoreRules, ref)) continue;
+    const liveObject = liveByKey.get(refKey(ref));
+    if (!liveObject) {
+      if (wasListed(live, ref)) drift.push({ ...identity(object), status: 'missing', source: { file, line } });
+      else unverified.push(ref);
+      continue;
+    }
+    compared++;
+    const ignorePointers = hpaTargets.has(refKey(ref)) ? ['/spec/replicas'] : [];
+    const diff = diffObject(object, liveObject, { trust, ignoreRules, ignorePointers });
+    if (diff.changes.length === 0) continue;
+    const entry: DriftEntry = { ...identity(liveObject), status: 'modified', changes: diff.changes, source: { file, line } };
+    if (!diff.attributed) entry.attribution = 'unavailable';
+    drift.push(entry);
+  }
+  drift.push(...findExtras(declared, live.objects, ignoreRules));
+  drift.sort(compareEntries);
+  return { drift, unverified, compared };
+}
+
+function identity(object: KubeObject): Pick<DriftEntry, 'apiVersion' | 'kind' | 'namespace' | 'name'> {
+  const entry: Pick<DriftEntry, 'apiVersion' | 'kind' | 'namespace' | 'name'> = {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    name: object.metadata.name,
+  };
+  if (object.metadata.namespace) entry.namespace = object.metadata.namespace;
+  return entry;
+}
+
+/** A snapshot has no list outcomes and counts as complete; a cluster read must have listed the type (and namespace). */
+function wasListed(live: LiveState, ref: ObjectRef): boolean {
+  if (live.error) return false;
+  if (live.lists.length === 0) return live.complete;
+  return live.lists.some((list: ListOutcome) => list.status === 'listed' && list.group === ref.group && list.kind === ref.kind && (list.namespace === undefined || list.namespace === ref.namespace));
+}
+
+/** Keys of the workloads that a live HorizontalPodAutoscaler scales: their replicas belong to the HPA. */
+function scaledByHpa(objects: readonly KubeObject[]): Set<string> {
+  const targets = new Set<string>();
+  for (const object of objects) {
+    if (object.kind !== 'HorizontalPodAutoscaler' || groupOf(object.apiVersion) !== 'autoscaling') continue;
+    const spec = object['spec'];
+    const target = isPlainObject(spec) ? spec['scaleTargetRef'] : undefined;
+    if (!isPlainObject(target) || typeof target['kind'] !== 'string' || typeof target['name'] !== 'string') continue;
+    const group = typeof target['apiVersion'] === 'string' ? groupOf(target['apiVersion']) : 'apps';
+    const ref: ObjectRef = { group, kind: target['kind'], name: target['name'] };
+    if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
+    targets.add(refKey(ref));
+  }
+  return targets;
+}
+
+/** Objects the cluster creates by itself in every namespace, or that only mirror other objects. */
+function isBuiltInDefault(object: KubeObject): boolean {
+  const { kind, metadata } = object;
+  const group = groupOf(object.apiVersion);
+  if (metadata.namespace === 'kube-system' || metadata.namespace === 'kube-public' || metadata.namespace === 'kube-node-lease') return true;
+  if (kind === 'Event' && (group === '' || group === 'events.k8s.io')) return true;
+  if (group === '' && kind === 'ConfigMap' && metadata.name === 'kube-root-ca.crt') return true;
+  if (group === '' && kind === 'ServiceAccount' && metadata.name === 'default') return true;
+  if (group === '' && kind === 'Secret' && object['type'] === 'kubernetes.io/service-account-token') return true;
+  if (group === '' && kind === 'Endpoints') return true;
+  if (group === 'coordination.k8s.io' && kind === 'Lease') return true;
+  return false;
+}
+
+/** Live objects of a declared kind, in a declared namespace, that nobody declared, owns or created by itself. */
+function findExtras(
+  declared: readonly DeclaredObject[],
+  liveObjects: readonly KubeObject[],
+  ignoreRules: readonly IgnoreRule[],
+): DriftEntry[] {
+  const declaredKeys = new Set(declared.map(({ object }) => refKey(refOf(object))));
+  const declaredKinds = new Set(declared.map(({ object }) => `${groupOf(object.apiVersion)}/${object.kind}`));
+  const declaredNamespaces = new Set(declared.flatMap(({ object }) => (object.metadata.namespace ? [object.metadata.namespace] : [])));
+  const extras: DriftEntry[] = [];
+  for (const object of liveObjects) {
+    const ref = refOf(object);
+    if (!ref.namespace || !declaredNamespaces.has(ref.namespace)) continue;
+    if (!declaredKinds.has(`${ref.group}/${ref.kind}`) || declaredKeys.has(refKey(ref))) continue;
+    if ((object.metadata.ownerReferences ?? []).length > 0 || isBuiltInDefault(object)) continue;
+    if (isObjectIgnored(ignoreRules, ref)) continue;
+    if (isMadeByControlPlane(object)) continue;
+    extras.push({ ...identity(object), status: 'extra', ...creator(object) });
+  }
+  return extras;
+}
+
+const CONTROL_PLANE = new Set(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'cloud-controller-manager']);
+
+/** An object written only by the control plane was made by the cluster, not by a person. */
+function isMadeByControlPlane(object: KubeObject): boolean {
+  const managers = (object.metadata.managedFields ?? []).map((entry) => entry.manager ?? '');
+  return managers.length > 0 && managers.every((manager) => CONTROL_PLANE.has(manager));
+}
+
+function creator(object: KubeObject): Pick<DriftEntry, 'manager' | 'time'> {
+  const entries = [...(object.metadata.managedFields ?? [])].sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
+  const first = entries.find((entry) => entry.subresource === undefined || entry.subresource === '') ?? entries[0];
+  if (!first?.manager) return {};
+  return first.time ? { manager: first.manager, time: first.time } : { manager: first.manager };
+}
+
+function compareEntries(a: DriftEntry, b: DriftEntry): number {
+  return (
+    (a.namespace ?? '').localeCompare(b.namespace ?? '') ||
+    a.kind.localeCompare(b.kind) ||
+    a.name.localeCompare(b.name)
+  );
+}

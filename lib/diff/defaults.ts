@@ -1,0 +1,86 @@
+import type { Path } from './path.ts';
+import { fieldNames } from './path.ts';
+
+/**
+ * Values the API server fills in when a field is left out. A manager that created an object through an Update
+ * (`kubectl create`, a client-side applier) is recorded as the owner of these defaults, so a live-only field that
+ * holds its default is the server's doing, not a hand-made change.
+ */
+type DefaultValue = (parent: Readonly<Record<string, unknown>>) => unknown;
+
+const constant = (value: unknown): DefaultValue => () => value;
+
+/** `imagePullPolicy` defaults to Always for `:latest` or untagged images, IfNotPresent otherwise. */
+const pullPolicyDefault: DefaultValue = (container) => {
+  const image = typeof container['image'] === 'string' ? container['image'] : '';
+  const lastPart = image.split('/').pop() ?? '';
+  if (lastPart.includes('@')) return 'IfNotPresent';
+  const tag = lastPart.includes(':') ? lastPart.split(':').pop() : undefined;
+  return tag === undefined || tag === 'latest' ? 'Always' : 'IfNotPresent';
+};
+
+/** Keyed by the trailing field names of the path (list steps left out). The longest matching suffix wins. */
+const DEFAULTS: ReadonlyArray<readonly [string, DefaultValue]> = [
+  // Containers (any container list in any pod template).
+  ['imagePullPolicy', pullPolicyDefault],
+  ['terminationMessagePath', constant('/dev/termination-log')],
+  ['terminationMessagePolicy', constant('File')],
+  ['ports.protocol', constant('TCP')],
+  ['httpGet.scheme', constant('HTTP')],
+  ['livenessProbe.timeoutSeconds', constant(1)], ['livenessProbe.periodSeconds', constant(10)],
+  ['livenessProbe.successThreshold', constant(1)], ['livenessProbe.failureThreshold', constant(3)],
+  ['readinessProbe.timeoutSeconds', constant(1)], ['readinessProbe.periodSeconds', constant(10)],
+  ['readinessProbe.successThreshold', constant(1)], ['readinessProbe.failureThreshold', constant(3)],
+  ['startupProbe.timeoutSeconds', constant(1)], ['startupProbe.periodSeconds', constant(10)],
+  ['startupProbe.successThreshold', constant(1)], ['startupProbe.failureThreshold', constant(3)],
+  ['fieldRef.apiVersion', constant('v1')],
+  ['resourceFieldRef.divisor', constant('0')],
+  ['configMap.defaultMode', constant(420)], ['secret.defaultMode', constant(420)],
+  ['projected.defaultMode', constant(420)], ['downwardAPI.defaultMode', constant(420)],
+  // Pod specs.
+  ['spec.dnsPolicy', constant('ClusterFirst')],
+  ['spec.restartPolicy', constant('Always')],
+  ['spec.schedulerName', constant('default-scheduler')],
+  ['spec.terminationGracePeriodSeconds', constant(30)],
+  ['spec.enableServiceLinks', constant(true)],
+  // Workloads.
+  ['spec.progressDeadlineSeconds', constant(600)],
+  ['spec.revisionHistoryLimit', constant(10)],
+  ['spec.strategy.type', constant('RollingUpdate')],
+  ['spec.strategy.rollingUpdate.maxSurge', constant('25%')],
+  ['spec.strategy.rollingUpdate.maxUnavailable', constant('25%')],
+  ['spec.podManagementPolicy', constant('OrderedReady')],
+  ['spec.updateStrategy.type', constant('RollingUpdate')],
+  ['spec.updateStrategy.rollingUpdate.partition', constant(0)],
+  ['spec.persistentVolumeClaimRetentionPolicy.whenDeleted', constant('Retain')],
+  ['spec.persistentVolumeClaimRetentionPolicy.whenScaled', constant('Retain')],
+  ['spec.backoffLimit', constant(6)],
+  ['spec.completionMode', constant('NonIndexed')],
+  ['spec.suspend', constant(false)],
+  ['spec.concurrencyPolicy', constant('Allow')],
+  ['spec.successfulJobsHistoryLimit', constant(3)],
+  ['spec.failedJobsHistoryLimit', constant(1)],
+  ['spec.volumeMode', constant('Filesystem')],
+  // Services.
+  ['spec.sessionAffinity', constant('None')],
+  ['spec.type', constant('ClusterIP')],
+  ['spec.internalTrafficPolicy', constant('Cluster')],
+  ['spec.ports.targetPort', (port) => port['port']],
+  // Admission webhooks.
+  ['webhooks.failurePolicy', constant('Fail')],
+  ['webhooks.matchPolicy', constant('Equivalent')],
+  ['webhooks.timeoutSeconds', constant(10)],
+  ['webhooks.reinvocationPolicy', constant('Never')],
+  ['webhooks.clientConfig.service.port', constant(443)],
+  ['webhooks.rules.scope', constant('*')],
+];
+
+/** True when `value` is what the server would have filled in at `path` had the field been left out. */
+export function isServerDefault(path: Path, value: unknown, parent: Readonly<Record<string, unknown>> | undefined): boolean {
+  const names = fieldNames(path).join('.');
+  const match = DEFAULTS.filter(([suffix]) => names === suffix || names.endsWith(`.${suffix}`)).sort(
+    (a, b) => b[0].length - a[0].length,
+  )[0];
+  if (!match) return false;
+  return JSON.stringify(match[1](parent ?? {})) === JSON.stringify(value);
+}

@@ -1,0 +1,104 @@
+import type { ManagedFieldsEntry } from '../kube/object.ts';
+import { isPlainObject } from '../kube/object.ts';
+
+/** A manager's write as recorded in `metadata.managedFields`. */
+export interface Owner {
+  manager: string;
+  operation: string;
+  subresource?: string;
+  time?: string;
+}
+
+/**
+ * The union of every manager's FieldsV1 set as one tree: each node lists the managers that own it exactly
+ * (a leaf `{}` or a `.` entry), children are keyed as in FieldsV1 (`f:name`, `k:{...}`, `v:value`, `i:0`).
+ */
+export class OwnershipNode {
+  readonly owners: Owner[] = [];
+  readonly children = new Map<string, OwnershipNode>();
+
+  child(name: string): OwnershipNode | undefined {
+    return this.children.get(name);
+  }
+
+  field(name: string): OwnershipNode | undefined {
+    return this.children.get(`f:${name}`);
+  }
+
+  /** The node of a keyed list item: the `k:{...}` child whose key fields all equal the item's. */
+  item(item: Record<string, unknown>, index: number): OwnershipNode | undefined {
+    for (const [name, node] of this.children) {
+      if (name.startsWith('k:') && keyMatches(name.slice(2), item)) return node;
+    }
+    return this.children.get(`i:${index}`);
+  }
+
+  /** The node of a set member (`v:"value"`). */
+  member(value: unknown): OwnershipNode | undefined {
+    return this.children.get(`v:${JSON.stringify(value)}`);
+  }
+
+  /** Owners of this node and of everything under it, each manager once. */
+  subtreeOwners(): Owner[] {
+    const found = new Map<string, Owner>();
+    const visit = (node: OwnershipNode): void => {
+      for (const owner of node.owners) found.set(ownerId(owner), owner);
+      for (const childNode of node.children.values()) visit(childNode);
+    };
+    visit(this);
+    return [...found.values()];
+  }
+}
+
+function ownerId(owner: Owner): string {
+  return `${owner.manager}\u0000${owner.operation}\u0000${owner.subresource ?? ''}`;
+}
+
+function keyMatches(keyJson: string, item: Record<string, unknown>): boolean {
+  let key: unknown;
+  try {
+    key = JSON.parse(keyJson);
+  } catch {
+    return false;
+  }
+  if (!isPlainObject(key)) return false;
+  return Object.entries(key).every(([field, value]) => String(item[field]) === String(value));
+}
+
+/** Builds the ownership tree of an object; undefined when it carries no managedFields (no attribution data). */
+export function buildOwnership(entries: readonly ManagedFieldsEntry[] | undefined): OwnershipNode | undefined {
+  if (!entries || entries.length === 0) return undefined;
+  const root = new OwnershipNode();
+  for (const entry of entries) {
+    if (!isPlainObject(entry.fieldsV1)) continue;
+    const owner: Owner = { manager: entry.manager ?? 'unknown', operation: entry.operation ?? 'Update' };
+    if (entry.subresource) owner.subresource = entry.subresource;
+    if (entry.time) owner.time = entry.time;
+    addFields(root, entry.fieldsV1, owner);
+  }
+  return root;
+}
+
+function addFields(node: OwnershipNode, fields: Record<string, unknown>, owner: Owner): void {
+  for (const [name, value] of Object.entries(fields)) {
+    if (name === '.') {
+      node.owners.push(owner);
+      continue;
+    }
+    let childNode = node.children.get(name);
+    if (!childNode) {
+      childNode = new OwnershipNode();
+      node.children.set(name, childNode);
+    }
+    const nested = isPlainObject(value) ? value : {};
+    if (Object.keys(nested).length === 0) childNode.owners.push(owner);
+    else addFields(childNode, nested, owner);
+  }
+}
+
+/** The owner to name for a change: a foreign manager first (that is who changed it by hand), the latest write next. */
+export function pickOwner(owners: readonly Owner[], isTrusted: (owner: Owner) => boolean): Owner | undefined {
+  const foreign = owners.filter((owner) => !isTrusted(owner));
+  const pool = foreign.length > 0 ? foreign : owners;
+  return [...pool].sort((a, b) => (b.time ?? '').localeCompare(a.time ?? ''))[0];
+}

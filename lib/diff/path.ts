@@ -1,0 +1,49 @@
+/** A step into a JSON value: a map field, a list index, or a list item chosen by its merge key. */
+export type PathSegment =
+  | { field: string }
+  | { index: number }
+  | { key: Record<string, string | number | boolean> };
+
+export type Path = readonly PathSegment[];
+
+/** `name=web`, or `containerPort=80,protocol=TCP` for composite keys. */
+export function keySegmentText(key: Record<string, string | number | boolean>): string {
+  return Object.entries(key)
+    .map(([field, value]) => `${field}=${String(value)}`)
+    .join(',');
+}
+
+function segmentText(segment: PathSegment): string {
+  if ('field' in segment) return segment.field;
+  if ('index' in segment) return String(segment.index);
+  return keySegmentText(segment.key);
+}
+
+/** RFC 6901 JSON pointer, with list items written by index or by a key segment such as `name=web`. */
+export function toPointer(path: Path): string {
+  return path.map((segment) => `/${segmentText(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/** Splits a JSON pointer into unescaped segments (`/a~1b/c` → `['a/b', 'c']`). */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer
+    .replace(/^\//, '')
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The field names along a path, list steps left out: `spec.template.spec.containers.image`. */
+export function fieldNames(path: Path): string[] {
+  const names: string[] = [];
+  for (const segment of path) if ('field' in segment) names.push(segment.field);
+  return names;
+}
+
+export function lastField(path: Path): string | undefined {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const segment = path[i];
+    if (segment && 'field' in segment) return segment.field;
+  }
+  return undefined;
+}
