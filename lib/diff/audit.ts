@@ -33,6 +33,8 @@ export interface DriftResult {
   unverified: ObjectRef[];
   /** Declared objects compared with a live twin. */
   compared: number;
+  /** Of those, live objects without managedFields: hand-added fields could not be checked or attributed. */
+  withoutManagedFields: number;
 }
 
 export interface DriftOptions {
@@ -51,6 +53,7 @@ export function computeDrift(declared: readonly DeclaredObject[], live: LiveStat
   const drift: DriftEntry[] = [];
   const unverified: ObjectRef[] = [];
   let compared = 0;
+  let withoutManagedFields = 0;
 
   for (const { object, file, line } of declared) {
     const ref = refOf(object);
@@ -64,6 +67,7 @@ export function computeDrift(declared: readonly DeclaredObject[], live: LiveStat
     compared++;
     const ignorePointers = hpaTargets.has(refKey(ref)) ? ['/spec/replicas'] : [];
     const diff = diffObject(object, liveObject, { trust, ignoreRules, ignorePointers });
+    if (!diff.attributed) withoutManagedFields++;
     if (diff.changes.length === 0) continue;
     const entry: DriftEntry = { ...identity(liveObject), status: 'modified', changes: diff.changes, source: { file, line } };
     if (!diff.attributed) entry.attribution = 'unavailable';
@@ -71,7 +75,7 @@ export function computeDrift(declared: readonly DeclaredObject[], live: LiveStat
   }
   drift.push(...findExtras(declared, live.objects, ignoreRules));
   drift.sort(compareEntries);
-  return { drift, unverified, compared };
+  return { drift, unverified, compared, withoutManagedFields };
 }
 
 function identity(object: KubeObject): Pick<DriftEntry, 'apiVersion' | 'kind' | 'namespace' | 'name'> {

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { readCluster } from '../cluster/live.ts';
+import { readSnapshot } from '../cluster/snapshot.ts';
+import type { LiveState } from '../cluster/types.ts';
+import type { KindRef } from '../pipeline/audit-cluster.ts';
+import { auditCluster } from '../pipeline/audit-cluster.ts';
+import type { ReportFormat } from '../report/format.ts';
+import { formatReport } from '../report/format.ts';
+import type { Report } from '../report/report.ts';
+import { openSource } from '../source/open.ts';
+import { writeLocalReport } from '../store/local.ts';
+import { EXIT } from './exit.ts';
+import type { FailOn } from './main.ts';
+import type { ClusterPlan } from './plan.ts';
+import { planRun } from './plan.ts';
+import { progressWriter } from './progress.ts';
+
+export interface AuditFlags {
+  config?: string;
+  cluster?: string;
+  source?: string;
+  path?: string;
+  snapshot?: string;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  out?: string;
+  write: boolean;
+  format: ReportFormat;
+  failOn: FailOn[];
+  quiet?: boolean;
+}
+
+/** `driftwatch audit`: every planned cluster, one report each on stdout (a JSON array when several and --format json). */
+export async function runAudit(flags: AuditFlags): Promise<number> {
+  const progress = progressWriter(flags.quiet === true);
+  const plan = await planRun(flags);
+  progress(`reading source ${plan.source.location}`);
+  const tree = await openSource(plan.source.location, plan.source.options);
+  progress(`source: ${tree.files.length} files${tree.commit ? ` at commit ${tree.commit}` : ''}`);
+  const runId = randomUUID().slice(0, 8);
+  const reports: Report[] = [];
+  for (const cluster of plan.clusters) {
+    progress(`auditing cluster ${cluster.name}`);
+    const report = await auditCluster({
+      cluster: cluster.name,
+      sourcePath: cluster.sourcePath,
+      ...(cluster.namespaces ? { namespaces: cluster.namespaces } : {}),
+      tree,
+      readLive: (kinds, namespaces) => readLive(cluster, kinds, namespaces, progress),
+      drift: plan.drift,
+      runId,
+      onProgress: progress,
+    });
+    reports.push(report);
+    if (plan.destination && flags.write) {
+      const written = await writeLocalReport(plan.destination, report);
+      progress(`report written to ${written.report} (latest: ${written.latest})`);
+    }
+  }
+  process.stdout.write(render(reports, flags.format));
+  return exitCode(reports, flags.failOn);
+}
+
+function readLive(cluster: ClusterPlan, kinds: readonly KindRef[], namespaces: readonly string[] | undefined, progress: (line: string) => void): Promise<LiveState> {
+  if (cluster.access.type === 'snapshot') return readSnapshot(cluster.access.path);
+  return readCluster({
+    ...(cluster.access.path ? { kubeconfigPath: cluster.access.path } : {}),
+    ...(cluster.access.context ? { context: cluster.access.context } : {}),
+    ...(namespaces ? { namespaces: [...namespaces] } : {}),
+    kinds: [...kinds],
+    includeSecrets: cluster.includeSecrets,
+    onProgress: progress,
+  });
+}
+
+function render(reports: readonly Report[], format: ReportFormat): string {
+  if (format === 'json') {
+    const only = reports.length === 1 ? reports[0] : undefined;
+    return `${JSON.stringify(only ?? reports, null, 2)}\n`;
+  }
+  const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
+  return reports.map((report) => formatReport(report, format, { color })).join('\n');
+}
+
+/** 1 when drift of a kind named by --fail-on exists; 3 when a scan was incomplete and nothing else failed. */
+export function exitCode(reports: readonly Report[], failOn: readonly FailOn[]): number {
+  const statuses = new Set(reports.flatMap((report) => report.drift.map((entry) => entry.status)));
+  const incomplete = reports.some((report) => !report.scan.complete || report.source.failedFiles.length > 0);
+  const fails = failOn.some((kind) => {
+    if (kind === 'none') return false;
+    if (kind === 'drift') return statuses.size > 0;
+    if (kind === 'incomplete') return incomplete;
+    return statuses.has(kind);
+  });
+  if (fails) return EXIT.drift;
+  if (incomplete && !failOn.includes('none')) return EXIT.incomplete;
+  return EXIT.clean;
+}

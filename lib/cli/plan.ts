@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ClusterAccess, DriftwatchConfig } from '../config/load.ts';
+import { loadConfig } from '../config/load.ts';
+import type { DriftOptions } from '../diff/audit.ts';
+import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
+import type { OpenSourceOptions } from '../source/open.ts';
+
+/** How the CLI reads one cluster's live state. */
+export type LiveAccess = { type: 'snapshot'; path: string } | { type: 'kubeconfig'; path?: string; context?: string };
+
+export interface ClusterPlan {
+  name: string;
+  sourcePath: string;
+  namespaces?: string[];
+  access: LiveAccess;
+  includeSecrets: boolean;
+}
+
+export interface RunPlan {
+  source: { location: string; options: OpenSourceOptions };
+  clusters: ClusterPlan[];
+  drift: DriftOptions;
+  /** Local folder for report files. */
+  destination: string;
+}
+
+export interface PlanFlags {
+  config?: string;
+  cluster?: string;
+  source?: string;
+  path?: string;
+  snapshot?: string;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  out?: string;
+}
+
+/** A wrong command line or config combination, said in words a user can act on. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const DEFAULT_CONFIG = 'driftwatch.yaml';
+const DEFAULT_DESTINATION = 'driftwatch-reports';
+
+/** Loads the config named by --config, or ./driftwatch.yaml when no live state is given on the command line. */
+export async function configFor(flags: Pick<PlanFlags, 'config' | 'snapshot' | 'kubeconfig'>): Promise<DriftwatchConfig | undefined> {
+  if (flags.config) return loadConfig(resolve(flags.config));
+  const implicit = resolve(DEFAULT_CONFIG);
+  if (!flags.snapshot && !flags.kubeconfig && existsSync(implicit)) return loadConfig(implicit);
+  return undefined;
+}
+
+/** Resolves flags and config into what to audit: flags win over the config. */
+export async function planRun(flags: PlanFlags): Promise<RunPlan> {
+  const config = await configFor(flags);
+  return config ? planFromConfig(config, flags) : planAdHoc(flags);
+}
+
+function namespacesFlag(flags: PlanFlags): string[] | undefined {
+  if (!flags.namespace) return undefined;
+  return flags.namespace.split(',').map((name) => name.trim()).filter(Boolean);
+}
+
+function accessFromFlags(flags: PlanFlags): LiveAccess | undefined {
+  if (flags.snapshot && flags.kubeconfig) throw new UsageError('give either --snapshot or --kubeconfig, not both');
+  if (flags.snapshot) return { type: 'snapshot', path: resolve(flags.snapshot) };
+  if (flags.kubeconfig || flags.context) {
+    return { type: 'kubeconfig', ...(flags.kubeconfig ? { path: resolve(flags.kubeconfig) } : {}), ...(flags.context ? { context: flags.context } : {}) };
+  }
+  return undefined;
+}
+
+function planAdHoc(flags: PlanFlags): RunPlan {
+  if (!flags.source) {
+    throw new UsageError(`no declared state: give --source DIR|ARCHIVE|URL, or --config FILE (no ${DEFAULT_CONFIG} in ${process.cwd()})`);
+  }
+  const namespaces = namespacesFlag(flags);
+  const cluster: ClusterPlan = {
+    name: flags.cluster ?? 'local',
+    sourcePath: flags.path ?? '.',
+    access: accessFromFlags(flags) ?? { type: 'kubeconfig' },
+    includeSecrets: false,
+    ...(namespaces ? { namespaces } : {}),
+  };
+  return {
+    source: { location: sourceLocation(flags.source), options: {} },
+    clusters: [cluster],
+    drift: { trustedManagers: DEFAULT_TRUSTED_MANAGERS },
+    destination: resolve(flags.out ?? DEFAULT_DESTINATION),
+  };
+}
+
+function sourceLocation(location: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : resolve(location);
+}
+
+function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): RunPlan {
+  const selected = flags.cluster ? config.clusters.filter((cluster) => cluster.name === flags.cluster) : config.clusters;
+  if (selected.length === 0) {
+    throw new UsageError(`cluster "${flags.cluster ?? ''}" is not in the config; clusters: ${config.clusters.map((cluster) => cluster.name).join(', ')}`);
+  }
+  const overrides = accessFromFlags(flags);
+  const namespaces = namespacesFlag(flags);
+  if (selected.length > 1 && (overrides || flags.path || namespaces)) {
+    throw new UsageError('--snapshot, --kubeconfig, --context, --path and --namespace apply to one cluster: add --cluster NAME');
+  }
+  const clusters = selected.map((cluster): ClusterPlan => {
+    const clusterNamespaces = namespaces ?? cluster.namespaces;
+    return {
+      name: cluster.name,
+      sourcePath: flags.path ?? cluster.path,
+      access: overrides ?? cliAccess(cluster.name, cluster.access),
+      includeSecrets: cluster.includeSecrets,
+      ...(clusterNamespaces ? { namespaces: clusterNamespaces } : {}),
+    };
+  });
+  const { source } = config;
+  const options: OpenSourceOptions = { limits: source.limits };
+  if (source.token) options.token = source.token;
+  if (source.tokenHeader) options.tokenHeader = source.tokenHeader;
+  if (source.commit) options.commit = source.commit;
+  const destination = flags.out ? resolve(flags.out) : config.report.destination;
+  if (destination.startsWith('s3://')) {
+    throw new UsageError(`report.destination ${destination} is written by the AWS pipeline; give --out FOLDER for a local run`);
+  }
+  return {
+    source: { location: flags.source ? sourceLocation(flags.source) : source.location, options },
+    clusters,
+    drift: { ignoreRules: config.ignore, trustedManagers: config.trustedManagers, ignoreHpaReplicas: config.ignoreHpaReplicas },
+    destination,
+  };
+}
+
+function cliAccess(cluster: string, access: ClusterAccess): LiveAccess {
+  if (access.type === 'snapshot') return access;
+  if (access.type === 'kubeconfig') return { type: 'kubeconfig', path: access.path, ...(access.context ? { context: access.context } : {}) };
+  throw new UsageError(`cluster ${cluster} is reached through ${access.type}, which the local CLI does not read: give --kubeconfig or --snapshot`);
+}

@@ -1,0 +1,196 @@
+import type { LimitFunction } from 'p-limit';
+import { isPlainObject } from '../kube/object.ts';
+import type { ApiTransport } from './transport.ts';
+import type { ListOutcome } from './types.ts';
+
+/** One listable resource type, at its group's preferred version. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  /** `apps/v1`, or `v1` for the core group. */
+  apiVersion: string;
+  /** Plural resource name used in URLs: `deployments`. */
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+export interface KindSelector {
+  group: string;
+  kind: string;
+}
+
+export interface DiscoveryOptions {
+  /** Only these kinds (group + kind); the skip list then does not apply. */
+  kinds?: KindSelector[];
+  /** List Secrets even when `kinds` is not given. */
+  includeSecrets: boolean;
+  limit: LimitFunction;
+}
+
+export interface Discovery {
+  /** Types to list, sorted by group then resource. */
+  types: ResourceType[];
+  /** Every discovered cluster-scoped kind as `group/Kind`, listed or not. */
+  clusterScopedKinds: string[];
+  /** Group-versions whose resource list could not be read: what they serve is unknown, so the state is incomplete. */
+  failures: ListOutcome[];
+  /** Requested kinds (`group/Kind`) that no discovered group-version serves. */
+  unservedKinds: string[];
+}
+
+export type DiscoveryResult = { ok: true; discovery: Discovery } | { ok: false; error: string };
+
+/*
+ * Skip list, applied only when the caller does not name kinds. These types are computed on read, ephemeral or
+ * rewritten every few seconds: nobody declares them in Git, and listing them only costs API load and report noise.
+ */
+const SKIPPED_GROUPS = new Set([
+  'metrics.k8s.io', // PodMetrics/NodeMetrics: usage samples computed on read
+  'custom.metrics.k8s.io',
+  'external.metrics.k8s.io',
+  'coordination.k8s.io', // Lease/LeaseCandidate: leader-election and node heartbeats renewed every few seconds
+  'internal.apiserver.k8s.io', // StorageVersion: API server bookkeeping
+]);
+const SKIPPED_RESOURCES = new Set([
+  '/events', // ephemeral, high churn, expire after an hour
+  'events.k8s.io/events',
+  '/componentstatuses', // deprecated pseudo-objects computed on read
+  '/bindings', // create-only (pod scheduling)
+]);
+/** Create-only review requests (tokenreviews, subjectaccessreviews, ...): nothing is stored to list. */
+const REVIEW_SUFFIX = 'reviews';
+/** Least privilege: Secrets are read only when asked for, by `kinds` or `includeSecrets`. */
+const SECRETS = '/secrets';
+
+interface GroupVersion {
+  group: string;
+  version: string;
+  groupVersion: string;
+}
+
+interface DiscoveredResource extends ResourceType {
+  verbs: string[];
+}
+
+/** Reads `/api` and `/apis`, then the resource list of each group's preferred version. */
+export async function discover(api: ApiTransport, options: DiscoveryOptions): Promise<DiscoveryResult> {
+  const [core, groups] = await Promise.all([options.limit(() => api.get('/api')), options.limit(() => api.get('/apis'))]);
+  if (!core.ok) return { ok: false, error: `GET /api: ${core.error}` };
+  if (!groups.ok) return { ok: false, error: `GET /apis: ${groups.error}` };
+  const wanted = options.kinds ? new Set(options.kinds.map((selector) => `${selector.group}/${selector.kind}`)) : undefined;
+  const groupVersions = [...coreVersion(core.body), ...preferredVersions(groups.body)].filter((groupVersion) =>
+    isGroupInScope(groupVersion.group, wanted),
+  );
+  const fetched = await Promise.all(groupVersions.map((groupVersion) => options.limit(() => fetchResources(api, groupVersion))));
+  const resources = fetched.flatMap((result) => (result.ok ? result.resources : []));
+  const failures = fetched.flatMap((result) => (result.ok ? [] : [result.failure]));
+  const discovery: Discovery = {
+    types: resources.filter((resource) => shouldList(resource, wanted, options.includeSecrets)).map(toResourceType).sort(byGroupThenResource),
+    clusterScopedKinds: [...new Set(resources.filter((resource) => !resource.namespaced).map(kindKeyOf))].sort(),
+    failures,
+    unservedKinds: unservedKinds(wanted, resources, failures),
+  };
+  return { ok: true, discovery };
+}
+
+/** The core group has one version in practice; prefer `v1` should a server ever offer more. */
+function coreVersion(body: unknown): GroupVersion[] {
+  const versions = isPlainObject(body) ? stringsOf(body['versions']) : [];
+  const version = versions.includes('v1') ? 'v1' : versions[0];
+  return version ? [{ group: '', version, groupVersion: version }] : [];
+}
+
+function preferredVersions(body: unknown): GroupVersion[] {
+  const groups = isPlainObject(body) && Array.isArray(body['groups']) ? body['groups'] : [];
+  return groups.flatMap((group: unknown) => {
+    const preferred = preferredVersionOf(group);
+    return preferred ? [preferred] : [];
+  });
+}
+
+function preferredVersionOf(group: unknown): GroupVersion | undefined {
+  if (!isPlainObject(group) || typeof group['name'] !== 'string') return undefined;
+  const versions = Array.isArray(group['versions']) ? group['versions'] : [];
+  const chosen: unknown = group['preferredVersion'] ?? versions[0];
+  if (!isPlainObject(chosen) || typeof chosen['groupVersion'] !== 'string' || typeof chosen['version'] !== 'string') {
+    return undefined;
+  }
+  return { group: group['name'], version: chosen['version'], groupVersion: chosen['groupVersion'] };
+}
+
+function isGroupInScope(group: string, wanted: Set<string> | undefined): boolean {
+  if (!wanted) return !SKIPPED_GROUPS.has(group);
+  return [...wanted].some((key) => key.startsWith(`${group}/`));
+}
+
+type FetchedResources = { ok: true; resources: DiscoveredResource[] } | { ok: false; failure: ListOutcome };
+
+async function fetchResources(api: ApiTransport, groupVersion: GroupVersion): Promise<FetchedResources> {
+  const path = groupVersion.group === '' ? `/api/${groupVersion.version}` : `/apis/${groupVersion.groupVersion}`;
+  const response = await api.get(path);
+  if (response.ok) return { ok: true, resources: resourcesOf(response.body, groupVersion) };
+  // Aggregated APIs whose backend is down answer 503 here: their objects are unknown, not absent.
+  const failure: ListOutcome = {
+    group: groupVersion.group,
+    version: groupVersion.version,
+    resource: '*',
+    kind: '*',
+    status: response.status === 403 ? 'forbidden' : 'failed',
+    count: 0,
+    error: `discovery of ${groupVersion.groupVersion} failed: ${response.error}`,
+  };
+  return { ok: false, failure };
+}
+
+/** Top-level resources of an APIResourceList; subresources (`pods/log`, `deployments/scale`) are not objects to list. */
+function resourcesOf(body: unknown, groupVersion: GroupVersion): DiscoveredResource[] {
+  const entries = isPlainObject(body) && Array.isArray(body['resources']) ? body['resources'] : [];
+  return entries.flatMap((entry: unknown) => {
+    if (!isPlainObject(entry)) return [];
+    const { name, kind, namespaced } = entry;
+    if (typeof name !== 'string' || typeof kind !== 'string' || name.includes('/')) return [];
+    const resource: DiscoveredResource = {
+      group: groupVersion.group,
+      version: groupVersion.version,
+      apiVersion: groupVersion.groupVersion,
+      resource: name,
+      kind,
+      namespaced: namespaced === true,
+      verbs: stringsOf(entry['verbs']),
+    };
+    return [resource];
+  });
+}
+
+function shouldList(resource: DiscoveredResource, wanted: Set<string> | undefined, includeSecrets: boolean): boolean {
+  if (!resource.verbs.includes('list')) return false;
+  if (wanted) return wanted.has(kindKeyOf(resource));
+  const key = `${resource.group}/${resource.resource}`;
+  if (SKIPPED_RESOURCES.has(key) || resource.resource.endsWith(REVIEW_SUFFIX)) return false;
+  return key !== SECRETS || includeSecrets;
+}
+
+function unservedKinds(wanted: Set<string> | undefined, resources: DiscoveredResource[], failures: ListOutcome[]): string[] {
+  if (!wanted) return [];
+  const served = new Set(resources.map(kindKeyOf));
+  const failedGroups = new Set(failures.map((failure) => failure.group));
+  return [...wanted].filter((key) => !served.has(key) && !failedGroups.has(key.slice(0, key.lastIndexOf('/')))).sort();
+}
+
+function toResourceType(resource: DiscoveredResource): ResourceType {
+  const { group, version, apiVersion, resource: name, kind, namespaced } = resource;
+  return { group, version, apiVersion, resource: name, kind, namespaced };
+}
+
+function kindKeyOf(resource: { group: string; kind: string }): string {
+  return `${resource.group}/${resource.kind}`;
+}
+
+function byGroupThenResource(a: ResourceType, b: ResourceType): number {
+  return a.group.localeCompare(b.group) || a.resource.localeCompare(b.resource);
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item: unknown): item is string => typeof item === 'string') : [];
+}

@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import { loadAll } from 'js-yaml';
+import { isPlainObject } from '../kube/object.ts';
+import type { KubeObject } from '../kube/object.ts';
+import { kindKey, withTypeMeta } from './items.ts';
+import type { LiveState } from './types.ts';
+
+/** A snapshot that cannot be read or parsed. The message names the file (and line) but never quotes its content. */
+export class SnapshotError extends Error {
+  readonly file: string;
+  readonly line: number | undefined;
+
+  constructor(file: string, line: number | undefined, problem: string) {
+    super(line === undefined ? `${file}: ${problem}` : `${file}:${line}: ${problem}`);
+    this.name = 'SnapshotError';
+    this.file = file;
+    this.line = line;
+  }
+}
+
+/** Reads live state saved with `kubectl get ... -o yaml|json` (a List, `*List` kinds, single objects, multi-doc YAML). */
+export async function readSnapshot(path: string): Promise<LiveState> {
+  return parseSnapshot(await readSnapshotText(path), path);
+}
+
+/** Pure counterpart of readSnapshot; `origin` names the source in errors and in `LiveState.origin`. */
+export function parseSnapshot(text: string, origin: string): LiveState {
+  const objects = parseDocuments(stripBom(text), origin).flatMap((document) => objectsOf(document, undefined, undefined));
+  return { origin, objects, lists: [], complete: true, clusterScopedKinds: clusterScopedKindsOf(objects) };
+}
+
+async function readSnapshotText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SnapshotError(path, undefined, `cannot read snapshot (${describeFsError(error)})`);
+  }
+}
+
+function describeFsError(error: unknown): string {
+  const code: unknown = error instanceof Error ? Reflect.get(error, 'code') : undefined;
+  if (code === 'ENOENT') return 'file not found';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return typeof code === 'string' ? code : 'read error';
+}
+
+function stripBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+function parseDocuments(text: string, origin: string): unknown[] {
+  // `kubectl -o json` output: JSON.parse is faster and exact; anything it rejects goes through YAML for a located error.
+  const json = tryParseJson(text);
+  if (json.parsed) return [json.value];
+  try {
+    return loadAll(text);
+  } catch (error) {
+    throw yamlError(error, origin);
+  }
+}
+
+function tryParseJson(text: string): { parsed: true; value: unknown } | { parsed: false } {
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') return { parsed: false };
+  try {
+    return { parsed: true, value: JSON.parse(text) };
+  } catch {
+    return { parsed: false };
+  }
+}
+
+/**
+ * Builds the error from the YAMLException's line and reason only: its message and snippet quote the source, which
+ * may be a Secret. The reason is also cut before any quoted or tagged fragment (`unidentified alias "x"`).
+ */
+function yamlError(error: unknown, origin: string): SnapshotError {
+  if (!(error instanceof Error)) return new SnapshotError(origin, undefined, 'invalid YAML');
+  const mark: unknown = Reflect.get(error, 'mark');
+  const reason: unknown = Reflect.get(error, 'reason');
+  const line = isPlainObject(mark) && typeof mark['line'] === 'number' ? mark['line'] + 1 : undefined;
+  const safeReason = typeof reason === 'string' ? reason.split(/["'!:]/)[0]?.trim() : undefined;
+  return new SnapshotError(origin, line, safeReason ? `invalid YAML: ${safeReason}` : 'invalid YAML');
+}
+
+/**
+ * Objects of one document: the document itself, or the items of a List. Items of a typed list
+ * (`DeploymentList`) get apiVersion/kind from the list; items of a plain `List` must carry their own.
+ */
+function objectsOf(document: unknown, apiVersion: string | undefined, kind: string | undefined): KubeObject[] {
+  if (!isPlainObject(document)) return [];
+  if (isList(document)) return listItemsOf(document);
+  const object = withTypeMeta(document, apiVersion, kind);
+  return object ? [object] : [];
+}
+
+function isList(document: Record<string, unknown>): boolean {
+  const kind = document['kind'];
+  const metadata = document['metadata'];
+  const named = isPlainObject(metadata) && typeof metadata['name'] === 'string';
+  // A named object whose kind happens to end in "List" is an object, not a list.
+  return Array.isArray(document['items']) && typeof kind === 'string' && kind.endsWith('List') && !named;
+}
+
+function listItemsOf(list: Record<string, unknown>): KubeObject[] {
+  const items = list['items'];
+  if (!Array.isArray(items)) return [];
+  const listKind = String(list['kind']);
+  const itemKind = listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
+  const apiVersion = itemKind && typeof list['apiVersion'] === 'string' ? list['apiVersion'] : undefined;
+  return items.flatMap((item: unknown) => objectsOf(item, apiVersion, itemKind));
+}
+
+/** Kinds whose every object has no namespace: without discovery, the best evidence of cluster scope a snapshot has. */
+function clusterScopedKindsOf(objects: KubeObject[]): string[] {
+  const withoutNamespace = new Set<string>();
+  const withNamespace = new Set<string>();
+  for (const object of objects) {
+    (object.metadata.namespace ? withNamespace : withoutNamespace).add(kindKey(object));
+  }
+  return [...withoutNamespace].filter((key) => !withNamespace.has(key)).sort();
+}

@@ -1,0 +1,128 @@
+import { join, resolve } from 'node:path';
+import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
+import { DEFAULT_ARCHIVE_LIMITS } from '../source/types.ts';
+import type { PendingIssue } from './issues.ts';
+import type { RawAccess, RawCluster, RawConfig, RawSource } from './raw.ts';
+import type { ClusterAccess, ClusterConfig, DriftwatchConfig, ReportConfig, SourceConfig } from './types.ts';
+
+export const DEFAULT_REPORT_DESTINATION = './driftwatch-reports';
+
+export interface PathContext {
+  /** Folder relative paths are resolved against: the config file's folder. */
+  baseDir: string;
+  homeDir: string;
+}
+
+const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+const S3_OBJECT = /^s3:\/\/[^/]+\/.+/;
+const S3_PREFIX = /^s3:\/\/[^/]+(\/.*)?$/;
+
+/** Checks the schema cannot express: unique cluster names, folders inside the source, supported URL schemes. */
+export function checkConfig(raw: RawConfig): PendingIssue[] {
+  return [
+    ...checkLocation(raw.source.location),
+    ...checkClusterNames(raw.clusters),
+    ...raw.clusters.flatMap((cluster, index) =>
+      archiveFolder(cluster.path) === undefined
+        ? [{ at: ['clusters', index, 'path'], message: 'must be a folder inside the source (no leading / and no ..)' }]
+        : [],
+    ),
+    ...checkDestination(raw.report?.destination),
+  ];
+}
+
+function checkLocation(location: string): PendingIssue[] {
+  const at = ['source', 'location'];
+  const scheme = schemeOf(location);
+  if (scheme === undefined) return [];
+  if (scheme === 'https' && URL.canParse(location)) return [];
+  if (scheme === 's3' && S3_OBJECT.test(location)) return [];
+  return [{ at, message: 'must be a folder, a .tar.gz/.tgz/.tar/.zip file, an https:// URL or s3://bucket/key' }];
+}
+
+function checkDestination(destination: string | undefined): PendingIssue[] {
+  if (destination === undefined) return [];
+  const scheme = schemeOf(destination);
+  if (scheme === undefined || (scheme === 's3' && S3_PREFIX.test(destination))) return [];
+  return [{ at: ['report', 'destination'], message: 'must be a folder or s3://bucket/prefix' }];
+}
+
+function checkClusterNames(clusters: readonly RawCluster[]): PendingIssue[] {
+  const firstIndex = new Map<string, number>();
+  const issues: PendingIssue[] = [];
+  clusters.forEach((cluster, index) => {
+    const first = firstIndex.get(cluster.name);
+    if (first === undefined) firstIndex.set(cluster.name, index);
+    else issues.push({ at: ['clusters', index, 'name'], message: `duplicate name "${cluster.name}" (also clusters[${first}])` });
+  });
+  return issues;
+}
+
+/** `./clusters/prod/` → `clusters/prod`, `.` or `./` → `.`; undefined when the folder would leave the tree. */
+export function archiveFolder(path: string): string | undefined {
+  if (path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:/.test(path)) return undefined;
+  const segments = path.split('/').filter((segment) => segment !== '' && segment !== '.');
+  if (segments.includes('..')) return undefined;
+  return segments.length === 0 ? '.' : segments.join('/');
+}
+
+/** Applies defaults and resolves local paths. Expects a config that passed the schema and checkConfig. */
+export function normalizeConfig(raw: RawConfig, paths: PathContext): DriftwatchConfig {
+  return {
+    source: normalizeSource(raw.source, paths),
+    clusters: raw.clusters.map((cluster) => normalizeCluster(cluster, paths)),
+    ignore: raw.ignore ?? [],
+    trustedManagers: [...DEFAULT_TRUSTED_MANAGERS, ...(raw.trustedManagers ?? [])],
+    ignoreHpaReplicas: raw.ignoreHpaReplicas ?? true,
+    report: normalizeReport(raw.report, paths),
+    notifications: raw.notifications ?? {},
+    ...(raw.schedule !== undefined && { schedule: raw.schedule }),
+  };
+}
+
+function normalizeSource(raw: RawSource, paths: PathContext): SourceConfig {
+  const { location, token, limits, ...rest } = raw;
+  return {
+    ...rest,
+    location: schemeOf(location) === undefined ? localPath(location, paths) : location,
+    // `${env:GIT_TOKEN:-}` lets one config serve public and private repositories: empty means no token.
+    ...(token !== undefined && token !== '' && { token }),
+    limits: { ...DEFAULT_ARCHIVE_LIMITS, ...limits },
+  };
+}
+
+function normalizeCluster(raw: RawCluster, paths: PathContext): ClusterConfig {
+  return {
+    name: raw.name,
+    path: archiveFolder(raw.path) ?? raw.path,
+    ...(raw.namespaces !== undefined && { namespaces: raw.namespaces }),
+    access: accessOf(raw, paths),
+    includeSecrets: raw.includeSecrets ?? false,
+  };
+}
+
+function accessOf(raw: RawAccess, paths: PathContext): ClusterAccess {
+  if ('snapshot' in raw) return { type: 'snapshot', path: localPath(raw.snapshot, paths) };
+  if ('kubeconfig' in raw) return { type: 'kubeconfig', ...raw.kubeconfig, path: localPath(raw.kubeconfig.path, paths) };
+  if ('eks' in raw) return { type: 'eks', ...raw.eks };
+  return { type: 'kubeconfigSecret', ...raw.kubeconfigSecret };
+}
+
+function normalizeReport(raw: RawConfig['report'], paths: PathContext): ReportConfig {
+  const destination = raw?.destination ?? DEFAULT_REPORT_DESTINATION;
+  return {
+    destination: schemeOf(destination) === undefined ? localPath(destination, paths) : destination,
+    formats: raw?.formats ?? ['json'],
+  };
+}
+
+/** `~` and `~/…` are the home folder; anything else is relative to the config file's folder. */
+function localPath(path: string, paths: PathContext): string {
+  if (path === '~') return paths.homeDir;
+  if (path.startsWith('~/')) return join(paths.homeDir, path.slice(2));
+  return resolve(paths.baseDir, path);
+}
+
+function schemeOf(location: string): string | undefined {
+  return URL_SCHEME.exec(location)?.[1]?.toLowerCase();
+}

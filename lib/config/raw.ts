@@ -1,0 +1,40 @@
+import type { TrustedManager } from '../diff/trust.ts';
+import type { ArchiveLimits } from '../source/types.ts';
+import type { IgnoreRuleConfig, NotificationsConfig, ReportFileFormat } from './types.ts';
+
+/** The YAML shape once the JSON Schema accepted it, before normalisation. Internal to lib/config. */
+export interface RawConfig {
+  source: RawSource;
+  clusters: RawCluster[];
+  ignore?: IgnoreRuleConfig[];
+  trustedManagers?: TrustedManager[];
+  ignoreHpaReplicas?: boolean;
+  report?: { destination?: string; formats?: ReportFileFormat[] };
+  notifications?: NotificationsConfig;
+  schedule?: string;
+}
+
+export interface RawSource {
+  location: string;
+  token?: string;
+  tokenHeader?: string;
+  tokenSecretId?: string;
+  commit?: string;
+  limits?: Partial<ArchiveLimits>;
+}
+
+export interface RawClusterBase {
+  name: string;
+  path: string;
+  namespaces?: string[];
+  includeSecrets?: boolean;
+}
+
+/** The schema's oneOf guarantees exactly one of these keys. */
+export type RawAccess =
+  | { snapshot: string }
+  | { kubeconfig: { path: string; context?: string } }
+  | { eks: { name: string; region: string; roleArn?: string } }
+  | { kubeconfigSecret: { secretId: string; context?: string } };
+
+export type RawCluster = RawClusterBase & RawAccess;

@@ -1,0 +1,108 @@
+import type { IgnoreRule } from '../diff/ignore.ts';
+import type { TrustedManager } from '../diff/trust.ts';
+import type { ArchiveLimits } from '../source/types.ts';
+
+/** The normalised `driftwatch.yaml`: validated, `${env:…}` expanded, defaults applied, local paths absolute. */
+export interface DriftwatchConfig {
+  source: SourceConfig;
+  clusters: ClusterConfig[];
+  /** Empty when the config has none. */
+  ignore: IgnoreRuleConfig[];
+  /** The built-in trusted managers followed by the config's additions: pass it as is to the drift engine. */
+  trustedManagers: TrustedManager[];
+  ignoreHpaReplicas: boolean;
+  report: ReportConfig;
+  /** Empty object when the config has none. */
+  notifications: NotificationsConfig;
+  /** EventBridge schedule expression of the deployed auditor. */
+  schedule?: string;
+}
+
+export interface SourceConfig {
+  /** Absolute local path (folder or archive file), or an https:// / s3:// URL as written. */
+  location: string;
+  /** Absent when the config gives none or an empty one (`${env:GIT_TOKEN:-}`). */
+  token?: string;
+  /** Header carrying the token; `Authorization` (the default when absent) sends `Bearer <token>`, others the raw token. */
+  tokenHeader?: string;
+  /** AWS Secrets Manager secret holding the token. */
+  tokenSecretId?: string;
+  /** Commit to report when the archive carries none. */
+  commit?: string;
+  /** Every limit filled in, the config's values over DEFAULT_ARCHIVE_LIMITS. */
+  limits: ArchiveLimits;
+}
+
+export interface ClusterConfig {
+  name: string;
+  /** Folder of the source tree, `/`-separated without `./` or trailing `/`; `.` is the whole tree. */
+  path: string;
+  /** Namespaces in scope; undefined means every namespace the manifests use. */
+  namespaces?: string[];
+  access: ClusterAccess;
+  includeSecrets: boolean;
+}
+
+/** How the live state of a cluster is read: exactly one per cluster. */
+export type ClusterAccess = SnapshotAccess | KubeconfigAccess | EksAccess | KubeconfigSecretAccess;
+
+export interface SnapshotAccess {
+  type: 'snapshot';
+  /** Absolute path of the `kubectl get -o yaml|json` file. */
+  path: string;
+}
+
+export interface KubeconfigAccess {
+  type: 'kubeconfig';
+  /** Absolute path of the kubeconfig file. */
+  path: string;
+  context?: string;
+}
+
+export interface EksAccess {
+  type: 'eks';
+  name: string;
+  region: string;
+  roleArn?: string;
+}
+
+export interface KubeconfigSecretAccess {
+  type: 'kubeconfigSecret';
+  secretId: string;
+  context?: string;
+}
+
+/** An ignore rule of the drift engine plus a note for humans. */
+export interface IgnoreRuleConfig extends IgnoreRule {
+  reason?: string;
+}
+
+/** Same values as the report module's ReportFormat. */
+export type ReportFileFormat = 'json' | 'markdown' | 'table';
+
+export interface ReportConfig {
+  /** Absolute folder path, or `s3://bucket/prefix` as written. Default: `driftwatch-reports` next to the config. */
+  destination: string;
+  /** Default `['json']`. */
+  formats: ReportFileFormat[];
+}
+
+export type NotificationSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+export interface NotificationsConfig {
+  slack?: SlackNotificationConfig;
+  sns?: SnsNotificationConfig;
+}
+
+export interface SlackNotificationConfig {
+  webhookUrl?: string;
+  webhookSecretId?: string;
+  minSeverity?: NotificationSeverity;
+  includeResolved?: boolean;
+}
+
+export interface SnsNotificationConfig {
+  topicArn: string;
+  minSeverity?: NotificationSeverity;
+  includeResolved?: boolean;
+}

@@ -1,0 +1,87 @@
+import type { LiveState } from '../cluster/types.ts';
+import type { DriftOptions } from '../diff/audit.ts';
+import { computeDrift } from '../diff/audit.ts';
+import { groupOf } from '../kube/object.ts';
+import { ScopeTable } from '../kube/scope.ts';
+import type { Report } from '../report/report.ts';
+import { buildReport } from '../report/report.ts';
+import { readManifests } from '../source/manifests.ts';
+import type { DeclaredState, SourceTree } from '../source/types.ts';
+
+/** A kind to read from the cluster. */
+export interface KindRef {
+  group: string;
+  kind: string;
+}
+
+export interface ClusterAuditInput {
+  cluster: string;
+  /** Folder of the source tree that holds this cluster's manifests. */
+  sourcePath: string;
+  /** Namespaces in scope; all that the manifests use when absent. */
+  namespaces?: readonly string[];
+  tree: SourceTree;
+  /** Reads the live state of the kinds the manifests declare (plus what the audit needs, such as HPAs). */
+  readLive: (kinds: readonly KindRef[], namespaces: readonly string[] | undefined) => Promise<LiveState>;
+  drift?: DriftOptions;
+  runId: string;
+  now?: () => Date;
+  onProgress?: (message: string) => void;
+}
+
+/** HorizontalPodAutoscalers are read too: the replicas of the workloads they scale are theirs. */
+const ALWAYS_READ: readonly KindRef[] = [{ group: 'autoscaling', kind: 'HorizontalPodAutoscaler' }];
+
+/** One cluster, end to end: declared objects, live objects, drift, report. No writing, no notifying. */
+export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
+  const progress = input.onProgress ?? (() => {});
+  const scope = new ScopeTable();
+  let declared = inScope(readManifests(input.tree, { path: input.sourcePath, scope }), input.namespaces);
+  progress(`${input.cluster}: ${declared.objects.length} declared objects in ${declared.fileCount} files`);
+  const live = await input.readLive(declaredKinds(declared), input.namespaces);
+  progress(`${input.cluster}: ${live.objects.length} live objects from ${live.origin}`);
+  if (teachScope(scope, live)) declared = inScope(readManifests(input.tree, { path: input.sourcePath, scope }), input.namespaces);
+  const liveInScope = { ...live, objects: live.objects.filter((object) => !object.metadata.namespace || !input.namespaces || input.namespaces.includes(object.metadata.namespace)) };
+  const result = computeDrift(declared.objects, liveInScope, input.drift);
+  return buildReport({
+    runId: input.runId,
+    cluster: input.cluster,
+    generatedAt: (input.now ?? (() => new Date()))(),
+    sourcePath: input.sourcePath,
+    declared,
+    live: liveInScope,
+    result,
+  });
+}
+
+function declaredKinds(declared: DeclaredState): KindRef[] {
+  const kinds = new Map<string, KindRef>();
+  for (const { object } of declared.objects) {
+    const group = groupOf(object.apiVersion);
+    kinds.set(`${group}/${object.kind}`, { group, kind: object.kind });
+  }
+  for (const kind of ALWAYS_READ) kinds.set(`${kind.group}/${kind.kind}`, kind);
+  return [...kinds.values()];
+}
+
+/** Discovery knows better than the built-in table which kinds are cluster-scoped; true when it taught something new. */
+function teachScope(scope: ScopeTable, live: LiveState): boolean {
+  let learned = false;
+  for (const key of live.clusterScopedKinds) {
+    const slash = key.lastIndexOf('/');
+    const group = key.slice(0, slash);
+    const kind = key.slice(slash + 1);
+    if (scope.isClusterScoped(group, kind)) continue;
+    scope.set(group, kind, true);
+    learned = true;
+  }
+  return learned;
+}
+
+function inScope(declared: DeclaredState, namespaces: readonly string[] | undefined): DeclaredState {
+  if (!namespaces) return declared;
+  return {
+    ...declared,
+    objects: declared.objects.filter(({ object }) => !object.metadata.namespace || namespaces.includes(object.metadata.namespace)),
+  };
+}

@@ -1,0 +1,130 @@
+import { styleText } from 'node:util';
+import type { DriftEntry } from '../diff/audit.ts';
+import type { Change } from '../diff/object.ts';
+import type { Report } from './report.ts';
+
+export type ReportFormat = 'table' | 'json' | 'markdown';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'markdown'];
+
+export function formatReport(report: Report, format: ReportFormat, options: { color?: boolean } = {}): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === 'markdown') return formatMarkdown(report);
+  return formatTable(report, options.color ?? false);
+}
+
+/** `kubectl-edit at 2026-11-20T10:02:11Z`: who wrote the live value, and when. */
+export function describeWriter(manager: string | undefined, time: string | undefined): string {
+  if (!manager) return '';
+  return time ? `${manager} at ${time}` : manager;
+}
+
+/** A value on one line, cut to `width` characters. */
+export function brief(value: unknown, width = 40): string {
+  if (value === undefined) return '-';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
+
+function objectName(entry: DriftEntry): string {
+  return `${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name}`;
+}
+
+interface Row {
+  status: string;
+  object: string;
+  path: string;
+  declared: string;
+  live: string;
+  who: string;
+}
+
+function rowsOf(report: Report): Row[] {
+  return report.drift.flatMap((entry) => {
+    const object = objectName(entry);
+    if (!entry.changes || entry.changes.length === 0) {
+      return [{ status: entry.status, object, path: '', declared: '', live: '', who: describeWriter(entry.manager, entry.time) }];
+    }
+    return entry.changes.map((change: Change) => ({
+      status: entry.status,
+      object,
+      path: change.path,
+      declared: brief(change.declared),
+      live: brief(change.live),
+      who: describeWriter(change.manager, change.time),
+    }));
+  });
+}
+
+const STATUS_COLORS = { modified: 'yellow', missing: 'red', extra: 'magenta' } as const;
+
+function formatTable(report: Report, color: boolean): string {
+  const paint = (text: string, style: Parameters<typeof styleText>[0]): string => (color ? styleText(style, text) : text);
+  const lines = [headline(report)];
+  const rows = rowsOf(report);
+  if (rows.length > 0) {
+    const header: Row = { status: 'STATUS', object: 'OBJECT', path: 'PATH', declared: 'DECLARED', live: 'LIVE', who: 'CHANGED BY' };
+    const columns = ['status', 'object', 'path', 'declared', 'live', 'who'] as const;
+    const widths = columns.map((column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
+    const render = (row: Row, isHeader: boolean): string =>
+      columns
+        .map((column, index) => {
+          const cell = row[column].padEnd(widths[index] ?? 0);
+          if (isHeader) return paint(cell, 'bold');
+          if (column === 'status') return paint(cell, STATUS_COLORS[row.status as keyof typeof STATUS_COLORS] ?? 'white');
+          return cell;
+        })
+        .join('  ')
+        .trimEnd();
+    lines.push('', render(header, true), ...rows.map((row) => render(row, false)));
+  }
+  lines.push(...completenessLines(report));
+  return `${lines.join('\n')}\n`;
+}
+
+function headline(report: Report): string {
+  const { summary } = report;
+  const commit = report.source.commit ? ` @ ${report.source.commit.slice(0, 12)}` : '';
+  const verdict = report.drift.length === 0 ? 'no drift' : `${summary.modified} modified, ${summary.missing} missing, ${summary.extra} extra (${summary.changes} changed fields)`;
+  return `cluster ${report.cluster}: ${verdict} — ${summary.compared} of ${summary.declared} declared objects compared, source ${report.source.location}${commit}`;
+}
+
+function completenessLines(report: Report): string[] {
+  const lines: string[] = [];
+  const { scan, source } = report;
+  if (scan.error) lines.push('', `INCOMPLETE: reading the live state stopped: ${scan.error}`);
+  const failedLists = scan.lists.filter((list) => list.status !== 'listed');
+  for (const list of failedLists) {
+    const where = list.namespace ? ` in ${list.namespace}` : '';
+    lines.push(`not listed (${list.status}): ${list.group || 'core'}/${list.resource}${where}${list.error ? `: ${list.error}` : ''}`);
+  }
+  if (scan.unverified.length > 0) lines.push(`${scan.unverified.length} declared objects not verified (their type could not be listed)`);
+  for (const problem of source.failedFiles) {
+    lines.push(`failed file: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
+  }
+  if (scan.withoutManagedFields > 0) {
+    lines.push(`${scan.withoutManagedFields} live objects had no managedFields: hand-added fields were not checked and changes are not attributed`);
+  }
+  return lines;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function formatMarkdown(report: Report): string {
+  const lines = [`# Drift report: ${report.cluster}`, '', headline(report), ''];
+  lines.push(`- Generated: ${report.generatedAt} (run ${report.runId})`);
+  lines.push(`- Source: ${report.source.location}${report.source.commit ? ` at commit \`${report.source.commit}\`` : ''}, folder \`${report.source.path}\``);
+  lines.push(`- Scan complete: ${report.scan.complete ? 'yes' : 'NO'}`);
+  const rows = rowsOf(report);
+  if (rows.length > 0) {
+    lines.push('', '| Status | Object | Path | Declared | Live | Changed by |', '|---|---|---|---|---|---|');
+    for (const row of rows) {
+      const cells = [row.status, row.object, `\`${row.path}\``, row.declared, row.live, row.who].map(escapeCell);
+      lines.push(`| ${cells.join(' | ')} |`);
+    }
+  }
+  const notes = completenessLines(report).filter((line) => line !== '');
+  if (notes.length > 0) lines.push('', '## Completeness', '', ...notes.map((note) => `- ${note}`));
+  return `${lines.join('\n')}\n`;
+}

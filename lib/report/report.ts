@@ -1,0 +1,121 @@
+import type { ListOutcome, LiveState } from '../cluster/types.ts';
+import type { DriftEntry, DriftResult } from '../diff/audit.ts';
+import type { ObjectRef } from '../kube/object.ts';
+import type { DeclaredState, SourceProblem } from '../source/types.ts';
+
+export const REPORT_SCHEMA_VERSION = '1.0';
+
+/** A hygiene finding (cluster checks); the list stays empty until the checks run. */
+export interface Finding {
+  check: string;
+  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  kind: string;
+  namespace?: string;
+  name: string;
+  message: string;
+  remediation?: string;
+  exempted?: boolean;
+}
+
+export interface ScanCompleteness {
+  /** True when every LIST in scope succeeded and the live state was read to the end. */
+  complete: boolean;
+  /** Why reading the live state stopped, when it did. */
+  error?: string;
+  lists: ListOutcome[];
+  /** Declared objects whose type could not be listed: neither confirmed nor reported missing. */
+  unverified: ObjectRef[];
+  /** Live objects compared without managedFields: hand-added fields and attribution had no data. */
+  withoutManagedFields: number;
+}
+
+export interface Summary {
+  declared: number;
+  compared: number;
+  modified: number;
+  missing: number;
+  extra: number;
+  changes: number;
+  failedFiles: number;
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  runId: string;
+  cluster: string;
+  generatedAt: string;
+  source: {
+    location: string;
+    commit?: string;
+    path: string;
+    files: number;
+    /** Manifest files or archive entries that could not be read; their objects were not audited. */
+    failedFiles: SourceProblem[];
+    warnings: SourceProblem[];
+  };
+  live: { origin: string };
+  scan: ScanCompleteness;
+  summary: Summary;
+  drift: DriftEntry[];
+  findings: Finding[];
+}
+
+export interface ReportInput {
+  runId: string;
+  cluster: string;
+  generatedAt: Date;
+  sourcePath: string;
+  declared: DeclaredState;
+  live: LiveState;
+  result: DriftResult;
+}
+
+/** Assembles the report of one cluster run from what each stage produced. Pure. */
+export function buildReport(input: ReportInput): Report {
+  const { declared, live, result } = input;
+  const failedFiles = declared.problems.filter((problem) => problem.severity === 'error');
+  const source: Report['source'] = {
+    location: declared.location,
+    path: input.sourcePath,
+    files: declared.fileCount,
+    failedFiles,
+    warnings: declared.problems.filter((problem) => problem.severity === 'warning'),
+  };
+  if (declared.commit) source.commit = declared.commit;
+  const scan: ScanCompleteness = {
+    complete: live.complete && !live.error,
+    lists: live.lists,
+    unverified: result.unverified,
+    withoutManagedFields: result.withoutManagedFields,
+  };
+  if (live.error) scan.error = live.error;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    runId: input.runId,
+    cluster: input.cluster,
+    generatedAt: input.generatedAt.toISOString(),
+    source,
+    live: { origin: live.origin },
+    scan,
+    summary: summarize(declared, result, failedFiles.length),
+    drift: result.drift,
+    findings: [],
+  };
+}
+
+function summarize(declared: DeclaredState, result: DriftResult, failedFiles: number): Summary {
+  const count = (status: DriftEntry['status']): number => result.drift.filter((entry) => entry.status === status).length;
+  return {
+    declared: declared.objects.length,
+    compared: result.compared,
+    modified: count('modified'),
+    missing: count('missing'),
+    extra: count('extra'),
+    changes: result.drift.reduce((total, entry) => total + (entry.changes?.length ?? 0), 0),
+    failedFiles,
+  };
+}
+
+export function hasDrift(report: Report): boolean {
+  return report.drift.length > 0;
+}
