@@ -76,9 +76,12 @@ function describeFsError(error: unknown): string {
   return typeof code === 'string' ? code : 'read error';
 }
 
+/** Aliases are fine for reuse, but each one can multiply the tree that validation walks: keep it bounded. */
+const MAX_ALIASES = 20;
+
 function parseYaml(text: string, file: string): unknown {
   try {
-    return load(text);
+    return load(text, { maxAliases: MAX_ALIASES });
   } catch (error) {
     const line = error instanceof YAMLException && error.mark ? error.mark.line + 1 : undefined;
     const reason = error instanceof YAMLException ? safeReason(error.reason) : 'cannot be parsed';

@@ -87,12 +87,12 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 function typeName(type: unknown): string {
-  const types = Array.isArray(type) ? type.map(String) : [String(type)];
+  const types = isList(type) ? type.map(String) : [String(type)];
   return types.map((name) => TYPE_NAMES[name] ?? name).join(' or ');
 }
 
 function listOf(values: unknown): string {
-  return Array.isArray(values) ? values.map(String).join(', ') : String(values);
+  return isList(values) ? values.map(String).join(', ') : String(values);
 }
 
 /** `/clusters/2/path` → `['clusters', 2, 'path']`. */
@@ -108,10 +108,10 @@ function pointerSegments(pointer: string): PathSegment[] {
 /** The key each branch of a oneOf/anyOf requires (`{ required: ['snapshot'] }` → `snapshot`), from the schema itself. */
 function branchKeys(schemaPath: string): string[] {
   const branches = schemaNodeAt(schemaPath);
-  if (!Array.isArray(branches)) return [];
-  return branches.flatMap((branch: unknown) => {
+  if (!isList(branches)) return [];
+  return branches.flatMap((branch) => {
     const required: unknown = isRecord(branch) ? branch['required'] : undefined;
-    return Array.isArray(required) ? required.map(String) : [];
+    return isList(required) ? required.map(String) : [];
   });
 }
 
@@ -119,7 +119,7 @@ function schemaNodeAt(schemaPath: string): unknown {
   let node: unknown = configSchema;
   for (const segment of schemaPath.replace(/^#\/?/, '').split('/')) {
     if (segment === '') continue;
-    if (Array.isArray(node)) node = node[Number(segment)];
+    if (isList(node)) node = node[Number(segment)];
     else node = isRecord(node) ? node[segment.replaceAll('~1', '/').replaceAll('~0', '~')] : undefined;
   }
   return node;
@@ -127,4 +127,9 @@ function schemaNodeAt(schemaPath: string): unknown {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Array.isArray without the `any[]` it narrows to. */
+function isList(value: unknown): value is unknown[] {
+  return Array.isArray(value);
 }
