@@ -200,7 +200,9 @@ build_venv() {
   # A venv hard-codes its own path, so it can't be built elsewhere and renamed;
   # it is built in place under the lock and marked complete only after pip
   # succeeded (a half-done venv is simply repaired by the next run).
-  if [[ -x "$VENV/bin/moto_server" && -x "$VENV/bin/cfn-lint" && -f "$VENV/.driftwatch-complete" ]]; then
+  local want="moto[server]==$MOTO_VERSION cfn-lint==$CFN_LINT_VERSION"
+  if [[ -x "$VENV/bin/moto_server" && -x "$VENV/bin/cfn-lint" \
+        && "$(cat "$VENV/.driftwatch-complete" 2>/dev/null)" == "$want" ]]; then
     log "already installed: $VENV"
     return 0
   fi
@@ -214,7 +216,7 @@ build_venv() {
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
     "moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION" >&2
   [[ -x "$VENV/bin/moto_server" && -x "$VENV/bin/cfn-lint" ]] || die "moto_server/cfn-lint missing after pip install"
-  touch "$VENV/.driftwatch-complete"
+  echo "$want" >"$VENV/.driftwatch-complete"
   log "installed moto $("$VENV/bin/python" -c 'import moto; print(moto.__version__)'), $("$VENV/bin/cfn-lint" --version 2>&1)"
 }
 with_lock moto-venv build_venv

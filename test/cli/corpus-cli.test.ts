@@ -1,0 +1,54 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { dump, load } from 'js-yaml';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+/** The corpus through the external contract: `driftwatch audit --source DIR --snapshot FILE --format json`. */
+const CORPUS = join(import.meta.dirname, '../../../shared/corpus/argo-cd');
+
+interface CorpusCase {
+  name: string;
+  declared: string;
+  live: string;
+  expected: 'no-drift' | 'modified';
+  paths: string[];
+  namespace?: string;
+}
+
+const cases: CorpusCase[] = existsSync(join(CORPUS, 'cases.json'))
+  ? (JSON.parse(readFileSync(join(CORPUS, 'cases.json'), 'utf8')) as CorpusCase[])
+  : [];
+const workspace = mkdtempSync(join(tmpdir(), 'driftwatch-corpus-'));
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
+function prepare(corpusCase: CorpusCase): { source: string; snapshot: string } {
+  const folder = join(workspace, corpusCase.name);
+  const source = join(folder, 'src');
+  mkdirSync(source, { recursive: true });
+  const declared = load(readFileSync(join(CORPUS, corpusCase.declared), 'utf8')) as { metadata: Record<string, unknown> };
+  if (corpusCase.namespace) declared.metadata['namespace'] = corpusCase.namespace;
+  writeFileSync(join(source, `${basename(corpusCase.declared).replace(/\.json$/, '')}.yaml`), dump(declared));
+  const live = load(readFileSync(join(CORPUS, corpusCase.live), 'utf8'));
+  const snapshot = join(folder, 'snapshot.json');
+  writeFileSync(snapshot, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [live] }));
+  return { source, snapshot };
+}
+
+describe.skipIf(cases.length === 0)('Argo CD corpus through the CLI contract', () => {
+  test.each(cases.map((corpusCase) => [corpusCase.name, corpusCase] as const))('%s', (_name, corpusCase) => {
+    const { source, snapshot } = prepare(corpusCase);
+    const result = runCli(['audit', '--source', source, '--snapshot', snapshot, '--format', 'json', '--no-write']);
+    const report = JSON.parse(result.stdout) as { drift: Array<{ status: string; changes?: Array<{ path: string }> }> };
+    if (corpusCase.expected === 'no-drift') {
+      expect(result.status, result.stderr).toBe(0);
+      expect(report.drift).toEqual([]);
+      return;
+    }
+    expect(result.status, result.stderr).toBe(1);
+    expect(report.drift).toHaveLength(1);
+    expect(report.drift[0]?.status).toBe('modified');
+    expect(report.drift[0]?.changes?.length ?? 0).toBeGreaterThanOrEqual(1);
+  });
+});
