@@ -8,7 +8,8 @@ import type { ReportFormat } from '../report/format.ts';
 import { formatReport } from '../report/format.ts';
 import type { Report } from '../report/report.ts';
 import { openSource } from '../source/open.ts';
-import { writeLocalReport } from '../store/local.ts';
+import { applyHistory } from '../report/history.ts';
+import { readLatestLocalReport, writeLocalReport } from '../store/local.ts';
 import { EXIT } from './exit.ts';
 import type { FailOn } from './main.ts';
 import type { ClusterPlan } from './plan.ts';
@@ -24,6 +25,7 @@ export interface AuditFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
+  includeSecrets?: boolean;
   out?: string;
   write: boolean;
   format: ReportFormat;
@@ -42,16 +44,18 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   const reports: Report[] = [];
   for (const cluster of plan.clusters) {
     progress(`auditing cluster ${cluster.name}`);
-    const report = await auditCluster({
+    const audited = await auditCluster({
       cluster: cluster.name,
       sourcePath: cluster.sourcePath,
       ...(cluster.namespaces ? { namespaces: cluster.namespaces } : {}),
+      includeSecrets: cluster.includeSecrets,
       tree,
       readLive: (kinds, namespaces) => readLive(cluster, kinds, namespaces, progress),
       drift: plan.drift,
       runId,
       onProgress: progress,
     });
+    const report = applyHistory(audited, await readLatestLocalReport(plan.destination, cluster.name));
     reports.push(report);
     if (plan.destination && flags.write) {
       const written = await writeLocalReport(plan.destination, report);
@@ -69,7 +73,6 @@ function readLive(cluster: ClusterPlan, kinds: readonly KindRef[], namespaces: r
     ...(cluster.access.context ? { context: cluster.access.context } : {}),
     ...(namespaces ? { namespaces: [...namespaces] } : {}),
     kinds: [...kinds],
-    includeSecrets: cluster.includeSecrets,
     onProgress: progress,
   });
 }

@@ -39,6 +39,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--snapshot <file>', 'live state from a file (kubectl get -o yaml/json --show-managed-fields)')
     .option('--kubeconfig <file>', 'live state from a cluster through this kubeconfig')
     .option('--context <name>', 'kubeconfig context (default: current-context)')
+    .option('--include-secrets', 'also read Secrets from the cluster (needs RBAC on secrets; values are never reported)')
     .option('-n, --namespace <names>', 'namespaces in scope, comma-separated (default: those the manifests use)')
     .option('-o, --out <folder>', 'folder for the JSON reports (default: the config\'s report destination, else ./driftwatch-reports)')
     .option('--no-write', 'do not write report files')

@@ -34,6 +34,7 @@ export interface PlanFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
+  includeSecrets?: boolean;
   out?: string;
 }
 
@@ -85,7 +86,7 @@ function planAdHoc(flags: PlanFlags): RunPlan {
     name: flags.cluster ?? 'local',
     sourcePath: flags.path ?? '.',
     access: accessFromFlags(flags) ?? { type: 'kubeconfig' },
-    includeSecrets: false,
+    includeSecrets: flags.includeSecrets === true,
     ...(namespaces ? { namespaces } : {}),
   };
   return {
@@ -116,7 +117,7 @@ function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): RunPlan {
       name: cluster.name,
       sourcePath: flags.path ?? cluster.path,
       access: overrides ?? cliAccess(cluster.name, cluster.access),
-      includeSecrets: cluster.includeSecrets,
+      includeSecrets: flags.includeSecrets === true || cluster.includeSecrets,
       ...(clusterNamespaces ? { namespaces: clusterNamespaces } : {}),
     };
   });

@@ -4,7 +4,7 @@ import { groupOf, isPlainObject, refKey, refOf } from '../kube/object.ts';
 import type { DeclaredObject } from '../source/types.ts';
 import type { IgnoreRule } from './ignore.ts';
 import { isObjectIgnored } from './ignore.ts';
-import type { Change } from './object.ts';
+import type { Change, HistoryMark } from './object.ts';
 import { diffObject } from './object.ts';
 import type { TrustedManager } from './trust.ts';
 import { DEFAULT_TRUSTED_MANAGERS, trustPolicy } from './trust.ts';
@@ -25,6 +25,9 @@ export interface DriftEntry {
   time?: string;
   /** Where the declared object is, for modified and missing entries. */
   source?: { file: string; line: number };
+  /** Set by the report's history step (on modified entries: the earliest of their changes). */
+  history?: HistoryMark;
+  firstSeen?: string;
 }
 
 export interface DriftResult {

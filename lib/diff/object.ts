@@ -23,7 +23,12 @@ export interface Change {
   subresource?: string;
   /** When that manager last wrote the object. */
   time?: string;
+  /** Set by the report's history step: first seen in this run, or seen before (since `firstSeen`). */
+  history?: HistoryMark;
+  firstSeen?: string;
 }
+
+export type HistoryMark = 'new' | 'persisting';
 
 export interface ObjectDiff {
   changes: Change[];

@@ -20,6 +20,8 @@ export interface ClusterAuditInput {
   sourcePath: string;
   /** Namespaces in scope; all that the manifests use when absent. */
   namespaces?: readonly string[];
+  /** Read Secrets from the cluster (needs RBAC on secrets); otherwise declared Secrets stay unverified. */
+  includeSecrets?: boolean;
   tree: SourceTree;
   /** Reads the live state of the kinds the manifests declare (plus what the audit needs, such as HPAs). */
   readLive: (kinds: readonly KindRef[], namespaces: readonly string[] | undefined) => Promise<LiveState>;
@@ -38,7 +40,7 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const scope = new ScopeTable();
   let declared = inScope(readManifests(input.tree, { path: input.sourcePath, scope }), input.namespaces);
   progress(`${input.cluster}: ${declared.objects.length} declared objects in ${declared.fileCount} files`);
-  const live = await input.readLive(declaredKinds(declared), input.namespaces);
+  const live = await input.readLive(kindsToRead(declared, input.includeSecrets === true), input.namespaces);
   progress(`${input.cluster}: ${live.objects.length} live objects from ${live.origin}`);
   if (teachScope(scope, live)) declared = inScope(readManifests(input.tree, { path: input.sourcePath, scope }), input.namespaces);
   const liveInScope = { ...live, objects: live.objects.filter((object) => !object.metadata.namespace || !input.namespaces || input.namespaces.includes(object.metadata.namespace)) };
@@ -54,10 +56,12 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   });
 }
 
-function declaredKinds(declared: DeclaredState): KindRef[] {
+/** The declared kinds, Secrets only when the config opts in (least privilege), and what the audit always needs. */
+function kindsToRead(declared: DeclaredState, includeSecrets: boolean): KindRef[] {
   const kinds = new Map<string, KindRef>();
   for (const { object } of declared.objects) {
     const group = groupOf(object.apiVersion);
+    if (group === '' && object.kind === 'Secret' && !includeSecrets) continue;
     kinds.set(`${group}/${object.kind}`, { group, kind: object.kind });
   }
   for (const kind of ALWAYS_READ) kinds.set(`${kind.group}/${kind.kind}`, kind);

@@ -36,13 +36,21 @@ interface Row {
   declared: string;
   live: string;
   who: string;
+  seen: string;
+}
+
+/** `new`, or `since <first seen>` for drift seen by an earlier run; empty without history. */
+function seenText(item: { history?: string; firstSeen?: string }): string {
+  if (item.history === 'new') return 'new';
+  if (item.history === 'persisting' && item.firstSeen) return `since ${item.firstSeen}`;
+  return '';
 }
 
 function rowsOf(report: Report): Row[] {
   return report.drift.flatMap((entry) => {
     const object = objectName(entry);
     if (!entry.changes || entry.changes.length === 0) {
-      return [{ status: entry.status, object, path: '', declared: '', live: '', who: describeWriter(entry.manager, entry.time) }];
+      return [{ status: entry.status, object, path: '', declared: '', live: '', who: describeWriter(entry.manager, entry.time), seen: seenText(entry) }];
     }
     return entry.changes.map((change: Change) => ({
       status: entry.status,
@@ -51,6 +59,7 @@ function rowsOf(report: Report): Row[] {
       declared: brief(change.declared),
       live: brief(change.live),
       who: describeWriter(change.manager, change.time),
+      seen: seenText(change),
     }));
   });
 }
@@ -62,8 +71,8 @@ function formatTable(report: Report, color: boolean): string {
   const lines = [headline(report)];
   const rows = rowsOf(report);
   if (rows.length > 0) {
-    const header: Row = { status: 'STATUS', object: 'OBJECT', path: 'PATH', declared: 'DECLARED', live: 'LIVE', who: 'CHANGED BY' };
-    const columns = ['status', 'object', 'path', 'declared', 'live', 'who'] as const;
+    const header: Row = { status: 'STATUS', object: 'OBJECT', path: 'PATH', declared: 'DECLARED', live: 'LIVE', who: 'CHANGED BY', seen: 'SEEN' };
+    const columns = ['status', 'object', 'path', 'declared', 'live', 'who', 'seen'] as const;
     const widths = columns.map((column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
     const render = (row: Row, isHeader: boolean): string =>
       columns
@@ -90,6 +99,10 @@ function headline(report: Report): string {
 
 function completenessLines(report: Report): string[] {
   const lines: string[] = [];
+  for (const item of report.history?.resolved ?? []) {
+    const where = `${item.kind} ${item.namespace ? `${item.namespace}/` : ''}${item.name}`;
+    lines.push(`resolved: ${where} ${item.check ?? item.path ?? ''} (first seen ${item.firstSeen})`);
+  }
   const { scan, source } = report;
   if (scan.error) lines.push('', `INCOMPLETE: reading the live state stopped: ${scan.error}`);
   const failedLists = scan.lists.filter((list) => list.status !== 'listed');
@@ -118,9 +131,9 @@ function formatMarkdown(report: Report): string {
   lines.push(`- Scan complete: ${report.scan.complete ? 'yes' : 'NO'}`);
   const rows = rowsOf(report);
   if (rows.length > 0) {
-    lines.push('', '| Status | Object | Path | Declared | Live | Changed by |', '|---|---|---|---|---|---|');
+    lines.push('', '| Status | Object | Path | Declared | Live | Changed by | Seen |', '|---|---|---|---|---|---|---|');
     for (const row of rows) {
-      const cells = [row.status, row.object, `\`${row.path}\``, row.declared, row.live, row.who].map(escapeCell);
+      const cells = [row.status, row.object, `\`${row.path}\``, row.declared, row.live, row.who, row.seen].map(escapeCell);
       lines.push(`| ${cells.join(' | ')} |`);
     }
   }

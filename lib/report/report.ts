@@ -1,5 +1,6 @@
 import type { ListOutcome, LiveState } from '../cluster/types.ts';
 import type { DriftEntry, DriftResult } from '../diff/audit.ts';
+import type { HistoryMark } from '../diff/object.ts';
 import type { ObjectRef } from '../kube/object.ts';
 import type { DeclaredState, SourceProblem } from '../source/types.ts';
 
@@ -15,6 +16,8 @@ export interface Finding {
   message: string;
   remediation?: string;
   exempted?: boolean;
+  history?: HistoryMark;
+  firstSeen?: string;
 }
 
 export interface ScanCompleteness {
@@ -58,6 +61,42 @@ export interface Report {
   summary: Summary;
   drift: DriftEntry[];
   findings: Finding[];
+  /** Comparison with the previous report of this cluster, when there was one. */
+  history?: ReportHistory;
+}
+
+/** Something reported before that this run no longer sees. */
+export interface ResolvedItem {
+  key: string;
+  type: 'drift' | 'finding';
+  kind: string;
+  apiVersion?: string;
+  namespace?: string;
+  name: string;
+  /** Drift: the change path, or the entry status for missing/extra objects. */
+  path?: string;
+  status?: string;
+  check?: string;
+  firstSeen: string;
+  resolvedAt: string;
+}
+
+/** A previous item whose type this run or the previous one could not list: neither seen nor resolved. */
+export interface CarriedItem {
+  key: string;
+  firstSeen: string;
+  group?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface ReportHistory {
+  previousRunId?: string;
+  previousGeneratedAt?: string;
+  resolved: ResolvedItem[];
+  unconfirmed: CarriedItem[];
+  counts: { new: number; persisting: number; resolved: number };
 }
 
 export interface ReportInput {

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Report } from '../report/report.ts';
 import type { ReportKeys } from './layout.ts';
@@ -19,4 +19,21 @@ async function writeAtomically(path: string, body: string): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, body, 'utf8');
   await rename(temporary, path);
+}
+
+/** The latest report of a cluster in a local folder, or undefined when there is none (or it is unreadable). */
+export async function readLatestLocalReport(folder: string, cluster: string): Promise<Report | undefined> {
+  const path = join(folder, reportKeys(cluster, new Date(0).toISOString(), 'none').latest);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const parsed = JSON.parse(text) as Report;
+    return parsed.cluster === cluster && Array.isArray(parsed.drift) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }

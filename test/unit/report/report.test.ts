@@ -85,7 +85,7 @@ describe('formats', () => {
 
   test('markdown escapes pipes inside values', () => {
     const markdown = formatReport(sampleReport(), 'markdown');
-    expect(markdown).toContain('| modified | ConfigMap shop/flags | `/data/mode` | fast\\|safe | slow |');
+    expect(markdown).toContain('| modified | ConfigMap shop/flags | `/data/mode` | fast\\|safe | slow | kubectl-edit at 2026-11-20T10:02:11Z |  |');
   });
 
   test('json is the report itself', () => {

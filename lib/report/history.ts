@@ -1,0 +1,165 @@
+import type { ListOutcome } from '../cluster/types.ts';
+import type { DriftEntry } from '../diff/audit.ts';
+import type { Change, HistoryMark } from '../diff/object.ts';
+import { groupOf } from '../kube/object.ts';
+import type { CarriedItem, Finding, Report, ReportHistory, ResolvedItem } from './report.ts';
+
+/** What the history step needs of an item: its stable key and what to say of it once resolved. */
+interface TrackedItem {
+  key: string;
+  firstSeen: string;
+  group?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  describe: () => Omit<ResolvedItem, 'firstSeen' | 'resolvedAt'>;
+}
+
+function objectPart(group: string, kind: string, namespace: string | undefined, name: string): string {
+  return `${group}/${kind}|${namespace ?? ''}/${name}`;
+}
+
+/** Stable key of a drifted field (or of a missing/extra object): cluster + group/kind + namespace/name + path. */
+export function driftKey(cluster: string, entry: DriftEntry, change?: Change): string {
+  const path = change ? change.path : `#${entry.status}`;
+  return `${cluster}|${objectPart(groupOf(entry.apiVersion), entry.kind, entry.namespace, entry.name)}|${path}`;
+}
+
+export function findingKey(cluster: string, finding: Finding): string {
+  return `${cluster}|finding:${finding.check}|${finding.kind}|${finding.namespace ?? ''}/${finding.name}`;
+}
+
+function driftItems(report: Report): TrackedItem[] {
+  return report.drift.flatMap((entry) => {
+    const base = { group: groupOf(entry.apiVersion), kind: entry.kind, name: entry.name, ...(entry.namespace ? { namespace: entry.namespace } : {}) };
+    const described = (path: string): Omit<ResolvedItem, 'firstSeen' | 'resolvedAt'> => ({
+      key: '',
+      type: 'drift',
+      apiVersion: entry.apiVersion,
+      kind: entry.kind,
+      name: entry.name,
+      ...(entry.namespace ? { namespace: entry.namespace } : {}),
+      path,
+      status: entry.status,
+    });
+    if (entry.changes && entry.changes.length > 0) {
+      return entry.changes.map((change) => ({
+        ...base,
+        key: driftKey(report.cluster, entry, change),
+        firstSeen: change.firstSeen ?? report.generatedAt,
+        describe: () => described(change.path),
+      }));
+    }
+    return [{ ...base, key: driftKey(report.cluster, entry), firstSeen: entry.firstSeen ?? report.generatedAt, describe: () => described(`#${entry.status}`) }];
+  });
+}
+
+function findingItems(report: Report): TrackedItem[] {
+  return report.findings.map((finding) => ({
+    key: findingKey(report.cluster, finding),
+    firstSeen: finding.firstSeen ?? report.generatedAt,
+    kind: finding.kind,
+    name: finding.name,
+    ...(finding.namespace ? { namespace: finding.namespace } : {}),
+    describe: () => ({
+      key: '',
+      type: 'finding',
+      kind: finding.kind,
+      name: finding.name,
+      check: finding.check,
+      ...(finding.namespace ? { namespace: finding.namespace } : {}),
+    }),
+  }));
+}
+
+/** True when the report's scan covered this type (and namespace): only then may its absence mean "resolved". */
+function covered(report: Report, item: Pick<TrackedItem, 'group' | 'kind' | 'namespace'>): boolean {
+  if (report.scan.error) return false;
+  if (report.scan.lists.length === 0) return report.scan.complete;
+  return report.scan.lists.some(
+    (list: ListOutcome) =>
+      list.status === 'listed' &&
+      list.kind === item.kind &&
+      (item.group === undefined || list.group === item.group) &&
+      (list.namespace === undefined || list.namespace === item.namespace),
+  );
+}
+
+/**
+ * Marks every drifted field and finding of `current` as new or persisting (with firstSeen), and lists what the
+ * previous report had that is gone now as resolved, except where either scan could not list that type: those are
+ * carried forward as unconfirmed, never resolved. Pure: returns a new report.
+ */
+export function applyHistory(current: Report, previous: Report | undefined): Report {
+  const seenBefore = new Map<string, string>();
+  if (previous) {
+    for (const item of [...driftItems(previous), ...findingItems(previous)]) seenBefore.set(item.key, item.firstSeen);
+    for (const carried of previous.history?.unconfirmed ?? []) seenBefore.set(carried.key, carried.firstSeen);
+  }
+  const mark = (key: string): { history: HistoryMark; firstSeen: string } => {
+    const firstSeen = seenBefore.get(key);
+    return firstSeen ? { history: 'persisting', firstSeen } : { history: 'new', firstSeen: current.generatedAt };
+  };
+  const drift = current.drift.map((entry) => markEntry(current.cluster, entry, mark));
+  const findings = current.findings.map((finding) => ({ ...finding, ...mark(findingKey(current.cluster, finding)) }));
+  const marked: Report = { ...current, drift, findings };
+  return { ...marked, history: summarizeHistory(marked, previous) };
+}
+
+function markEntry(cluster: string, entry: DriftEntry, mark: (key: string) => { history: HistoryMark; firstSeen: string }): DriftEntry {
+  if (!entry.changes || entry.changes.length === 0) return { ...entry, ...mark(driftKey(cluster, entry)) };
+  const changes = entry.changes.map((change) => ({ ...change, ...mark(driftKey(cluster, entry, change)) }));
+  const earliest = changes.map((change) => change.firstSeen).sort()[0];
+  const history: HistoryMark = changes.some((change) => change.history === 'persisting') ? 'persisting' : 'new';
+  return { ...entry, changes, history, ...(earliest ? { firstSeen: earliest } : {}) };
+}
+
+function summarizeHistory(current: Report, previous: Report | undefined): ReportHistory {
+  const currentKeys = new Set([...driftItems(current), ...findingItems(current)].map((item) => item.key));
+  const resolved: ResolvedItem[] = [];
+  const unconfirmed: CarriedItem[] = [];
+  const previousItems = previous ? [...driftItems(previous), ...findingItems(previous)] : [];
+  for (const item of previousItems) {
+    if (currentKeys.has(item.key)) continue;
+    if (previous && covered(current, item) && covered(previous, item)) {
+      resolved.push({ ...item.describe(), key: item.key, firstSeen: item.firstSeen, resolvedAt: current.generatedAt });
+    } else {
+      unconfirmed.push(carry(item));
+    }
+  }
+  // Carried from an earlier incomplete scan: resolved once a scan covers its type again, carried on otherwise.
+  for (const carried of previous?.history?.unconfirmed ?? []) {
+    if (currentKeys.has(carried.key)) continue;
+    if (!covered(current, carried)) {
+      unconfirmed.push(carried);
+      continue;
+    }
+    const { key, firstSeen, group: _group, ...object } = carried;
+    resolved.push({ ...object, key, type: key.includes('|finding:') ? 'finding' : 'drift', firstSeen, resolvedAt: current.generatedAt });
+  }
+  const marks: Array<{ history?: HistoryMark }> = [
+    ...current.drift.flatMap((entry): Array<{ history?: HistoryMark }> => entry.changes ?? [entry]),
+    ...current.findings,
+  ];
+  const history: ReportHistory = {
+    resolved,
+    unconfirmed,
+    counts: {
+      new: marks.filter((item) => item.history === 'new').length,
+      persisting: marks.filter((item) => item.history === 'persisting').length,
+      resolved: resolved.length,
+    },
+  };
+  if (previous) {
+    history.previousRunId = previous.runId;
+    history.previousGeneratedAt = previous.generatedAt;
+  }
+  return history;
+}
+
+function carry(item: TrackedItem): CarriedItem {
+  const carried: CarriedItem = { key: item.key, firstSeen: item.firstSeen, kind: item.kind, name: item.name };
+  if (item.group !== undefined) carried.group = item.group;
+  if (item.namespace) carried.namespace = item.namespace;
+  return carried;
+}

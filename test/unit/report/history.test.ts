@@ -1,0 +1,87 @@
+import { describe, expect, test } from 'vitest';
+import type { ListOutcome } from '../../../lib/cluster/types.ts';
+import type { DriftEntry } from '../../../lib/diff/audit.ts';
+import { applyHistory } from '../../../lib/report/history.ts';
+import type { Finding, Report } from '../../../lib/report/report.ts';
+
+function report(at: string, drift: DriftEntry[], options: { findings?: Finding[]; lists?: ListOutcome[]; error?: string } = {}): Report {
+  return {
+    schemaVersion: '1.0',
+    runId: `run-${at}`,
+    cluster: 'prod',
+    generatedAt: at,
+    source: { location: 'repo', path: '.', files: 1, failedFiles: [], warnings: [] },
+    live: { origin: 'kubeconfig:prod' },
+    scan: { complete: !options.error, lists: options.lists ?? [], unverified: [], withoutManagedFields: 0, ...(options.error ? { error: options.error } : {}) },
+    summary: { declared: 1, compared: 1, modified: 0, missing: 0, extra: 0, changes: 0, failedFiles: 0 },
+    drift,
+    findings: options.findings ?? [],
+  };
+}
+
+const imageChange = (image: string): DriftEntry => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  namespace: 'shop',
+  name: 'web',
+  status: 'modified',
+  changes: [{ path: '/spec/template/spec/containers/name=web/image', reason: 'differs', declared: 'web:1', live: image }],
+});
+const extraRole: DriftEntry = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', namespace: 'shop', name: 'debug', status: 'extra' };
+const listed = (group: string, kind: string, status: ListOutcome['status'] = 'listed'): ListOutcome => ({ group, version: 'v1', resource: `${kind.toLowerCase()}s`, kind, status, count: 1 });
+
+const T1 = '2026-11-20T10:00:00.000Z';
+const T2 = '2026-11-20T11:00:00.000Z';
+const T3 = '2026-11-20T12:00:00.000Z';
+
+describe('history', () => {
+  test('without a previous report everything is new, first seen now', () => {
+    const marked = applyHistory(report(T1, [imageChange('web:2'), extraRole]), undefined);
+    expect(marked.drift[0]?.changes?.[0]).toMatchObject({ history: 'new', firstSeen: T1 });
+    expect(marked.drift[1]).toMatchObject({ history: 'new', firstSeen: T1 });
+    expect(marked.history?.counts).toEqual({ new: 2, persisting: 0, resolved: 0 });
+  });
+
+  test('drift seen before is persisting and keeps its first sighting', () => {
+    const first = applyHistory(report(T1, [imageChange('web:2')]), undefined);
+    const second = applyHistory(report(T2, [imageChange('web:3')]), first);
+    expect(second.drift[0]?.changes?.[0]).toMatchObject({ history: 'persisting', firstSeen: T1 });
+    expect(second.drift[0]).toMatchObject({ history: 'persisting', firstSeen: T1 });
+  });
+
+  test('drift gone from a complete scan is resolved, with when it was first seen', () => {
+    const first = applyHistory(report(T1, [imageChange('web:2'), extraRole]), undefined);
+    const second = applyHistory(report(T2, [imageChange('web:2')]), first);
+    expect(second.history?.resolved).toEqual([
+      expect.objectContaining({ kind: 'Role', name: 'debug', status: 'extra', firstSeen: T1, resolvedAt: T2, type: 'drift' }),
+    ]);
+  });
+
+  test('nothing of a type that this run could not list is resolved; it is carried and resolved once listed again', () => {
+    const lists = [listed('apps', 'Deployment'), listed('rbac.authorization.k8s.io', 'Role')];
+    const first = applyHistory(report(T1, [imageChange('web:2'), extraRole], { lists }), undefined);
+    const forbiddenRoles = [listed('apps', 'Deployment'), listed('rbac.authorization.k8s.io', 'Role', 'forbidden')];
+    const second = applyHistory(report(T2, [imageChange('web:2')], { lists: forbiddenRoles }), first);
+    expect(second.history?.resolved).toEqual([]);
+    expect(second.history?.unconfirmed).toMatchObject([{ kind: 'Role', name: 'debug', firstSeen: T1 }]);
+    const third = applyHistory(report(T3, [imageChange('web:2')], { lists }), second);
+    expect(third.history?.resolved).toMatchObject([{ kind: 'Role', name: 'debug', firstSeen: T1, resolvedAt: T3 }]);
+  });
+
+  test('when the previous scan failed, nothing is resolved now', () => {
+    const first = applyHistory(report(T1, [extraRole]), undefined);
+    const failed = applyHistory(report(T2, [], { error: 'API discovery failed' }), first);
+    expect(failed.history?.resolved).toEqual([]);
+    const after = applyHistory(report(T3, [], { lists: [listed('rbac.authorization.k8s.io', 'Role')] }), failed);
+    expect(after.history?.resolved).toMatchObject([{ name: 'debug', firstSeen: T1 }]);
+  });
+
+  test('findings get the same marks', () => {
+    const finding: Finding = { check: 'pod-crashloop', severity: 'high', kind: 'Pod', namespace: 'shop', name: 'web-1', message: 'crashing' };
+    const first = applyHistory(report(T1, [], { findings: [finding] }), undefined);
+    const second = applyHistory(report(T2, [], { findings: [finding] }), first);
+    expect(second.findings[0]).toMatchObject({ history: 'persisting', firstSeen: T1 });
+    const third = applyHistory(report(T3, []), second);
+    expect(third.history?.resolved).toMatchObject([{ type: 'finding', check: 'pod-crashloop', name: 'web-1' }]);
+  });
+});
