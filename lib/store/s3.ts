@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
+import type { Report } from '../report/report.ts';
+import type { ReportKeys } from './layout.ts';
+import { findingsLines, latestKey, reportBody, reportKeys } from './layout.ts';
+import { parseReport } from './local.ts';
+
+export interface S3Destination {
+  bucket: string;
+  /** Key prefix without leading or trailing slash; empty for the bucket root. */
+  prefix: string;
+}
+
+export interface S3StoreOptions {
+  /** KMS key for SSE-KMS; without it objects use SSE-S3 (AES256). */
+  kmsKeyId?: string;
+}
+
+/** Metadata key holding the hex SHA-256 of the object body, checked when a report is downloaded. */
+export const SHA256_METADATA = 'sha256';
+
+export function parseS3Destination(url: string): S3Destination {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (!match?.[1]) throw new Error(`not an s3://bucket/prefix destination: ${url}`);
+  return { bucket: match[1], prefix: (match[2] ?? '').replace(/^\/+|\/+$/g, '') };
+}
+
+function withPrefix(destination: S3Destination, key: string): string {
+  return destination.prefix ? `${destination.prefix}/${key}` : key;
+}
+
+export function sha256Hex(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('hex');
+}
+
+async function put(client: S3Client, destination: S3Destination, key: string, body: string, contentType: string, options: S3StoreOptions): Promise<void> {
+  const encryption: { ServerSideEncryption: ServerSideEncryption; SSEKMSKeyId?: string } = options.kmsKeyId
+    ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: options.kmsKeyId }
+    : { ServerSideEncryption: 'AES256' };
+  await client.send(
+    new PutObjectCommand({
+      Bucket: destination.bucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      Metadata: { [SHA256_METADATA]: sha256Hex(body) },
+      ...encryption,
+    }),
+  );
+}
+
+/** Writes the report, its newline-delimited copy and the latest copy; returns the keys (with prefix). */
+export async function putReportS3(client: S3Client, destination: S3Destination, report: Report, options: S3StoreOptions = {}): Promise<ReportKeys> {
+  const keys = reportKeys(report.cluster, report.generatedAt, report.runId);
+  const prefixed: ReportKeys = { report: withPrefix(destination, keys.report), findings: withPrefix(destination, keys.findings), latest: withPrefix(destination, keys.latest) };
+  const body = reportBody(report);
+  await put(client, destination, prefixed.report, body, 'application/json', options);
+  await put(client, destination, prefixed.findings, findingsLines(report), 'application/x-ndjson', options);
+  // The latest copy last: a reader of latest/ never sees a report whose dated object is missing.
+  await put(client, destination, prefixed.latest, body, 'application/json', options);
+  return prefixed;
+}
+
+/** The latest report of a cluster, or undefined when there is none yet. */
+export async function getLatestReportS3(client: S3Client, destination: S3Destination, cluster: string): Promise<Report | undefined> {
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: destination.bucket, Key: withPrefix(destination, latestKey(cluster)) }));
+    const text = (await response.Body?.transformToString('utf8')) ?? '';
+    return parseReport(text, cluster);
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error instanceof Error && error.name === 'NoSuchKey')) return undefined;
+    throw error;
+  }
+}
