@@ -50,16 +50,26 @@ async function put(client: S3Client, destination: S3Destination, key: string, bo
   );
 }
 
-/** Writes the report, its newline-delimited copy and the latest copy; returns the keys (with prefix). */
-export async function putReportS3(client: S3Client, destination: S3Destination, report: Report, options: S3StoreOptions = {}): Promise<ReportKeys> {
+/** The keys of a report in this destination (with prefix). */
+export function s3ReportKeys(destination: S3Destination, report: Report): ReportKeys {
   const keys = reportKeys(report.cluster, report.generatedAt, report.runId);
-  const prefixed: ReportKeys = { report: withPrefix(destination, keys.report), findings: withPrefix(destination, keys.findings), latest: withPrefix(destination, keys.latest) };
-  const body = reportBody(report);
-  await put(client, destination, prefixed.report, body, 'application/json', options);
-  await put(client, destination, prefixed.findings, findingsLines(report), 'application/x-ndjson', options);
-  // The latest copy last: a reader of latest/ never sees a report whose dated object is missing.
-  await put(client, destination, prefixed.latest, body, 'application/json', options);
-  return prefixed;
+  return { report: withPrefix(destination, keys.report), findings: withPrefix(destination, keys.findings), latest: withPrefix(destination, keys.latest) };
+}
+
+/** Writes the dated report and its newline-delimited copy; the latest copy is a separate step (see putLatestS3). */
+export async function putReportS3(client: S3Client, destination: S3Destination, report: Report, options: S3StoreOptions = {}): Promise<ReportKeys> {
+  const keys = s3ReportKeys(destination, report);
+  await put(client, destination, keys.report, reportBody(report), 'application/json', options);
+  await put(client, destination, keys.findings, findingsLines(report), 'application/x-ndjson', options);
+  return keys;
+}
+
+/**
+ * Makes the report the one the next run compares with. Written last, after notifying: if notifying fails and the
+ * message is retried, the retry still sees the older report and notifies again instead of staying silent.
+ */
+export async function putLatestS3(client: S3Client, destination: S3Destination, report: Report, options: S3StoreOptions = {}): Promise<void> {
+  await put(client, destination, s3ReportKeys(destination, report).latest, reportBody(report), 'application/json', options);
 }
 
 /** The latest report of a cluster, or undefined when there is none yet. */

@@ -1,0 +1,80 @@
+import { EKSClient } from '@aws-sdk/client-eks';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { loadRuntimeConfig } from '../lib/aws/config-source.ts';
+import { SecretReader } from '../lib/aws/secrets.ts';
+import { EksTokenCache } from '../lib/cluster/eks.ts';
+import { auditAndPublish } from '../lib/pipeline/publish.ts';
+import { parseAuditMessage } from '../lib/pipeline/schedule.ts';
+import { parseS3Destination } from '../lib/store/s3.ts';
+import { log, logger, metricSink, metrics, requiredEnv } from './observability.ts';
+
+const s3 = new S3Client({});
+const sns = new SNSClient({});
+const secrets = new SecretReader(new SecretsManagerClient({}));
+const eksTokens = new EksTokenCache(defaultProvider());
+const eksClients = new Map<string, EKSClient>();
+const configClients = { s3: () => s3, ssm: () => new SSMClient({}) };
+
+function eksClient(region: string): EKSClient {
+  let client = eksClients.get(region);
+  if (!client) {
+    client = new EKSClient({ region });
+    eksClients.set(region, client);
+  }
+  return client;
+}
+
+/** SQS (batch size 1) → audit one cluster; a failed record is reported back so only it is retried. */
+async function auditRecords(event: SQSEvent): Promise<SQSBatchResponse> {
+  const config = await loadRuntimeConfig(requiredEnv('DRIFTWATCH_CONFIG'), configClients);
+  const prefix = process.env['REPORT_PREFIX'] ?? '';
+  const destination = parseS3Destination(`s3://${requiredEnv('REPORT_BUCKET')}${prefix ? `/${prefix}` : ''}`);
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    try {
+      const message = parseAuditMessage(record.body);
+      logger.appendKeys({ cluster: message.cluster, runId: message.runId });
+      metrics.addDimension('cluster', message.cluster);
+      await auditAndPublish(
+        {
+          config,
+          s3,
+          sns,
+          eks: eksClient,
+          secrets,
+          eksTokens,
+          destination,
+          ...optionalEnv('REPORT_KMS_KEY_ID', 'kmsKeyId'),
+          ...optionalEnv('TOPIC_ARN', 'topicArn'),
+          ...optionalEnv('SLACK_WEBHOOK_SECRET_ID', 'slackWebhookSecretId'),
+          linkExpiresSeconds: Number(process.env['REPORT_LINK_SECONDS'] ?? 24 * 3600),
+          log,
+          metrics: metricSink,
+        },
+        message,
+      );
+    } catch (error) {
+      logger.error('audit failed', { messageId: record.messageId, error: error instanceof Error ? error.message : String(error) });
+      metricSink.count('AuditFailures', 1);
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    } finally {
+      logger.removeKeys(['cluster', 'runId']);
+    }
+  }
+  return { batchItemFailures };
+}
+
+function optionalEnv<K extends string>(name: string, key: K): Partial<Record<K, string>> {
+  const value = process.env[name];
+  return value ? ({ [key]: value } as Partial<Record<K, string>>) : {};
+}
+
+export const handler = middy(auditRecords).use(injectLambdaContext(logger)).use(logMetrics(metrics));
