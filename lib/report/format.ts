@@ -12,10 +12,11 @@ export function formatReport(report: Report, format: ReportFormat, options: { co
   return formatTable(report, options.color ?? false);
 }
 
-/** `kubectl-edit at 2026-11-20T10:02:11Z`: who wrote the live value, and when. */
-export function describeWriter(manager: string | undefined, time: string | undefined): string {
+/** `kubectl-edit at 2026-11-20T10:02:11Z`, `kubectl (scale)`: who wrote the live value, through what, and when. */
+export function describeWriter(manager: string | undefined, time: string | undefined, subresource?: string): string {
   if (!manager) return '';
-  return time ? `${manager} at ${time}` : manager;
+  const who = subresource ? `${manager} (${subresource})` : manager;
+  return time ? `${who} at ${time}` : who;
 }
 
 /** A value on one line, cut to `width` characters. */
@@ -58,7 +59,7 @@ function rowsOf(report: Report): Row[] {
       path: change.path,
       declared: brief(change.declared),
       live: brief(change.live),
-      who: describeWriter(change.manager, change.time),
+      who: describeWriter(change.manager, change.time, change.subresource),
       seen: seenText(change),
     }));
   });

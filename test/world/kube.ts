@@ -157,6 +157,9 @@ async function startApiserver(
       '--disable-admission-plugins=ServiceAccount',
       // required on 1.37 for a loopback advertise address; quiets a repeating error on 1.34
       '--endpoint-reconciler-type=none',
+      // MutatingAdmissionPolicy (beta in 1.34) gives the tests a real admission mutation without a webhook server
+      '--feature-gates=MutatingAdmissionPolicy=true',
+      '--runtime-config=admissionregistration.k8s.io/v1beta1=true',
     ],
     logFile: join(options.workDir, 'apiserver.log'),
     cwd: options.workDir,

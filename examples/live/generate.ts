@@ -1,0 +1,86 @@
+/**
+ * Regenerates `demo-cluster.yaml`: applies the demo GitOps repository to a real kube-apiserver (the test world),
+ * drifts it by hand with real kubectl commands, and saves what `kubectl get -o yaml --show-managed-fields` prints.
+ *
+ *   node examples/live/generate.ts
+ *
+ * No controllers run in the test world, so two things a real cluster does by itself are done here on its behalf:
+ * the HPA controller scaling `api` (a write through the scale subresource as kube-controller-manager), and a mesh
+ * sidecar injector (a real MutatingAdmissionPolicy, see mesh-injector.yaml).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dump, load } from 'js-yaml';
+import { startWorld } from '../../test/world/testenv.ts';
+import type { KubeWorld } from '../../test/world/kube.ts';
+
+const here = import.meta.dirname;
+const manifests = join(here, '../gitops/clusters/demo');
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `kubectl edit` with an editor that adds `DEBUG=true` under the web container's env, as a person would. */
+function addDebugEnvEditor(folder: string): string {
+  const script = join(folder, 'add-debug-env.mjs');
+  writeFileSync(
+    script,
+    `import { readFileSync, writeFileSync } from 'node:fs';
+const file = process.argv[2];
+const text = readFileSync(file, 'utf8');
+const edited = text.replace(/^(\\s*)- name: LOG_LEVEL\\n(\\s*)value: info\\n/m, (all, dash, value) => all + dash + '- name: DEBUG\\n' + value + 'value: "true"\\n');
+if (edited === text) process.exit(1);
+writeFileSync(file, edited);
+`,
+  );
+  return `${process.execPath} ${script}`;
+}
+
+async function drift(kube: KubeWorld, folder: string): Promise<void> {
+  const shop = ['-n', 'shop'];
+  // Each step a little apart, so the managedFields times tell the story in order.
+  await kube.kubectl(['set', 'image', 'deployment/web', 'web=registry.example.com/shop/web:1.4.3-hotfix', ...shop]);
+  await pause(1100);
+  process.env['KUBE_EDITOR'] = addDebugEnvEditor(folder);
+  await kube.kubectl(['edit', 'deployment/web', ...shop]);
+  await pause(1100);
+  await kube.kubectl(['scale', 'deployment/checkout', '--replicas=5', ...shop]);
+  await pause(1100);
+  await kube.kubectl(['delete', 'configmap', 'feature-flags', ...shop]);
+  await kube.kubectl(['create', 'role', 'debug-access', '--verb=get,list,watch', '--resource=pods,pods/log', ...shop]);
+  await pause(1100);
+  await kube.kubectl(['patch', 'secret', 'db-credentials', '--type=merge', '-p', '{"stringData":{"password":"rotated-by-hand"}}', ...shop]);
+  // What the HPA controller would do: scale through the scale subresource.
+  await kube.kubectl(['patch', 'deployment/api', '--subresource=scale', '--type=merge', '-p', '{"spec":{"replicas":4}}', '--field-manager=kube-controller-manager', ...shop]);
+}
+
+async function snapshot(kube: KubeWorld): Promise<string> {
+  const namespaced = await kube.kubectl(['get', 'deployments,services,configmaps,secrets,serviceaccounts,roles,rolebindings,horizontalpodautoscalers', '-n', 'shop', '-o', 'yaml', '--show-managed-fields']);
+  const namespace = await kube.kubectl(['get', 'namespace', 'shop', '-o', 'yaml', '--show-managed-fields']);
+  const list = load(namespaced.stdout) as { items: unknown[] };
+  const items = [load(namespace.stdout), ...list.items];
+  const header = [
+    '# Live state of the demo cluster, as `kubectl get -o yaml --show-managed-fields` printed it after the drift in',
+    '# examples/live/generate.ts (regenerate with: node examples/live/generate.ts).',
+  ].join('\n');
+  return `${header}\n${dump({ apiVersion: 'v1', kind: 'List', items }, { lineWidth: -1 })}`;
+}
+
+async function main(): Promise<void> {
+  const world = await startWorld({ kube: true, moto: false, slack: false });
+  try {
+    const kube = world.kube;
+    if (!kube) throw new Error('the test world started without kube-apiserver');
+    await kube.kubectl(['apply', '--server-side', '-f', join(here, 'mesh-injector.yaml')]);
+    await pause(1500); // the policy is picked up asynchronously
+    await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', join(manifests, 'namespace.yaml')]);
+    await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', manifests]);
+    await pause(1100);
+    await drift(kube, world.dir);
+    const text = await snapshot(kube);
+    writeFileSync(join(here, 'demo-cluster.yaml'), text);
+    process.stdout.write(`wrote ${join(here, 'demo-cluster.yaml')}\n`);
+  } finally {
+    await world.stop();
+  }
+}
+
+await main();
