@@ -26,6 +26,7 @@ export interface AuditFlags {
   context?: string;
   namespace?: string;
   includeSecrets?: boolean;
+  requestTimeout: number;
   out?: string;
   write: boolean;
   format: ReportFormat;
@@ -50,7 +51,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
       ...(cluster.namespaces ? { namespaces: cluster.namespaces } : {}),
       includeSecrets: cluster.includeSecrets,
       tree,
-      readLive: (kinds, namespaces) => readLive(cluster, kinds, namespaces, progress),
+      readLive: (kinds, namespaces) => readLive(cluster, kinds, namespaces, { progress, timeoutMs: flags.requestTimeout * 1000 }),
       drift: plan.drift,
       runId,
       onProgress: progress,
@@ -63,17 +64,26 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
     }
   }
   process.stdout.write(render(reports, flags.format));
+  for (const report of reports) {
+    if (report.scan.error) process.stderr.write(`driftwatch: cluster ${report.cluster}: ${report.scan.error} (report marked incomplete)\n`);
+  }
   return exitCode(reports, flags.failOn);
 }
 
-function readLive(cluster: ClusterPlan, kinds: readonly KindRef[], namespaces: readonly string[] | undefined, progress: (line: string) => void): Promise<LiveState> {
+function readLive(
+  cluster: ClusterPlan,
+  kinds: readonly KindRef[],
+  namespaces: readonly string[] | undefined,
+  options: { progress: (line: string) => void; timeoutMs: number },
+): Promise<LiveState> {
   if (cluster.access.type === 'snapshot') return readSnapshot(cluster.access.path);
   return readCluster({
     ...(cluster.access.path ? { kubeconfigPath: cluster.access.path } : {}),
     ...(cluster.access.context ? { context: cluster.access.context } : {}),
     ...(namespaces ? { namespaces: [...namespaces] } : {}),
     kinds: [...kinds],
-    onProgress: progress,
+    timeoutMs: options.timeoutMs,
+    onProgress: options.progress,
   });
 }
 
@@ -86,8 +96,12 @@ function render(reports: readonly Report[], format: ReportFormat): string {
   return reports.map((report) => formatReport(report, format, { color })).join('\n');
 }
 
-/** 1 when drift of a kind named by --fail-on exists; 3 when a scan was incomplete and nothing else failed. */
+/**
+ * 2 when a cluster could not be read at all; 1 when drift of a kind named by --fail-on exists; 3 when a scan was
+ * incomplete and nothing else failed.
+ */
 export function exitCode(reports: readonly Report[], failOn: readonly FailOn[]): number {
+  if (reports.some((report) => report.scan.error)) return EXIT.error;
   const statuses = new Set(reports.flatMap((report) => report.drift.map((entry) => entry.status)));
   const incomplete = reports.some((report) => !report.scan.complete || report.source.failedFiles.length > 0);
   const fails = failOn.some((kind) => {

@@ -21,6 +21,12 @@ function parseFailOn(value: string): FailOn[] {
   return parts as FailOn[];
 }
 
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return seconds;
+}
+
 function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('driftwatch')
     .description('Audit Kubernetes clusters for drift between Git (declared) and live state, with who changed what and when.')
@@ -31,7 +37,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('audit')
-    .description('Compare declared manifests with the live state and report drift.\n\nExit codes: 0 no drift, 1 drift found, 2 error, 3 scan incomplete (some types could not be read) and no drift found.')
+    .description('Compare declared manifests with the live state and report drift.\n\nExit codes: 0 no drift, 1 drift found, 2 error (also when the cluster could not be read at all), 3 scan incomplete (some types could not be listed, or a manifest file failed) and no drift found.')
     .option('-c, --config <file>', 'driftwatch.yaml to use (default: ./driftwatch.yaml when present)')
     .option('--cluster <name>', 'audit only this cluster of the config (or name the ad-hoc cluster)')
     .option('-s, --source <location>', 'declared state: folder, .tar.gz/.tgz/.tar/.zip, https:// or s3:// (overrides the config)')
@@ -41,6 +47,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--context <name>', 'kubeconfig context (default: current-context)')
     .option('--include-secrets', 'also read Secrets from the cluster (needs RBAC on secrets; values are never reported)')
     .option('-n, --namespace <names>', 'namespaces in scope, comma-separated (default: those the manifests use)')
+    .option('--request-timeout <seconds>', 'timeout of each API request to the cluster', parseSeconds, 30)
     .option('-o, --out <folder>', 'folder for the JSON reports (default: the config\'s report destination, else ./driftwatch-reports)')
     .option('--no-write', 'do not write report files')
     .addOption(new Option('-f, --format <format>', 'output on stdout').choices(REPORT_FORMATS).default('table'))
