@@ -1,5 +1,4 @@
 import { EKSClient } from '@aws-sdk/client-eks';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -9,6 +8,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadRuntimeConfig } from '../lib/aws/config-source.ts';
+import { defaultS3Client } from '../lib/aws/s3-client.ts';
 import { SecretReader } from '../lib/aws/secrets.ts';
 import { EksTokenCache } from '../lib/cluster/eks.ts';
 import { auditAndPublish } from '../lib/pipeline/publish.ts';
@@ -16,7 +16,7 @@ import { parseAuditMessage } from '../lib/pipeline/schedule.ts';
 import { parseS3Destination } from '../lib/store/s3.ts';
 import { log, logger, metricSink, metrics, requiredEnv } from './observability.ts';
 
-const s3 = new S3Client({});
+const s3 = defaultS3Client();
 const sns = new SNSClient({});
 const secrets = new SecretReader(new SecretsManagerClient({}));
 const eksTokens = new EksTokenCache(defaultProvider());

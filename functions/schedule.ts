@@ -1,15 +1,15 @@
 import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { loadRuntimeConfig } from '../lib/aws/config-source.ts';
+import { defaultS3Client } from '../lib/aws/s3-client.ts';
 import { scheduleMessages } from '../lib/pipeline/schedule.ts';
 import { logger, metricSink, metrics, requiredEnv } from './observability.ts';
 
 const sqs = new SQSClient({});
-const configClients = { s3: () => new S3Client({}), ssm: () => new SSMClient({}) };
+const configClients = { s3: defaultS3Client, ssm: () => new SSMClient({}) };
 /** SQS takes at most 10 messages per batch. */
 const SQS_BATCH = 10;
 

@@ -1,9 +1,12 @@
 import { join, resolve } from 'node:path';
+import { CHECK_IDS, isCheckId } from '../checks/catalog.ts';
+import { DEFAULT_CHECKS_CONFIG } from '../checks/defaults.ts';
+import { matchesPattern } from '../checks/glob.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import { DEFAULT_ARCHIVE_LIMITS } from '../source/types.ts';
 import type { PendingIssue } from './issues.ts';
-import type { RawAccess, RawCluster, RawConfig, RawSource } from './raw.ts';
-import type { ClusterAccess, ClusterConfig, DriftwatchConfig, ReportConfig, SourceConfig } from './types.ts';
+import type { RawAccess, RawChecks, RawCluster, RawConfig, RawSource } from './raw.ts';
+import type { ChecksConfig, ClusterAccess, ClusterConfig, DriftwatchConfig, ExemptionConfig, ReportConfig, SourceConfig } from './types.ts';
 
 export const DEFAULT_REPORT_DESTINATION = './driftwatch-reports';
 
@@ -28,7 +31,31 @@ export function checkConfig(raw: RawConfig): PendingIssue[] {
         : [],
     ),
     ...checkDestination(raw.report?.destination),
+    ...checkCheckIds(raw.checks),
+    ...checkExemptions(raw.exemptions ?? []),
   ];
+}
+
+/** A misspelt id would switch nothing off: reject it (severity keys are closed by the schema). Never echoes the value. */
+function checkCheckIds(checks: RawChecks | undefined): PendingIssue[] {
+  return (checks?.disable ?? []).flatMap((id, index) =>
+    isCheckId(id) ? [] : [{ at: ['checks', 'disable', index], message: 'unknown check id (see lib/checks/README.md)' }],
+  );
+}
+
+function checkExemptions(exemptions: readonly ExemptionConfig[]): PendingIssue[] {
+  return exemptions.flatMap((exemption, index) => [
+    ...(CHECK_IDS.some((id) => matchesPattern(id, exemption.check))
+      ? []
+      : [{ at: ['exemptions', index, 'check'], message: 'matches no check id (see lib/checks/README.md)' }]),
+    ...(isCalendarDate(exemption.expires) ? [] : [{ at: ['exemptions', index, 'expires'], message: 'must be a real date YYYY-MM-DD' }]),
+  ]);
+}
+
+/** The schema checks the YYYY-MM-DD shape; this rejects 2027-02-30. */
+function isCalendarDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
 function checkLocation(location: string): PendingIssue[] {
@@ -77,6 +104,25 @@ export function normalizeConfig(raw: RawConfig, paths: PathContext): DriftwatchC
     report: normalizeReport(raw.report, paths),
     notifications: raw.notifications ?? {},
     ...(raw.schedule !== undefined && { schedule: raw.schedule }),
+    checks: normalizeChecks(raw.checks),
+    exemptions: raw.exemptions ?? [],
+  };
+}
+
+/** Each key over its default; the RBAC allow-list extends the built-in one like trustedManagers does. */
+function normalizeChecks(raw: RawChecks | undefined): ChecksConfig {
+  const defaults = DEFAULT_CHECKS_CONFIG;
+  return {
+    enabled: raw?.enabled ?? defaults.enabled,
+    disable: raw?.disable ?? [...defaults.disable],
+    severity: { ...defaults.severity, ...raw?.severity },
+    podRestarts: { threshold: raw?.podRestarts?.threshold ?? defaults.podRestarts.threshold },
+    podPending: { minutes: raw?.podPending?.minutes ?? defaults.podPending.minutes },
+    events: { windowMinutes: raw?.events?.windowMinutes ?? defaults.events.windowMinutes },
+    csrPending: { minutes: raw?.csrPending?.minutes ?? defaults.csrPending.minutes },
+    imagesWithoutDigest: raw?.imagesWithoutDigest ?? defaults.imagesWithoutDigest,
+    rbac: { allowSubjects: [...defaults.rbac.allowSubjects, ...(raw?.rbac?.allowSubjects ?? [])] },
+    allowSelfExemption: raw?.allowSelfExemption ?? defaults.allowSelfExemption,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { TrustedManager } from '../diff/trust.ts';
 import type { ArchiveLimits } from '../source/types.ts';
-import type { IgnoreRuleConfig, NotificationsConfig, ReportFileFormat } from './types.ts';
+import type { ExemptionConfig, IgnoreRuleConfig, NotificationSeverity, NotificationsConfig, ReportFileFormat } from './types.ts';
 
 /** The YAML shape once the JSON Schema accepted it, before normalisation. Internal to lib/config. */
 export interface RawConfig {
@@ -12,6 +12,21 @@ export interface RawConfig {
   report?: { destination?: string; formats?: ReportFileFormat[] };
   notifications?: NotificationsConfig;
   schedule?: string;
+  checks?: RawChecks;
+  exemptions?: ExemptionConfig[];
+}
+
+export interface RawChecks {
+  enabled?: boolean;
+  disable?: string[];
+  severity?: Record<string, NotificationSeverity>;
+  podRestarts?: { threshold?: number };
+  podPending?: { minutes?: number };
+  events?: { windowMinutes?: number };
+  csrPending?: { minutes?: number };
+  imagesWithoutDigest?: boolean;
+  rbac?: { allowSubjects?: string[] };
+  allowSelfExemption?: boolean;
 }
 
 export interface RawSource {

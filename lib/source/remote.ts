@@ -1,3 +1,4 @@
+import { defaultS3Client } from '../aws/s3-client.ts';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SourceError } from './error.ts';
 import { archiveTooLarge } from './tree.ts';
@@ -158,14 +159,6 @@ function parseS3Location(location: string): { bucket: string; key: string } {
   return { bucket, key };
 }
 
-/**
- * Default client: region and credentials from the environment; `AWS_ENDPOINT_URL(_S3)` is honoured by the SDK, and
- * with a custom endpoint (moto, MinIO) path-style addressing is used because bucket subdomains rarely resolve there.
- */
-function defaultS3Client(): S3Client {
-  const customEndpoint = process.env['AWS_ENDPOINT_URL_S3'] ?? process.env['AWS_ENDPOINT_URL'];
-  return new S3Client(customEndpoint ? { forcePathStyle: true } : {});
-}
 
 export async function downloadS3(location: string, client: S3Client | undefined, cap: number): Promise<Download> {
   const { bucket, key } = parseS3Location(location);

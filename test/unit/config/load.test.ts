@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CHECKS_CONFIG } from '../../../lib/checks/defaults.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../../../lib/diff/trust.ts';
 import { ConfigError, loadConfig } from '../../../lib/config/load.ts';
 import type { DriftwatchConfig } from '../../../lib/config/load.ts';
@@ -103,6 +104,8 @@ describe('parseConfig on a valid config', () => {
         sns: { topicArn: 'arn:aws:sns:eu-west-1:123456789012:drift' },
       },
       schedule: 'rate(1 hour)',
+      checks: DEFAULT_CHECKS_CONFIG,
+      exemptions: [],
     };
     expect(config).toStrictEqual(expected);
   });

@@ -1,0 +1,24 @@
+import type { KubeObject } from '../kube/object.ts';
+import { groupOf } from '../kube/object.ts';
+import type { DeclaredPodTemplate } from './context.ts';
+import { subjectOf } from './context.ts';
+import { podSpecIn } from './pod-specs.ts';
+
+/** `group/Kind` of the objects that hold a pod spec. */
+const POD_HOLDERS = new Set([
+  '/Pod',
+  '/ReplicationController',
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'apps/DaemonSet',
+  'apps/ReplicaSet',
+  'batch/Job',
+  'batch/CronJob',
+]);
+
+/** The pod templates among declared objects, in the shape runChecks takes (the whole object is the template). */
+export function declaredPodTemplates(objects: readonly KubeObject[]): DeclaredPodTemplate[] {
+  return objects
+    .filter((object) => POD_HOLDERS.has(`${groupOf(object.apiVersion)}/${object.kind}`) && podSpecIn(object) !== undefined)
+    .map((object) => ({ ref: subjectOf(object), template: object }));
+}

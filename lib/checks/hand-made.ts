@@ -1,0 +1,72 @@
+import type { KubeObject } from '../kube/object.ts';
+import { groupOf } from '../kube/object.ts';
+import type { CheckContext } from './context.ts';
+import { subjectOf } from './context.ts';
+import type { CheckFinding } from './finding.ts';
+import { describe, finding } from './finding.ts';
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Audited when the caller names no namespaces: everything but the control plane's own. */
+const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
+
+/** `group/Kind` of objects the cluster creates and updates by itself, without an owner reference. */
+const GENERATED_KINDS = new Set(['/Event', 'events.k8s.io/Event', '/Endpoints', 'discovery.k8s.io/EndpointSlice', 'coordination.k8s.io/Lease']);
+
+/** Objects every namespace gets: the CA bundle, the default service account and its legacy token Secret. */
+function isBuiltInDefault(object: KubeObject): boolean {
+  const group = groupOf(object.apiVersion);
+  if (group !== '') return false;
+  const { kind, metadata } = object;
+  return (
+    (kind === 'ConfigMap' && metadata.name === 'kube-root-ca.crt') ||
+    (kind === 'ServiceAccount' && metadata.name === 'default') ||
+    (kind === 'Secret' && object['type'] === 'kubernetes.io/service-account-token')
+  );
+}
+
+/**
+ * hand-made-object: live namespaced objects with no sign of a declared origin — no last-applied annotation,
+ * no owner, no Apply or trusted manager among the writers of the object itself. Status and scale writes
+ * (subresources) are left out: a controller updating the status of a hand-made object does not make it declared.
+ * Objects without managedFields are skipped (snapshots often strip them): there is no evidence either way.
+ */
+export function handMadeFindings(context: CheckContext): CheckFinding[] {
+  return context.objects
+    .filter((object) => isAudited(object, context.auditedNamespaces))
+    .filter((object) => !GENERATED_KINDS.has(`${groupOf(object.apiVersion)}/${object.kind}`) && !isBuiltInDefault(object))
+    .flatMap((object) => {
+      const writers = handWriters(object, context);
+      return writers === undefined ? [] : [handMadeFinding(object, writers)];
+    });
+}
+
+function isAudited(object: KubeObject, audited: readonly string[] | undefined): boolean {
+  const namespace = object.metadata.namespace;
+  if (!namespace) return false;
+  return audited === undefined ? !SYSTEM_NAMESPACES.includes(namespace) : audited.includes(namespace);
+}
+
+/** The managers that wrote it (`kubectl-create (Update)`), when nothing shows a declared origin; else undefined. */
+function handWriters(object: KubeObject, context: CheckContext): string[] | undefined {
+  const { annotations, ownerReferences, managedFields } = object.metadata;
+  if (annotations?.[LAST_APPLIED] !== undefined || (ownerReferences?.length ?? 0) > 0) return undefined;
+  const writes = (managedFields ?? []).filter((entry) => !entry.subresource);
+  if (writes.length === 0) return undefined;
+  const declared = writes.some(
+    (entry) => entry.operation === 'Apply' || context.trust({ manager: entry.manager ?? '', operation: entry.operation ?? '' }),
+  );
+  return declared ? undefined : [...new Set(writes.map((entry) => `${entry.manager ?? '?'} (${entry.operation ?? '?'})`))];
+}
+
+function handMadeFinding(object: KubeObject, writers: readonly string[]): CheckFinding {
+  const subject = subjectOf(object);
+  const target = `${object.kind.toLowerCase()} ${object.metadata.name} -n ${object.metadata.namespace ?? 'default'}`;
+  // Never suggest printing a Secret: its values would land in a terminal or a ticket.
+  const show = object.kind === 'Secret' && groupOf(object.apiVersion) === '' ? `kubectl describe ${target}` : `kubectl get ${target} -o yaml`;
+  return finding('hand-made-object', subject, {
+    message: `${describe(subject)} looks hand-made: no last-applied configuration, no owner, written only by ${writers.join(', ')}`,
+    remediation: `Declare it in Git (${show}) or delete it (kubectl delete ${target})`,
+    evidence: { managers: [...writers] },
+  });
+}

@@ -1,0 +1,69 @@
+import type { CheckContext } from './context.ts';
+import type { CheckFinding, Subject } from './finding.ts';
+import { describe, finding } from './finding.ts';
+import { ownerIndex, workloadOf } from './owners.ts';
+import type { PodSpecRule } from './pod-spec-rule.ts';
+import { podSpecIn } from './pod-specs.ts';
+
+/** What one rule found in one workload, across its declared template and its live pods. */
+interface Hit {
+  rule: PodSpecRule;
+  subject: Subject;
+  problems: Set<string>;
+  declared: boolean;
+  pods: string[];
+}
+
+/**
+ * Runs pod spec rules on declared templates and on live pods. Live pods are reported on their workload, once
+ * per workload and rule (not once per replica); a workload found both in Git and live is one finding.
+ */
+export function podSpecFindings(context: CheckContext, rules: readonly PodSpecRule[]): CheckFinding[] {
+  const hits = new Map<string, Hit>();
+  const record = (rule: PodSpecRule, subject: Subject, problems: string[], pod?: string): void => {
+    if (problems.length === 0) return;
+    const key = [rule.check, subject.kind, subject.namespace ?? '', subject.name].join('\u0000');
+    const hit = hits.get(key) ?? { rule, subject, problems: new Set<string>(), declared: false, pods: [] };
+    for (const problem of problems) hit.problems.add(problem);
+    if (pod === undefined) hit.declared = true;
+    else hit.pods.push(pod);
+    hits.set(key, hit);
+  };
+  for (const { ref, template } of context.declaredPodTemplates) {
+    const spec = podSpecIn(template);
+    if (spec !== undefined) for (const rule of rules) record(rule, ref, rule.inspect(spec));
+  }
+  const owners = ownerIndex(context.objects);
+  for (const pod of context.ofKind('', 'Pod')) {
+    const spec = podSpecIn(pod);
+    if (spec === undefined) continue;
+    const subject = workloadOf(pod, owners);
+    for (const rule of rules) record(rule, subject, rule.inspect(spec), pod.metadata.name);
+  }
+  return [...hits.values()].map(hitFinding);
+}
+
+function hitFinding(hit: Hit): CheckFinding {
+  const problems = [...hit.problems].sort();
+  const pods = [...hit.pods].sort();
+  const example = pods[0];
+  return finding(hit.rule.check, hit.subject, {
+    message: `${describe(hit.subject)}: ${problems.join('; ')}${whereSeen(hit, pods.length, example)}`,
+    remediation: hit.rule.remediation(hit.subject),
+    evidence: {
+      problems,
+      declared: hit.declared,
+      pods: pods.length,
+      ...(example !== undefined && { examplePod: example }),
+    },
+  });
+}
+
+/** ` (declared in Git; 3 running pods, e.g. web-7d9c-abcde)`; nothing for a bare pod seen only live. */
+function whereSeen(hit: Hit, podCount: number, example: string | undefined): string {
+  const parts: string[] = [];
+  if (hit.declared) parts.push('declared in Git');
+  const barePod = hit.subject.kind === 'Pod' && podCount === 1;
+  if (example !== undefined && !barePod) parts.push(`${podCount} running pod${podCount === 1 ? '' : 's'}, e.g. ${example}`);
+  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
+}

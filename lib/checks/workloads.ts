@@ -1,0 +1,68 @@
+import type { KubeObject } from '../kube/object.ts';
+import type { CheckContext } from './context.ts';
+import { subjectOf } from './context.ts';
+import { at, count, text } from './fields.ts';
+import type { CheckFinding } from './finding.ts';
+import { describe, finding } from './finding.ts';
+
+interface Replicas {
+  desired: number;
+  available: number;
+  /** What `available` counts, for the message. */
+  measure: 'available' | 'ready';
+}
+
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+/** kubectl's short resource names, as used in `kubectl rollout`. */
+const ROLLOUT_RESOURCE: Readonly<Record<string, string>> = { Deployment: 'deploy', StatefulSet: 'statefulset', DaemonSet: 'daemonset' };
+
+/** workload-unavailable: Deployments, StatefulSets and DaemonSets with fewer available/ready pods than desired. */
+export function workloadFindings(context: CheckContext): CheckFinding[] {
+  const workloads = [
+    ...context.ofKind('apps', 'Deployment'),
+    ...context.ofKind('apps', 'StatefulSet'),
+    ...context.ofKind('apps', 'DaemonSet'),
+  ];
+  return workloads.flatMap((workload) => {
+    const replicas = replicasOf(workload);
+    if (replicas === undefined || replicas.available >= replicas.desired) return [];
+    return [unavailableFinding(workload, replicas)];
+  });
+}
+
+/** Undefined when the object carries no status (read from Git, or not yet observed by its controller). */
+function replicasOf(workload: KubeObject): Replicas | undefined {
+  const status = workload['status'];
+  if (status === undefined) return undefined;
+  // Counters the API server omits when zero read as 0.
+  switch (workload.kind) {
+    case 'Deployment':
+      return { desired: count(at(workload, 'spec', 'replicas')) ?? 1, available: count(at(status, 'availableReplicas')) ?? 0, measure: 'available' };
+    case 'StatefulSet':
+      return { desired: count(at(workload, 'spec', 'replicas')) ?? 1, available: count(at(status, 'readyReplicas')) ?? 0, measure: 'ready' };
+    default:
+      return { desired: count(at(status, 'desiredNumberScheduled')) ?? 0, available: count(at(status, 'numberAvailable')) ?? 0, measure: 'available' };
+  }
+}
+
+function unavailableFinding(workload: KubeObject, replicas: Replicas): CheckFinding {
+  const subject = subjectOf(workload);
+  const resource = ROLLOUT_RESOURCE[workload.kind] ?? workload.kind.toLowerCase();
+  const target = `${resource}/${workload.metadata.name} -n ${workload.metadata.namespace ?? 'default'}`;
+  const rollback = previousRevision(workload);
+  return finding('workload-unavailable', subject, {
+    message: `${describe(subject)} has ${replicas.available}/${replicas.desired} replicas ${replicas.measure}`,
+    remediation:
+      `kubectl rollout status ${target}` +
+      (rollback === undefined ? '' : `; if the latest rollout broke it: kubectl rollout undo ${target} --to-revision ${rollback}`),
+    evidence: { desired: replicas.desired, [replicas.measure]: replicas.available },
+  });
+}
+
+/** The revision before the current one, from the Deployment controller's annotation (N > 1 → N - 1). */
+function previousRevision(workload: KubeObject): number | undefined {
+  if (workload.kind !== 'Deployment') return undefined;
+  const revision = Number(text(workload.metadata.annotations?.[REVISION_ANNOTATION]));
+  return Number.isInteger(revision) && revision > 1 ? revision - 1 : undefined;
+}

@@ -1,0 +1,318 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Report } from '../../lib/report/report.ts';
+import { sha256Hex } from '../../lib/store/s3.ts';
+import { REPO_ROOT } from '../cli/run-cli.ts';
+import type { KubeWorld } from '../world/kube.ts';
+import type { SlackReceiver } from '../world/slack.ts';
+import { startWorld } from '../world/testenv.ts';
+import type { World } from '../world/testenv.ts';
+
+/**
+ * The AWS pipeline end to end against the real test world: moto_server for S3/SNS/SQS/Secrets Manager, a real
+ * kube-apiserver reached through a kubeconfig stored in Secrets Manager, a snapshot cluster, and the Slack receiver.
+ */
+const REGION = 'us-east-1';
+const BUCKET = 'driftwatch-reports-e2e';
+const SOURCE_BUCKET = 'driftwatch-source-e2e';
+const LIVE_PASSWORD = 'payments-db-password-e2e';
+
+type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+
+let world: World;
+let kube: KubeWorld;
+let slack: SlackReceiver;
+let workDir: string;
+let clients: { s3: S3Client; sqs: SQSClient };
+let auditQueueUrl: string;
+let subscriberQueueUrl: string;
+let scheduleHandler: Handler<Record<string, unknown>, { runId: string; clusters: number }>;
+let auditHandler: Handler<SQSEvent, SQSBatchResponse>;
+const logLines: string[] = [];
+let kubeconfigText: string;
+
+function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:123456789012:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: `req-${Math.random().toString(16).slice(2)}`,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'e2e',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Runs a handler while keeping what it logs (Powertools writes JSON lines and EMF to stdout) out of the test output. */
+async function captured<T>(run: () => Promise<T>): Promise<T> {
+  const original = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    logLines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return await run();
+  } finally {
+    process.stdout.write = original;
+  }
+}
+
+const LIVE_MANIFESTS = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: payments
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ledger
+  namespace: payments
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: ledger}
+  template:
+    metadata:
+      labels: {app: ledger}
+    spec:
+      containers:
+        - name: ledger
+          image: registry.example.com/payments/ledger:5.1.0
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: ledger-db
+  namespace: payments
+stringData:
+  password: ${LIVE_PASSWORD}
+`;
+
+async function drainQueue(url: string): Promise<Array<{ body: string; id: string }>> {
+  const messages: Array<{ body: string; id: string }> = [];
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const response = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
+    const received = response.Messages ?? [];
+    if (received.length === 0 && attempt > 0) break;
+    for (const message of received) {
+      messages.push({ body: message.Body ?? '', id: message.MessageId ?? '' });
+      await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
+    }
+  }
+  return messages;
+}
+
+/** One scheduled run: the schedule handler enqueues, the audit handler consumes one message per invocation. */
+async function runOnce(): Promise<{ runId: string; failures: number }> {
+  const scheduled = await captured(() => scheduleHandler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('schedule')));
+  const messages = await drainQueue(auditQueueUrl);
+  expect(messages).toHaveLength(scheduled.clusters);
+  let failures = 0;
+  for (const message of messages) {
+    const event: SQSEvent = {
+      Records: [
+        {
+          messageId: message.id,
+          receiptHandle: 'handle',
+          body: message.body,
+          attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'e2e', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: `arn:aws:sqs:${REGION}:123456789012:audit`,
+          awsRegion: REGION,
+        },
+      ],
+    };
+    const response = await captured(() => auditHandler(event, lambdaContext('audit')));
+    failures += response.batchItemFailures.length;
+  }
+  return { runId: scheduled.runId, failures };
+}
+
+async function snsMessages(): Promise<Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> }>> {
+  return (await drainQueue(subscriberQueueUrl)).map((message) => JSON.parse(message.body) as { Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> });
+}
+
+async function latestReport(cluster: string): Promise<Report> {
+  const object = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `latest/${cluster}.json` }));
+  return JSON.parse((await object.Body?.transformToString('utf8')) ?? '') as Report;
+}
+
+beforeAll(async () => {
+  world = await startWorld({ kube: true, moto: true, slack: true });
+  if (!world.kube || !world.slack || !world.env.AWS_ENDPOINT_URL) throw new Error('the test world is incomplete');
+  kube = world.kube;
+  slack = world.slack;
+  workDir = mkdtempSync(join(tmpdir(), 'driftwatch-e2e-'));
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: world.env.AWS_ENDPOINT_URL,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+  const s3 = new S3Client({ forcePathStyle: true });
+  const sqs = new SQSClient({});
+  const sns = new SNSClient({});
+  const secrets = new SecretsManagerClient({});
+  clients = { s3, sqs };
+
+  // The Git archive, in S3 like a CI job would upload it.
+  const repo = join(workDir, 'repo');
+  mkdirSync(join(repo, 'clusters/live'), { recursive: true });
+  writeFileSync(join(repo, 'clusters/live/payments.yaml'), LIVE_MANIFESTS);
+  cpSync(join(REPO_ROOT, 'examples/gitops/clusters/demo'), join(repo, 'clusters/demo'), { recursive: true });
+  const archive = join(workDir, 'gitops.tar.gz');
+  execFileSync('tar', ['-czf', archive, '-C', workDir, 'repo']);
+  await s3.send(new CreateBucketCommand({ Bucket: SOURCE_BUCKET }));
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  await s3.send(new PutObjectCommand({ Bucket: SOURCE_BUCKET, Key: 'gitops.tar.gz', Body: readFileSync(archive) }));
+
+  // The live cluster: applied from Git, reached through a kubeconfig kept in Secrets Manager.
+  await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], { input: LIVE_MANIFESTS });
+  kubeconfigText = readFileSync(kube.kubeconfig, 'utf8');
+  await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/live-kubeconfig', SecretString: kubeconfigText }));
+  await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/slack-webhook', SecretString: slack.url }));
+
+  const topic = await sns.send(new CreateTopicCommand({ Name: 'driftwatch-e2e' }));
+  const auditQueue = await sqs.send(new CreateQueueCommand({ QueueName: 'driftwatch-audit-e2e' }));
+  const subscriberQueue = await sqs.send(new CreateQueueCommand({ QueueName: 'driftwatch-subscriber-e2e' }));
+  auditQueueUrl = auditQueue.QueueUrl ?? '';
+  subscriberQueueUrl = subscriberQueue.QueueUrl ?? '';
+  const subscriberArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: subscriberQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'];
+  await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: subscriberArn }));
+
+  const config = join(workDir, 'driftwatch.yaml');
+  writeFileSync(
+    config,
+    [
+      'source:',
+      `  location: s3://${SOURCE_BUCKET}/gitops.tar.gz`,
+      'clusters:',
+      '  - name: live',
+      '    path: clusters/live',
+      '    kubeconfigSecret: { secretId: driftwatch/live-kubeconfig }',
+      '    includeSecrets: true',
+      '  - name: demo',
+      '    path: clusters/demo',
+      `    snapshot: ${join(REPO_ROOT, 'examples/live/demo-cluster.yaml')}`,
+      '',
+    ].join('\n'),
+  );
+  Object.assign(process.env, {
+    DRIFTWATCH_CONFIG: config,
+    AUDIT_QUEUE_URL: auditQueueUrl,
+    REPORT_BUCKET: BUCKET,
+    TOPIC_ARN: topic.TopicArn ?? '',
+    SLACK_WEBHOOK_SECRET_ID: 'driftwatch/slack-webhook',
+    POWERTOOLS_SERVICE_NAME: 'driftwatch',
+    POWERTOOLS_METRICS_NAMESPACE: 'Driftwatch',
+  });
+  scheduleHandler = (await import('../../functions/schedule.ts')).handler as unknown as typeof scheduleHandler;
+  auditHandler = (await import('../../functions/audit.ts')).handler as unknown as typeof auditHandler;
+}, 600_000);
+
+afterAll(async () => {
+  await world?.stop();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('hourly pipeline', () => {
+  test('first run: one message per cluster, reports in S3 with the partitioned layout, SNS and Slack notified', async () => {
+    await kube.kubectl(['set', 'image', 'deployment/ledger', 'ledger=registry.example.com/payments/ledger:5.1.1-hotfix', '-n', 'payments']);
+    const { runId, failures } = await runOnce();
+    expect(failures).toBe(0);
+    const listing = await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    const keys = (listing.Contents ?? []).map((object) => object.Key ?? '').sort();
+    for (const cluster of ['live', 'demo']) {
+      expect(keys).toContain(`latest/${cluster}.json`);
+      expect(keys.some((key) => new RegExp(`^reports/cluster=${cluster}/dt=\\d{4}-\\d{2}-\\d{2}/\\d{8}T\\d{6}Z-${runId}\\.json$`).test(key))).toBe(true);
+      expect(keys.some((key) => new RegExp(`^findings/cluster=${cluster}/dt=\\d{4}-\\d{2}-\\d{2}/\\d{8}T\\d{6}Z-${runId}\\.ndjson$`).test(key))).toBe(true);
+    }
+    const reportKey = keys.find((key) => key.startsWith('reports/cluster=live/')) ?? '';
+    const head = await clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: reportKey }));
+    const body = (await (await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: reportKey }))).Body?.transformToString('utf8')) ?? '';
+    expect(head.Metadata?.['sha256']).toBe(sha256Hex(body));
+    expect(head.ServerSideEncryption).toBe('AES256');
+
+    const live = await latestReport('live');
+    expect(live.drift).toMatchObject([{ kind: 'Deployment', name: 'ledger', status: 'modified', history: 'new', changes: [{ manager: 'kubectl-set', history: 'new' }] }]);
+
+    const messages = await snsMessages();
+    expect(messages.map((message) => message.MessageAttributes['cluster']?.Value).sort()).toEqual(['demo', 'live']);
+    for (const message of messages) {
+      expect(message.Subject).toMatch(/^[\x20-\x7e]{1,99}$/);
+      expect(Buffer.byteLength(message.Message)).toBeLessThan(256 * 1024);
+      expect(message.MessageAttributes['status']?.Value).toBe('drift');
+      expect(Number(message.MessageAttributes['new']?.Value)).toBeGreaterThan(0);
+    }
+    const posts = slack.requests.filter((request) => request.path.startsWith('/services/'));
+    expect(posts).toHaveLength(2);
+    for (const post of posts) {
+      const payload = JSON.parse(post.body) as { blocks: Array<{ text?: { text?: string } }> };
+      expect(payload.blocks.length).toBeLessThanOrEqual(50);
+      for (const block of payload.blocks) expect((block.text?.text ?? '').length).toBeLessThan(3000);
+    }
+  });
+
+  test('second run with no change sends nothing', async () => {
+    slack.reset();
+    const { failures } = await runOnce();
+    expect(failures).toBe(0);
+    expect(await snsMessages()).toEqual([]);
+    expect(slack.requests).toEqual([]);
+    const live = await latestReport('live');
+    expect(live.drift[0]).toMatchObject({ history: 'persisting' });
+  });
+
+  test('after the drift is fixed in the cluster, the run reports it resolved and notifies once', async () => {
+    slack.reset();
+    await kube.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=argocd-controller', '-f', '-'], { input: LIVE_MANIFESTS });
+    await runOnce();
+    const live = await latestReport('live');
+    expect(live.drift).toEqual([]);
+    expect(live.history?.resolved).toMatchObject([{ kind: 'Deployment', name: 'ledger', path: '/spec/template/spec/containers/name=ledger/image' }]);
+    const messages = await snsMessages();
+    expect(messages.map((message) => message.MessageAttributes['cluster']?.Value)).toEqual(['live']);
+    expect(Number(messages[0]?.MessageAttributes['resolved']?.Value)).toBe(1);
+    expect(slack.requests).toHaveLength(1);
+  });
+
+  test('Slack answering 429 then 200 still delivers, and SNS is not held up', async () => {
+    slack.reset();
+    slack.failNext(1, 429, 1);
+    await kube.kubectl(['scale', 'deployment/ledger', '--replicas=4', '-n', 'payments']);
+    const { failures } = await runOnce();
+    expect(failures).toBe(0);
+    expect(slack.requests.map((request) => request.status)).toEqual([429, 200]);
+    expect((await snsMessages()).map((message) => message.MessageAttributes['cluster']?.Value)).toEqual(['live']);
+  });
+
+  test('nothing of a Secret value, token or webhook URL appears in S3, SNS, Slack or the logs', async () => {
+    const listing = await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    const bodies: string[] = [];
+    for (const object of listing.Contents ?? []) {
+      const response = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: object.Key }));
+      bodies.push((await response.Body?.transformToString('utf8')) ?? '');
+    }
+    const everything = [...bodies, ...logLines, ...slack.requests.map((request) => request.body)].join('\n');
+    const clientKey = /client-key-data: (\S+)/.exec(kubeconfigText)?.[1] ?? 'missing-client-key';
+    const forbidden = [LIVE_PASSWORD, Buffer.from(LIVE_PASSWORD).toString('base64'), clientKey, slack.url, new URL(slack.url).pathname, 'demo-only-not-a-real-password', 'rotated-by-hand'];
+    for (const value of forbidden) expect(everything.includes(value), value.slice(0, 12)).toBe(false);
+    expect(logLines.some((line) => line.includes('"cluster":"live"'))).toBe(true);
+  });
+});
