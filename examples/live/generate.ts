@@ -4,9 +4,13 @@
  *
  *   node examples/live/generate.ts
  *
- * No controllers run in the test world, so two things a real cluster does by itself are done here on its behalf:
- * the HPA controller scaling `api` (a write through the scale subresource as kube-controller-manager), and a mesh
- * sidecar injector (a real MutatingAdmissionPolicy, see mesh-injector.yaml).
+ * No controllers or kubelets run in the test world, so what a real cluster does by itself is done here on its
+ * behalf: the HPA controller scaling `api` (a write through the scale subresource as kube-controller-manager), the
+ * deployment controller and kubelet reporting status (status subresource), and a mesh sidecar injector (a real
+ * MutatingAdmissionPolicy, see mesh-injector.yaml).
+ *
+ * Besides drift, the cluster gets a few things the hygiene checks find: a privileged debug pod started by hand from a
+ * `:latest` image that keeps crashing, and a ClusterRoleBinding that grants cluster-admin to a person.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,13 +54,44 @@ async function drift(kube: KubeWorld, folder: string): Promise<void> {
   await kube.kubectl(['patch', 'secret', 'db-credentials', '--type=merge', '-p', '{"stringData":{"password":"rotated-by-hand"}}', ...shop]);
   // What the HPA controller would do: scale through the scale subresource.
   await kube.kubectl(['patch', 'deployment/api', '--subresource=scale', '--type=merge', '-p', '{"spec":{"replicas":4}}', '--field-manager=kube-controller-manager', ...shop]);
+  await kube.kubectl(['create', 'clusterrolebinding', 'oncall-admin', '--clusterrole=cluster-admin', '--user=alice@example.com']);
+  const debugPod = { spec: { containers: [{ name: 'debug-shell', image: 'busybox:latest', command: ['sh', '-c', 'exit 1'], securityContext: { privileged: true } }] } };
+  await kube.kubectl(['run', 'debug-shell', '--image=busybox:latest', '--restart=Always', `--overrides=${JSON.stringify(debugPod)}`, ...shop]);
+}
+
+/** The status a kubelet and the deployment controller would report. */
+async function reportStatus(kube: KubeWorld): Promise<void> {
+  const shop = ['-n', 'shop'];
+  for (const [name, replicas] of [['web', 3], ['checkout', 5], ['api', 4], ['cart', 1]] as const) {
+    const status = { status: { observedGeneration: 1, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas } };
+    await kube.kubectl(['patch', `deployment/${name}`, '--subresource=status', '--type=merge', '-p', JSON.stringify(status), '--field-manager=kube-controller-manager', ...shop]);
+  }
+  const crashing = {
+    status: {
+      phase: 'Running',
+      containerStatuses: [
+        {
+          name: 'debug-shell',
+          image: 'busybox:latest',
+          imageID: '',
+          ready: false,
+          restartCount: 14,
+          started: false,
+          state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=debug-shell' } },
+          lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+        },
+      ],
+    },
+  };
+  await kube.kubectl(['patch', 'pod/debug-shell', '--subresource=status', '--type=merge', '-p', JSON.stringify(crashing), '--field-manager=kubelet', ...shop]);
 }
 
 async function snapshot(kube: KubeWorld): Promise<string> {
-  const namespaced = await kube.kubectl(['get', 'deployments,services,configmaps,secrets,serviceaccounts,roles,rolebindings,horizontalpodautoscalers', '-n', 'shop', '-o', 'yaml', '--show-managed-fields']);
+  const namespaced = await kube.kubectl(['get', 'deployments,services,configmaps,secrets,serviceaccounts,roles,rolebindings,horizontalpodautoscalers,pods', '-n', 'shop', '-o', 'yaml', '--show-managed-fields']);
   const namespace = await kube.kubectl(['get', 'namespace', 'shop', '-o', 'yaml', '--show-managed-fields']);
+  const binding = await kube.kubectl(['get', 'clusterrolebinding', 'oncall-admin', '-o', 'yaml', '--show-managed-fields']);
   const list = load(namespaced.stdout) as { items: unknown[] };
-  const items = [load(namespace.stdout), ...list.items];
+  const items = [load(namespace.stdout), load(binding.stdout), ...list.items];
   const header = [
     '# Live state of the demo cluster, as `kubectl get -o yaml --show-managed-fields` printed it after the drift in',
     '# examples/live/generate.ts (regenerate with: node examples/live/generate.ts).',
@@ -75,6 +110,7 @@ async function main(): Promise<void> {
     await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', manifests]);
     await pause(1100);
     await drift(kube, world.dir);
+    await reportStatus(kube);
     const text = await snapshot(kube);
     writeFileSync(join(here, 'demo-cluster.yaml'), text);
     process.stdout.write(`wrote ${join(here, 'demo-cluster.yaml')}\n`);

@@ -8,7 +8,7 @@ import { describeError } from './errors.ts';
 import { runValidate } from './validate.ts';
 import type { ValidateFlags } from './validate.ts';
 
-const FAIL_ON_VALUES = ['drift', 'modified', 'missing', 'extra', 'incomplete', 'none'] as const;
+const FAIL_ON_VALUES = ['drift', 'modified', 'missing', 'extra', 'incomplete', 'none', 'critical', 'high', 'medium', 'low', 'info'] as const;
 export type FailOn = (typeof FAIL_ON_VALUES)[number];
 
 function parseFailOn(value: string): FailOn[] {
@@ -51,7 +51,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('-o, --out <folder>', 'folder for the JSON reports (default: the config\'s report destination, else ./driftwatch-reports)')
     .option('--no-write', 'do not write report files')
     .addOption(new Option('-f, --format <format>', 'output on stdout').choices(REPORT_FORMATS).default('table'))
-    .option('--fail-on <statuses>', `exit 1 when drift of these kinds exists: ${FAIL_ON_VALUES.join(', ')}`, parseFailOn, ['drift'] as FailOn[])
+    .option(
+      '--fail-on <list>',
+      `exit 1 on these, comma-separated: drift statuses (drift, modified, missing, extra), incomplete, a finding severity or worse (critical, high, medium, low, info), or none`,
+      parseFailOn,
+      ['drift'] as FailOn[],
+    )
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (flags: AuditFlags & { format: ReportFormat }) => setExitCode(await runAudit(flags)));
 

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClusterAccess, DriftwatchConfig } from '../config/load.ts';
 import { loadConfig } from '../config/load.ts';
+import { DEFAULT_CHECKS_CONFIG } from '../checks/index.ts';
+import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
 import type { DriftOptions } from '../diff/audit.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
@@ -18,9 +20,11 @@ export interface ClusterPlan {
 }
 
 export interface RunPlan {
-  source: { location: string; options: OpenSourceOptions };
+  /** Absent: no declared state, only the cluster checks run. */
+  source?: { location: string; options: OpenSourceOptions };
   clusters: ClusterPlan[];
   drift: DriftOptions;
+  checks: { config: ChecksConfig; exemptions: ExemptionConfig[] };
   /** Local folder for report files. */
   destination: string;
 }
@@ -78,8 +82,8 @@ function accessFromFlags(flags: PlanFlags): LiveAccess | undefined {
 }
 
 function planAdHoc(flags: PlanFlags): RunPlan {
-  if (!flags.source) {
-    throw new UsageError(`no declared state: give --source DIR|ARCHIVE|URL, or --config FILE (no ${DEFAULT_CONFIG} in ${process.cwd()})`);
+  if (!flags.source && !flags.snapshot && !flags.kubeconfig && !flags.context) {
+    throw new UsageError(`nothing to audit: give --source DIR|ARCHIVE|URL with --snapshot FILE or --kubeconfig FILE, or --config FILE (no ${DEFAULT_CONFIG} in ${process.cwd()})`);
   }
   const namespaces = namespacesFlag(flags);
   const cluster: ClusterPlan = {
@@ -90,9 +94,10 @@ function planAdHoc(flags: PlanFlags): RunPlan {
     ...(namespaces ? { namespaces } : {}),
   };
   return {
-    source: { location: sourceLocation(flags.source), options: {} },
+    ...(flags.source ? { source: { location: sourceLocation(flags.source), options: {} } } : {}),
     clusters: [cluster],
     drift: { trustedManagers: DEFAULT_TRUSTED_MANAGERS },
+    checks: { config: DEFAULT_CHECKS_CONFIG, exemptions: [] },
     destination: resolve(flags.out ?? DEFAULT_DESTINATION),
   };
 }
@@ -134,6 +139,7 @@ function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): RunPlan {
     source: { location: flags.source ? sourceLocation(flags.source) : source.location, options },
     clusters,
     drift: { ignoreRules: config.ignore, trustedManagers: config.trustedManagers, ignoreHpaReplicas: config.ignoreHpaReplicas },
+    checks: { config: config.checks, exemptions: config.exemptions },
     destination,
   };
 }

@@ -1,10 +1,13 @@
+import { CHECK_KINDS, applyExemptions, declaredPodTemplates, runChecks } from '../checks/index.ts';
 import type { LiveState } from '../cluster/types.ts';
+import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
 import type { DriftOptions } from '../diff/audit.ts';
 import { computeDrift } from '../diff/audit.ts';
+import { DEFAULT_TRUSTED_MANAGERS, trustPolicy } from '../diff/trust.ts';
 import { groupOf } from '../kube/object.ts';
 import { ScopeTable } from '../kube/scope.ts';
-import type { Report } from '../report/report.ts';
-import { buildReport } from '../report/report.ts';
+import type { Finding, Report } from '../report/report.ts';
+import { buildReport, withFindings } from '../report/report.ts';
 import { readManifests } from '../source/manifests.ts';
 import type { DeclaredState, SourceTree } from '../source/types.ts';
 
@@ -22,14 +25,27 @@ export interface ClusterAuditInput {
   namespaces?: readonly string[];
   /** Read Secrets from the cluster (needs RBAC on secrets); otherwise declared Secrets stay unverified. */
   includeSecrets?: boolean;
-  tree: SourceTree;
+  /** The declared state; absent when only the cluster checks run (no drift is computed then). */
+  tree?: SourceTree;
   /** Reads the live state of the kinds the manifests declare (plus what the audit needs, such as HPAs). */
   readLive: (kinds: readonly KindRef[], namespaces: readonly string[] | undefined) => Promise<LiveState>;
   drift?: DriftOptions;
+  /** Cluster hygiene checks; absent: none run. */
+  checks?: ChecksRun;
   runId: string;
   now?: () => Date;
   onProgress?: (message: string) => void;
 }
+
+export interface ChecksRun {
+  config: ChecksConfig;
+  exemptions: readonly ExemptionConfig[];
+  /** The previous run: Warning events before it were reported then. */
+  since?: Date;
+}
+
+/** A run of the cluster checks alone, without a source. */
+const NOTHING_DECLARED: DeclaredState = { location: 'none', objects: [], problems: [], fileCount: 0 };
 
 /** HorizontalPodAutoscalers are read too: the replicas of the workloads they scale are theirs. */
 const ALWAYS_READ: readonly KindRef[] = [{ group: 'autoscaling', kind: 'HorizontalPodAutoscaler' }];
@@ -38,33 +54,47 @@ const ALWAYS_READ: readonly KindRef[] = [{ group: 'autoscaling', kind: 'Horizont
 export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const progress = input.onProgress ?? (() => {});
   const scope = new ScopeTable();
-  let declared = inScope(readManifests(input.tree, { path: input.sourcePath, scope }), input.namespaces);
+  const declare = (): DeclaredState => (input.tree ? inScope(readManifests(input.tree, { path: input.sourcePath, scope }), input.namespaces) : NOTHING_DECLARED);
+  let declared = declare();
   progress(`${input.cluster}: ${declared.objects.length} declared objects in ${declared.fileCount} files`);
-  const live = await input.readLive(kindsToRead(declared, input.includeSecrets === true), input.namespaces);
+  const checksOn = input.checks?.config.enabled === true;
+  const live = await input.readLive(kindsToRead(declared, input.includeSecrets === true, checksOn), input.namespaces);
   progress(`${input.cluster}: ${live.objects.length} live objects from ${live.origin}`);
-  if (teachScope(scope, live)) declared = inScope(readManifests(input.tree, { path: input.sourcePath, scope }), input.namespaces);
+  if (teachScope(scope, live)) declared = declare();
   const liveInScope = { ...live, objects: live.objects.filter((object) => !object.metadata.namespace || !input.namespaces || input.namespaces.includes(object.metadata.namespace)) };
   const result = computeDrift(declared.objects, liveInScope, input.drift);
-  return buildReport({
-    runId: input.runId,
-    cluster: input.cluster,
-    generatedAt: (input.now ?? (() => new Date()))(),
-    sourcePath: input.sourcePath,
-    declared,
-    live: liveInScope,
-    result,
+  const generatedAt = (input.now ?? (() => new Date()))();
+  const report = buildReport({ runId: input.runId, cluster: input.cluster, generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result });
+  if (!input.checks || !checksOn) return report;
+  const findings = checkFindings(input, input.checks, declared, liveInScope, generatedAt);
+  progress(`${input.cluster}: ${findings.length} findings from the cluster checks`);
+  return withFindings(report, findings);
+}
+
+function checkFindings(input: ClusterAuditInput, checks: ChecksRun, declared: DeclaredState, live: LiveState, now: Date): Finding[] {
+  const declaredObjects = declared.objects.map(({ object }) => object);
+  const namespaces = input.namespaces ?? [...new Set(declaredObjects.flatMap((object) => (object.metadata.namespace ? [object.metadata.namespace] : [])))];
+  const findings = runChecks({
+    objects: live.objects,
+    now,
+    ...(checks.since ? { since: checks.since } : {}),
+    declaredPodTemplates: declaredPodTemplates(declaredObjects),
+    auditedNamespaces: namespaces,
+    config: checks.config,
+    trust: trustPolicy(input.drift?.trustedManagers ?? DEFAULT_TRUSTED_MANAGERS),
   });
+  return applyExemptions(findings, checks.exemptions, now, checks.config);
 }
 
 /** The declared kinds, Secrets only when the config opts in (least privilege), and what the audit always needs. */
-function kindsToRead(declared: DeclaredState, includeSecrets: boolean): KindRef[] {
+function kindsToRead(declared: DeclaredState, includeSecrets: boolean, checks: boolean): KindRef[] {
   const kinds = new Map<string, KindRef>();
   for (const { object } of declared.objects) {
     const group = groupOf(object.apiVersion);
     if (group === '' && object.kind === 'Secret' && !includeSecrets) continue;
     kinds.set(`${group}/${object.kind}`, { group, kind: object.kind });
   }
-  for (const kind of ALWAYS_READ) kinds.set(`${kind.group}/${kind.kind}`, kind);
+  for (const kind of [...ALWAYS_READ, ...(checks ? CHECK_KINDS : [])]) kinds.set(`${kind.group}/${kind.kind}`, kind);
   return [...kinds.values()];
 }
 

@@ -69,6 +69,7 @@ export async function auditAndPublish(deps: AwsAuditDeps, message: AuditMessage)
   const cluster = deps.config.clusters.find((candidate) => candidate.name === message.cluster);
   if (!cluster) throw new Error(`cluster ${message.cluster} is not in the config`);
   const tree = await sourceFor(deps, message.runId);
+  const previous = await getLatestReportS3(deps.s3, deps.destination, cluster.name);
   const audited = await auditCluster({
     cluster: cluster.name,
     sourcePath: cluster.path,
@@ -77,11 +78,11 @@ export async function auditAndPublish(deps: AwsAuditDeps, message: AuditMessage)
     tree,
     readLive: (kinds, namespaces) => readLive(deps, cluster, kinds, namespaces),
     drift: { ignoreRules: deps.config.ignore, trustedManagers: deps.config.trustedManagers, ignoreHpaReplicas: deps.config.ignoreHpaReplicas },
+    checks: { config: deps.config.checks, exemptions: deps.config.exemptions, ...(previous ? { since: new Date(previous.generatedAt) } : {}) },
     runId: message.runId,
     ...(deps.now ? { now: deps.now } : {}),
     onProgress: (line) => deps.log.info(line, { cluster: cluster.name, runId: message.runId }),
   });
-  const previous = await getLatestReportS3(deps.s3, deps.destination, cluster.name);
   const report = applyHistory(audited, previous);
   const storeOptions = deps.kmsKeyId ? { kmsKeyId: deps.kmsKeyId } : {};
   const keys = await putReportS3(deps.s3, deps.destination, report, storeOptions);

@@ -1,7 +1,7 @@
 import { styleText } from 'node:util';
 import type { DriftEntry } from '../diff/audit.ts';
 import type { Change } from '../diff/object.ts';
-import type { Report } from './report.ts';
+import type { Finding, Report } from './report.ts';
 
 export type ReportFormat = 'table' | 'json' | 'markdown';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'markdown'];
@@ -87,8 +87,32 @@ function formatTable(report: Report, color: boolean): string {
         .trimEnd();
     lines.push('', render(header, true), ...rows.map((row) => render(row, false)));
   }
+  lines.push(...findingLines(report, paint));
   lines.push(...completenessLines(report));
   return `${lines.join('\n')}\n`;
+}
+
+const SEVERITY_COLORS = { critical: 'red', high: 'red', medium: 'yellow', low: 'cyan', info: 'gray' } as const;
+
+function findingTarget(finding: Finding): string {
+  return `${finding.kind} ${finding.namespace ? `${finding.namespace}/` : ''}${finding.name}`;
+}
+
+/** Findings of the cluster checks, worst first, each with its remediation command. */
+function findingLines(report: Report, paint: (text: string, style: Parameters<typeof styleText>[0]) => string): string[] {
+  if (report.findings.length === 0) return [];
+  const counts = Object.entries(report.summary.findings)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}`);
+  const exempted = report.summary.exemptedFindings > 0 ? `, ${report.summary.exemptedFindings} exempted` : '';
+  const lines = ['', paint(`FINDINGS: ${counts.join(', ') || 'none active'}${exempted}`, 'bold')];
+  for (const finding of report.findings) {
+    const severity = finding.exempted ? 'exempted' : finding.severity;
+    const color = finding.exempted ? 'gray' : SEVERITY_COLORS[finding.severity];
+    lines.push(`${paint(severity.padEnd(9), color)} ${finding.check}  ${findingTarget(finding)}: ${finding.message}`);
+    if (finding.remediation && !finding.exempted) lines.push(`          fix: ${finding.remediation}`);
+  }
+  return lines;
 }
 
 function headline(report: Report): string {
@@ -136,6 +160,13 @@ function formatMarkdown(report: Report): string {
     for (const row of rows) {
       const cells = [row.status, row.object, `\`${row.path}\``, row.declared, row.live, row.who, row.seen].map(escapeCell);
       lines.push(`| ${cells.join(' | ')} |`);
+    }
+  }
+  if (report.findings.length > 0) {
+    lines.push('', '## Findings', '', '| Severity | Check | Object | Finding | Remediation |', '|---|---|---|---|---|');
+    for (const finding of report.findings) {
+      const cells = [finding.exempted ? `exempted (${finding.severity})` : finding.severity, finding.check, findingTarget(finding), finding.message, finding.remediation ? `\`${finding.remediation}\`` : ''];
+      lines.push(`| ${cells.map(escapeCell).join(' | ')} |`);
     }
   }
   const notes = completenessLines(report).filter((line) => line !== '');

@@ -40,6 +40,9 @@ export interface Summary {
   extra: number;
   changes: number;
   failedFiles: number;
+  /** Findings of the cluster checks that are not exempted, by severity. */
+  findings: Record<Finding['severity'], number>;
+  exemptedFindings: number;
 }
 
 export interface Report {
@@ -152,7 +155,19 @@ function summarize(declared: DeclaredState, result: DriftResult, failedFiles: nu
     extra: count('extra'),
     changes: result.drift.reduce((total, entry) => total + (entry.changes?.length ?? 0), 0),
     failedFiles,
+    ...countFindings([]),
   };
+}
+
+function countFindings(findings: readonly Finding[]): Pick<Summary, 'findings' | 'exemptedFindings'> {
+  const counts: Summary['findings'] = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const finding of findings) if (!finding.exempted) counts[finding.severity]++;
+  return { findings: counts, exemptedFindings: findings.filter((finding) => finding.exempted).length };
+}
+
+/** The report with the cluster checks' findings and their counts. */
+export function withFindings(report: Report, findings: Finding[]): Report {
+  return { ...report, findings, summary: { ...report.summary, ...countFindings(findings) } };
 }
 
 export function hasDrift(report: Report): boolean {

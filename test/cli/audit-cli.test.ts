@@ -101,6 +101,15 @@ describe('driftwatch audit', () => {
     }
   });
 
+  test('without --source only the cluster checks run: one JSON report with findings, no drift, exit 0', () => {
+    const result = runCli(['audit', '--snapshot', 'examples/live/demo-cluster.yaml', '--format', 'json', '--no-write']);
+    expect(result.status, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { drift: unknown[]; findings: Array<{ check: string }>; source: { location: string } };
+    expect(report.drift).toEqual([]);
+    expect(report.source.location).toBe('none');
+    expect(report.findings.map((finding) => finding.check)).toContain('rbac-cluster-admin');
+  });
+
   test('an unknown option is a usage error: exit 2, message on stderr, nothing on stdout', () => {
     const result = runCli(['audit', '--frobnicate']);
     expect(result.status).toBe(2);

@@ -62,6 +62,28 @@ describe('the local demo (README main command)', () => {
     expect(names).not.toContain('cart');
   });
 
+  test('the cluster checks find the crashing privileged debug pod and the cluster-admin grant', () => {
+    const findings = report.findings.map((finding) => `${finding.severity} ${finding.check} ${finding.kind}/${finding.name}`);
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        'critical rbac-cluster-admin ClusterRoleBinding/oncall-admin',
+        'critical pod-privileged Pod/debug-shell',
+        'high pod-crash-loop Pod/debug-shell',
+        'medium images-latest Pod/debug-shell',
+        'medium hand-made-object Role/debug-access',
+      ]),
+    );
+    expect(report.findings.find((finding) => finding.check === 'pod-crash-loop')?.remediation).toBe('kubectl logs debug-shell -n shop -c debug-shell --previous');
+    expect(report.summary.findings.critical).toBe(2);
+  });
+
+  test('--fail-on critical fails on the critical findings; --fail-on none never fails', () => {
+    const critical = runCli(['audit', '--config', 'examples/driftwatch.yaml', '--no-write', '--format', 'json', '--fail-on', 'critical']);
+    expect(critical.status).toBe(1);
+    const ignoringEverything = runCli(['audit', '--config', 'examples/driftwatch.yaml', '--no-write', '--format', 'json', '--fail-on', 'none']);
+    expect(ignoringEverything.status).toBe(0);
+  });
+
   test('the Secret value shows only as digests', () => {
     expect(result.stdout).not.toContain('rotated-by-hand');
     expect(result.stdout).not.toContain(Buffer.from('rotated-by-hand').toString('base64'));

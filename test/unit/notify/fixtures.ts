@@ -26,6 +26,8 @@ export function report(drift: DriftEntry[], extra: Partial<Report> = {}): Report
       extra: count('extra'),
       changes: drift.reduce((total, entry) => total + (entry.changes?.length ?? 0), 0),
       failedFiles: 0,
+      findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
+      exemptedFindings: 0,
     },
     drift,
     findings: [],

@@ -13,7 +13,7 @@ function report(at: string, drift: DriftEntry[], options: { findings?: Finding[]
     source: { location: 'repo', path: '.', files: 1, failedFiles: [], warnings: [] },
     live: { origin: 'kubeconfig:prod' },
     scan: { complete: !options.error, lists: options.lists ?? [], unverified: [], withoutManagedFields: 0, ...(options.error ? { error: options.error } : {}) },
-    summary: { declared: 1, compared: 1, modified: 0, missing: 0, extra: 0, changes: 0, failedFiles: 0 },
+    summary: { declared: 1, compared: 1, modified: 0, missing: 0, extra: 0, changes: 0, failedFiles: 0, findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, exemptedFindings: 0 },
     drift,
     findings: options.findings ?? [],
   };

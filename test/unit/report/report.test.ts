@@ -59,7 +59,7 @@ describe('report', () => {
   });
 
   test('counts modified, missing, extra, changes and failed files', () => {
-    expect(sampleReport().summary).toEqual({ declared: 2, compared: 1, modified: 1, missing: 1, extra: 1, changes: 1, failedFiles: 1 });
+    expect(sampleReport().summary).toEqual({ declared: 2, compared: 1, modified: 1, missing: 1, extra: 1, changes: 1, failedFiles: 1, findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, exemptedFindings: 0 });
   });
 
   test('an extra object names who created it', () => {

@@ -1,0 +1,603 @@
+/**
+ * The deployable artefact: `npm run package` (osls + serverless-esbuild, offline) must produce a CloudFormation
+ * template that cfn-lint accepts without errors, least-privilege IAM (one role per function), the report bucket,
+ * queue, alarms and schedule as infra/ declares them, and small Lambda bundles that really run: the packaged
+ * `schedule` and `audit` zips are unpacked and invoked against moto (SQS, S3, SNS).
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFile, cp, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import yauzl from 'yauzl';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { REPO_ROOT } from '../cli/run-cli.ts';
+import { ensureBinaries } from '../world/binaries.ts';
+import { startWorld } from '../world/testenv.ts';
+import type { World } from '../world/testenv.ts';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+interface Resource {
+  Type: string;
+  Properties?: JsonObject;
+  Condition?: string;
+  DependsOn?: Json;
+  Metadata?: JsonObject;
+}
+
+interface Template {
+  Resources: Record<string, Resource>;
+  Parameters?: Record<string, JsonObject>;
+  Conditions?: JsonObject;
+  Outputs?: Record<string, JsonObject>;
+}
+
+interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: Json;
+  NotResource?: Json;
+  Principal?: Json;
+  Condition?: JsonObject;
+}
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+const TEMPLATE = join(REPO_ROOT, '.serverless/cloudformation-template-update-stack.json');
+/** The audit bundle must stay small (cold start, upload); Lambda's own limit is 50 MB zipped. */
+const AUDIT_ZIP_MAX_BYTES = 5 * 1024 * 1024;
+const ACCOUNT = '123456789012';
+const SLACK_SECRET = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:driftwatch/slack-AbCdEf`;
+
+let template: Template;
+let variant: Template;
+let variantDir: string;
+let workDir: string;
+let cfnLint: string;
+const timings: Record<string, number> = {};
+
+function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 240_000);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+async function packageService(extraArgs: readonly string[]): Promise<RunResult> {
+  const result = await run('npm', ['run', 'package', '--', ...extraArgs]);
+  if (result.code !== 0) throw new Error(`npm run package ${extraArgs.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  return result;
+}
+
+function readTemplate(file: string): Template {
+  return JSON.parse(readFileSync(file, 'utf8')) as Template;
+}
+
+function resource(t: Template, id: string): Resource {
+  const found = t.Resources[id];
+  if (!found) throw new Error(`template has no resource ${id}`);
+  return found;
+}
+
+function props(t: Template, id: string): JsonObject {
+  return resource(t, id).Properties ?? {};
+}
+
+function ofType(t: Template, type: string): Array<[string, Resource]> {
+  return Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+}
+
+function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Both branches of every Fn::If, without AWS::NoValue: every statement that some parameter choice can produce. */
+function possibleValues(value: Json | undefined): Json[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value.flatMap((item) => possibleValues(item));
+  if (isObject(value)) {
+    const branches = value['Fn::If'];
+    if (Array.isArray(branches) && Object.keys(value).length === 1) return [...possibleValues(branches[1]), ...possibleValues(branches[2])];
+    if (value['Ref'] === 'AWS::NoValue') return [];
+  }
+  return [value];
+}
+
+function statementsOf(document: Json | undefined): Statement[] {
+  if (!isObject(document)) return [];
+  return possibleValues(document['Statement']).filter(isObject) as unknown as Statement[];
+}
+
+function asList<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Every statement of the identity policies in the template (roles' inline policies, IAM policies), by owner. */
+function identityStatements(t: Template): Array<{ owner: string; statement: Statement }> {
+  const found: Array<{ owner: string; statement: Statement }> = [];
+  for (const [id, r] of Object.entries(t.Resources)) {
+    if (r.Type === 'AWS::IAM::Role') {
+      for (const policy of possibleValues(r.Properties?.['Policies'])) {
+        if (isObject(policy)) for (const statement of statementsOf(policy['PolicyDocument'])) found.push({ owner: id, statement });
+      }
+    }
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') {
+      for (const statement of statementsOf(r.Properties?.['PolicyDocument'])) found.push({ owner: id, statement });
+    }
+  }
+  return found;
+}
+
+/** Resource policies: bucket, queue, topic and key policies. */
+function resourcePolicyStatements(t: Template): Array<{ owner: string; type: string; statement: Statement }> {
+  const documents: Record<string, string> = {
+    'AWS::S3::BucketPolicy': 'PolicyDocument',
+    'AWS::SQS::QueuePolicy': 'PolicyDocument',
+    'AWS::SNS::TopicPolicy': 'PolicyDocument',
+    'AWS::KMS::Key': 'KeyPolicy',
+  };
+  const found: Array<{ owner: string; type: string; statement: Statement }> = [];
+  for (const [id, r] of Object.entries(t.Resources)) {
+    const key = documents[r.Type];
+    if (key) for (const statement of statementsOf(r.Properties?.[key])) found.push({ owner: id, type: r.Type, statement });
+  }
+  return found;
+}
+
+function isWildcardAction(action: string): boolean {
+  return action === '*' || /^[a-z0-9-]+:\*$/i.test(action);
+}
+
+function roleStatements(t: Template, role: string): Statement[] {
+  return identityStatements(t)
+    .filter((entry) => entry.owner === role)
+    .map((entry) => entry.statement);
+}
+
+function actionsOf(statements: Statement[]): string[] {
+  return statements.flatMap((statement) => asList(statement.Action));
+}
+
+function statementFor(statements: Statement[], action: string): Statement[] {
+  return statements.filter((statement) => asList(statement.Action).includes(action));
+}
+
+function roleOf(t: Template, functionId: string): string {
+  const role = props(t, functionId)['Role'];
+  if (!isObject(role) || !Array.isArray(role['Fn::GetAtt'])) throw new Error(`${functionId} has no Fn::GetAtt role`);
+  return String(role['Fn::GetAtt'][0]);
+}
+
+function envOf(t: Template, functionId: string): JsonObject {
+  const environment = props(t, functionId)['Environment'];
+  const variables = isObject(environment) ? environment['Variables'] : undefined;
+  return isObject(variables) ? variables : {};
+}
+
+/** The literal a Fn::If chain ends in when every condition is false (the defaults: no S3/SSM config, …). */
+function lastBranch(value: Json | undefined): Json | undefined {
+  if (isObject(value) && Array.isArray(value['Fn::If'])) return lastBranch(value['Fn::If'][2]);
+  return value;
+}
+
+async function extractZip(zipFile: string, into: string): Promise<string[]> {
+  const zip = await yauzl.openPromise(zipFile, { lazyEntries: true });
+  const names: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zip.on('error', reject);
+    zip.on('end', () => resolve());
+    zip.on('entry', (entry: yauzl.Entry) => {
+      names.push(entry.fileName);
+      if (entry.fileName.endsWith('/')) {
+        zip.readEntry();
+        return;
+      }
+      const target = join(into, entry.fileName);
+      if (!target.startsWith(into)) {
+        reject(new Error(`zip entry escapes the folder: ${entry.fileName}`));
+        return;
+      }
+      mkdir(dirname(target), { recursive: true })
+        .then(() => zip.openReadStreamPromise(entry))
+        .then((stream) => pipeline(stream, createWriteStream(target)))
+        .then(() => zip.readEntry())
+        .catch(reject);
+    });
+    zip.readEntry();
+  });
+  zip.close();
+  return names;
+}
+
+/** Invokes a packaged handler in its own Node process, as Lambda would: working folder = the unpacked zip. */
+async function invokeBundle(dir: string, entry: string, event: unknown, env: Record<string, string>): Promise<unknown> {
+  const script = `
+    const { handler } = await import(${JSON.stringify(`./${entry}`)});
+    const context = { functionName: 'driftwatch-test', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:${ACCOUNT}:function:driftwatch-test', memoryLimitInMB: '1024', awsRequestId: 'req-1', logGroupName: '/aws/lambda/driftwatch-test', logStreamName: 's', getRemainingTimeInMillis: () => 60000, callbackWaitsForEmptyEventLoop: true };
+    const result = await handler(JSON.parse(process.env.TEST_EVENT), context);
+    process.stdout.write('\\nRESULT=' + JSON.stringify(result ?? null) + '\\n');
+  `;
+  const result = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+    cwd: dir,
+    timeoutMs: 60_000,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      LAMBDA_TASK_ROOT: dir,
+      POWERTOOLS_SERVICE_NAME: 'driftwatch',
+      POWERTOOLS_METRICS_NAMESPACE: 'Driftwatch',
+      TEST_EVENT: JSON.stringify(event),
+      ...env,
+    },
+  });
+  const line = result.stdout.split('\n').find((l) => l.startsWith('RESULT='));
+  if (result.code !== 0 || line === undefined) throw new Error(`${entry} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  return JSON.parse(line.slice('RESULT='.length)) as unknown;
+}
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'driftwatch-package-'));
+  variantDir = join(workDir, 'variant');
+  // One after the other: both use serverless-esbuild's work folder in the repo, and every `osls package` empties
+  // .serverless/ first, so the variant (to its own folder) goes first and the contract run last.
+  const other = await packageService([
+    '--stage', 'ci',
+    '--package', variantDir,
+    '--param', 'configFile=examples/driftwatch.yaml',
+    '--param', 'reportPrefix=driftwatch',
+    '--param', `slackWebhookSecretArn=${SLACK_SECRET}`,
+    '--param', 'objectLockRetentionDays=30',
+  ]);
+  timings['package (variant)'] = other.ms;
+  const defaults = await packageService([]);
+  timings['package'] = defaults.ms;
+  template = readTemplate(TEMPLATE);
+  variant = readTemplate(join(variantDir, 'cloudformation-template-update-stack.json'));
+  cfnLint = (await ensureBinaries()).cfnLint;
+  console.log(`[package] npm run package: ${String(timings['package'])} ms; variant: ${String(timings['package (variant)'])} ms`);
+}, 600_000);
+
+afterAll(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('npm run package', () => {
+  test('leaves the CloudFormation template and one zip per function in .serverless/', () => {
+    expect(existsSync(TEMPLATE)).toBe(true);
+    for (const name of ['schedule', 'audit']) expect(existsSync(join(REPO_ROOT, '.serverless', `${name}.zip`))).toBe(true);
+  });
+
+  test.each([
+    ['default', () => TEMPLATE],
+    ['variant', () => join(variantDir, 'cloudformation-template-update-stack.json')],
+  ])('cfn-lint finds no errors (%s parameters)', async (_name, file) => {
+    const result = await run(cfnLint, ['--format', 'json', '--', file()], { timeoutMs: 120_000 });
+    const findings = JSON.parse(result.stdout || '[]') as Array<{ Level: string; Rule: { Id: string }; Message: string; Location: { Path: Json[] } }>;
+    const describe = (f: (typeof findings)[number]): string => `${f.Rule.Id} ${f.Location.Path.join('/')}: ${f.Message}`;
+    const errors = findings.filter((f) => f.Level === 'Error');
+    const others = findings.filter((f) => f.Level !== 'Error');
+    if (others.length > 0) console.log(`[package] cfn-lint warnings/informational:\n${others.map(describe).join('\n')}`);
+    expect(errors.map(describe)).toEqual([]);
+    // cfn-lint's exit code is a bitmask: 2 = errors
+    expect(result.code & 2).toBe(0);
+  });
+
+  test('the Lambda functions run nodejs24.x on arm64 with their handler, timeout and environment', () => {
+    const expected = { ScheduleLambdaFunction: 'functions/schedule.handler', AuditLambdaFunction: 'functions/audit.handler' };
+    for (const [id, handler] of Object.entries(expected)) {
+      const p = props(template, id);
+      expect(p['Runtime']).toBe('nodejs24.x');
+      expect(p['Architectures']).toEqual(['arm64']);
+      expect(p['Handler']).toBe(handler);
+      const env = envOf(template, id);
+      expect(env['POWERTOOLS_SERVICE_NAME']).toBe('driftwatch');
+      expect(env['POWERTOOLS_METRICS_NAMESPACE']).toBe('Driftwatch');
+      // Defaults: the config file bundled next to the code.
+      expect(lastBranch(env['DRIFTWATCH_CONFIG'])).toBe('/var/task/driftwatch.yaml');
+    }
+    expect(envOf(template, 'ScheduleLambdaFunction')['AUDIT_QUEUE_URL']).toEqual({ Ref: 'AuditQueue' });
+    const audit = envOf(template, 'AuditLambdaFunction');
+    expect(audit['REPORT_BUCKET']).toEqual({ Ref: 'ReportBucket' });
+    expect(audit['REPORT_PREFIX']).toEqual({ Ref: 'ReportPrefix' });
+    expect(audit['TOPIC_ARN']).toEqual({ Ref: 'NotificationTopic' });
+    expect(possibleValues(audit['SLACK_WEBHOOK_SECRET_ID'])).toEqual([{ Ref: 'SlackWebhookSecretArn' }]);
+    expect(possibleValues(audit['REPORT_KMS_KEY_ID'])).toEqual([{ Ref: 'ReportKmsKeyArn' }]);
+    expect(props(template, 'AuditLambdaFunction')['Timeout']).toBe(300);
+  });
+
+  test('--param values reach the template: config path, parameter defaults, stage', () => {
+    expect(lastBranch(envOf(variant, 'AuditLambdaFunction')['DRIFTWATCH_CONFIG'])).toBe('/var/task/examples/driftwatch.yaml');
+    expect(variant.Parameters?.['ReportPrefix']?.['Default']).toBe('driftwatch');
+    expect(variant.Parameters?.['SlackWebhookSecretArn']?.['Default']).toBe(SLACK_SECRET);
+    expect(variant.Parameters?.['ObjectLockRetentionDays']?.['Default']).toBe('30');
+    expect(props(variant, 'AuditLambdaFunction')['FunctionName']).toBe('driftwatch-ci-audit');
+    // Defaults keep every optional feature off.
+    for (const name of ['ReportPrefix', 'SlackWebhookSecretArn', 'GitTokenSecretArn', 'KubeconfigSecretArns', 'ReportKmsKeyArn', 'ConfigS3Bucket', 'ConfigSsmParameter']) {
+      expect(template.Parameters?.[name]?.['Default'], name).toBe('');
+    }
+    expect(template.Parameters?.['ObjectLockRetentionDays']?.['Default']).toBe('0');
+  });
+
+  test('the schedule rule runs the schedule function at the configured rate', () => {
+    const rules = ofType(template, 'AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]?.[1].Properties ?? {};
+    expect(rule['ScheduleExpression']).toBe('rate(1 hour)');
+    expect(rule['State']).toBe('ENABLED');
+    expect(JSON.stringify(rule['Targets'])).toContain('"ScheduleLambdaFunction","Arn"');
+  });
+
+  test('the audit function consumes the queue one message at a time with partial batch failures', () => {
+    const mappings = ofType(template, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]?.[1].Properties ?? {};
+    expect(mapping['EventSourceArn']).toEqual({ 'Fn::GetAtt': ['AuditQueue', 'Arn'] });
+    expect(mapping['FunctionName']).toEqual({ 'Fn::GetAtt': ['AuditLambdaFunction', 'Arn'] });
+    expect(mapping['BatchSize']).toBe(1);
+    expect(mapping['FunctionResponseTypes']).toEqual(['ReportBatchItemFailures']);
+  });
+
+  test('the audit queue: dead-letter queue after 3 receives, visibility ≥ 6 × the audit timeout, encrypted', () => {
+    const queue = props(template, 'AuditQueue');
+    expect(queue['RedrivePolicy']).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['AuditDeadLetterQueue', 'Arn'] }, maxReceiveCount: 3 });
+    expect(Number(queue['VisibilityTimeout'])).toBeGreaterThanOrEqual(6 * Number(props(template, 'AuditLambdaFunction')['Timeout']));
+    expect(queue['SqsManagedSseEnabled']).toBe(true);
+    expect(props(template, 'AuditDeadLetterQueue')['SqsManagedSseEnabled']).toBe(true);
+  });
+
+  test('the report bucket: encrypted, versioned, never public, TLS only, tiered, optional Object Lock', () => {
+    const bucket = props(template, 'ReportBucket');
+    expect(resource(template, 'ReportBucket').Type).toBe('AWS::S3::Bucket');
+    const encryption = JSON.stringify(bucket['BucketEncryption']);
+    expect(encryption).toContain('"SSEAlgorithm":"AES256"');
+    expect(encryption).toContain('"SSEAlgorithm":"aws:kms"');
+    expect(bucket['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
+    expect(bucket['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    const lifecycle = JSON.stringify(bucket['LifecycleConfiguration']);
+    expect(lifecycle).toContain('{"StorageClass":"STANDARD_IA","TransitionInDays":30}');
+    expect(lifecycle).toContain('{"StorageClass":"GLACIER_IR","TransitionInDays":90}');
+    expect(lifecycle).toContain('NoncurrentVersionExpiration');
+    expect(possibleValues(bucket['ObjectLockEnabled'])).toEqual([true]);
+    expect(JSON.stringify(bucket['ObjectLockConfiguration'])).toContain('"DefaultRetention"');
+    expect(template.Conditions?.['ObjectLockOn']).toBeDefined();
+
+    const policy = props(template, 'ReportBucketPolicy');
+    expect(policy['Bucket']).toEqual({ Ref: 'ReportBucket' });
+    const denyTls = statementsOf(policy['PolicyDocument']).find(
+      (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+    );
+    expect(denyTls).toBeDefined();
+    expect(JSON.stringify(denyTls?.Resource)).toContain('ReportBucket.Arn}/*');
+  });
+
+  test('alarms: dead-letter queue depth and each function’s errors, to the alarm topic', () => {
+    const alarms = ofType(template, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties ?? {});
+    const find = (metric: string, dimension: Json): JsonObject | undefined =>
+      alarms.find((a) => a['MetricName'] === metric && JSON.stringify(a['Dimensions']).includes(JSON.stringify(dimension)));
+    const dlq = find('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': ['AuditDeadLetterQueue', 'QueueName'] });
+    const scheduleErrors = find('Errors', { Ref: 'ScheduleLambdaFunction' });
+    const auditErrors = find('Errors', { Ref: 'AuditLambdaFunction' });
+    for (const alarm of [dlq, scheduleErrors, auditErrors]) {
+      expect(alarm).toBeDefined();
+      expect(alarm?.['Threshold']).toBe(0);
+      expect(alarm?.['ComparisonOperator']).toBe('GreaterThanThreshold');
+      expect(alarm?.['AlarmActions']).toEqual([{ Ref: 'AlarmTopic' }]);
+    }
+    // CloudWatch cannot publish to a topic encrypted with alias/aws/sns: the alarm topic has its own key.
+    expect(props(template, 'AlarmTopic')['KmsMasterKeyId']).toEqual({ 'Fn::GetAtt': ['AlarmTopicKey', 'Arn'] });
+    expect(props(template, 'NotificationTopic')['KmsMasterKeyId']).toBe('alias/aws/sns');
+    const keyPolicy = statementsOf(props(template, 'AlarmTopicKey')['KeyPolicy']);
+    expect(keyPolicy.some((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }))).toBe(true);
+  });
+
+  test('outputs: bucket name, topic ARN, queue URL, audit role ARN', () => {
+    expect(template.Outputs?.['ReportBucketName']?.['Value']).toEqual({ Ref: 'ReportBucket' });
+    expect(template.Outputs?.['NotificationTopicArn']?.['Value']).toEqual({ Ref: 'NotificationTopic' });
+    expect(template.Outputs?.['AuditQueueUrl']?.['Value']).toEqual({ Ref: 'AuditQueue' });
+    expect(template.Outputs?.['AuditRoleArn']?.['Value']).toEqual({ 'Fn::GetAtt': ['AuditRole', 'Arn'] });
+  });
+});
+
+describe('IAM least privilege', () => {
+  test('each function has its own role, and there is no shared or default role', () => {
+    const schedule = roleOf(template, 'ScheduleLambdaFunction');
+    const audit = roleOf(template, 'AuditLambdaFunction');
+    expect(schedule).toBe('ScheduleRole');
+    expect(audit).toBe('AuditRole');
+    expect(ofType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['AuditRole', 'ScheduleRole']);
+    expect(template.Resources['IamRoleLambdaExecution']).toBeUndefined();
+    for (const role of [schedule, audit]) {
+      const p = props(template, role);
+      // AWS managed policies (AWSLambdaBasicExecutionRole, …) grant Resource "*"
+      expect(p['ManagedPolicyArns'], role).toBeUndefined();
+      expect(JSON.stringify(p['AssumeRolePolicyDocument'])).toContain('"Service":"lambda.amazonaws.com"');
+    }
+  });
+
+  test('no identity policy statement allows "*" or "<service>:*", NotAction, NotResource or Resource "*"', () => {
+    const statements = identityStatements(template);
+    expect(statements.length).toBeGreaterThan(5);
+    // No exception is needed: every action driftwatch uses supports resource-level permissions.
+    for (const { owner, statement } of statements) {
+      const where = `${owner} ${statement.Sid ?? '(no Sid)'}`;
+      expect(statement.Effect, where).toBe('Allow');
+      expect(statement.NotAction, where).toBeUndefined();
+      expect(statement.NotResource, where).toBeUndefined();
+      expect(asList(statement.Action).filter(isWildcardAction), where).toEqual([]);
+      const resources = possibleValues(statement.Resource);
+      expect(resources.length, where).toBeGreaterThan(0);
+      expect(resources.filter((r) => r === '*'), where).toEqual([]);
+    }
+  });
+
+  test('resource policies: wildcards only where denying, Resource "*" only in the KMS key policy (it means the key)', () => {
+    for (const { owner, type, statement } of resourcePolicyStatements(template)) {
+      const where = `${owner} ${statement.Sid ?? '(no Sid)'}`;
+      if (statement.Effect === 'Deny') continue; // a broad Deny (s3:* without TLS) is what makes it strict
+      expect(asList(statement.Action).filter(isWildcardAction), where).toEqual([]);
+      if (type !== 'AWS::KMS::Key') expect(possibleValues(statement.Resource).filter((r) => r === '*'), where).toEqual([]);
+      expect(JSON.stringify(statement.Principal), where).not.toBe('"*"');
+    }
+  });
+
+  test('schedule: sends to the audit queue, writes its logs, reads the config only when it lives in S3/SSM', () => {
+    const statements = roleStatements(template, 'ScheduleRole');
+    expect(actionsOf(statements).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 'sqs:SendMessage', 'ssm:GetParameter'].sort());
+    expect(statementFor(statements, 'sqs:SendMessage')[0]?.Resource).toEqual({ 'Fn::GetAtt': ['AuditQueue', 'Arn'] });
+    expect(statementFor(statements, 'logs:PutLogEvents')[0]?.Resource).toEqual({ 'Fn::GetAtt': ['ScheduleLogGroup', 'Arn'] });
+    expect(JSON.stringify(statementFor(statements, 's3:GetObject')[0]?.Resource)).toContain('${ConfigS3Bucket}/${ConfigS3Key}');
+    expect(JSON.stringify(statementFor(statements, 'ssm:GetParameter')[0]?.Resource)).toContain(':parameter${ConfigSsmParameter}');
+    expect(actionsOf(statements).filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+    const s3Statements = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')));
+    expect(s3Statements.every((s) => JSON.stringify(s.Resource).includes('ConfigS3'))).toBe(true);
+  });
+
+  test('audit: report keys only, its topic, its queue, listed secrets only, no metrics or STS', () => {
+    const statements = roleStatements(template, 'AuditRole');
+    const actions = new Set(actionsOf(statements));
+    for (const action of ['s3:PutObject', 's3:GetObject', 's3:ListBucket', 'sns:Publish', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'eks:DescribeCluster', 'secretsmanager:GetSecretValue', 'logs:PutLogEvents']) {
+      expect(actions.has(action), action).toBe(true);
+    }
+    for (const action of actions) expect(action, action).not.toMatch(/^(cloudwatch|sts|iam|lambda):/);
+
+    const put = statementFor(statements, 's3:PutObject');
+    expect(put).toHaveLength(1);
+    const putResources = JSON.stringify(put[0]?.Resource);
+    for (const folder of ['reports', 'findings', 'latest']) {
+      expect(putResources).toContain(`\${ReportBucket.Arn}/${folder}/*`);
+      expect(putResources).toContain(`\${ReportBucket.Arn}/\${ReportPrefix}/${folder}/*`);
+    }
+    expect(statementFor(statements, 's3:ListBucket')[0]?.Resource).toEqual({ 'Fn::GetAtt': ['ReportBucket', 'Arn'] });
+    expect(statementFor(statements, 'sns:Publish')[0]?.Resource).toEqual({ Ref: 'NotificationTopic' });
+    expect(statementFor(statements, 'sqs:ReceiveMessage')[0]?.Resource).toEqual({ 'Fn::GetAtt': ['AuditQueue', 'Arn'] });
+    expect(statementFor(statements, 'logs:PutLogEvents')[0]?.Resource).toEqual({ 'Fn::GetAtt': ['AuditLogGroup', 'Arn'] });
+
+    // Secrets: exactly the parameters, each statement present only when its parameter is set.
+    const secretResources = statementFor(statements, 'secretsmanager:GetSecretValue').map((s) => s.Resource);
+    expect(secretResources).toEqual([{ Ref: 'SlackWebhookSecretArn' }, { Ref: 'GitTokenSecretArn' }, { Ref: 'KubeconfigSecretArns' }]);
+    const policy = possibleValues(props(template, 'AuditRole')['Policies'])[0];
+    const raw = isObject(policy) && isObject(policy['PolicyDocument']) ? policy['PolicyDocument']['Statement'] : undefined;
+    const conditional = (Array.isArray(raw) ? raw : []).filter((s) => isObject(s) && Array.isArray(s['Fn::If'])).map((s) => (isObject(s) && Array.isArray(s['Fn::If']) ? s['Fn::If'][0] : null));
+    expect(conditional).toEqual(expect.arrayContaining(['HasSlackWebhookSecret', 'HasGitTokenSecret', 'HasKubeconfigSecrets', 'HasReportKmsKey']));
+
+    // KMS only for the report key parameter, and only through S3.
+    const kms = statementFor(statements, 'kms:GenerateDataKey');
+    expect(kms.map((s) => s.Resource)).toEqual([{ Ref: 'ReportKmsKeyArn' }]);
+    expect(JSON.stringify(kms[0]?.Condition)).toContain('kms:ViaService');
+    const eks = JSON.stringify(statementFor(statements, 'eks:DescribeCluster')[0]?.Resource);
+    expect(eks).toContain(':cluster/*');
+    expect(eks).toContain('EksClusterArns');
+  });
+});
+
+describe('bundles', () => {
+  let world: World | undefined;
+
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  test('are small ESM bundles with source maps; the audit zip stays under 5 MB', async () => {
+    const sizes: string[] = [];
+    for (const name of ['schedule', 'audit']) {
+      const zipFile = join(REPO_ROOT, '.serverless', `${name}.zip`);
+      const zipped = statSync(zipFile).size;
+      const names = await extractZip(zipFile, join(workDir, 'sizes', name));
+      expect(names).toContain(`functions/${name}.mjs`);
+      expect(names).toContain(`functions/${name}.mjs.map`);
+      expect(names.filter((n) => n.startsWith('node_modules/'))).toEqual([]);
+      const code = statSync(join(workDir, 'sizes', name, `functions/${name}.mjs`)).size;
+      sizes.push(`${name}.zip ${(zipped / 1024).toFixed(0)} KiB (${name}.mjs ${(code / 1024).toFixed(0)} KiB unzipped)`);
+      expect(zipped).toBeLessThan(AUDIT_ZIP_MAX_BYTES);
+    }
+    console.log(`[package] ${sizes.join('; ')}`);
+  });
+
+  test('the bundled config file is packaged where DRIFTWATCH_CONFIG points', async () => {
+    for (const name of ['schedule', 'audit']) {
+      const names = await extractZip(join(variantDir, `${name}.zip`), join(workDir, 'variant-unzipped', name));
+      expect(names).toContain('examples/driftwatch.yaml');
+    }
+  });
+
+  test('the packaged handlers run: schedule enqueues the clusters, audit stores a report and notifies (moto)', async () => {
+    world = await startWorld({ kube: false, moto: true, slack: false });
+    const endpoint = world.env.AWS_ENDPOINT_URL;
+    if (!endpoint) throw new Error('moto is not running');
+    const clientOptions = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    const sqs = new SQSClient(clientOptions);
+    const s3 = new S3Client({ ...clientOptions, forcePathStyle: true });
+    const sns = new SNSClient(clientOptions);
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'driftwatch-audit' }))).QueueUrl ?? '';
+    await s3.send(new CreateBucketCommand({ Bucket: 'driftwatch-reports' }));
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'driftwatch' }))).TopicArn ?? '';
+
+    // The variant bundles carry examples/driftwatch.yaml; its demo source and snapshot sit next to it.
+    const root = join(workDir, 'variant-unzipped');
+    for (const name of ['schedule', 'audit']) {
+      await copyFile(join(REPO_ROOT, 'examples/gitops.tar.gz'), join(root, name, 'examples/gitops.tar.gz'));
+      await cp(join(REPO_ROOT, 'examples/live'), join(root, name, 'examples/live'), { recursive: true });
+    }
+    const config = lastBranch(envOf(variant, 'AuditLambdaFunction')['DRIFTWATCH_CONFIG']);
+    const configPath = (name: string): string => join(root, name, String(config).replace(/^\/var\/task\//, ''));
+    const common = { AWS_ENDPOINT_URL: endpoint };
+
+    const scheduled = await invokeBundle(join(root, 'schedule'), 'functions/schedule.mjs', { source: 'aws.events' }, {
+      ...common,
+      DRIFTWATCH_CONFIG: configPath('schedule'),
+      AUDIT_QUEUE_URL: queueUrl,
+    });
+    expect(scheduled).toMatchObject({ clusters: 1 });
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    expect(received.Messages).toHaveLength(1);
+    const message = received.Messages?.[0];
+    expect(JSON.parse(message?.Body ?? '{}')).toMatchObject({ cluster: 'demo' });
+
+    const event = { Records: [{ messageId: message?.MessageId ?? 'm-1', receiptHandle: message?.ReceiptHandle ?? 'r', body: message?.Body ?? '', attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: `arn:aws:sqs:us-east-1:${ACCOUNT}:driftwatch-audit`, awsRegion: 'us-east-1' }] };
+    const audited = await invokeBundle(join(root, 'audit'), 'functions/audit.mjs', event, {
+      ...common,
+      DRIFTWATCH_CONFIG: configPath('audit'),
+      REPORT_BUCKET: 'driftwatch-reports',
+      REPORT_PREFIX: 'driftwatch',
+      TOPIC_ARN: topicArn,
+    });
+    expect(audited).toEqual({ batchItemFailures: [] });
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'driftwatch-reports', Prefix: 'driftwatch/' }));
+    const keys = (listed.Contents ?? []).map((object) => object.Key ?? '');
+    expect(keys.some((key) => key.startsWith('driftwatch/reports/cluster=demo/'))).toBe(true);
+    expect(keys.some((key) => key.startsWith('driftwatch/findings/cluster=demo/'))).toBe(true);
+    expect(keys).toContain('driftwatch/latest/demo.json');
+  }, 120_000);
+});
