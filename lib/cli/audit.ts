@@ -13,22 +13,12 @@ import { applyHistory } from '../report/history.ts';
 import { readLatestLocalReport, writeLocalReport } from '../store/local.ts';
 import { EXIT } from './exit.ts';
 import type { FailOn } from './main.ts';
-import type { ClusterPlan, RunPlan } from './plan.ts';
+import type { ClusterPlan, PlanFlags, RunPlan } from './plan.ts';
 import { planRun } from './plan.ts';
 import { progressWriter } from './progress.ts';
 
-export interface AuditFlags {
-  config?: string;
-  cluster?: string;
-  source?: string;
-  path?: string;
-  snapshot?: string;
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-  includeSecrets?: boolean;
+export interface AuditFlags extends PlanFlags {
   requestTimeout: number;
-  out?: string;
   write: boolean;
   format: ReportFormat;
   failOn: FailOn[];

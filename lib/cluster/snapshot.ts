@@ -4,6 +4,7 @@ import { isPlainObject } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { kindKey, withTypeMeta } from './items.ts';
 import type { LiveState } from './types.ts';
+import { describeFsError } from '../io/fs-error.ts';
 
 /** A snapshot that cannot be read or parsed. The message names the file (and line) but never quotes its content. */
 export class SnapshotError extends Error {
@@ -35,14 +36,6 @@ async function readSnapshotText(path: string): Promise<string> {
   } catch (error) {
     throw new SnapshotError(path, undefined, `cannot read snapshot (${describeFsError(error)})`);
   }
-}
-
-function describeFsError(error: unknown): string {
-  const code: unknown = error instanceof Error ? Reflect.get(error, 'code') : undefined;
-  if (code === 'ENOENT') return 'file not found';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return typeof code === 'string' ? code : 'read error';
 }
 
 function stripBom(text: string): string {

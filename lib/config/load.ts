@@ -31,6 +31,7 @@ export type {
   SourceConfig,
 } from './types.ts';
 import type { DriftwatchConfig } from './types.ts';
+import { describeFsError } from '../io/fs-error.ts';
 
 export interface ParseConfigOptions {
   /** Name of the file in error messages, as the user gave it. */
@@ -66,14 +67,6 @@ async function readConfigText(path: string): Promise<string> {
   } catch (error) {
     throw new ConfigError(path, [{ path: '', message: `cannot read the config file (${describeFsError(error)})` }]);
   }
-}
-
-function describeFsError(error: unknown): string {
-  const code: unknown = error instanceof Error ? Reflect.get(error, 'code') : undefined;
-  if (code === 'ENOENT') return 'file not found';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return typeof code === 'string' ? code : 'read error';
 }
 
 /** Aliases are fine for reuse, but each one can multiply the tree that validation walks: keep it bounded. */

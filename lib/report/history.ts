@@ -5,13 +5,7 @@ import { groupOf } from '../kube/object.ts';
 import type { CarriedItem, Finding, Report, ReportHistory, ResolvedItem } from './report.ts';
 
 /** What the history step needs of an item: its stable key and what to say of it once resolved. */
-interface TrackedItem {
-  key: string;
-  firstSeen: string;
-  group?: string;
-  kind: string;
-  namespace?: string;
-  name: string;
+interface TrackedItem extends CarriedItem {
   describe: () => Omit<ResolvedItem, 'firstSeen' | 'resolvedAt'>;
 }
 

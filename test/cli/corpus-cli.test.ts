@@ -1,25 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { afterAll, describe, expect, test } from 'vitest';
+import { CORPUS, corpusCases, pathMatches } from '../support/corpus.ts';
+import type { CorpusCase } from '../support/corpus.ts';
 import { runCli } from './run-cli.ts';
 
 /** The corpus through the external contract: `driftwatch audit --source DIR --snapshot FILE --format json`. */
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus/argo-cd');
-
-interface CorpusCase {
-  name: string;
-  declared: string;
-  live: string;
-  expected: 'no-drift' | 'modified';
-  paths: string[];
-  namespace?: string;
-}
-
-const cases: CorpusCase[] = existsSync(join(CORPUS, 'cases.json'))
-  ? (JSON.parse(readFileSync(join(CORPUS, 'cases.json'), 'utf8')) as CorpusCase[])
-  : [];
+const cases = corpusCases();
 const workspace = mkdtempSync(join(tmpdir(), 'driftwatch-corpus-'));
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
@@ -49,6 +38,7 @@ describe.skipIf(cases.length === 0)('Argo CD corpus through the CLI contract', (
     expect(result.status, result.stderr).toBe(1);
     expect(report.drift).toHaveLength(1);
     expect(report.drift[0]?.status).toBe('modified');
-    expect(report.drift[0]?.changes?.length ?? 0).toBeGreaterThanOrEqual(1);
+    const reported = (report.drift[0]?.changes ?? []).map((change) => change.path);
+    for (const expectedPath of corpusCase.paths) expect(reported.some((path) => pathMatches(path, expectedPath)), expectedPath).toBe(true);
   });
 });
