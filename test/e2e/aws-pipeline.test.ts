@@ -37,6 +37,8 @@ let subscriberQueueUrl: string;
 let scheduleHandler: Handler<Record<string, unknown>, { runId: string; clusters: number }>;
 let auditHandler: Handler<SQSEvent, SQSBatchResponse>;
 const logLines: string[] = [];
+/** Every SNS message that reached the subscriber queue, for the leak check at the end. */
+const snsBodies: string[] = [];
 let kubeconfigText: string;
 
 function lambdaContext(functionName: string): Context {
@@ -56,17 +58,23 @@ function lambdaContext(functionName: string): Context {
   };
 }
 
-/** Runs a handler while keeping what it logs (Powertools writes JSON lines and EMF to stdout) out of the test output. */
+/** Runs a handler while keeping what it logs (Powertools: JSON lines and EMF on stdout, errors on stderr) for the assertions. */
 async function captured<T>(run: () => Promise<T>): Promise<T> {
-  const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    logLines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
+  const streams = [process.stdout, process.stderr] as const;
+  const originals = streams.map((stream) => stream.write.bind(stream));
+  for (const stream of streams) {
+    stream.write = ((chunk: string | Uint8Array) => {
+      logLines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    }) as typeof stream.write;
+  }
   try {
     return await run();
   } finally {
-    process.stdout.write = original;
+    streams.forEach((stream, index) => {
+      const original = originals[index];
+      if (original) stream.write = original;
+    });
   }
 }
 
@@ -144,7 +152,9 @@ async function runOnce(): Promise<{ runId: string; failures: number }> {
 }
 
 async function snsMessages(): Promise<Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> }>> {
-  return (await drainQueue(subscriberQueueUrl)).map((message) => JSON.parse(message.body) as { Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> });
+  const messages = await drainQueue(subscriberQueueUrl);
+  snsBodies.push(...messages.map((message) => message.body));
+  return messages.map((message) => JSON.parse(message.body) as { Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> });
 }
 
 async function latestReport(cluster: string): Promise<Report> {
@@ -302,6 +312,23 @@ describe('hourly pipeline', () => {
     expect((await snsMessages()).map((message) => message.MessageAttributes['cluster']?.Value)).toEqual(['live']);
   });
 
+  test('a Slack that keeps failing loses neither the report nor the SNS message, and the failure is logged and counted', async () => {
+    slack.reset();
+    slack.failNext(10, 500);
+    await kube.kubectl(['label', 'deployment/ledger', 'hotfix=true', '-n', 'payments']);
+    const linesBefore = logLines.length;
+    const { runId, failures } = await runOnce();
+    expect(failures).toBe(0);
+    const live = await latestReport('live');
+    expect(live.runId).toBe(runId);
+    expect((await snsMessages()).map((message) => message.MessageAttributes['cluster']?.Value)).toEqual(['live']);
+    expect(slack.requests.length).toBeGreaterThan(1);
+    expect(slack.requests.every((request) => request.status === 500)).toBe(true);
+    const newLines = logLines.slice(linesBefore).join('');
+    expect(newLines).toContain('Slack notification failed');
+    expect(newLines).toMatch(/"SlackFailures":1/);
+  }, 60_000);
+
   test('nothing of a Secret value, token or webhook URL appears in S3, SNS, Slack or the logs', async () => {
     const listing = await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
     const bodies: string[] = [];
@@ -309,7 +336,8 @@ describe('hourly pipeline', () => {
       const response = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: object.Key }));
       bodies.push((await response.Body?.transformToString('utf8')) ?? '');
     }
-    const everything = [...bodies, ...logLines, ...slack.requests.map((request) => request.body)].join('\n');
+    const everything = [...bodies, ...logLines, ...snsBodies, ...slack.requests.map((request) => request.body)].join('\n');
+    expect(snsBodies.length).toBeGreaterThan(0);
     const clientKey = /client-key-data: (\S+)/.exec(kubeconfigText)?.[1] ?? 'missing-client-key';
     const forbidden = [LIVE_PASSWORD, Buffer.from(LIVE_PASSWORD).toString('base64'), clientKey, slack.url, new URL(slack.url).pathname, 'demo-only-not-a-real-password', 'rotated-by-hand'];
     for (const value of forbidden) expect(everything.includes(value), value.slice(0, 12)).toBe(false);
