@@ -1,4 +1,3 @@
-import { EKSClient } from '@aws-sdk/client-eks';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -10,7 +9,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadRuntimeConfig } from '../lib/aws/config-source.ts';
 import { defaultS3Client } from '../lib/aws/s3-client.ts';
 import { SecretReader } from '../lib/aws/secrets.ts';
-import { EksTokenCache } from '../lib/cluster/eks.ts';
+import { EksAccess } from '../lib/cluster/eks.ts';
 import { auditAndPublish } from '../lib/pipeline/publish.ts';
 import { parseAuditMessage } from '../lib/pipeline/schedule.ts';
 import { parseS3Destination } from '../lib/store/s3.ts';
@@ -19,18 +18,8 @@ import { log, logger, metricSink, metrics, requiredEnv } from './observability.t
 const s3 = defaultS3Client();
 const sns = new SNSClient({});
 const secrets = new SecretReader(new SecretsManagerClient({}));
-const eksTokens = new EksTokenCache(defaultProvider());
-const eksClients = new Map<string, EKSClient>();
+const eks = new EksAccess({ credentials: defaultProvider() });
 const configClients = { s3: () => s3, ssm: () => new SSMClient({}) };
-
-function eksClient(region: string): EKSClient {
-  let client = eksClients.get(region);
-  if (!client) {
-    client = new EKSClient({ region });
-    eksClients.set(region, client);
-  }
-  return client;
-}
 
 /** SQS (batch size 1) → audit one cluster; a failed record is reported back so only it is retried. */
 async function auditRecords(event: SQSEvent): Promise<SQSBatchResponse> {
@@ -48,9 +37,8 @@ async function auditRecords(event: SQSEvent): Promise<SQSBatchResponse> {
           config,
           s3,
           sns,
-          eks: eksClient,
+          eks,
           secrets,
-          eksTokens,
           destination,
           ...optionalEnv('REPORT_KMS_KEY_ID', 'kmsKeyId'),
           ...optionalEnv('TOPIC_ARN', 'topicArn'),

@@ -1,7 +1,8 @@
 import type { KubeObject } from '../kube/object.ts';
 import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
-import { at, count, text } from './fields.ts';
+import { at, count, record, text } from './fields.ts';
+import type { Fields } from './fields.ts';
 import type { CheckFinding } from './finding.ts';
 import { describe, finding } from './finding.ts';
 
@@ -31,10 +32,10 @@ export function workloadFindings(context: CheckContext): CheckFinding[] {
   });
 }
 
-/** Undefined when the object carries no status (read from Git, or not yet observed by its controller). */
+/** Undefined when the object carries no status (read from Git) or one no controller has written yet. */
 function replicasOf(workload: KubeObject): Replicas | undefined {
-  const status = workload['status'];
-  if (status === undefined) return undefined;
+  const status = record(workload['status']);
+  if (status === undefined || !isObserved(status)) return undefined;
   // Counters the API server omits when zero read as 0.
   switch (workload.kind) {
     case 'Deployment':
@@ -44,6 +45,15 @@ function replicasOf(workload: KubeObject): Replicas | undefined {
     default:
       return { desired: count(at(status, 'desiredNumberScheduled')) ?? 0, available: count(at(status, 'numberAvailable')) ?? 0, measure: 'available' };
   }
+}
+
+/**
+ * Until its controller writes the status, the API server serves its defaults: `{}` for a Deployment, zero counters
+ * for a StatefulSet or DaemonSet, never an observedGeneration. That says nothing about the pods yet (just created, or
+ * the controller is not running), so it is not judged. A controller-written status has observedGeneration.
+ */
+function isObserved(status: Fields): boolean {
+  return count(status['observedGeneration']) !== undefined || Object.values(status).some((value) => (count(value) ?? 0) > 0);
 }
 
 function unavailableFinding(workload: KubeObject, replicas: Replicas): CheckFinding {

@@ -1,5 +1,5 @@
-import { DescribeClusterCommand } from '@aws-sdk/client-eks';
-import type { EKSClient } from '@aws-sdk/client-eks';
+import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -8,7 +8,11 @@ import { dump } from 'js-yaml';
 
 /** EKS accepts a token for 15 minutes after signing; renew a minute early. */
 const TOKEN_LIFETIME_MS = 14 * 60 * 1000;
+/** Assumed-role credentials are renewed this long before they expire. */
+const CREDENTIALS_MARGIN_MS = 5 * 60 * 1000;
 const CLUSTER_ID_HEADER = 'x-k8s-aws-id';
+
+type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
 export interface EksToken {
   token: string;
@@ -19,12 +23,7 @@ export interface EksToken {
  * The bearer token `aws eks get-token` makes, built in code: `k8s-aws-v1.` + base64url of a presigned STS
  * GetCallerIdentity URL whose signature covers the `x-k8s-aws-id` header naming the cluster. Nothing is sent to AWS.
  */
-export async function eksToken(
-  clusterName: string,
-  region: string,
-  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
-  now: Date = new Date(),
-): Promise<EksToken> {
+export async function eksToken(clusterName: string, region: string, credentials: Credentials, now: Date = new Date()): Promise<EksToken> {
   const hostname = `sts.${region}.amazonaws.com`;
   const signer = new SignatureV4({ credentials, region, service: 'sts', sha256: Hash.bind(null, 'sha256') });
   const request = new HttpRequest({
@@ -44,25 +43,70 @@ export async function eksToken(
   return { token: `k8s-aws-v1.${Buffer.from(url, 'utf8').toString('base64url')}`, expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS) };
 }
 
-/** Hands out EKS tokens, renewing each one before it runs out. */
-export class EksTokenCache {
-  private readonly tokens = new Map<string, EksToken>();
-  private readonly credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  private readonly clock: () => Date;
+/** Where an EKS cluster is and, optionally, the role to assume to read it. */
+export interface EksTarget {
+  name: string;
+  region: string;
+  roleArn?: string;
+}
 
-  constructor(credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider, clock: () => Date = () => new Date()) {
-    this.credentials = credentials;
-    this.clock = clock;
+export interface EksAccessOptions {
+  /** The function's own credentials (default provider chain). */
+  credentials: AwsCredentialIdentityProvider;
+  sts?: (region: string) => STSClient;
+  eks?: (region: string, credentials: Credentials) => EKSClient;
+  clock?: () => Date;
+}
+
+/**
+ * Kubeconfigs for EKS clusters: endpoint and CA from DescribeCluster, a bearer token signed with the function's
+ * credentials or with a role assumed for that cluster. Tokens and assumed credentials are cached and renewed early.
+ */
+export class EksAccess {
+  private readonly tokens = new Map<string, EksToken>();
+  private readonly roles = new Map<string, AwsCredentialIdentity>();
+  private readonly options: Required<EksAccessOptions>;
+
+  constructor(options: EksAccessOptions) {
+    this.options = {
+      sts: (region) => new STSClient({ region, credentials: options.credentials }),
+      eks: (region, credentials) => new EKSClient({ region, credentials }),
+      clock: () => new Date(),
+      ...options,
+    };
   }
 
-  async token(clusterName: string, region: string): Promise<string> {
-    const key = `${region}/${clusterName}`;
+  async kubeconfig(target: EksTarget): Promise<string> {
+    const credentials = target.roleArn ? await this.assumed(target.roleArn, target.region) : this.options.credentials;
+    const token = await this.token(target, credentials);
+    return eksKubeconfig(this.options.eks(target.region, credentials), target.name, token);
+  }
+
+  async token(target: EksTarget, credentials: Credentials): Promise<string> {
+    const key = `${target.region}/${target.name}/${target.roleArn ?? ''}`;
+    const now = this.options.clock();
     const cached = this.tokens.get(key);
-    const now = this.clock();
     if (cached && cached.expiresAt.getTime() > now.getTime()) return cached.token;
-    const fresh = await eksToken(clusterName, region, this.credentials, now);
+    const fresh = await eksToken(target.name, target.region, credentials, now);
     this.tokens.set(key, fresh);
     return fresh.token;
+  }
+
+  private async assumed(roleArn: string, region: string): Promise<AwsCredentialIdentity> {
+    const cached = this.roles.get(roleArn);
+    const now = this.options.clock().getTime();
+    if (cached?.expiration && cached.expiration.getTime() - CREDENTIALS_MARGIN_MS > now) return cached;
+    const response = await this.options.sts(region).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'driftwatch-audit', DurationSeconds: 3600 }));
+    const issued = response.Credentials;
+    if (!issued?.AccessKeyId || !issued.SecretAccessKey) throw new Error(`assuming ${roleArn} returned no credentials`);
+    const credentials: AwsCredentialIdentity = {
+      accessKeyId: issued.AccessKeyId,
+      secretAccessKey: issued.SecretAccessKey,
+      ...(issued.SessionToken ? { sessionToken: issued.SessionToken } : {}),
+      ...(issued.Expiration ? { expiration: issued.Expiration } : {}),
+    };
+    this.roles.set(roleArn, credentials);
+    return credentials;
   }
 }
 

@@ -1,11 +1,9 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { EKSClient } from '@aws-sdk/client-eks';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { SecretReader } from '../aws/secrets.ts';
-import { eksKubeconfig } from '../cluster/eks.ts';
-import type { EksTokenCache } from '../cluster/eks.ts';
+import type { EksAccess } from '../cluster/eks.ts';
 import { readCluster } from '../cluster/live.ts';
 import { readSnapshot } from '../cluster/snapshot.ts';
 import type { LiveState } from '../cluster/types.ts';
@@ -36,9 +34,8 @@ export interface AwsAuditDeps {
   config: DriftwatchConfig;
   s3: S3Client;
   sns: SNSClient;
-  eks: (region: string) => EKSClient;
   secrets: SecretReader;
-  eksTokens: EksTokenCache;
+  eks: EksAccess;
   destination: S3Destination;
   kmsKeyId?: string;
   /** Topic from the environment; the config's `notifications.sns.topicArn` is used when absent. */
@@ -116,8 +113,7 @@ async function readLive(deps: AwsAuditDeps, cluster: ClusterConfig, kinds: reado
     const kubeconfigYaml = await deps.secrets.read(access.secretId);
     return readCluster({ kubeconfigYaml, ...(access.context ? { context: access.context } : {}), ...scope });
   }
-  const token = await deps.eksTokens.token(access.name, access.region);
-  const kubeconfigYaml = await eksKubeconfig(deps.eks(access.region), access.name, token);
+  const kubeconfigYaml = await deps.eks.kubeconfig({ name: access.name, region: access.region, ...(access.roleArn ? { roleArn: access.roleArn } : {}) });
   return readCluster({ kubeconfigYaml, ...scope });
 }
 

@@ -1,17 +1,31 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Report } from '../report/report.ts';
 import type { ReportKeys } from './layout.ts';
 import { findingsLines, latestKey, reportBody, reportKeys } from './layout.ts';
+
+/**
+ * Suffix of the checksum file written next to every stored file: the local twin of the S3 `sha256` metadata, in
+ * `sha256sum` format (`<hex>  <name>`) so `sha256sum -c report.json.sha256` also checks it.
+ */
+export const SHA256_SIDECAR_SUFFIX = '.sha256';
 
 /** Writes a report into a local folder with the same layout as the S3 store; returns the paths written. */
 export async function writeLocalReport(folder: string, report: Report): Promise<ReportKeys> {
   const keys = reportKeys(report.cluster, report.generatedAt, report.runId);
   const body = reportBody(report);
-  await writeAtomically(join(folder, keys.report), body);
-  await writeAtomically(join(folder, keys.findings), findingsLines(report));
-  await writeAtomically(join(folder, keys.latest), body);
+  await writeWithChecksum(join(folder, keys.report), body);
+  await writeWithChecksum(join(folder, keys.findings), findingsLines(report));
+  await writeWithChecksum(join(folder, keys.latest), body);
   return { report: join(folder, keys.report), findings: join(folder, keys.findings), latest: join(folder, keys.latest) };
+}
+
+/** The body, then its checksum: `driftwatch reports get` verifies the pair. */
+async function writeWithChecksum(path: string, body: string): Promise<void> {
+  await writeAtomically(path, body);
+  const digest = createHash('sha256').update(body, 'utf8').digest('hex');
+  await writeAtomically(`${path}${SHA256_SIDECAR_SUFFIX}`, `${digest}  ${basename(path)}\n`);
 }
 
 /** Write then rename, so a reader never sees half a report. */

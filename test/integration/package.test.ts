@@ -484,13 +484,15 @@ describe('IAM least privilege', () => {
     expect(s3Statements.every((s) => JSON.stringify(s.Resource).includes('ConfigS3'))).toBe(true);
   });
 
-  test('audit: report keys only, its topic, its queue, listed secrets only, no metrics or STS', () => {
+  test('audit: report keys only, its topic, its queue, listed secrets only, no metrics; STS only to assume the listed EKS roles', () => {
     const statements = roleStatements(template, 'AuditRole');
     const actions = new Set(actionsOf(statements));
     for (const action of ['s3:PutObject', 's3:GetObject', 's3:ListBucket', 'sns:Publish', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'eks:DescribeCluster', 'secretsmanager:GetSecretValue', 'logs:PutLogEvents']) {
       expect(actions.has(action), action).toBe(true);
     }
-    for (const action of actions) expect(action, action).not.toMatch(/^(cloudwatch|sts|iam|lambda):/);
+    for (const action of actions) expect(action, action).not.toMatch(/^(cloudwatch|iam|lambda):/);
+    expect([...actions].filter((action) => action.startsWith('sts:'))).toEqual(['sts:AssumeRole']);
+    expect(statementFor(statements, 'sts:AssumeRole').map((s) => s.Resource)).toEqual([{ Ref: 'EksRoleArns' }]);
 
     const put = statementFor(statements, 's3:PutObject');
     expect(put).toHaveLength(1);
@@ -510,7 +512,7 @@ describe('IAM least privilege', () => {
     const policy = possibleValues(props(template, 'AuditRole')['Policies'])[0];
     const raw = isObject(policy) && isObject(policy['PolicyDocument']) ? policy['PolicyDocument']['Statement'] : undefined;
     const conditional = (Array.isArray(raw) ? raw : []).filter((s) => isObject(s) && Array.isArray(s['Fn::If'])).map((s) => (isObject(s) && Array.isArray(s['Fn::If']) ? s['Fn::If'][0] : null));
-    expect(conditional).toEqual(expect.arrayContaining(['HasSlackWebhookSecret', 'HasGitTokenSecret', 'HasKubeconfigSecrets', 'HasReportKmsKey']));
+    expect(conditional).toEqual(expect.arrayContaining(['HasSlackWebhookSecret', 'HasGitTokenSecret', 'HasKubeconfigSecrets', 'HasReportKmsKey', 'HasEksRoles']));
 
     // KMS only for the report key parameter, and only through S3.
     const kms = statementFor(statements, 'kms:GenerateDataKey');

@@ -36,6 +36,17 @@ describe('workload-unavailable', () => {
     expect(runCheck('workload-unavailable', [object('apps/v1', 'Deployment', 'web', 'shop', { spec: { replicas: 3 } })])).toStrictEqual([]);
   });
 
+  it('stays quiet on the defaults the API server serves before any controller wrote a status, and fires once one did', () => {
+    const neverObserved = [
+      object('apps/v1', 'Deployment', 'web', 'shop', { spec: { replicas: 3 }, status: {} }),
+      object('apps/v1', 'StatefulSet', 'db', 'shop', { spec: { replicas: 2 }, status: { replicas: 0, availableReplicas: 0 } }),
+    ];
+    const observedEmpty = object('apps/v1', 'Deployment', 'web', 'shop', { spec: { replicas: 3 }, status: { observedGeneration: 1 } });
+
+    expect(runCheck('workload-unavailable', neverObserved)).toStrictEqual([]);
+    expect(runCheck('workload-unavailable', [observedEmpty])[0]?.message).toBe('Deployment shop/web has 0/3 replicas available');
+  });
+
   it('fires on a StatefulSet with fewer ready replicas, and stays quiet when all are ready', () => {
     const statefulSet = (ready: number): ReturnType<typeof object> =>
       object('apps/v1', 'StatefulSet', 'db', 'shop', { spec: { replicas: 3 }, status: { readyReplicas: ready } });
