@@ -49,8 +49,9 @@ export interface NotificationDecision {
 /**
  * Whether this run is worth a message on a channel, and what to say. Only change is: new drift or findings, resolved
  * ones, or a scan that could not see everything. A run where everything persists from the last one gives undefined,
- * so an hourly schedule does not repeat the same drift every hour. An incomplete scan is told every run: each one
- * may hide drift. Items without a history mark (no history step ran) count as new.
+ * so an hourly schedule does not repeat the same drift every hour. An incomplete scan is told when its problems
+ * change (a type becomes forbidden, a file starts failing), not again every hour while they stay the same; the report
+ * still says it is incomplete. Items without a history mark (no history step ran) count as new.
  */
 export function notificationFor(report: Report, channel: ChannelPolicy = {}): NotificationDecision | undefined {
   const minimum = channel.minSeverity ?? DEFAULT_MIN_SEVERITY;
@@ -60,7 +61,7 @@ export function notificationFor(report: Report, channel: ChannelPolicy = {}): No
     resolved: channel.includeResolved === false ? [] : resolvedItems(report, minimum),
   };
   const incomplete = scanProblems(report);
-  if (incomplete) decision.incomplete = incomplete;
+  if (incomplete && report.history?.scanProblemsChanged !== false) decision.incomplete = incomplete;
   return isWorthTelling(decision) ? decision : undefined;
 }
 

@@ -138,6 +138,7 @@ function summarizeHistory(current: Report, previous: Report | undefined): Report
   const history: ReportHistory = {
     resolved,
     unconfirmed,
+    scanProblemsChanged: !previous || scanProblemKeys(current).join('\n') !== scanProblemKeys(previous).join('\n'),
     counts: {
       new: marks.filter((item) => item.history === 'new').length,
       persisting: marks.filter((item) => item.history === 'persisting').length,
@@ -156,4 +157,14 @@ function carry(item: TrackedItem): CarriedItem {
   if (item.group !== undefined) carried.group = item.group;
   if (item.namespace) carried.namespace = item.namespace;
   return carried;
+}
+
+/** What made a scan incomplete, as comparable keys: the same problem hour after hour is not news. */
+export function scanProblemKeys(report: Report): string[] {
+  const keys = [
+    ...(report.scan.error ? ['error'] : []),
+    ...report.scan.lists.filter((list) => list.status !== 'listed').map((list) => `list:${list.group}/${list.resource}/${list.namespace ?? ''}:${list.status}`),
+    ...report.source.failedFiles.map((problem) => `file:${problem.file}`),
+  ];
+  return keys.sort();
 }

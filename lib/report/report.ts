@@ -100,6 +100,8 @@ export interface ReportHistory {
   resolved: ResolvedItem[];
   unconfirmed: CarriedItem[];
   counts: { new: number; persisting: number; resolved: number };
+  /** False when the scan problems (failed lists, read error, failed files) are the same as in the previous report. */
+  scanProblemsChanged: boolean;
 }
 
 export interface ReportInput {

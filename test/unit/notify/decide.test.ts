@@ -44,6 +44,13 @@ describe('notificationFor', () => {
     expect(notificationFor(incomplete)?.incomplete).toMatchObject({ error: 'connect ECONNREFUSED 10.0.0.1:443' });
   });
 
+  test('the same incompleteness as in the previous run is not told again every hour', () => {
+    const incomplete = persistingReport();
+    incomplete.scan = { ...incomplete.scan, complete: false, error: 'connect ECONNREFUSED 10.0.0.1:443' };
+    if (incomplete.history) incomplete.history = { ...incomplete.history, scanProblemsChanged: false };
+    expect(notificationFor(incomplete)).toBeUndefined();
+  });
+
   test('a forbidden list or a failed source file also counts as incomplete', () => {
     const forbidden = persistingReport();
     forbidden.scan = { ...forbidden.scan, complete: false, lists: [{ group: '', version: 'v1', resource: 'secrets', kind: 'Secret', status: 'forbidden', count: 0 }] };

@@ -9,7 +9,7 @@ export const RUN_AT = '2026-11-20T11:00:00.000Z';
 /** An in-memory report with history; counts in the summary follow the drift given. */
 export function report(drift: DriftEntry[], extra: Partial<Report> = {}): Report {
   const count = (status: DriftEntry['status']): number => drift.filter((entry) => entry.status === status).length;
-  const history: ReportHistory = { resolved: [], unconfirmed: [], counts: { new: 0, persisting: 0, resolved: 0 } };
+  const history: ReportHistory = { resolved: [], unconfirmed: [], counts: { new: 0, persisting: 0, resolved: 0 }, scanProblemsChanged: true };
   return {
     schemaVersion: '1.0',
     runId: 'run-1',
@@ -78,7 +78,7 @@ export function resolvedDrift(name: string, status: 'modified' | 'missing' | 'ex
 }
 
 export function withResolved(base: Report, resolved: ResolvedItem[]): Report {
-  const history: ReportHistory = { resolved, unconfirmed: [], counts: { new: 0, persisting: 0, resolved: resolved.length } };
+  const history: ReportHistory = { resolved, unconfirmed: [], counts: { new: 0, persisting: 0, resolved: resolved.length }, scanProblemsChanged: true };
   return { ...base, history };
 }
 

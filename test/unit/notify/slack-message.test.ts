@@ -43,7 +43,7 @@ describe('buildSlackMessage', () => {
     const input = report([modified([imageChange('web:2')]), modified([imageChange('web:9', PERSISTING)], { name: 'api' })], {
       findings: [finding('high'), finding('low', PERSISTING, { name: 'other' })],
     });
-    input.history = { resolved: [], unconfirmed: [], counts: { new: 2, persisting: 2, resolved: 0 } };
+    input.history = { resolved: [], unconfirmed: [], counts: { new: 2, persisting: 2, resolved: 0 }, scanProblemsChanged: true };
     const message = buildSlackMessage(input, decided(input), { reportUrl: 'https://bucket.s3.amazonaws.com/r.json?X-Amz-Signature=abc' });
     const text = allText(message);
     expect(message.text).toBe('driftwatch prod-eu: 1 new drift, 1 new finding');

@@ -85,3 +85,14 @@ describe('history', () => {
     expect(third.history?.resolved).toMatchObject([{ type: 'finding', check: 'pod-crashloop', name: 'web-1' }]);
   });
 });
+
+describe('scan problems across runs', () => {
+  test('a new failed list changes the scan problems; the same one an hour later does not', () => {
+    const forbidden = [listed('apps', 'Deployment'), listed('rbac.authorization.k8s.io', 'Role', 'forbidden')];
+    const clean = applyHistory(report(T1, [], { lists: [listed('apps', 'Deployment'), listed('rbac.authorization.k8s.io', 'Role')] }), undefined);
+    const broken = applyHistory(report(T2, [], { lists: forbidden }), clean);
+    expect(broken.history?.scanProblemsChanged).toBe(true);
+    const stillBroken = applyHistory(report(T3, [], { lists: forbidden }), broken);
+    expect(stillBroken.history?.scanProblemsChanged).toBe(false);
+  });
+});
