@@ -40,7 +40,12 @@ function taintsOf(node: KubeObject): Taint[] {
   });
 }
 
-/** Every toleration of the live pods, the live pod templates and the declared templates; undefined when there are none of those. */
+/**
+ * Every keyed toleration of the live pods, the live pod templates and the declared templates; undefined when there
+ * are none of those. A toleration without a key tolerates every taint: node agents (the CNI, kube-proxy, log
+ * shippers) carry one to run everywhere. It says nothing about what a taint is for, so it does not count; counting
+ * it would silence the check on every real cluster.
+ */
 function tolerationsInView(context: CheckContext): Toleration[] | undefined {
   const holders = [
     ...context.ofKind('', 'Pod'),
@@ -52,7 +57,7 @@ function tolerationsInView(context: CheckContext): Toleration[] | undefined {
     return spec === undefined ? [] : [spec];
   });
   if (specs.length === 0) return undefined;
-  return specs.flatMap((spec) => records(spec['tolerations']).map(tolerationOf));
+  return specs.flatMap((spec) => records(spec['tolerations']).map(tolerationOf)).filter((toleration) => (toleration.key ?? '') !== '');
 }
 
 function formatTaint(taint: Taint): string {

@@ -6,6 +6,7 @@ import type { KindRef } from '../pipeline/audit-cluster.ts';
 import { auditCluster } from '../pipeline/audit-cluster.ts';
 import type { ReportFormat } from '../report/format.ts';
 import { formatReport } from '../report/format.ts';
+import { toPolicyReport } from '../report/policy-report.ts';
 import type { Report } from '../report/report.ts';
 import { openSource } from '../source/open.ts';
 import type { SourceTree } from '../source/types.ts';
@@ -86,10 +87,11 @@ function readLive(
   });
 }
 
+/** One JSON document for one cluster, an array of them for several; text formats one after the other. */
 function render(reports: readonly Report[], format: ReportFormat): string {
-  if (format === 'json') {
-    const only = reports.length === 1 ? reports[0] : undefined;
-    return `${JSON.stringify(only ?? reports, null, 2)}\n`;
+  if (format === 'json' || format === 'policyreport') {
+    const documents = reports.map((report) => (format === 'json' ? report : toPolicyReport(report)));
+    return `${JSON.stringify(documents.length === 1 ? documents[0] : documents, null, 2)}\n`;
   }
   const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
   return reports.map((report) => formatReport(report, format, { color })).join('\n');

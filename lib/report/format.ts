@@ -1,13 +1,15 @@
 import { styleText } from 'node:util';
 import type { DriftEntry } from '../diff/audit.ts';
 import type { Change } from '../diff/object.ts';
+import { toPolicyReport } from './policy-report.ts';
 import type { Finding, Report } from './report.ts';
 
-export type ReportFormat = 'table' | 'json' | 'markdown';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'markdown'];
+export type ReportFormat = 'table' | 'json' | 'markdown' | 'policyreport';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'markdown', 'policyreport'];
 
 export function formatReport(report: Report, format: ReportFormat, options: { color?: boolean } = {}): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === 'policyreport') return `${JSON.stringify(toPolicyReport(report), null, 2)}\n`;
   if (format === 'markdown') return formatMarkdown(report);
   return formatTable(report, options.color ?? false);
 }

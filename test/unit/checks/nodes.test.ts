@@ -104,6 +104,17 @@ describe('node-taint-untolerated', () => {
   it('stays quiet when no pod or template is in view (nothing to judge)', () => {
     expect(runCheck('node-taint-untolerated', [tainted])).toStrictEqual([]);
   });
+
+  it('still fires when only node agents tolerating every taint (no key) are in view', () => {
+    const agent = (tolerations: Array<Record<string, string>>): ReturnType<typeof object> =>
+      object('apps/v1', 'DaemonSet', 'aws-node', 'kube-system', {
+        spec: { template: { spec: { containers: [{ name: 'x', image: 'x:1' }], tolerations } } },
+      });
+
+    expect(runCheck('node-taint-untolerated', [tainted, agent([{ operator: 'Exists' }])])[0]?.name).toBe('gpu-1');
+    expect(runCheck('node-taint-untolerated', [tainted, agent([{ operator: 'Exists', effect: 'NoSchedule' }])])[0]?.name).toBe('gpu-1');
+    expect(runCheck('node-taint-untolerated', [tainted, agent([{ operator: 'Exists' }, { key: 'dedicated', operator: 'Exists' }])])).toStrictEqual([]);
+  });
 });
 
 describe('toleration matching (Kubernetes rules)', () => {

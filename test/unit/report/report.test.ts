@@ -7,7 +7,8 @@ import { computeDrift } from '../../../lib/diff/audit.ts';
 import type { KubeObject } from '../../../lib/kube/object.ts';
 import { formatReport } from '../../../lib/report/format.ts';
 import type { Report } from '../../../lib/report/report.ts';
-import { buildReport } from '../../../lib/report/report.ts';
+import { toPolicyReport } from '../../../lib/report/policy-report.ts';
+import { buildReport, withFindings } from '../../../lib/report/report.ts';
 import type { DeclaredState } from '../../../lib/source/types.ts';
 
 const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../../lib/report/report.schema.json'), 'utf8')) as object;
@@ -86,6 +87,23 @@ describe('formats', () => {
   test('markdown escapes pipes inside values', () => {
     const markdown = formatReport(sampleReport(), 'markdown');
     expect(markdown).toContain('| modified | ConfigMap shop/flags | `/data/mode` | fast\\|safe | slow | kubectl-edit at 2026-11-20T10:02:11Z |  |');
+  });
+
+  test('policyreport turns findings into PolicyReport results, exempted ones as skip', () => {
+    const report = withFindings(sampleReport(), [
+      { check: 'pod-privileged', severity: 'critical', kind: 'Pod', namespace: 'shop', name: 'debug', message: 'privileged', remediation: 'kubectl delete pod debug -n shop' },
+      { check: 'images-latest', severity: 'medium', kind: 'Pod', namespace: 'shop', name: 'debug', message: 'latest', exempted: true },
+    ]);
+    const policyReport = JSON.parse(formatReport(report, 'policyreport')) as ReturnType<typeof toPolicyReport>;
+    expect(policyReport).toMatchObject({ apiVersion: 'wgpolicyk8s.io/v1alpha2', kind: 'ClusterPolicyReport', metadata: { name: 'driftwatch-demo' }, summary: { fail: 1, skip: 1, pass: 0 } });
+    expect(policyReport.results[0]).toMatchObject({
+      policy: 'pod-privileged',
+      result: 'fail',
+      severity: 'critical',
+      resources: [{ kind: 'Pod', namespace: 'shop', name: 'debug' }],
+      properties: { remediation: 'kubectl delete pod debug -n shop' },
+      timestamp: { seconds: Date.parse('2026-11-23T12:00:00Z') / 1000 },
+    });
   });
 
   test('json is the report itself', () => {
