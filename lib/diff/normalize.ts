@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { isPlainObject } from '../kube/object.ts';
 import type { Path } from './path.ts';
 import { fieldNames, lastField } from './path.ts';
@@ -79,8 +79,14 @@ export function isEmptyValue(value: unknown): boolean {
   return isPlainObject(value) && Object.keys(value).length === 0;
 }
 
+/**
+ * Keyed with a random key per process: a plain hash of a short password could be reversed with a dictionary. Within
+ * one run (one report) equal values still give equal digests, which is all a reader needs to see that they differ.
+ */
+const DIGEST_KEY = randomBytes(32);
+
 /** A short, non-reversible stand-in for a Secret value: enough to see that two values differ, nothing more. */
 export function secretDigest(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-  return `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+  return `hmac-sha256:${createHmac('sha256', DIGEST_KEY).update(text).digest('hex').slice(0, 12)}`;
 }

@@ -97,7 +97,7 @@ describe('driftwatch audit', () => {
       for (const value of ['hunter2', Buffer.from('hunter2-live').toString('base64'), Buffer.from('hunter2-declared').toString('base64')]) {
         expect(everything).not.toContain(value);
       }
-      expect(result.stdout).toMatch(/sha256:[0-9a-f]{12}/);
+      expect(result.stdout).toMatch(/hmac-sha256:[0-9a-f]{12}/);
     }
   });
 
