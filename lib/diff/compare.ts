@@ -125,8 +125,7 @@ class Comparer {
       matched.add(liveIndex);
       const liveItem = live[liveIndex];
       const own = isPlainObject(liveItem) ? trail.own?.item(liveItem, liveIndex) : undefined;
-      const withKeyDefaults = isPlainObject(item) ? { ...strategy.defaults, ...item } : item;
-      this.compare(withKeyDefaults, liveItem, itemPath, childTrail(trail, own, appliedItem(trail.applied, strategy, key)));
+      this.compare(item, liveItem, itemPath, childTrail(trail, own, appliedItem(trail.applied, strategy, key)));
     }
     live.forEach((liveItem, index) => {
       if (matched.has(index)) return;

@@ -88,6 +88,14 @@ describe('lists by merge key', () => {
     ]);
   });
 
+  test('a key default (protocol TCP) only helps matching: a live port without protocol is not drift', () => {
+    const liveObject = live((object) => {
+      const container = object.spec.template.spec.containers[0];
+      if (container) container.ports = [{ containerPort: 8080, name: 'http' }];
+    });
+    expect(changesOf(deployment(), liveObject)).toEqual([]);
+  });
+
   test('atomic lists (RoleBinding subjects) compare whole', () => {
     const binding = (subjects: unknown[]): KubeObject => ({
       apiVersion: 'rbac.authorization.k8s.io/v1',
