@@ -5,6 +5,7 @@ import { runAudit } from './audit.ts';
 import type { AuditFlags } from './audit.ts';
 import { EXIT } from './exit.ts';
 import { describeError } from './errors.ts';
+import { reportsCommand } from './reports.ts';
 import { runValidate } from './validate.ts';
 import type { ValidateFlags } from './validate.ts';
 
@@ -68,6 +69,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--path <folder>', 'folder of the source to check (default: every cluster path of the config, else the whole tree)')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (flags: ValidateFlags) => setExitCode(await runValidate(flags)));
+
+  reportsCommand(program, setExitCode);
 
   return program;
 }

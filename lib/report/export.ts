@@ -342,7 +342,7 @@ export function exportMarkdown(period: ExportPeriod): string {
         itemSubject(item),
         item.type === 'drift' ? valueText(item.declared) : (item.message ?? ''),
         valueText(item.live),
-        item.manager ? `${item.manager}${item.changedAt ? ` at ${isoSeconds(item.changedAt)}` : ''}` : '',
+        item.manager ? `${item.manager}${item.subresource ? ` (${item.subresource})` : ''}${item.changedAt ? ` at ${isoSeconds(item.changedAt)}` : ''}` : '',
         item.commit?.slice(0, 12) ?? '',
         item.exemption ?? '',
         isoSeconds(item.firstSeen),

@@ -2,10 +2,12 @@
  * The only script of the HTML report: the filter box, expand/collapse all, and opening every section for print.
  * Written for thousands of entries: the texts are read once, a keystroke only flips `hidden`/`open` and a few
  * counters (writes, never layout reads, so no forced reflow), batched per animation frame.
- * The page's Content-Security-Policy allows exactly this script by its hash.
+ * The page's Content-Security-Policy allows exactly this script by its hash. Without script (blocked, or printed) the
+ * toolbar is hidden and the sections work as plain <details>.
  */
 export const REPORT_SCRIPT = `
 (function () {
+  document.documentElement.className += ' js';
   var input = document.getElementById('filter');
   if (!input) return;
   var items = Array.prototype.slice.call(document.querySelectorAll('[data-item]'));
@@ -34,9 +36,12 @@ export const REPORT_SCRIPT = `
       group.open = filtered ? perGroup[index] > 0 : initiallyOpen[index];
       if (count) count.textContent = filtered ? perGroup[index] + ' of ' + total : count.getAttribute('data-label');
     });
-    if (shown) shown.textContent = terms.length > 0 ? visible + ' of ' + items.length + ' shown' : items.length + ' items';
+    if (shown) shown.textContent = terms.length === 0 ? items.length + ' items' : visible === 0 ? 'nothing matches all of: ' + terms.join(' ') : visible + ' of ' + items.length + ' shown';
   }
   input.addEventListener('input', function () { if (!frame) frame = requestAnimationFrame(apply); });
+  // report.html#filter=payments opens already filtered: a link can point at one namespace or object.
+  var initial = /^#filter=(.*)$/.exec(location.hash);
+  if (initial) { input.value = decodeURIComponent(initial[1]); apply(); }
   function setAll(open) { groups.forEach(function (group) { group.open = open; }); }
   var expand = document.getElementById('expand-all');
   var collapse = document.getElementById('collapse-all');

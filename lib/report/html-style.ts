@@ -22,7 +22,8 @@ export const REPORT_CSS = `
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; background: var(--bg); color: var(--fg); font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", Arial, sans-serif; }
 main { max-width: 1320px; margin: 0 auto; padding: 28px 32px 64px; }
-code, pre, .mono { font-family: var(--mono); font-size: 12.5px; }
+code, pre { font-family: var(--mono); font-size: 12.5px; }
+.mono { font-family: var(--mono); }
 h1 { font-size: 24px; line-height: 1.25; margin: 0; letter-spacing: -0.01em; }
 h2 { font-size: 17px; margin: 0 0 12px; display: flex; align-items: center; gap: 10px; }
 h2 .hint { font-size: 13px; font-weight: 400; color: var(--muted); }
@@ -33,7 +34,13 @@ section { margin-top: 32px; }
 .meta b { color: var(--fg); font-weight: 600; }
 .verdict { font-size: 15px; margin-top: 10px; }
 
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin-top: 20px; }
+.top > div:first-child { flex: 1 1 600px; min-width: 0; }
+.top .status { flex: none; padding-top: 20px; }
+.top .status .badge { font-size: 13px; line-height: 26px; padding: 0 14px; }
+.cards-label { margin-top: 20px; font-size: 12px; font-weight: 700; letter-spacing: .08em; text-transform: uppercase; color: var(--muted); }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin-top: 8px; }
+.cards.small .card { padding: 8px 14px 10px; border-top-width: 3px; }
+.cards.small .card .n { font-size: 24px; }
 .card { background: var(--card); border: 1px solid var(--line); border-top: 4px solid var(--c, var(--faint)); border-radius: 10px; padding: 12px 16px 14px; }
 .card .n { font-size: 32px; font-weight: 700; line-height: 1.1; font-variant-numeric: tabular-nums; color: var(--cn, var(--fg)); }
 .card .l { font-size: 12px; font-weight: 600; letter-spacing: .05em; text-transform: uppercase; color: var(--muted); margin-top: 2px; }
@@ -60,7 +67,9 @@ section { margin-top: 32px; }
 .notice ul { margin: 6px 0 0; padding-left: 20px; }
 .notice li { margin: 2px 0; }
 
-.toolbar { position: sticky; top: 0; z-index: 10; display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px; margin-top: 28px; padding: 10px 0; background: var(--bg); border-bottom: 1px solid var(--line); }
+.toolbar { display: none; }
+.js .toolbar { display: flex; }
+.toolbar { position: sticky; top: 0; z-index: 10; flex-wrap: wrap; align-items: center; gap: 8px 12px; margin-top: 28px; padding: 10px 0; background: var(--bg); border-bottom: 1px solid var(--line); }
 .toolbar input { flex: 1 1 320px; max-width: 520px; padding: 7px 12px; border: 1px solid #cbd5e1; border-radius: 8px; background: #fff; font: inherit; color: var(--fg); }
 .toolbar input:focus { outline: 2px solid #93c5fd; outline-offset: 0; border-color: var(--accent); }
 .toolbar button { padding: 6px 12px; border: 1px solid #cbd5e1; border-radius: 8px; background: #fff; font: inherit; font-size: 13px; color: var(--fg); cursor: pointer; }
@@ -103,7 +112,9 @@ table.list td { padding: 8px 12px; border-top: 1px solid var(--line); vertical-a
 table.list tr:first-child td { border-top: 0; }
 table.list td.num, table.list th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.list .wrap { overflow-wrap: anywhere; }
-.finding-msg { margin-top: 2px; }
+table.findings { table-layout: fixed; }
+table.findings .c-check { width: 22%; } table.findings .c-object { width: 22%; } table.findings .c-seen { width: 190px; }
+.finding-msg { margin-top: 0; }
 .fix { margin-top: 4px; font-size: 12.5px; color: var(--muted); }
 .fix code { background: #f1f5f9; border: 1px solid var(--line); border-radius: 4px; padding: 1px 6px; color: var(--fg); overflow-wrap: anywhere; }
 .muted { color: var(--muted); }
@@ -112,8 +123,16 @@ time { white-space: nowrap; }
 
 .timeline { position: relative; height: 12px; min-width: 160px; background: #f1f5f9; border-radius: 6px; overflow: hidden; }
 .timeline span { position: absolute; top: 0; bottom: 0; min-width: 3px; border-radius: 6px; background: var(--c, var(--faint)); }
+.trail { display: grid; grid-template-columns: minmax(160px, 320px) 1fr; align-items: center; gap: 6px 14px; margin-top: 8px; }
+.trail-text { font-size: 12.5px; color: var(--muted); }
+.trail-text b { color: var(--fg); font-weight: 600; }
+.entry .finding-msg { margin-top: 8px; }
+.panel { background: var(--card); border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
 .axis { display: flex; justify-content: space-between; font-size: 11.5px; color: var(--muted); }
 
+.t-modified { fill: var(--modified-line); } .t-missing { fill: var(--missing-line); } .t-extra { fill: var(--extra-line); }
+h3 { font-size: 14px; margin: 18px 0 8px; }
+.notice h3 { margin-top: 0; }
 .trend { display: block; width: 100%; height: 120px; }
 .trend-legend { display: flex; gap: 14px; font-size: 12px; color: var(--muted); margin-top: 6px; }
 .trend-legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; background: var(--c); }
@@ -121,12 +140,12 @@ time { white-space: nowrap; }
 .empty { padding: 18px; text-align: center; color: var(--muted); background: var(--card); border: 1px dashed var(--line); border-radius: 10px; }
 footer { margin-top: 40px; color: var(--faint); font-size: 12px; }
 
-@media (max-width: 860px) { main { padding: 16px; } .sides { grid-template-columns: minmax(0, 1fr); } }
+@media (max-width: 860px) { main { padding: 16px; } .sides, .trail { grid-template-columns: minmax(0, 1fr); } }
 @media print {
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   body { background: #fff; font-size: 11px; }
   main { max-width: none; padding: 0; }
-  .toolbar { display: none; }
+  .js .toolbar { display: none; }
   .entry { content-visibility: visible; break-inside: avoid; }
   .side pre { max-height: none; overflow: visible; }
   details.group { border-color: #cbd5e1; }

@@ -65,7 +65,7 @@ function inDayRange(day: string, query: ListQuery): boolean {
 export async function listReports(store: ReportStore, query: ListQuery, options: ListOptions = {}): Promise<StoredReportRef[]> {
   const clusters = query.cluster ? [query.cluster] : await listClusters(store);
   const perCluster = await Promise.all(
-    clusters.map((cluster) => (store.type === 'local' ? listLocalCluster(store.folder, cluster, query) : listS3Cluster(store.client, store.destination, cluster, query, options))),
+    clusters.map((cluster) => (store.type === 'local' ? listLocalCluster(store, cluster, query) : listS3Cluster(store.client, store.destination, cluster, query, options))),
   );
   return perCluster.flat().filter((ref) => inTimeRange(ref, query)).sort(compareRefs);
 }
@@ -111,9 +111,10 @@ function refOf(key: string): StoredReportRef[] {
 
 // --- local folders -------------------------------------------------------------------------------------------------
 
-async function listLocalCluster(root: string, cluster: string, query: ListQuery): Promise<StoredReportRef[]> {
-  const days = (await listDays({ type: 'local', folder: root }, cluster)).filter((day) => inDayRange(day, query));
-  const perDay = await Promise.all(days.map((day) => listDay({ type: 'local', folder: root }, cluster, day)));
+/** One cluster's reports in the range: only the `dt=` folders inside it are read. */
+async function listLocalCluster(store: ReportStore, cluster: string, query: ListQuery): Promise<StoredReportRef[]> {
+  const days = (await listDays(store, cluster)).filter((day) => inDayRange(day, query));
+  const perDay = await Promise.all(days.map((day) => listDay(store, cluster, day)));
   return perDay.flat();
 }
 
