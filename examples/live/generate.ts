@@ -15,10 +15,24 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
+import { CAPTURED_KINDS_ANNOTATION } from '../../lib/cluster/snapshot.ts';
 import { startWorld } from '../../test/world/testenv.ts';
 import type { KubeWorld } from '../../test/world/kube.ts';
 
 const here = import.meta.dirname;
+
+/** What the snapshot captures in namespace shop: resource for kubectl, kind for the captured-kinds annotation. */
+const CAPTURED: ReadonlyArray<readonly [string, string]> = [
+  ['deployments', 'Deployment.apps'],
+  ['services', 'Service'],
+  ['configmaps', 'ConfigMap'],
+  ['secrets', 'Secret'],
+  ['serviceaccounts', 'ServiceAccount'],
+  ['roles', 'Role.rbac.authorization.k8s.io'],
+  ['rolebindings', 'RoleBinding.rbac.authorization.k8s.io'],
+  ['horizontalpodautoscalers', 'HorizontalPodAutoscaler.autoscaling'],
+  ['pods', 'Pod'],
+];
 const manifests = join(here, '../gitops/clusters/demo');
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -87,16 +101,18 @@ async function reportStatus(kube: KubeWorld): Promise<void> {
 }
 
 async function snapshot(kube: KubeWorld): Promise<string> {
-  const namespaced = await kube.kubectl(['get', 'deployments,services,configmaps,secrets,serviceaccounts,roles,rolebindings,horizontalpodautoscalers,pods', '-n', 'shop', '-o', 'yaml', '--show-managed-fields']);
+  const namespaced = await kube.kubectl(['get', CAPTURED.map(([resource]) => resource).join(','), '-n', 'shop', '-o', 'yaml', '--show-managed-fields']);
   const namespace = await kube.kubectl(['get', 'namespace', 'shop', '-o', 'yaml', '--show-managed-fields']);
   const binding = await kube.kubectl(['get', 'clusterrolebinding', 'oncall-admin', '-o', 'yaml', '--show-managed-fields']);
-  const list = load(namespaced.stdout) as { items: unknown[] };
-  const items = [load(namespace.stdout), load(binding.stdout), ...list.items];
+  const namespacedItems = (load(namespaced.stdout) as { items: unknown[] }).items;
+  const items = [load(namespace.stdout), load(binding.stdout), ...namespacedItems];
   const header = [
     '# Live state of the demo cluster, as `kubectl get -o yaml --show-managed-fields` printed it after the drift in',
     '# examples/live/generate.ts (regenerate with: node examples/live/generate.ts).',
   ].join('\n');
-  return `${header}\n${dump({ apiVersion: 'v1', kind: 'List', items }, { lineWidth: -1 })}`;
+  const capturedKinds = ['Namespace', 'ClusterRoleBinding.rbac.authorization.k8s.io', ...CAPTURED.map(([, kind]) => kind)].join(',');
+  const list = { apiVersion: 'v1', kind: 'List', metadata: { annotations: { [CAPTURED_KINDS_ANNOTATION]: capturedKinds } }, items };
+  return `${header}\n${dump(list, { lineWidth: -1 })}`;
 }
 
 async function main(): Promise<void> {

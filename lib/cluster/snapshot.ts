@@ -24,10 +24,34 @@ export async function readSnapshot(path: string): Promise<LiveState> {
   return parseSnapshot(await readSnapshotText(path), path);
 }
 
+/**
+ * Annotation on a snapshot's List naming the kinds it captured, also those with no object left
+ * (`Deployment.apps,ConfigMap,Role.rbac.authorization.k8s.io`): a deleted object of such a kind is missing.
+ */
+export const CAPTURED_KINDS_ANNOTATION = 'driftwatch.io/captured-kinds';
+
 /** Pure counterpart of readSnapshot; `origin` names the source in errors and in `LiveState.origin`. */
 export function parseSnapshot(text: string, origin: string): LiveState {
-  const objects = parseDocuments(stripBom(text), origin).flatMap((document) => objectsOf(document, undefined, undefined));
-  return { origin, objects, lists: [], complete: true, clusterScopedKinds: clusterScopedKindsOf(objects) };
+  const documents = parseDocuments(stripBom(text), origin);
+  const objects = documents.flatMap((document) => objectsOf(document, undefined, undefined));
+  const listedKinds = new Set([...objects.map(kindKey), ...documents.flatMap(capturedKindsOf)]);
+  return { origin, objects, lists: [], complete: true, clusterScopedKinds: clusterScopedKindsOf(objects), listedKinds: [...listedKinds].sort() };
+}
+
+/** `Deployment.apps` → `apps/Deployment`, `ConfigMap` → `/ConfigMap`, from the List's captured-kinds annotation. */
+function capturedKindsOf(document: unknown): string[] {
+  if (!isPlainObject(document) || !isPlainObject(document['metadata'])) return [];
+  const annotations = document['metadata']['annotations'];
+  const value = isPlainObject(annotations) ? annotations[CAPTURED_KINDS_ANNOTATION] : undefined;
+  if (typeof value !== 'string') return [];
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const dot = entry.indexOf('.');
+      return dot < 0 ? `/${entry}` : `${entry.slice(dot + 1)}/${entry.slice(0, dot)}`;
+    });
 }
 
 async function readSnapshotText(path: string): Promise<string> {

@@ -24,6 +24,11 @@ export interface LiveState {
   complete: boolean;
   /** Kinds known to be cluster-scoped from discovery (`group/Kind`); empty for snapshots. */
   clusterScopedKinds: string[];
+  /**
+   * For a snapshot: the kinds it holds (`group/Kind`), plus those its List says it captured. A declared object of
+   * another kind is unverified, not missing: the snapshot simply did not include that kind.
+   */
+  listedKinds?: string[];
   /** A fatal error that stopped reading (e.g. API server unreachable): the report is then incomplete. */
   error?: string;
 }

@@ -91,9 +91,10 @@ function identity(object: KubeObject): Pick<DriftEntry, 'apiVersion' | 'kind' | 
   return entry;
 }
 
-/** A snapshot has no list outcomes and counts as complete; a cluster read must have listed the type (and namespace). */
+/** A snapshot must hold (or say it captured) the kind; a cluster read must have listed the type (and namespace). */
 function wasListed(live: LiveState, ref: ObjectRef): boolean {
   if (live.error) return false;
+  if (live.listedKinds) return live.listedKinds.includes(`${ref.group}/${ref.kind}`);
   if (live.lists.length === 0) return live.complete;
   return live.lists.some((list: ListOutcome) => list.status === 'listed' && list.group === ref.group && list.kind === ref.kind && (list.namespace === undefined || list.namespace === ref.namespace));
 }

@@ -41,7 +41,7 @@ export interface CompareOptions {
 export function compareObjects(declared: unknown, live: unknown, options: CompareOptions): RawChange[] {
   const comparer = new Comparer(options);
   comparer.compare(declared, live, [], { own: options.ownership, applied: options.lastApplied });
-  return comparer.changes;
+  return comparer.result();
 }
 
 /** What travels beside a value during the walk: its ownership node and its last-applied twin. */
@@ -61,18 +61,39 @@ function fieldOf(value: unknown, name: string): unknown {
   return isPlainObject(value) ? value[name] : undefined;
 }
 
+/** Zero values the API server leaves out of its output (`omitempty`): declared this way they mean absent. */
+function isOmittedZero(value: unknown): boolean {
+  return value === false || value === 0 || value === '';
+}
+
 class Comparer {
-  readonly changes: RawChange[] = [];
+  private readonly changes: RawChange[] = [];
+  /** Server-side appliers of this object: Apply managers that own a field Git declares. */
+  private readonly declaredAppliers = new Set<string>();
+  /** Changes that hold only if their Apply owner turns out to be an applier of this object. */
+  private readonly pendingAppliers = new Map<RawChange, readonly string[]>();
   private readonly options: CompareOptions;
 
   constructor(options: CompareOptions) {
     this.options = options;
   }
 
+  /**
+   * The changes, once the walk knows the object's appliers: a field owned through Apply by a manager that owns
+   * nothing Git declares (a trusted server-side-apply operator) is not the applier's leftover.
+   */
+  result(): RawChange[] {
+    return this.changes.filter((change) => {
+      const appliers = this.pendingAppliers.get(change);
+      return appliers === undefined || appliers.some((manager) => this.declaredAppliers.has(manager));
+    });
+  }
+
   compare(declared: unknown, live: unknown, path: Path, trail: Trail): void {
     if (this.skipped(path) || declared === null || declared === undefined) return;
+    for (const owner of trail.own?.owners ?? []) if (owner.operation === 'Apply') this.declaredAppliers.add(owner.manager);
     if (live === null || live === undefined) {
-      if (!isEmptyValue(declared)) this.changes.push({ path, reason: 'absent-live', declared });
+      if (!isEmptyValue(declared) && !isOmittedZero(declared)) this.changes.push({ path, reason: 'absent-live', declared });
       return;
     }
     if (isPlainObject(declared) && isPlainObject(live)) return this.compareMaps(declared, live, path, trail);
@@ -145,7 +166,7 @@ class Comparer {
 
   private liveOnly(live: unknown, path: Path, trail: Trail, parent: Record<string, unknown>): void {
     if (isEmptyValue(live) || this.skipped(path)) return;
-    if (isLiveOnlyExempt(this.options.group, this.options.kind, path) || isServerDefault(path, live, parent)) return;
+    if (isLiveOnlyExempt(this.options.group, this.options.kind, path) || isServerDefault(`${this.options.group}/${this.options.kind}`, path, live, parent)) return;
     if (isPlainObject(live)) {
       for (const [name, value] of Object.entries(live)) {
         const own = trail.own?.field(name);
@@ -196,10 +217,14 @@ class Comparer {
       return;
     }
     const appliers = owners.filter((owner) => owner.operation === 'Apply');
-    if (appliers.length > 0 || inLastApplied) {
-      const owner = pickOwner(appliers.length > 0 ? appliers : owners, this.options.trust);
-      this.changes.push(withOwner({ path, reason: 'removed-from-git', live }, owner));
+    if (inLastApplied) {
+      this.changes.push(withOwner({ path, reason: 'removed-from-git', live }, pickOwner(appliers.length > 0 ? appliers : owners, this.options.trust)));
+      return;
     }
+    if (appliers.length === 0) return;
+    const change = withOwner({ path, reason: 'removed-from-git', live }, pickOwner(appliers, this.options.trust));
+    this.changes.push(change);
+    this.pendingAppliers.set(change, appliers.map((owner) => owner.manager));
   }
 
   private differs(declared: unknown, live: unknown, path: Path, trail: Trail): void {
@@ -244,7 +269,7 @@ function atomicEqual(declared: unknown, live: unknown, path: Path): boolean {
       const childPath: Path = [...path, { field: name }];
       if (value === null || value === undefined) return true;
       const liveValue = live[name];
-      if (liveValue === undefined || liveValue === null) return isEmptyValue(value);
+      if (liveValue === undefined || liveValue === null) return isEmptyValue(value) || isOmittedZero(value);
       return atomicEqual(value, liveValue, childPath);
     });
   }

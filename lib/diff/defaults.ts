@@ -19,8 +19,18 @@ const pullPolicyDefault: DefaultValue = (container) => {
   return tag === undefined || tag === 'latest' ? 'Always' : 'IfNotPresent';
 };
 
-/** Keyed by the trailing field names of the path (list steps left out). The longest matching suffix wins. */
-const DEFAULTS: ReadonlyArray<readonly [string, DefaultValue]> = [
+/**
+ * Keyed by the trailing field names of the path (list steps left out), optionally only for some `group/Kind`s.
+ * The longest matching suffix wins.
+ */
+type DefaultRule = readonly [suffix: string, value: DefaultValue, kinds?: ReadonlySet<string>];
+
+const WORKLOADS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/ReplicaSet', '/ReplicationController']);
+const SERVICE = new Set(['/Service']);
+const DAEMONSET = new Set(['apps/DaemonSet']);
+const JOBS = new Set(['batch/Job', 'batch/CronJob']);
+
+const DEFAULTS: ReadonlyArray<DefaultRule> = [
   // Containers (any container list in any pod template).
   ['imagePullPolicy', pullPolicyDefault],
   ['terminationMessagePath', constant('/dev/termination-log')],
@@ -44,6 +54,7 @@ const DEFAULTS: ReadonlyArray<readonly [string, DefaultValue]> = [
   ['spec.terminationGracePeriodSeconds', constant(30)],
   ['spec.enableServiceLinks', constant(true)],
   // Workloads.
+  ['spec.replicas', constant(1), WORKLOADS],
   ['spec.progressDeadlineSeconds', constant(600)],
   ['spec.revisionHistoryLimit', constant(10)],
   ['spec.strategy.type', constant('RollingUpdate')],
@@ -54,18 +65,27 @@ const DEFAULTS: ReadonlyArray<readonly [string, DefaultValue]> = [
   ['spec.updateStrategy.rollingUpdate.partition', constant(0)],
   ['spec.persistentVolumeClaimRetentionPolicy.whenDeleted', constant('Retain')],
   ['spec.persistentVolumeClaimRetentionPolicy.whenScaled', constant('Retain')],
+  ['spec.updateStrategy.rollingUpdate.maxUnavailable', constant(1), DAEMONSET],
+  ['spec.updateStrategy.rollingUpdate.maxSurge', constant(0), DAEMONSET],
   ['spec.backoffLimit', constant(6)],
   ['spec.completionMode', constant('NonIndexed')],
-  ['spec.suspend', constant(false)],
+  ['spec.parallelism', constant(1), JOBS],
+  ['spec.completions', constant(1), JOBS],
+  ['spec.podReplacementPolicy', constant('TerminatingOrFailed'), JOBS],
+  ['spec.manualSelector', constant(false), JOBS],
+  ['spec.suspend', constant(false), JOBS],
   ['spec.concurrencyPolicy', constant('Allow')],
   ['spec.successfulJobsHistoryLimit', constant(3)],
   ['spec.failedJobsHistoryLimit', constant(1)],
   ['spec.volumeMode', constant('Filesystem')],
   // Services.
-  ['spec.sessionAffinity', constant('None')],
-  ['spec.type', constant('ClusterIP')],
-  ['spec.internalTrafficPolicy', constant('Cluster')],
-  ['spec.ports.targetPort', (port) => port['port']],
+  ['spec.sessionAffinity', constant('None'), SERVICE],
+  ['spec.type', constant('ClusterIP'), SERVICE],
+  ['spec.internalTrafficPolicy', constant('Cluster'), SERVICE],
+  ['spec.externalTrafficPolicy', constant('Cluster'), SERVICE],
+  ['spec.allocateLoadBalancerNodePorts', constant(true), SERVICE],
+  ['spec.sessionAffinityConfig.clientIP.timeoutSeconds', constant(10800), SERVICE],
+  ['spec.ports.targetPort', (port) => port['port'], SERVICE],
   // Admission webhooks.
   ['webhooks.failurePolicy', constant('Fail')],
   ['webhooks.matchPolicy', constant('Equivalent')],
@@ -76,9 +96,14 @@ const DEFAULTS: ReadonlyArray<readonly [string, DefaultValue]> = [
 ];
 
 /** True when `value` is what the server would have filled in at `path` had the field been left out. */
-export function isServerDefault(path: Path, value: unknown, parent: Readonly<Record<string, unknown>> | undefined): boolean {
+export function isServerDefault(
+  objectKind: string,
+  path: Path,
+  value: unknown,
+  parent: Readonly<Record<string, unknown>> | undefined,
+): boolean {
   const names = fieldNames(path).join('.');
-  const match = DEFAULTS.filter(([suffix]) => names === suffix || names.endsWith(`.${suffix}`)).sort(
+  const match = DEFAULTS.filter(([suffix, , kinds]) => (names === suffix || names.endsWith(`.${suffix}`)) && (!kinds || kinds.has(objectKind))).sort(
     (a, b) => b[0].length - a[0].length,
   )[0];
   if (!match) return false;

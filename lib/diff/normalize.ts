@@ -9,10 +9,8 @@ const SERVER_SET_METADATA = new Set([
   'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink',
   'deletionTimestamp', 'deletionGracePeriodSeconds', 'name', 'namespace', 'generateName',
 ]);
-const SERVER_SET_ANNOTATIONS = new Set([
-  'kubectl.kubernetes.io/last-applied-configuration',
-  'deployment.kubernetes.io/revision',
-]);
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+export const SERVER_SET_ANNOTATIONS: ReadonlySet<string> = new Set([LAST_APPLIED_ANNOTATION, 'deployment.kubernetes.io/revision']);
 
 /** Applier bookkeeping (Argo CD tracking, Helm and Flux ownership marks, kapp): not drift when only live. */
 const BOOKKEEPING_MARKS = [

@@ -1,13 +1,14 @@
 import type { KubeObject } from '../kube/object.ts';
-import { refOf } from '../kube/object.ts';
+import { isPlainObject, refOf } from '../kube/object.ts';
 import type { RawChange } from './compare.ts';
 import { compareObjects } from './compare.ts';
 import type { IgnoreRule } from './ignore.ts';
 import { pathIgnorer } from './ignore.ts';
+import { LAST_APPLIED_ANNOTATION, SERVER_SET_ANNOTATIONS } from './normalize.ts';
 import { buildOwnership } from './ownership.ts';
 import type { Path } from './path.ts';
 import { toPointer } from './path.ts';
-import { canonicalSecret, isSecret, isSecretValuePath, redactSecretValue } from './secret.ts';
+import { canonicalSecret, isSecret, isSecretPlainPath, redactSecretValue } from './secret.ts';
 import type { TrustPolicy } from './trust.ts';
 
 /** One drifted field, as it appears in the report. */
@@ -43,34 +44,48 @@ export interface DiffOptions {
   ignorePointers?: readonly string[];
 }
 
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
 /** Compares one declared object with its live counterpart. Pure: no I/O, inputs are not modified. */
 export function diffObject(declared: KubeObject, live: KubeObject, options: DiffOptions): ObjectDiff {
   const secret = isSecret(declared);
-  const declaredForm = secret ? canonicalSecret(declared) : declared;
-  const liveForm = secret ? canonicalSecret(live) : live;
-  const ownership = buildOwnership(live.metadata.managedFields);
   const lastApplied = parseLastApplied(live);
+  // Server-set annotations leave both sides before the walk: last-applied holds a Secret's values in clear text.
+  const declaredForm = secret ? canonicalSecret(withoutServerAnnotations(declared)) : withoutServerAnnotations(declared);
+  const liveForm = secret ? canonicalSecret(withoutServerAnnotations(live)) : withoutServerAnnotations(live);
+  const ownership = buildOwnership(live.metadata.managedFields);
   const raw = compareObjects(declaredForm, liveForm, {
     group: refOf(declared).group,
     kind: declared.kind,
     trust: options.trust,
     ...(ownership ? { ownership } : {}),
-    ...(lastApplied === undefined ? {} : { lastApplied: secret ? canonicalSecret(lastApplied as KubeObject) : lastApplied }),
-    isIgnored: pathIgnorer(options.ignoreRules, refOf(declared), options.ignorePointers),
+    ...(lastApplied === undefined ? {} : { lastApplied: secret ? canonicalSecret(lastApplied) : lastApplied }),
+    isIgnored: pathIgnorer(options.ignoreRules, refOf(declared), [...(options.ignorePointers ?? []), ...controllerOwnedPointers(declared)]),
   });
   return { changes: raw.map((change) => toChange(change, secret)), attributed: ownership !== undefined };
 }
 
-function parseLastApplied(live: KubeObject): unknown {
-  const text = live.metadata.annotations?.[LAST_APPLIED];
+/** The last-applied annotation as an object, when it is one (anything else is not an applier's record). */
+function parseLastApplied(live: KubeObject): KubeObject | undefined {
+  const text = live.metadata.annotations?.[LAST_APPLIED_ANNOTATION];
   if (!text) return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    const parsed: unknown = JSON.parse(text);
+    return isPlainObject(parsed) && isPlainObject(parsed['metadata']) ? (parsed as KubeObject) : undefined;
   } catch {
     return undefined;
   }
+}
+
+function withoutServerAnnotations(object: KubeObject): KubeObject {
+  const annotations = object.metadata.annotations;
+  if (!isPlainObject(annotations)) return object;
+  const kept = Object.fromEntries(Object.entries(annotations).filter(([name]) => !SERVER_SET_ANNOTATIONS.has(name)));
+  return { ...object, metadata: { ...object.metadata, annotations: kept } };
+}
+
+/** Fields a controller fills from the declared object: an aggregated ClusterRole's rules. */
+function controllerOwnedPointers(declared: KubeObject): string[] {
+  const aggregated = declared.kind === 'ClusterRole' && isPlainObject(declared['aggregationRule']);
+  return aggregated ? ['/rules'] : [];
 }
 
 function toChange(raw: RawChange, secret: boolean): Change {
@@ -86,6 +101,7 @@ function toChange(raw: RawChange, secret: boolean): Change {
   return change;
 }
 
+/** In a Secret, only a few fields are shown as they are; every other value is digested, annotations included. */
 function shown(value: unknown, path: Path, secret: boolean): unknown {
-  return secret && isSecretValuePath(path) ? redactSecretValue(value, path) : value;
+  return secret && !isSecretPlainPath(path) ? redactSecretValue(value, path) : value;
 }

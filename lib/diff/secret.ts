@@ -33,19 +33,42 @@ function canonicalBase64(value: unknown): string {
   return Buffer.from(String(value), 'base64').toString('base64');
 }
 
-/** True for the path of a Secret's values, whose content must never leave the process. */
-export function isSecretValuePath(path: Path): boolean {
-  const first = path[0];
-  return first !== undefined && 'field' in first && (first.field === 'data' || first.field === 'stringData');
+function fieldAt(path: Path, index: number): string | undefined {
+  const segment = path[index];
+  return segment && 'field' in segment ? segment.field : undefined;
 }
 
-/** Replaces Secret values by digests of their decoded bytes: a changed value shows as a changed hash, nothing more. */
+/**
+ * The few Secret fields shown as they are: type, immutable, labels and finalizers. Everything else (data, stringData,
+ * annotations, unknown fields) may carry a value copied by some tool and is digested.
+ */
+export function isSecretPlainPath(path: Path): boolean {
+  const first = fieldAt(path, 0);
+  if (first === 'type' || first === 'immutable') return path.length === 1;
+  if (first !== 'metadata') return false;
+  const second = fieldAt(path, 1);
+  return (second === 'labels' && path.length === 3) || second === 'finalizers';
+}
+
+function isDataPath(path: Path): boolean {
+  const first = fieldAt(path, 0);
+  return first === 'data' || first === 'stringData';
+}
+
+/**
+ * Replaces Secret values by digests: data by the digest of its decoded bytes (so declared stringData and live data
+ * compare), anything else by the digest of the text. A changed value shows as a changed digest, nothing more.
+ */
 export function redactSecretValue(value: unknown, path: Path): unknown {
   if (value === undefined) return undefined;
-  if (path.length === 1 && isPlainObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, digestOfEncoded(entry)]));
-  }
-  return digestOfEncoded(value);
+  const digestLeaf = isDataPath(path) ? digestOfEncoded : secretDigest;
+  return digestDeep(value, digestLeaf);
+}
+
+function digestDeep(value: unknown, digestLeaf: (leaf: unknown) => string): unknown {
+  if (Array.isArray(value)) return value.map((item) => digestDeep(item, digestLeaf));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, digestDeep(entry, digestLeaf)]));
+  return digestLeaf(value);
 }
 
 function digestOfEncoded(value: unknown): string {

@@ -127,7 +127,8 @@ export function buildReport(input: ReportInput): Report {
   };
   if (declared.commit) source.commit = declared.commit;
   const scan: ScanCompleteness = {
-    complete: live.complete && !live.error,
+    // A declared object whose kind was not read (forbidden, failed, not in the snapshot) leaves the scan incomplete.
+    complete: live.complete && !live.error && result.unverified.length === 0,
     lists: live.lists,
     unverified: result.unverified,
     withoutManagedFields: result.withoutManagedFields,

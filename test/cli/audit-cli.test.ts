@@ -110,6 +110,22 @@ describe('driftwatch audit', () => {
     expect(report.findings.map((finding) => finding.check)).toContain('rbac-cluster-admin');
   });
 
+  test('a kind the snapshot did not capture is unverified, not missing; a captured kind with nothing left is missing', () => {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  password: x\n';
+    const { source, snapshot, folder } = scenario({ 'cm.yaml': CONFIG_MAP, 'secret.yaml': secret }, [liveConfigMap('fast')]);
+    const uncaptured = runCli(['audit', '--source', source, '--snapshot', snapshot, '--format', 'json', '--no-write']);
+    const report = JSON.parse(uncaptured.stdout) as { drift: unknown[]; scan: { complete: boolean; unverified: Array<{ kind: string }> } };
+    expect(report.drift).toEqual([]);
+    expect(report.scan.unverified).toMatchObject([{ kind: 'Secret' }]);
+    expect(report.scan.complete).toBe(false);
+    expect(uncaptured.status).toBe(3);
+    const captured = join(folder, 'captured.json');
+    writeFileSync(captured, JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { annotations: { 'driftwatch.io/captured-kinds': 'ConfigMap,Secret' } }, items: [liveConfigMap('fast')] }));
+    const withSecrets = runCli(['audit', '--source', source, '--snapshot', captured, '--format', 'json', '--no-write']);
+    expect(withSecrets.status).toBe(1);
+    expect(JSON.parse(withSecrets.stdout)).toMatchObject({ drift: [{ kind: 'Secret', name: 'db', status: 'missing' }] });
+  });
+
   test('an unknown option is a usage error: exit 2, message on stderr, nothing on stdout', () => {
     const result = runCli(['audit', '--frobnicate']);
     expect(result.status).toBe(2);
