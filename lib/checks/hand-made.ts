@@ -1,29 +1,12 @@
 import type { KubeObject } from '../kube/object.ts';
+import { LAST_APPLIED_ANNOTATION } from '../diff/normalize.ts';
+import { SYSTEM_NAMESPACES, isClusterGenerated, isNamespaceDefault } from '../kube/builtin.ts';
 import { groupOf } from '../kube/object.ts';
 import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
 import type { CheckFinding } from './finding.ts';
 import { describe, finding } from './finding.ts';
 
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-/** Audited when the caller names no namespaces: everything but the control plane's own. */
-const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
-
-/** `group/Kind` of objects the cluster creates and updates by itself, without an owner reference. */
-const GENERATED_KINDS = new Set(['/Event', 'events.k8s.io/Event', '/Endpoints', 'discovery.k8s.io/EndpointSlice', 'coordination.k8s.io/Lease']);
-
-/** Objects every namespace gets: the CA bundle, the default service account and its legacy token Secret. */
-function isBuiltInDefault(object: KubeObject): boolean {
-  const group = groupOf(object.apiVersion);
-  if (group !== '') return false;
-  const { kind, metadata } = object;
-  return (
-    (kind === 'ConfigMap' && metadata.name === 'kube-root-ca.crt') ||
-    (kind === 'ServiceAccount' && metadata.name === 'default') ||
-    (kind === 'Secret' && object['type'] === 'kubernetes.io/service-account-token')
-  );
-}
 
 /**
  * hand-made-object: live namespaced objects with no sign of a declared origin — no last-applied annotation,
@@ -34,7 +17,7 @@ function isBuiltInDefault(object: KubeObject): boolean {
 export function handMadeFindings(context: CheckContext): CheckFinding[] {
   return context.objects
     .filter((object) => isAudited(object, context.auditedNamespaces))
-    .filter((object) => !GENERATED_KINDS.has(`${groupOf(object.apiVersion)}/${object.kind}`) && !isBuiltInDefault(object))
+    .filter((object) => !isClusterGenerated(object) && !isNamespaceDefault(object))
     .flatMap((object) => {
       const writers = handWriters(object, context);
       return writers === undefined ? [] : [handMadeFinding(object, writers)];
@@ -50,7 +33,7 @@ function isAudited(object: KubeObject, audited: readonly string[] | undefined): 
 /** The managers that wrote it (`kubectl-create (Update)`), when nothing shows a declared origin; else undefined. */
 function handWriters(object: KubeObject, context: CheckContext): string[] | undefined {
   const { annotations, ownerReferences, managedFields } = object.metadata;
-  if (annotations?.[LAST_APPLIED] !== undefined || (ownerReferences?.length ?? 0) > 0) return undefined;
+  if (annotations?.[LAST_APPLIED_ANNOTATION] !== undefined || (ownerReferences?.length ?? 0) > 0) return undefined;
   const writes = (managedFields ?? []).filter((entry) => !entry.subresource);
   if (writes.length === 0) return undefined;
   const declared = writes.some(

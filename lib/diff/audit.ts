@@ -1,4 +1,5 @@
 import type { ListOutcome, LiveState } from '../cluster/types.ts';
+import { CONTROL_PLANE_MANAGERS, SYSTEM_NAMESPACES, isClusterGenerated, isNamespaceDefault } from '../kube/builtin.ts';
 import type { KubeObject, ObjectRef } from '../kube/object.ts';
 import { groupOf, isPlainObject, refKey, refOf } from '../kube/object.ts';
 import type { DeclaredObject } from '../source/types.ts';
@@ -117,16 +118,8 @@ function scaledByHpa(objects: readonly KubeObject[]): Set<string> {
 
 /** Objects the cluster creates by itself in every namespace, or that only mirror other objects. */
 function isBuiltInDefault(object: KubeObject): boolean {
-  const { kind, metadata } = object;
-  const group = groupOf(object.apiVersion);
-  if (metadata.namespace === 'kube-system' || metadata.namespace === 'kube-public' || metadata.namespace === 'kube-node-lease') return true;
-  if (kind === 'Event' && (group === '' || group === 'events.k8s.io')) return true;
-  if (group === '' && kind === 'ConfigMap' && metadata.name === 'kube-root-ca.crt') return true;
-  if (group === '' && kind === 'ServiceAccount' && metadata.name === 'default') return true;
-  if (group === '' && kind === 'Secret' && object['type'] === 'kubernetes.io/service-account-token') return true;
-  if (group === '' && kind === 'Endpoints') return true;
-  if (group === 'coordination.k8s.io' && kind === 'Lease') return true;
-  return false;
+  const namespace = object.metadata.namespace ?? '';
+  return SYSTEM_NAMESPACES.includes(namespace) || isClusterGenerated(object) || isNamespaceDefault(object);
 }
 
 /** Live objects of a declared kind, in a declared namespace, that nobody declared, owns or created by itself. */
@@ -151,12 +144,10 @@ function findExtras(
   return extras;
 }
 
-const CONTROL_PLANE = new Set(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'cloud-controller-manager']);
-
 /** An object written only by the control plane was made by the cluster, not by a person. */
 function isMadeByControlPlane(object: KubeObject): boolean {
   const managers = (object.metadata.managedFields ?? []).map((entry) => entry.manager ?? '');
-  return managers.length > 0 && managers.every((manager) => CONTROL_PLANE.has(manager));
+  return managers.length > 0 && managers.every((manager) => CONTROL_PLANE_MANAGERS.has(manager));
 }
 
 function creator(object: KubeObject): Pick<DriftEntry, 'manager' | 'time'> {

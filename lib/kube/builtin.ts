@@ -1,0 +1,27 @@
+import type { KubeObject } from './object.ts';
+import { groupOf } from './object.ts';
+
+/** The control plane's own namespaces. */
+export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
+
+/** `group/Kind` of objects the cluster creates and updates by itself, without an owner reference. */
+const GENERATED_KINDS = new Set(['/Event', 'events.k8s.io/Event', '/Endpoints', 'discovery.k8s.io/EndpointSlice', 'coordination.k8s.io/Lease']);
+
+/** Field managers of the control plane itself. */
+export const CONTROL_PLANE_MANAGERS: ReadonlySet<string> = new Set(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'cloud-controller-manager']);
+
+/** Events, Endpoints, EndpointSlices, Leases: made and kept up to date by the cluster. */
+export function isClusterGenerated(object: KubeObject): boolean {
+  return GENERATED_KINDS.has(`${groupOf(object.apiVersion)}/${object.kind}`);
+}
+
+/** Objects every namespace gets: the CA bundle, the default service account and its legacy token Secret. */
+export function isNamespaceDefault(object: KubeObject): boolean {
+  if (groupOf(object.apiVersion) !== '') return false;
+  const { kind, metadata } = object;
+  return (
+    (kind === 'ConfigMap' && metadata.name === 'kube-root-ca.crt') ||
+    (kind === 'ServiceAccount' && metadata.name === 'default') ||
+    (kind === 'Secret' && object['type'] === 'kubernetes.io/service-account-token')
+  );
+}
