@@ -1,5 +1,24 @@
 #!/usr/bin/env node
 // Entry point: Node >= 24 runs the TypeScript sources directly (type stripping), so a fresh clone needs no build step.
-import { main } from '../lib/cli/main.ts';
+// Anything that escapes main() (the sources failing to load, an uncaught error, an unhandled rejection) is an error,
+// exit 2, never 1: exit 1 means "drift found". One line on stderr, no stack.
 
-process.exitCode = await main(process.argv.slice(2));
+const EXIT_ERROR = 2;
+
+/** @param {unknown} error */
+function fail(error) {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = message.split('\n').find((part) => part.trim() !== '') ?? 'unexpected error';
+  process.stderr.write(`driftwatch: ${line.trim()}\n`);
+  process.exit(EXIT_ERROR);
+}
+
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+
+try {
+  const { main } = await import('../lib/cli/main.ts');
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  fail(error);
+}

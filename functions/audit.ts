@@ -7,10 +7,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadRuntimeConfig } from '../lib/aws/config-source.ts';
+import { lazily } from '../lib/aws/lazy.ts';
 import { defaultS3Client } from '../lib/aws/s3-client.ts';
 import { SecretReader } from '../lib/aws/secrets.ts';
 import { EksAccess } from '../lib/cluster/eks.ts';
 import { auditAndPublish } from '../lib/pipeline/publish.ts';
+import { parseReportLinkSeconds } from '../lib/pipeline/env.ts';
 import { parseAuditMessage } from '../lib/pipeline/schedule.ts';
 import { parseS3Destination } from '../lib/store/s3.ts';
 import { log, logger, metricSink, metrics, requiredEnv } from './observability.ts';
@@ -19,7 +21,9 @@ const s3 = defaultS3Client();
 const sns = new SNSClient({});
 const secrets = new SecretReader(new SecretsManagerClient({}));
 const eks = new EksAccess({ credentials: defaultProvider() });
-const configClients = { s3: () => s3, ssm: () => new SSMClient({}) };
+const configClients = { s3: () => s3, ssm: lazily(() => new SSMClient({})) };
+/** Checked at cold start: a bad value fails the deployment's first invocation with the variable's name. */
+const linkExpiresSeconds = parseReportLinkSeconds(process.env['REPORT_LINK_SECONDS']);
 
 /** SQS (batch size 1) → audit one cluster; a failed record is reported back so only it is retried. */
 async function auditRecords(event: SQSEvent): Promise<SQSBatchResponse> {
@@ -43,7 +47,7 @@ async function auditRecords(event: SQSEvent): Promise<SQSBatchResponse> {
           ...optionalEnv('REPORT_KMS_KEY_ID', 'kmsKeyId'),
           ...optionalEnv('TOPIC_ARN', 'topicArn'),
           ...optionalEnv('SLACK_WEBHOOK_SECRET_ID', 'slackWebhookSecretId'),
-          linkExpiresSeconds: Number(process.env['REPORT_LINK_SECONDS'] ?? 24 * 3600),
+          linkExpiresSeconds,
           log,
           metrics: metricSink,
         },

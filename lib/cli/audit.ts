@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { readCluster } from '../cluster/live.ts';
-import { readSnapshot } from '../cluster/snapshot.ts';
-import type { LiveState } from '../cluster/types.ts';
-import type { KindRef } from '../pipeline/audit-cluster.ts';
 import { auditCluster } from '../pipeline/audit-cluster.ts';
+import { readLiveState } from '../pipeline/live.ts';
+import { failedReport } from '../report/failed.ts';
 import type { ReportFormat } from '../report/format.ts';
 import { formatReport } from '../report/format.ts';
 import { toPolicyReport } from '../report/policy-report.ts';
 import type { Report } from '../report/report.ts';
+import { displayLocation } from '../source/display.ts';
 import { openSource } from '../source/open.ts';
 import type { SourceTree } from '../source/types.ts';
 import { applyHistory } from '../report/history.ts';
 import { readLatestLocalReport, writeLocalReport } from '../store/local.ts';
+import { describeError } from './errors.ts';
 import { EXIT } from './exit.ts';
 import type { FailOn } from './main.ts';
 import type { ClusterPlan, PlanFlags, RunPlan } from './plan.ts';
@@ -26,36 +26,27 @@ export interface AuditFlags extends PlanFlags {
   quiet?: boolean;
 }
 
-/** `driftwatch audit`: every planned cluster, one report each on stdout (a JSON array when several and --format json). */
+/** The declared state of the run, shared by its clusters: a tree, nothing (checks only), or why it could not be read. */
+type RunSource = { tree?: SourceTree } | { error: string };
+
+interface RunContext {
+  plan: RunPlan;
+  source: RunSource;
+  runId: string;
+  flags: AuditFlags;
+  progress: (line: string) => void;
+}
+
+/**
+ * `driftwatch audit`: every planned cluster, one report each on stdout (a JSON array when several and --format json).
+ * A cluster that cannot be audited gets an error report (exit 2) and the other clusters are still audited.
+ */
 export async function runAudit(flags: AuditFlags): Promise<number> {
   const progress = progressWriter(flags.quiet === true);
   const plan = await planRun(flags);
-  const tree = plan.source ? await readSource(plan.source, progress) : undefined;
-  if (!tree) progress('no --source: running the cluster checks only');
-  const runId = randomUUID().slice(0, 8);
+  const context: RunContext = { plan, source: await readRunSource(plan.source, progress), runId: randomUUID().slice(0, 8), flags, progress };
   const reports: Report[] = [];
-  for (const cluster of plan.clusters) {
-    progress(`auditing cluster ${cluster.name}`);
-    const previous = await readLatestLocalReport(plan.destination, cluster.name);
-    const audited = await auditCluster({
-      cluster: cluster.name,
-      sourcePath: cluster.sourcePath,
-      ...(cluster.namespaces ? { namespaces: cluster.namespaces } : {}),
-      includeSecrets: cluster.includeSecrets,
-      ...(tree ? { tree } : {}),
-      readLive: (kinds, namespaces) => readLive(cluster, kinds, namespaces, { progress, timeoutMs: flags.requestTimeout * 1000 }),
-      drift: plan.drift,
-      checks: { ...plan.checks, ...(previous ? { since: new Date(previous.generatedAt) } : {}) },
-      runId,
-      onProgress: progress,
-    });
-    const report = applyHistory(audited, previous);
-    reports.push(report);
-    if (plan.destination && flags.write) {
-      const written = await writeLocalReport(plan.destination, report);
-      progress(`report written to ${written.report} (latest: ${written.latest})`);
-    }
-  }
+  for (const cluster of plan.clusters) reports.push(await auditOne(context, cluster));
   process.stdout.write(render(reports, flags.format));
   for (const report of reports) {
     if (report.scan.error) process.stderr.write(`driftwatch: cluster ${report.cluster}: ${report.scan.error} (report marked incomplete)\n`);
@@ -63,28 +54,66 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   return exitCode(reports, flags.failOn);
 }
 
-async function readSource(source: NonNullable<RunPlan['source']>, progress: (line: string) => void): Promise<SourceTree> {
-  progress(`reading source ${source.location}`);
-  const tree = await openSource(source.location, source.options);
-  progress(`source: ${tree.files.length} files${tree.commit ? ` at commit ${tree.commit}` : ''}`);
-  return tree;
+async function readRunSource(source: RunPlan['source'], progress: (line: string) => void): Promise<RunSource> {
+  if (!source) {
+    progress('no --source: running the cluster checks only');
+    return {};
+  }
+  const shown = displayLocation(source.location);
+  progress(`reading source ${shown}`);
+  try {
+    const tree = await openSource(source.location, source.options);
+    progress(`source: ${tree.files.length} files${tree.commit ? ` at commit ${tree.commit}` : ''}`);
+    return { tree };
+  } catch (error) {
+    const message = describeError(error);
+    progress(`source ${shown} cannot be read: ${message}`);
+    return { error: message };
+  }
 }
 
-function readLive(
-  cluster: ClusterPlan,
-  kinds: readonly KindRef[],
-  namespaces: readonly string[] | undefined,
-  options: { progress: (line: string) => void; timeoutMs: number },
-): Promise<LiveState> {
-  if (cluster.access.type === 'snapshot') return readSnapshot(cluster.access.path);
-  return readCluster({
-    ...(cluster.access.path ? { kubeconfigPath: cluster.access.path } : {}),
-    ...(cluster.access.context ? { context: cluster.access.context } : {}),
-    ...(namespaces ? { namespaces: [...namespaces] } : {}),
-    kinds: [...kinds],
-    timeoutMs: options.timeoutMs,
-    onProgress: options.progress,
-  });
+/** One cluster: audit (or an error report when anything fails), history from the previous report, report file. */
+async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Report> {
+  const { plan, flags, progress } = context;
+  progress(`auditing cluster ${cluster.name}`);
+  const previous = await readLatestLocalReport(plan.destination, cluster.name);
+  const audited = await auditOrFail(context, cluster, previous?.generatedAt);
+  const report = applyHistory(audited, previous);
+  if (plan.destination && flags.write) {
+    const written = await writeLocalReport(plan.destination, report);
+    progress(`report written to ${written.report} (latest: ${written.latest})`);
+  }
+  return report;
+}
+
+async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt: string | undefined): Promise<Report> {
+  const { plan, source, runId, flags, progress } = context;
+  const failed = (error: string): Report =>
+    failedReport({
+      runId,
+      cluster: cluster.name,
+      generatedAt: new Date(),
+      sourcePath: cluster.sourcePath,
+      sourceLocation: plan.source ? displayLocation(plan.source.location) : 'none',
+      error,
+    });
+  if ('error' in source) return failed(`source cannot be read: ${source.error}`);
+  try {
+    return await auditCluster({
+      cluster: cluster.name,
+      sourcePath: cluster.sourcePath,
+      ...(cluster.namespaces ? { namespaces: cluster.namespaces } : {}),
+      includeSecrets: cluster.includeSecrets,
+      ...(source.tree ? { tree: source.tree } : {}),
+      readLive: (kinds, namespaces) => readLiveState(cluster.access, kinds, namespaces, { onProgress: progress, timeoutMs: flags.requestTimeout * 1000 }),
+      drift: plan.drift,
+      checks: { ...plan.checks, ...(previousAt ? { since: new Date(previousAt) } : {}) },
+      runId,
+      onProgress: progress,
+    });
+  } catch (error) {
+    return failed(describeError(error));
+  }
 }
 
 /** One JSON document for one cluster, an array of them for several; text formats one after the other. */

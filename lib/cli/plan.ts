@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClusterAccess, DriftwatchConfig } from '../config/load.ts';
 import { loadConfig } from '../config/load.ts';
+import { CLUSTER_NAME_PATTERN, isClusterName } from '../config/cluster-name.ts';
 import { DEFAULT_CHECKS_CONFIG } from '../checks/index.ts';
-import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
+import type { ChecksConfig, ExemptionConfig, SourceConfig } from '../config/types.ts';
 import type { DriftOptions } from '../diff/audit.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
@@ -87,7 +88,7 @@ function planAdHoc(flags: PlanFlags): RunPlan {
   }
   const namespaces = namespacesFlag(flags);
   const cluster: ClusterPlan = {
-    name: flags.cluster ?? 'local',
+    name: adHocClusterName(flags.cluster),
     sourcePath: flags.path ?? '.',
     access: accessFromFlags(flags) ?? { type: 'kubeconfig' },
     includeSecrets: flags.includeSecrets === true,
@@ -102,8 +103,27 @@ function planAdHoc(flags: PlanFlags): RunPlan {
   };
 }
 
-function sourceLocation(location: string): string {
+/** The cluster name of an ad-hoc run: it names report files, so it follows the config schema's pattern. */
+function adHocClusterName(name: string | undefined): string {
+  if (name === undefined) return 'local';
+  if (!isClusterName(name)) {
+    throw new UsageError(`--cluster ${JSON.stringify(name)} is not a valid cluster name: use lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit (${CLUSTER_NAME_PATTERN.source})`);
+  }
+  return name;
+}
+
+/** A --source value: URLs (https://, s3://) as given, anything else a local path resolved against the working folder. */
+export function sourceLocation(location: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : resolve(location);
+}
+
+/** How to open the config's source from the CLI: limits, token and its header, fallback commit. */
+export function sourceOptions(source: SourceConfig): OpenSourceOptions {
+  const options: OpenSourceOptions = { limits: source.limits };
+  if (source.token) options.token = source.token;
+  if (source.tokenHeader) options.tokenHeader = source.tokenHeader;
+  if (source.commit) options.commit = source.commit;
+  return options;
 }
 
 function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): RunPlan {
@@ -127,10 +147,7 @@ function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): RunPlan {
     };
   });
   const { source } = config;
-  const options: OpenSourceOptions = { limits: source.limits };
-  if (source.token) options.token = source.token;
-  if (source.tokenHeader) options.tokenHeader = source.tokenHeader;
-  if (source.commit) options.commit = source.commit;
+  const options = sourceOptions(source);
   const destination = flags.out ? resolve(flags.out) : config.report.destination;
   if (destination.startsWith('s3://')) {
     throw new UsageError(`report.destination ${destination} is written by the AWS pipeline; give --out FOLDER for a local run`);

@@ -1,11 +1,13 @@
+import type { DriftwatchConfig } from '../config/load.ts';
 import { ScopeTable } from '../kube/scope.ts';
+import { displayLocation } from '../source/display.ts';
 import { openSource } from '../source/open.ts';
+import type { OpenSourceOptions } from '../source/open.ts';
 import { readManifests } from '../source/manifests.ts';
 import type { SourceProblem } from '../source/types.ts';
 import { EXIT } from './exit.ts';
-import { UsageError, configFor } from './plan.ts';
+import { UsageError, configFor, sourceLocation, sourceOptions } from './plan.ts';
 import { progressWriter } from './progress.ts';
-import { resolve } from 'node:path';
 
 export interface ValidateFlags {
   config?: string;
@@ -19,9 +21,8 @@ export async function runValidate(flags: ValidateFlags): Promise<number> {
   const progress = progressWriter(flags.quiet === true);
   const config = await configFor(flags);
   if (config) progress('config is valid');
-  const location = flags.source ? resolve(flags.source) : config?.source.location;
-  if (!location) throw new UsageError('nothing to validate: give --config FILE or --source DIR|ARCHIVE|URL');
-  const options = config ? { limits: config.source.limits, ...(config.source.token ? { token: config.source.token } : {}) } : {};
+  const { location, options } = sourceToValidate(flags, config);
+  progress(`reading source ${displayLocation(location)}`);
   const tree = await openSource(location, options);
   const paths = flags.path ? [flags.path] : config ? [...new Set(config.clusters.map((cluster) => cluster.path))] : ['.'];
   let errors = 0;
@@ -35,6 +36,13 @@ export async function runValidate(flags: ValidateFlags): Promise<number> {
   }
   process.stdout.write(errors === 0 ? 'valid\n' : `${errors} errors\n`);
   return errors === 0 ? EXIT.clean : EXIT.error;
+}
+
+/** --source wins over the config's location, as in `audit`; the config's token, header, commit and limits still apply. */
+function sourceToValidate(flags: ValidateFlags, config: DriftwatchConfig | undefined): { location: string; options: OpenSourceOptions } {
+  const location = flags.source ? sourceLocation(flags.source) : config?.source.location;
+  if (!location) throw new UsageError('nothing to validate: give --config FILE or --source DIR|ARCHIVE|URL');
+  return { location, options: config ? sourceOptions(config.source) : {} };
 }
 
 function describeProblem(problem: SourceProblem): string {

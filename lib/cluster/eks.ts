@@ -53,7 +53,12 @@ export interface EksTarget {
 export interface EksAccessOptions {
   /** The function's own credentials (default provider chain). */
   credentials: AwsCredentialIdentityProvider;
+  /** Makes the STS client of a region; called once per region, the client is then reused. */
   sts?: (region: string) => STSClient;
+  /**
+   * Makes the EKS client of a region for one set of credentials (the function's own, or a provider of a role's
+   * assumed credentials that renews them); called once per region and role, the client is then reused.
+   */
   eks?: (region: string, credentials: Credentials) => EKSClient;
   clock?: () => Date;
 }
@@ -65,6 +70,9 @@ export interface EksAccessOptions {
 export class EksAccess {
   private readonly tokens = new Map<string, EksToken>();
   private readonly roles = new Map<string, AwsCredentialIdentity>();
+  /** One client per region (STS) and per region and role (EKS): a warm Lambda reuses their connections. */
+  private readonly stsClients = new Map<string, STSClient>();
+  private readonly eksClients = new Map<string, EKSClient>();
   private readonly options: Required<EksAccessOptions>;
 
   constructor(options: EksAccessOptions) {
@@ -79,7 +87,28 @@ export class EksAccess {
   async kubeconfig(target: EksTarget): Promise<string> {
     const credentials = target.roleArn ? await this.assumed(target.roleArn, target.region) : this.options.credentials;
     const token = await this.token(target, credentials);
-    return eksKubeconfig(this.options.eks(target.region, credentials), target.name, token);
+    return eksKubeconfig(this.eksClient(target.region, target.roleArn), target.name, token);
+  }
+
+  private eksClient(region: string, roleArn: string | undefined): EKSClient {
+    const key = `${region}|${roleArn ?? ''}`;
+    let client = this.eksClients.get(key);
+    if (!client) {
+      // For a role, the client asks for the assumed credentials on each call, so it outlives their renewal.
+      const credentials: Credentials = roleArn ? () => this.assumed(roleArn, region) : this.options.credentials;
+      client = this.options.eks(region, credentials);
+      this.eksClients.set(key, client);
+    }
+    return client;
+  }
+
+  private stsClient(region: string): STSClient {
+    let client = this.stsClients.get(region);
+    if (!client) {
+      client = this.options.sts(region);
+      this.stsClients.set(region, client);
+    }
+    return client;
   }
 
   async token(target: EksTarget, credentials: Credentials): Promise<string> {
@@ -96,7 +125,7 @@ export class EksAccess {
     const cached = this.roles.get(roleArn);
     const now = this.options.clock().getTime();
     if (cached?.expiration && cached.expiration.getTime() - CREDENTIALS_MARGIN_MS > now) return cached;
-    const response = await this.options.sts(region).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'driftwatch-audit', DurationSeconds: 3600 }));
+    const response = await this.stsClient(region).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'driftwatch-audit', DurationSeconds: 3600 }));
     const issued = response.Credentials;
     if (!issued?.AccessKeyId || !issued.SecretAccessKey) throw new Error(`assuming ${roleArn} returned no credentials`);
     const credentials: AwsCredentialIdentity = {

@@ -4,10 +4,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { SecretReader } from '../aws/secrets.ts';
 import type { EksAccess } from '../cluster/eks.ts';
-import { readCluster } from '../cluster/live.ts';
-import { readSnapshot } from '../cluster/snapshot.ts';
-import type { LiveState } from '../cluster/types.ts';
-import type { ClusterConfig, DriftwatchConfig } from '../config/load.ts';
+import type { DriftwatchConfig } from '../config/load.ts';
 import { notificationFor } from '../notify/decide.ts';
 import { buildSlackMessage, sendSlack } from '../notify/slack.ts';
 import { buildSnsMessage, publishSns } from '../notify/sns.ts';
@@ -19,8 +16,8 @@ import type { SourceTree } from '../source/types.ts';
 import type { ReportKeys } from '../store/layout.ts';
 import type { S3Destination } from '../store/s3.ts';
 import { getLatestReportS3, putLatestS3, putReportS3 } from '../store/s3.ts';
-import type { KindRef } from './audit-cluster.ts';
 import { auditCluster } from './audit-cluster.ts';
+import { readLiveState } from './live.ts';
 import type { Log, MetricSink } from './observe.ts';
 
 /** One SQS message: audit this cluster as part of this run. */
@@ -73,7 +70,7 @@ export async function auditAndPublish(deps: AwsAuditDeps, message: AuditMessage)
     ...(cluster.namespaces ? { namespaces: cluster.namespaces } : {}),
     includeSecrets: cluster.includeSecrets,
     tree,
-    readLive: (kinds, namespaces) => readLive(deps, cluster, kinds, namespaces),
+    readLive: (kinds, namespaces) => readLiveState(cluster.access, kinds, namespaces, { secrets: deps.secrets, eks: deps.eks }),
     drift: { ignoreRules: deps.config.ignore, trustedManagers: deps.config.trustedManagers, ignoreHpaReplicas: deps.config.ignoreHpaReplicas },
     checks: { config: deps.config.checks, exemptions: deps.config.exemptions, ...(previous ? { since: new Date(previous.generatedAt) } : {}) },
     runId: message.runId,
@@ -102,19 +99,6 @@ async function sourceFor(deps: AwsAuditDeps, runId: string): Promise<SourceTree>
   const tree = await openSource(source.location, options);
   cachedSource = { key, tree };
   return tree;
-}
-
-async function readLive(deps: AwsAuditDeps, cluster: ClusterConfig, kinds: readonly KindRef[], namespaces: readonly string[] | undefined): Promise<LiveState> {
-  const { access } = cluster;
-  if (access.type === 'snapshot') return readSnapshot(access.path);
-  const scope = { kinds: [...kinds], ...(namespaces ? { namespaces: [...namespaces] } : {}) };
-  if (access.type === 'kubeconfig') return readCluster({ kubeconfigPath: access.path, ...(access.context ? { context: access.context } : {}), ...scope });
-  if (access.type === 'kubeconfigSecret') {
-    const kubeconfigYaml = await deps.secrets.read(access.secretId);
-    return readCluster({ kubeconfigYaml, ...(access.context ? { context: access.context } : {}), ...scope });
-  }
-  const kubeconfigYaml = await deps.eks.kubeconfig({ name: access.name, region: access.region, ...(access.roleArn ? { roleArn: access.roleArn } : {}) });
-  return readCluster({ kubeconfigYaml, ...scope });
 }
 
 function recordMetrics(metrics: MetricSink, report: Report, durationMs: number): void {

@@ -22,3 +22,42 @@ export function parseAuditMessage(body: string): AuditMessage {
   if (typeof runId !== 'string' || typeof cluster !== 'string') throw new Error('audit message needs string fields runId and cluster');
   return typeof scheduledAt === 'string' ? { runId, cluster, scheduledAt } : { runId, cluster };
 }
+
+/** SQS takes at most 10 entries per SendMessageBatch. */
+export const SQS_BATCH_SIZE = 10;
+
+export interface QueueEntry {
+  /** Unique within the batch (the message's index in the run). */
+  id: string;
+  body: string;
+}
+
+export interface QueueRefusal {
+  id: string;
+  code?: string;
+}
+
+/** Sends one batch of at most SQS_BATCH_SIZE entries; resolves with the entries the queue refused. */
+export type SendBatch = (entries: readonly QueueEntry[]) => Promise<{ failed: readonly QueueRefusal[] }>;
+
+/**
+ * Enqueues the audit messages in batches of at most ten. Every batch is sent even when the queue refuses entries of
+ * an earlier one, so one refusal costs one cluster, not the rest of the run; refusals then fail the whole call with
+ * their count and clusters. An error of a send itself stops at once.
+ */
+export async function enqueueAudits(send: SendBatch, messages: readonly AuditMessage[]): Promise<void> {
+  const refused: string[] = [];
+  for (let start = 0; start < messages.length; start += SQS_BATCH_SIZE) {
+    const entries = messages.slice(start, start + SQS_BATCH_SIZE).map((message, offset) => ({ id: String(start + offset), body: JSON.stringify(message) }));
+    const { failed } = await send(entries);
+    refused.push(...failed.map((refusal) => describeRefusal(messages, refusal)));
+  }
+  if (refused.length > 0) {
+    throw new Error(`SQS refused ${refused.length} of ${messages.length} audit messages: ${refused.join(', ')}; the other clusters were enqueued`);
+  }
+}
+
+function describeRefusal(messages: readonly AuditMessage[], refusal: QueueRefusal): string {
+  const cluster = /^\d+$/.test(refusal.id) ? messages[Number(refusal.id)]?.cluster : undefined;
+  return `${cluster ? `cluster ${cluster}` : `entry ${refusal.id}`} (${refusal.code ?? 'no error code'})`;
+}

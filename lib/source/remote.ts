@@ -55,7 +55,7 @@ export async function downloadWeb(url: URL, auth: WebAuth, cap: number): Promise
       if (contentType !== null) download.contentType = contentType;
       return download;
     }
-    await response.body?.cancel();
+    await discard(response.body);
     current = next;
   }
   throw new SourceError(`${shown}: more than ${MAX_REDIRECTS} redirects`);
@@ -113,9 +113,18 @@ function redirectTarget(response: Response, current: URL): URL | undefined {
   }
 }
 
+/**
+ * Cancels a body that will not be read. Cancelling can reject (connection reset, stream already errored): nothing
+ * depends on it, so that never becomes an error, nor an unhandled rejection when not awaited.
+ */
+function discard(body: ReadableStream | null): Promise<void> {
+  if (body === null) return Promise.resolve();
+  return body.cancel().catch(() => undefined);
+}
+
 function refuseFailedStatus(response: Response, shown: string): void {
   if (response.ok) return;
-  void response.body?.cancel();
+  void discard(response.body);
   const status = response.status;
   if (status === 401 || status === 403) throw new SourceError(`${shown}: access denied (HTTP ${status})`);
   if (status === 404) throw new SourceError(`${shown}: not found (HTTP 404)`);
@@ -125,7 +134,7 @@ function refuseFailedStatus(response: Response, shown: string): void {
 async function readWithinCap(response: Response, cap: number, shown: string): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > cap) {
-    await response.body?.cancel();
+    await discard(response.body);
     throw archiveTooLarge(shown, cap);
   }
   if (response.body === null) return Buffer.alloc(0);
@@ -170,7 +179,7 @@ export async function downloadS3(location: string, client: S3Client | undefined,
   if (body === undefined) throw new SourceError(`${location}: empty response from S3`);
   const stream = body.transformToWebStream();
   if (response.ContentLength !== undefined && response.ContentLength > cap) {
-    await stream.cancel();
+    await discard(stream);
     throw archiveTooLarge(location, cap);
   }
   const download: Download = { data: await collectWithinCap(stream, cap, location), name: key };

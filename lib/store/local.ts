@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Report } from '../report/report.ts';
+import { asStoredReport } from '../report/validate.ts';
 import type { ReportKeys } from './layout.ts';
 import { findingsLines, latestKey, reportBody, reportKeys } from './layout.ts';
 
@@ -47,12 +48,13 @@ export async function readLatestLocalReport(folder: string, cluster: string): Pr
   return parseReport(text, cluster);
 }
 
-/** A stored report, if the text is one for this cluster. */
+/** A stored report, if the text is one for this cluster with what the history step needs (see asStoredReport). */
 export function parseReport(text: string, cluster: string): Report | undefined {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text) as Report;
-    return parsed.cluster === cluster && Array.isArray(parsed.drift) ? parsed : undefined;
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
+  return asStoredReport(parsed, cluster);
 }

@@ -1,8 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { tarGzOf } from '../unit/source/archives.ts';
+import { REPO_ROOT, runCli, runCliAsync } from './run-cli.ts';
 
 const workspace = mkdtempSync(join(tmpdir(), 'driftwatch-cli-'));
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
@@ -168,5 +172,183 @@ describe('driftwatch validate', () => {
     expect(result.status).toBe(2);
     expect(result.stdout).toContain('a.yaml');
     expect(result.stdout).toContain('b.yaml');
+  });
+});
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The secret parts of a URL with user info and a token in its query string, and the URL itself. */
+async function secretUrl(path: string): Promise<{ url: string; shown: string; secrets: string[] }> {
+  const port = await closedPort();
+  return {
+    url: `https://alice-user:pa55-word-secret@127.0.0.1:${port}${path}?private_token=glpat-query-secret&ref=main`,
+    shown: `https://127.0.0.1:${port}${path}`,
+    secrets: ['alice-user', 'pa55-word-secret', 'private_token', 'glpat-query-secret'],
+  };
+}
+
+function writeConfig(folder: string, yaml: string): string {
+  mkdirSync(folder, { recursive: true });
+  const config = join(folder, 'driftwatch.yaml');
+  writeFileSync(config, yaml);
+  return config;
+}
+
+interface JsonReport {
+  cluster: string;
+  drift: unknown[];
+  findings: unknown[];
+  scan: { complete: boolean; error?: string };
+  source: { location: string };
+}
+
+describe('driftwatch audit: credentials, failing clusters, names', () => {
+  test('a source URL with user info and a token never shows its secret parts, in progress, errors or the report', async () => {
+    const { snapshot } = scenario({}, [liveConfigMap('fast')]);
+    const { url, shown, secrets } = await secretUrl('/group/repo/-/archive/main/repo.tar.gz');
+    const result = runCli(['audit', '--source', url, '--snapshot', snapshot, '--format', 'json', '--no-write']);
+    expect(result.status).toBe(2);
+    for (const secret of secrets) {
+      expect(result.stderr).not.toContain(secret);
+      expect(result.stdout).not.toContain(secret);
+    }
+    expect(result.stderr).toContain(`reading source ${shown}`);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.source.location).toBe(shown);
+    expect(report.scan.error).toContain(`${shown}: download failed`);
+  });
+
+  test('one cluster failing (snapshot missing) does not stop the others: both reports, one with scan.error, exit 2', () => {
+    const { source, snapshot, folder } = scenario({ 'cm.yaml': CONFIG_MAP }, [liveConfigMap('fast')]);
+    const missing = join(folder, 'missing-snapshot.json');
+    const config = writeConfig(
+      folder,
+      `source:\n  location: ${source}\nclusters:\n  - name: broken\n    path: .\n    snapshot: ${missing}\n  - name: good\n    path: .\n    snapshot: ${snapshot}\n`,
+    );
+    const result = runCli(['audit', '--config', config, '--format', 'json', '--no-write']);
+    expect(result.status).toBe(2);
+    const reports = JSON.parse(result.stdout) as JsonReport[];
+    expect(reports.map((report) => report.cluster)).toEqual(['broken', 'good']);
+    expect(reports[0]).toMatchObject({ drift: [], findings: [], scan: { complete: false } });
+    expect(reports[0]?.scan.error).toContain('missing-snapshot.json');
+    expect(reports[1]?.scan.error).toBeUndefined();
+    expect(reports[1]?.drift).toEqual([]);
+    expect(result.stderr).toMatch(/driftwatch: cluster broken: .*missing-snapshot\.json.* \(report marked incomplete\)/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('a source that cannot be opened at all gives one error report per planned cluster', () => {
+    const { snapshot, folder } = scenario({}, [liveConfigMap('fast')]);
+    const config = writeConfig(
+      folder,
+      `source:\n  location: ${join(folder, 'no-such-repo')}\nclusters:\n  - name: one\n    path: .\n    snapshot: ${snapshot}\n  - name: two\n    path: .\n    snapshot: ${snapshot}\n`,
+    );
+    const result = runCli(['audit', '--config', config, '--format', 'json', '--no-write']);
+    expect(result.status).toBe(2);
+    const reports = JSON.parse(result.stdout) as JsonReport[];
+    expect(reports.map((report) => report.cluster)).toEqual(['one', 'two']);
+    for (const report of reports) expect(report.scan.error).toMatch(/source cannot be read: .*no-such-repo: not found/);
+  });
+
+  test('--cluster with a name outside the config pattern is a usage error and writes nothing', () => {
+    const { source, snapshot, folder } = scenario({ 'cm.yaml': CONFIG_MAP }, [liveConfigMap('fast')]);
+    mkdirSync(join(folder, 'deep'));
+    const out = join(folder, 'deep', 'reports');
+    for (const name of ['../../escaped', 'Prod', 'a/b']) {
+      const result = runCli(['audit', '--source', source, '--snapshot', snapshot, '--out', out, '--cluster', name]);
+      expect(result.status, name).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('is not a valid cluster name');
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(join(folder, 'deep'), { recursive: true })).toEqual([]);
+    expect(existsSync(join(folder, 'escaped.json'))).toBe(false);
+  });
+});
+
+describe('driftwatch validate: remote sources', () => {
+  test('--source https://… is a URL, not a local path, and its credentials are never echoed', async () => {
+    const { url, shown, secrets } = await secretUrl('/repo.tar.gz');
+    const result = runCli(['validate', '--source', url]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${shown}: download failed`);
+    for (const secret of secrets) expect(result.stdout + result.stderr).not.toContain(secret);
+  });
+
+  test("--source with a config uses the config's token in its tokenHeader", async () => {
+    const token = 'glpat-validate-secret';
+    const archive = await tarGzOf([{ name: 'repo/cm.yaml', content: CONFIG_MAP }]);
+    const seen: Array<string | undefined> = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers['private-token'] === undefined ? request.headers.authorization : 'PRIVATE-TOKEN');
+      if (request.headers['private-token'] !== token) return void response.writeHead(401).end();
+      response.writeHead(200, { 'content-type': 'application/gzip' }).end(archive);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { snapshot, folder } = scenario({}, []);
+      const config = writeConfig(
+        folder,
+        `source:\n  location: ./not-used\n  token: ${token}\n  tokenHeader: PRIVATE-TOKEN\nclusters:\n  - name: shop\n    path: .\n    snapshot: ${snapshot}\n`,
+      );
+      const result = await runCliAsync(['validate', '--config', config, '--source', `http://127.0.0.1:${port}/api/v4/projects/7/repository/archive?sha=main`]);
+      expect(result.status, result.stderr).toBe(0);
+      expect(seen).toEqual(['PRIVATE-TOKEN']);
+      expect(result.stdout).toContain('.: 1 objects in 1 files');
+      expect(result.stdout + result.stderr).not.toContain(token);
+      expect(result.stderr).not.toContain('sha=main');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('bin/driftwatch.mjs', () => {
+  /** The bin script next to a stand-in lib/cli/main.ts (or none), run as the real one is. */
+  function runBin(mainSource: string | undefined): { status: number | null; stdout: string; stderr: string } {
+    const root = mkdtempSync(join(workspace, 'bin-'));
+    const bin = join(root, 'bin', 'driftwatch.mjs');
+    mkdirSync(dirname(bin), { recursive: true });
+    copyFileSync(join(REPO_ROOT, 'bin/driftwatch.mjs'), bin);
+    writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
+    if (mainSource !== undefined) {
+      mkdirSync(join(root, 'lib', 'cli'), { recursive: true });
+      writeFileSync(join(root, 'lib', 'cli', 'main.ts'), mainSource);
+    }
+    const result = spawnSync(process.execPath, [bin, 'audit'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  test('sources that cannot be loaded: exit 2 (never 1, "drift") and one line without a stack', () => {
+    const result = runBin(undefined);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^driftwatch: .*main\.ts.*\n$/);
+  });
+
+  test('an unhandled rejection after main returned: exit 2 and its message on one line', () => {
+    const result = runBin("export async function main(): Promise<number> {\n  void Promise.reject(new Error('late failure\\n    at somewhere'));\n  return 0;\n}\n");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('driftwatch: late failure\n');
+  });
+
+  test('an uncaught exception: exit 2 and its message', () => {
+    const result = runBin("export async function main(): Promise<number> {\n  setTimeout(() => {\n    throw new TypeError('timer failure');\n  }, 0);\n  return 1;\n}\n");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('driftwatch: timer failure\n');
+  });
+
+  test('main throwing: exit 2', () => {
+    const result = runBin("export async function main(): Promise<number> {\n  throw new Error('main failed');\n}\n");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('driftwatch: main failed\n');
   });
 });

@@ -1,0 +1,54 @@
+import type { EksTarget } from '../cluster/eks.ts';
+import type { KubeconfigSource } from '../cluster/kubeconfig.ts';
+import { readCluster } from '../cluster/live.ts';
+import type { ReadClusterOptions } from '../cluster/live.ts';
+import { readSnapshot } from '../cluster/snapshot.ts';
+import type { LiveState } from '../cluster/types.ts';
+import type { EksAccess, KubeconfigSecretAccess, SnapshotAccess } from '../config/types.ts';
+import type { KindRef } from './audit-cluster.ts';
+
+/** Every way to reach a cluster's live state; the local CLI may leave the kubeconfig path to KUBECONFIG. */
+export type LiveAccess = SnapshotAccess | { type: 'kubeconfig'; path?: string; context?: string } | KubeconfigSecretAccess | EksAccess;
+
+export interface LiveStateDeps {
+  /** Needed for `kubeconfigSecret` access. */
+  secrets?: { read: (secretId: string) => Promise<string> };
+  /** Needed for `eks` access. */
+  eks?: { kubeconfig: (target: EksTarget) => Promise<string> };
+  /** Per API request; the reader's default when absent. */
+  timeoutMs?: number;
+  onProgress?: (line: string) => void;
+}
+
+/** Reads the live state of these kinds (in these namespaces) through whichever access the cluster has. */
+export async function readLiveState(
+  access: LiveAccess,
+  kinds: readonly KindRef[],
+  namespaces: readonly string[] | undefined,
+  deps: LiveStateDeps = {},
+): Promise<LiveState> {
+  if (access.type === 'snapshot') return readSnapshot(access.path);
+  const kubeconfig = await kubeconfigFor(access, deps);
+  return readCluster({ ...kubeconfig, ...readScope(kinds, namespaces, deps) });
+}
+
+function readScope(kinds: readonly KindRef[], namespaces: readonly string[] | undefined, deps: LiveStateDeps): Omit<ReadClusterOptions, keyof KubeconfigSource> {
+  return {
+    kinds: [...kinds],
+    ...(namespaces ? { namespaces: [...namespaces] } : {}),
+    ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
+    ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+  };
+}
+
+async function kubeconfigFor(access: Exclude<LiveAccess, SnapshotAccess>, deps: LiveStateDeps): Promise<KubeconfigSource> {
+  const context = access.type !== 'eks' && access.context ? { context: access.context } : {};
+  if (access.type === 'kubeconfig') return { ...(access.path ? { kubeconfigPath: access.path } : {}), ...context };
+  if (access.type === 'kubeconfigSecret') {
+    if (!deps.secrets) throw new Error(`the kubeconfig in secret ${access.secretId} cannot be read here: no secrets reader`);
+    return { kubeconfigYaml: await deps.secrets.read(access.secretId), ...context };
+  }
+  if (!deps.eks) throw new Error(`EKS cluster ${access.name} cannot be reached here: no EKS access`);
+  const target: EksTarget = { name: access.name, region: access.region, ...(access.roleArn ? { roleArn: access.roleArn } : {}) };
+  return { kubeconfigYaml: await deps.eks.kubeconfig(target) };
+}

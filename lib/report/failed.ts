@@ -1,0 +1,44 @@
+import type { Report } from './report.ts';
+import { REPORT_SCHEMA_VERSION } from './report.ts';
+
+export interface FailedReportInput {
+  runId: string;
+  cluster: string;
+  generatedAt: Date;
+  /** Folder of the source for this cluster, as planned. */
+  sourcePath: string;
+  /** Where the declared state was to come from, already without credentials; `none` when there was no source. */
+  sourceLocation: string;
+  /** Why the cluster could not be audited, in words for people (never a stack). */
+  error: string;
+}
+
+/**
+ * The report of a cluster whose audit failed before it produced one (source unreadable, live state unreadable,
+ * anything thrown): no drift and no findings, and an incomplete scan carrying the error. It tells the reader and the
+ * exit code that this cluster was not audited, and keeps the next run's history from reading silence as "resolved".
+ */
+export function failedReport(input: FailedReportInput): Report {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    runId: input.runId,
+    cluster: input.cluster,
+    generatedAt: input.generatedAt.toISOString(),
+    source: { location: input.sourceLocation, path: input.sourcePath, files: 0, failedFiles: [], warnings: [] },
+    live: { origin: 'none' },
+    scan: { complete: false, error: input.error, lists: [], unverified: [], withoutManagedFields: 0 },
+    summary: {
+      declared: 0,
+      compared: 0,
+      modified: 0,
+      missing: 0,
+      extra: 0,
+      changes: 0,
+      failedFiles: 0,
+      findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
+      exemptedFindings: 0,
+    },
+    drift: [],
+    findings: [],
+  };
+}

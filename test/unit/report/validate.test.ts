@@ -1,0 +1,153 @@
+import { describe, expect, test } from 'vitest';
+import { failedReport } from '../../../lib/report/failed.ts';
+import { applyHistory } from '../../../lib/report/history.ts';
+import type { Report } from '../../../lib/report/report.ts';
+import { asStoredReport } from '../../../lib/report/validate.ts';
+import { parseReport } from '../../../lib/store/local.ts';
+
+const T1 = '2026-11-20T10:00:00.000Z';
+const T2 = '2026-11-20T11:00:00.000Z';
+
+/** A report as the current version writes it: drift, a finding, a complete scan, history carrying an item. */
+function stored(): Report {
+  return {
+    schemaVersion: '1.0',
+    runId: 'run-1',
+    cluster: 'prod',
+    generatedAt: T1,
+    source: { location: 'https://git.example.com/repo.tar.gz', commit: 'abc', path: 'prod', files: 3, failedFiles: [{ file: 'bad.yaml', line: 2, message: 'bad', severity: 'error' }], warnings: [] },
+    live: { origin: 'kubeconfig:prod' },
+    scan: { complete: true, lists: [{ group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', status: 'listed', count: 1 }], unverified: [], withoutManagedFields: 0 },
+    summary: { declared: 3, compared: 3, modified: 1, missing: 0, extra: 0, changes: 1, failedFiles: 1, findings: { critical: 0, high: 1, medium: 0, low: 0, info: 0 }, exemptedFindings: 0 },
+    drift: [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: 'shop',
+        name: 'web',
+        status: 'modified',
+        changes: [{ path: '/spec/replicas', reason: 'differs', declared: 2, live: 3, firstSeen: T1, history: 'new' }],
+        firstSeen: T1,
+      },
+    ],
+    findings: [{ check: 'rbac-cluster-admin', severity: 'high', kind: 'ClusterRoleBinding', name: 'ops', message: 'cluster-admin', firstSeen: T1 }],
+    history: { resolved: [], unconfirmed: [{ key: 'prod|/ConfigMap|shop/flags|#extra', firstSeen: T1, group: '', kind: 'ConfigMap', namespace: 'shop', name: 'flags' }], counts: { new: 2, persisting: 0, resolved: 0 }, scanProblemsChanged: true },
+  };
+}
+
+/** The stored report as JSON with `change` applied to the parsed object. */
+function storedWith(change: (report: Record<string, unknown>) => void): unknown {
+  const report = JSON.parse(JSON.stringify(stored())) as Record<string, unknown>;
+  change(report);
+  return report;
+}
+
+const current = (): Report => ({ ...failedReport({ runId: 'run-2', cluster: 'prod', generatedAt: new Date(T2), sourcePath: 'prod', sourceLocation: 'repo', error: 'x' }), scan: { complete: true, lists: [], unverified: [], withoutManagedFields: 0 } });
+
+describe('asStoredReport', () => {
+  test('a report written by this version comes back with everything history reads', () => {
+    const report = asStoredReport(JSON.parse(JSON.stringify(stored())), 'prod');
+    expect(report).toBeDefined();
+    expect(report).toMatchObject({
+      runId: 'run-1',
+      cluster: 'prod',
+      generatedAt: T1,
+      drift: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web', status: 'modified', changes: [{ path: '/spec/replicas', firstSeen: T1 }] }],
+      findings: [{ check: 'rbac-cluster-admin', kind: 'ClusterRoleBinding', name: 'ops', firstSeen: T1 }],
+      scan: { complete: true, lists: [{ group: 'apps', kind: 'Deployment', resource: 'deployments', status: 'listed' }] },
+      source: { failedFiles: [{ file: 'bad.yaml' }] },
+      history: { unconfirmed: [{ key: 'prod|/ConfigMap|shop/flags|#extra', firstSeen: T1 }] },
+    });
+  });
+
+  test('history against a validated report is the same as against the report itself', () => {
+    const original = stored();
+    const validated = asStoredReport(JSON.parse(JSON.stringify(original)), 'prod');
+    expect(applyHistory(current(), validated).history).toEqual(applyHistory(current(), original).history);
+  });
+
+  test('an older report without findings, scan or source gets neutral defaults and nothing of it is resolved', () => {
+    const old = storedWith((report) => {
+      delete report['findings'];
+      delete report['scan'];
+      delete report['source'];
+      delete report['history'];
+    });
+    const report = asStoredReport(old, 'prod');
+    expect(report?.findings).toEqual([]);
+    expect(report?.scan).toMatchObject({ complete: false, lists: [] });
+    expect(report?.source.failedFiles).toEqual([]);
+    const next = applyHistory(current(), report);
+    expect(next.history?.resolved).toEqual([]);
+    expect(next.history?.unconfirmed.map((item) => item.key)).toEqual(['prod|apps/Deployment|shop/web|/spec/replicas']);
+  });
+
+  test.each([
+    ['not an object', (): unknown => 'report'],
+    ['an array', (): unknown => [stored()]],
+    ['another cluster', (): unknown => storedWith((report) => void (report['cluster'] = 'stage'))],
+    ['no runId', (): unknown => storedWith((report) => void delete report['runId'])],
+    ['a generatedAt that is no time', (): unknown => storedWith((report) => void (report['generatedAt'] = 'yesterday'))],
+    ['no drift', (): unknown => storedWith((report) => void delete report['drift'])],
+    ['a drift entry without apiVersion', (): unknown => storedWith((report) => void delete (report['drift'] as Array<Record<string, unknown>>)[0]?.['apiVersion'])],
+    ['a drift entry with an unknown status', (): unknown => storedWith((report) => void ((report['drift'] as Array<Record<string, unknown>>)[0] = { apiVersion: 'v1', kind: 'A', name: 'b', status: 'gone' }))],
+    ['a change without path', (): unknown => storedWith((report) => void ((report['drift'] as Array<Record<string, unknown>>)[0] = { apiVersion: 'v1', kind: 'A', name: 'b', status: 'modified', changes: [{}] }))],
+    ['findings that are not a list', (): unknown => storedWith((report) => void (report['findings'] = {}))],
+    ['a finding without check', (): unknown => storedWith((report) => void (report['findings'] = [{ kind: 'Pod', name: 'p', severity: 'low' }]))],
+    ['a scan without complete', (): unknown => storedWith((report) => void (report['scan'] = { lists: [] }))],
+    ['scan lists that are not a list', (): unknown => storedWith((report) => void (report['scan'] = { complete: true, lists: 'all' }))],
+    ['failedFiles entries without file', (): unknown => storedWith((report) => void (report['source'] = { failedFiles: [{}] }))],
+    ['unconfirmed items without key', (): unknown => storedWith((report) => void (report['history'] = { unconfirmed: [{ kind: 'A', name: 'b' }] }))],
+  ])('%s: not a previous report', (_name, make) => {
+    expect(asStoredReport(make(), 'prod')).toBeUndefined();
+  });
+});
+
+describe('parseReport (local and S3 stores)', () => {
+  test('a stored report missing findings, scan and an apiVersion no longer breaks the next run: it is no previous report', () => {
+    const broken = JSON.stringify(
+      storedWith((report) => {
+        delete report['findings'];
+        delete report['scan'];
+        delete (report['drift'] as Array<Record<string, unknown>>)[0]?.['apiVersion'];
+      }),
+    );
+    const previous = parseReport(broken, 'prod');
+    expect(previous).toBeUndefined();
+    expect(() => applyHistory(current(), previous)).not.toThrow();
+  });
+
+  test('not JSON, or JSON of another shape: undefined', () => {
+    expect(parseReport('{', 'prod')).toBeUndefined();
+    expect(parseReport('null', 'prod')).toBeUndefined();
+    expect(parseReport('{"cluster":"prod","drift":[]}', 'prod')).toBeUndefined();
+  });
+
+  test('a good report parses', () => {
+    expect(parseReport(JSON.stringify(stored()), 'prod')?.runId).toBe('run-1');
+  });
+});
+
+describe('failedReport', () => {
+  test('an incomplete scan carrying the error, nothing audited, nothing drifted', () => {
+    const report = failedReport({ runId: 'run-9', cluster: 'prod', generatedAt: new Date(T2), sourcePath: 'prod', sourceLocation: 'https://git.example.com/repo.tgz', error: 'snapshot not found' });
+    expect(report).toMatchObject({
+      schemaVersion: '1.0',
+      runId: 'run-9',
+      cluster: 'prod',
+      generatedAt: T2,
+      source: { location: 'https://git.example.com/repo.tgz', path: 'prod', files: 0, failedFiles: [] },
+      scan: { complete: false, error: 'snapshot not found', lists: [] },
+      drift: [],
+      findings: [],
+    });
+    expect(report.summary.declared).toBe(0);
+  });
+
+  test('history carries the previous drift forward as unconfirmed instead of resolving it', () => {
+    const failed = failedReport({ runId: 'run-9', cluster: 'prod', generatedAt: new Date(T2), sourcePath: 'prod', sourceLocation: 'repo', error: 'boom' });
+    const marked = applyHistory(failed, stored());
+    expect(marked.history?.resolved).toEqual([]);
+    expect(marked.history?.unconfirmed.length).toBeGreaterThan(0);
+  });
+});
