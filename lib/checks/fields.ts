@@ -1,4 +1,5 @@
 import { isPlainObject } from '../kube/object.ts';
+import { redact } from '../io/redact.ts';
 
 /** Safe readers for the untyped parts of Kubernetes objects: a wrong shape reads as absent, never throws. */
 
@@ -50,6 +51,7 @@ export function formatAge(milliseconds: number): string {
 
 /** Long controller messages are cut so a finding stays readable. */
 export function excerpt(message: string, limit = 300): string {
-  const flat = message.replace(/\s+/g, ' ').trim();
+  // Cluster messages can echo object fields (an admission denial quoting a spec): mask anything credential-shaped.
+  const flat = redact(message);
   return flat.length > limit ? `${flat.slice(0, limit - 1)}…` : flat;
 }

@@ -1,6 +1,7 @@
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { isPlainObject } from '../kube/object.ts';
+import { redact } from '../io/redact.ts';
 
 /** What one GET gave: parsed JSON, or a short error text that is safe to show (no tokens, no URLs with credentials). */
 export type ApiResponse = { ok: true; body: unknown } | { ok: false; status: number; error: string };
@@ -105,16 +106,4 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : 'unknown error';
 }
 
-/**
- * Short, single-line, and without anything shaped like a credential: server messages and auth-plugin errors are
- * shown to users and stored in reports.
- */
-export function redact(text: string): string {
-  const cleaned = text
-    .replace(/(bearer|basic)\s+[^\s"',]+/gi, '$1 [redacted]')
-    .replace(/((?:token|password|secret|key)s?["']?\s*[=:]\s*["']?)[^\s"',&]+/gi, '$1[redacted]')
-    .replace(/\/\/[^/@\s]+@/g, '//[redacted]@')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return cleaned.length > 300 ? `${cleaned.slice(0, 297)}...` : cleaned;
-}
+
