@@ -12,6 +12,7 @@ import { restartFindings, stuckContainerFindings } from './pod-containers.ts';
 import { pendingFindings } from './pod-pending.ts';
 import { POD_SECURITY_RULES } from './pod-security.ts';
 import { podSpecFindings } from './pod-spec-findings.ts';
+import { POD_TEMPLATE_KINDS } from './pod-specs.ts';
 import { rbacFindings } from './rbac.ts';
 import { applySelfExemptions } from './self-exemption.ts';
 import { isEnabled, withConfiguredSeverity } from './selection.ts';
@@ -43,13 +44,8 @@ export const CHECK_KINDS: readonly CheckKind[] = [
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
   { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
   { group: 'rbac.authorization.k8s.io', kind: 'Role' },
-  { group: 'apps', kind: 'Deployment' },
-  { group: 'apps', kind: 'StatefulSet' },
-  { group: 'apps', kind: 'DaemonSet' },
-  // ReplicaSets and Jobs name the Deployment or CronJob of a pod (one finding per workload, not per replica).
-  { group: 'apps', kind: 'ReplicaSet' },
-  { group: 'batch', kind: 'Job' },
-  { group: 'batch', kind: 'CronJob' },
+  // Workloads; ReplicaSets and Jobs also name the Deployment or CronJob of a pod (one finding per workload, not per replica).
+  ...POD_TEMPLATE_KINDS,
 ];
 
 type CheckRunner = (context: CheckContext) => CheckFinding[];

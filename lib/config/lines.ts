@@ -2,6 +2,7 @@ import { EVENT_ID, getScalarValue, parseEvents } from 'js-yaml';
 import type { Event } from 'js-yaml';
 import { formatPath } from './issues.ts';
 import type { PathSegment } from './issues.ts';
+import { offsetToLine } from '../io/lines.ts';
 
 /** Finds the line of a config value: the line of its key in a mapping, of its item in a list. */
 export type LineLocator = (at: readonly PathSegment[]) => number | undefined;
@@ -90,18 +91,3 @@ function startOf(event: Event): number {
   }
 }
 
-/** 1-based line of a character offset, by binary search over the line starts. */
-function offsetToLine(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = Math.ceil((low + high) / 2);
-      if ((starts[middle] ?? 0) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  };
-}

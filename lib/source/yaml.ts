@@ -16,6 +16,7 @@ import {
   strTag,
 } from 'js-yaml';
 import type { Event } from 'js-yaml';
+import { offsetToLine as lineLocator } from '../io/lines.ts';
 
 /** One document of a manifest file and the 1-based line its content starts on. */
 export interface ParsedDocument {
@@ -130,21 +131,6 @@ function earliest(offsets: number[]): number {
   return present.length === 0 ? 0 : Math.min(...present);
 }
 
-/** Maps a source offset to its 1-based line. */
-function lineLocator(text: string): (offset: number) => number {
-  const lineStarts = [0];
-  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) lineStarts.push(index + 1);
-  return (offset) => {
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const middle = Math.ceil((low + high) / 2);
-      if ((lineStarts[middle] ?? 0) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  };
-}
 
 /** Walks the documents as consumers will, stopping once past the allowance: billion-laughs files are refused. */
 function expandsTooFar(documents: ParsedDocument[], textLength: number): boolean {
