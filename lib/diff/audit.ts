@@ -3,6 +3,8 @@ import { CONTROL_PLANE_MANAGERS, SYSTEM_NAMESPACES, isClusterGenerated, isNamesp
 import type { KubeObject, ObjectRef } from '../kube/object.ts';
 import { groupOf, isPlainObject, refKey, refOf } from '../kube/object.ts';
 import type { DeclaredObject } from '../source/types.ts';
+import type { CrdListLookup } from './crd-lists.ts';
+import { crdListStrategies, isCrd } from './crd-lists.ts';
 import type { IgnoreRule } from './ignore.ts';
 import { isObjectIgnored } from './ignore.ts';
 import type { Change, HistoryMark } from './object.ts';
@@ -54,6 +56,7 @@ export function computeDrift(declared: readonly DeclaredObject[], live: LiveStat
   const trust = trustPolicy(options.trustedManagers ?? DEFAULT_TRUSTED_MANAGERS);
   const liveByKey = new Map(live.objects.map((object) => [refKey(refOf(object)), object]));
   const hpaTargets = options.ignoreHpaReplicas === false ? new Set<string>() : scaledByHpa(live.objects);
+  const crdLists = crdsInView(declared, live.objects);
   const drift: DriftEntry[] = [];
   const unverified: ObjectRef[] = [];
   let compared = 0;
@@ -70,7 +73,7 @@ export function computeDrift(declared: readonly DeclaredObject[], live: LiveStat
     }
     compared++;
     const ignorePointers = hpaTargets.has(refKey(ref)) ? ['/spec/replicas'] : [];
-    const diff = diffObject(object, liveObject, { trust, ignoreRules, ignorePointers });
+    const diff = diffObject(object, liveObject, { trust, ignoreRules, ignorePointers, crdLists });
     if (!diff.attributed) withoutManagedFields++;
     if (diff.changes.length === 0) continue;
     const entry: DriftEntry = { ...identity(liveObject), status: 'modified', changes: diff.changes, source: { file, line } };
@@ -80,6 +83,17 @@ export function computeDrift(declared: readonly DeclaredObject[], live: LiveStat
   drift.push(...findExtras(declared, live.objects, ignoreRules));
   drift.sort(compareEntries);
   return { drift, unverified, compared, withoutManagedFields };
+}
+
+/**
+ * List types from every CRD in view: declared ones (the custom resources may be new to the cluster) and live ones,
+ * which win, since the live schema is the one the API server merges with.
+ */
+function crdsInView(declared: readonly DeclaredObject[], liveObjects: readonly KubeObject[]): CrdListLookup {
+  const byName = new Map<string, KubeObject>();
+  for (const { object } of declared) if (isCrd(object)) byName.set(object.metadata.name, object);
+  for (const object of liveObjects) if (isCrd(object)) byName.set(object.metadata.name, object);
+  return crdListStrategies([...byName.values()]);
 }
 
 function identity(object: KubeObject): Pick<DriftEntry, 'apiVersion' | 'kind' | 'namespace' | 'name'> {

@@ -1,4 +1,5 @@
 import { isPlainObject } from '../kube/object.ts';
+import type { CrdListLookup } from './crd-lists.ts';
 import type { ListStrategy } from './listkeys.ts';
 import { isServerDefault } from './defaults.ts';
 import { itemKey, listStrategy, sameKey } from './listkeys.ts';
@@ -35,6 +36,8 @@ export interface CompareOptions {
   lastApplied?: unknown;
   /** Paths excluded by ignore rules. */
   isIgnored: (path: Path) => boolean;
+  /** List types published by the CRDs in view, for the lists of custom resources. */
+  crdLists?: CrdListLookup;
 }
 
 /** Compares a declared object with its live twin, field by field, and returns what drifted. */
@@ -118,7 +121,7 @@ class Comparer {
   }
 
   private compareLists(declared: unknown[], live: unknown[], path: Path, trail: Trail): void {
-    const strategy = listStrategy(this.options.group, this.options.kind, path);
+    const strategy = listStrategy(this.options.group, this.options.kind, path, this.options.crdLists);
     if (strategy.type === 'keyed' && declared.every((item) => itemKey(item, strategy))) {
       return this.compareKeyedLists(declared, live, path, trail, strategy);
     }
@@ -175,7 +178,7 @@ class Comparer {
       return;
     }
     if (Array.isArray(live)) {
-      const strategy = listStrategy(this.options.group, this.options.kind, path);
+      const strategy = listStrategy(this.options.group, this.options.kind, path, this.options.crdLists);
       if (strategy.type === 'keyed' && live.every((item) => itemKey(item, strategy))) {
         live.forEach((item, index) => this.liveOnlyItem(item, index, path, trail, strategy));
         return;

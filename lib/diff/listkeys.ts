@@ -1,3 +1,4 @@
+import type { CrdListLookup } from './crd-lists.ts';
 import type { Path } from './path.ts';
 import { fieldNames } from './path.ts';
 
@@ -35,24 +36,32 @@ const KEYED_BY_FIELD: Readonly<Record<string, ListStrategy>> = {
   topologySpreadConstraints: keyed(['topologyKey', 'whenUnsatisfiable']),
 };
 
-/** The strategy for the list at `path` inside an object of `group`/`kind`. */
-export function listStrategy(group: string, kind: string, path: Path): ListStrategy {
+/**
+ * The strategy for the list at `path` inside an object of `group`/`kind`: the built-in rules first, then what the
+ * custom resource's CRD publishes (when one is in view), else atomic, the server's own default for unmarked lists.
+ */
+export function listStrategy(group: string, kind: string, path: Path, crdLists?: CrdListLookup): ListStrategy {
   const names = fieldNames(path);
+  return builtInStrategy(group, kind, names) ?? crdLists?.strategy(group, kind, names) ?? { type: 'atomic' };
+}
+
+/** The merge rule of the built-in types for a list; undefined when none applies. */
+function builtInStrategy(group: string, kind: string, names: readonly string[]): ListStrategy | undefined {
   const field = names[names.length - 1];
   const parent = names[names.length - 2];
-  if (field === undefined) return { type: 'atomic' };
+  if (field === undefined) return undefined;
   if (field === 'finalizers' && parent === 'metadata') return { type: 'set' };
   if (field === 'ports') return portsStrategy(group, kind, names, parent);
   if (field === 'webhooks' && group === 'admissionregistration.k8s.io' && names.length === 1) return keyed(['name']);
   if (field === 'secrets' && group === '' && kind === 'ServiceAccount' && names.length === 1) return keyed(['name']);
   if (field === 'versions' && group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') return keyed(['name']);
-  return KEYED_BY_FIELD[field] ?? { type: 'atomic' };
+  return KEYED_BY_FIELD[field];
 }
 
-function portsStrategy(group: string, kind: string, names: readonly string[], parent: string | undefined): ListStrategy {
+function portsStrategy(group: string, kind: string, names: readonly string[], parent: string | undefined): ListStrategy | undefined {
   if (parent !== undefined && CONTAINER_LISTS.has(parent)) return keyed(['containerPort', 'protocol'], TCP_DEFAULT);
   if (group === '' && kind === 'Service' && names.length === 2 && parent === 'spec') return keyed(['port', 'protocol'], TCP_DEFAULT);
-  return { type: 'atomic' };
+  return undefined;
 }
 
 type KeyValue = string | number | boolean;

@@ -2,6 +2,7 @@ import type { KubeObject } from '../kube/object.ts';
 import { isPlainObject, refOf } from '../kube/object.ts';
 import type { RawChange } from './compare.ts';
 import { compareObjects } from './compare.ts';
+import type { CrdListLookup } from './crd-lists.ts';
 import type { IgnoreRule } from './ignore.ts';
 import { pathIgnorer } from './ignore.ts';
 import { LAST_APPLIED_ANNOTATION, SERVER_SET_ANNOTATIONS } from './normalize.ts';
@@ -42,6 +43,8 @@ export interface DiffOptions {
   ignoreRules: readonly IgnoreRule[];
   /** Extra JSON pointers to leave out for this object (e.g. `/spec/replicas` under an HPA). */
   ignorePointers?: readonly string[];
+  /** List types published by the CRDs in view; without it, lists of custom resources compare whole. */
+  crdLists?: CrdListLookup;
 }
 
 /** Compares one declared object with its live counterpart. Pure: no I/O, inputs are not modified. */
@@ -59,6 +62,7 @@ export function diffObject(declared: KubeObject, live: KubeObject, options: Diff
     ...(ownership ? { ownership } : {}),
     ...(lastApplied === undefined ? {} : { lastApplied: secret ? canonicalSecret(lastApplied) : lastApplied }),
     isIgnored: pathIgnorer(options.ignoreRules, refOf(declared), [...(options.ignorePointers ?? []), ...controllerOwnedPointers(declared)]),
+    ...(options.crdLists ? { crdLists: options.crdLists } : {}),
   });
   return { changes: raw.map((change) => toChange(change, secret)), attributed: ownership !== undefined };
 }

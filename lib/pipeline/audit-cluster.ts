@@ -44,6 +44,15 @@ export interface ChecksRun {
   since?: Date;
 }
 
+/** API groups served by Kubernetes itself; any other group is a custom resource whose CRD says how its lists merge. */
+const BUILT_IN_GROUPS = new Set([
+  '', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io',
+  'scheduling.k8s.io', 'node.k8s.io', 'apiextensions.k8s.io', 'admissionregistration.k8s.io', 'apiregistration.k8s.io',
+  'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io',
+  'resource.k8s.io', 'storagemigration.k8s.io',
+]);
+const CRD_KIND: KindRef = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
+
 /** A run of the cluster checks alone, without a source. */
 const NOTHING_DECLARED: DeclaredState = { location: 'none', objects: [], problems: [], fileCount: 0 };
 
@@ -94,7 +103,8 @@ function kindsToRead(declared: DeclaredState, includeSecrets: boolean, checks: b
     if (group === '' && object.kind === 'Secret' && !includeSecrets) continue;
     kinds.set(`${group}/${object.kind}`, { group, kind: object.kind });
   }
-  for (const kind of [...ALWAYS_READ, ...(checks ? CHECK_KINDS : [])]) kinds.set(`${kind.group}/${kind.kind}`, kind);
+  const customResources = [...kinds.values()].some((kind) => !BUILT_IN_GROUPS.has(kind.group));
+  for (const kind of [...ALWAYS_READ, ...(checks ? CHECK_KINDS : []), ...(customResources ? [CRD_KIND] : [])]) kinds.set(`${kind.group}/${kind.kind}`, kind);
   return [...kinds.values()];
 }
 
