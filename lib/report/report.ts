@@ -149,20 +149,21 @@ export function buildReport(input: ReportInput): Report {
 }
 
 function summarize(declared: DeclaredState, result: DriftResult, failedFiles: number): Summary {
-  const count = (status: DriftEntry['status']): number => result.drift.filter((entry) => entry.status === status).length;
+  return { declared: declared.objects.length, compared: result.compared, ...countDrift(result.drift), failedFiles, ...countFindings([]) };
+}
+
+/** Drift counts of a summary: objects by status, and changed fields. */
+export function countDrift(drift: readonly DriftEntry[]): Pick<Summary, 'modified' | 'missing' | 'extra' | 'changes'> {
+  const count = (status: DriftEntry['status']): number => drift.filter((entry) => entry.status === status).length;
   return {
-    declared: declared.objects.length,
-    compared: result.compared,
     modified: count('modified'),
     missing: count('missing'),
     extra: count('extra'),
-    changes: result.drift.reduce((total, entry) => total + (entry.changes?.length ?? 0), 0),
-    failedFiles,
-    ...countFindings([]),
+    changes: drift.reduce((total, entry) => total + (entry.changes?.length ?? 0), 0),
   };
 }
 
-function countFindings(findings: readonly Finding[]): Pick<Summary, 'findings' | 'exemptedFindings'> {
+export function countFindings(findings: readonly Finding[]): Pick<Summary, 'findings' | 'exemptedFindings'> {
   const counts: Summary['findings'] = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   for (const finding of findings) if (!finding.exempted) counts[finding.severity]++;
   return { findings: counts, exemptedFindings: findings.filter((finding) => finding.exempted).length };

@@ -1,6 +1,7 @@
 import type { DriftEntry } from '../../../lib/diff/audit.ts';
 import type { Change } from '../../../lib/diff/object.ts';
 import type { Finding, Report, ReportHistory, ResolvedItem } from '../../../lib/report/report.ts';
+import { countDrift, countFindings } from '../../../lib/report/report.ts';
 
 export const T0 = '2026-11-20T09:00:00Z';
 export const T1 = '2026-11-20T10:02:11Z';
@@ -8,7 +9,6 @@ export const RUN_AT = '2026-11-20T11:00:00.000Z';
 
 /** An in-memory report with history; counts in the summary follow the drift given. */
 export function report(drift: DriftEntry[], extra: Partial<Report> = {}): Report {
-  const count = (status: DriftEntry['status']): number => drift.filter((entry) => entry.status === status).length;
   const history: ReportHistory = { resolved: [], unconfirmed: [], counts: { new: 0, persisting: 0, resolved: 0 }, scanProblemsChanged: true };
   return {
     schemaVersion: '1.0',
@@ -18,17 +18,7 @@ export function report(drift: DriftEntry[], extra: Partial<Report> = {}): Report
     source: { location: 'https://git.example/repo.tar.gz', commit: '0123456789abcdef0123', path: 'clusters/prod', files: 3, failedFiles: [], warnings: [] },
     live: { origin: 'kubeconfig:prod' },
     scan: { complete: true, lists: [], unverified: [], withoutManagedFields: 0 },
-    summary: {
-      declared: 10,
-      compared: 10,
-      modified: count('modified'),
-      missing: count('missing'),
-      extra: count('extra'),
-      changes: drift.reduce((total, entry) => total + (entry.changes?.length ?? 0), 0),
-      failedFiles: 0,
-      findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
-      exemptedFindings: 0,
-    },
+    summary: { declared: 10, compared: 10, ...countDrift(drift), failedFiles: 0, ...countFindings([]) },
     drift,
     findings: [],
     history,

@@ -2,7 +2,7 @@ import type { ListOutcome } from '../../../lib/cluster/types.ts';
 import type { DriftEntry } from '../../../lib/diff/audit.ts';
 import { applyHistory } from '../../../lib/report/history.ts';
 import type { Finding, Report } from '../../../lib/report/report.ts';
-import { withFindings } from '../../../lib/report/report.ts';
+import { countDrift, countFindings, withFindings } from '../../../lib/report/report.ts';
 
 /** Plausible reports for the `reports` tests: built like the pipeline builds them, history included. */
 
@@ -26,7 +26,6 @@ export interface ReportParts {
 /** A report as buildReport makes it (summary counted from the drift), without history. */
 export function makeReport(parts: ReportParts): Report {
   const drift = parts.drift ?? [];
-  const count = (status: DriftEntry['status']): number => drift.filter((entry) => entry.status === status).length;
   const lists = parts.lists ?? LISTS;
   const report: Report = {
     schemaVersion: '1.0',
@@ -36,17 +35,7 @@ export function makeReport(parts: ReportParts): Report {
     source: { location: 'https://git.example.com/platform/gitops.tar.gz', path: `clusters/${parts.cluster}`, files: 42, failedFiles: [], warnings: [], ...(parts.commit ? { commit: parts.commit } : {}) },
     live: { origin: `kubeconfig:${parts.cluster}` },
     scan: { complete: lists.every((list) => list.status === 'listed'), lists, unverified: [], withoutManagedFields: 0 },
-    summary: {
-      declared: 60,
-      compared: 58,
-      modified: count('modified'),
-      missing: count('missing'),
-      extra: count('extra'),
-      changes: drift.reduce((total, entry) => total + (entry.changes?.length ?? 0), 0),
-      failedFiles: 0,
-      findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
-      exemptedFindings: 0,
-    },
+    summary: { declared: 60, compared: 58, ...countDrift(drift), failedFiles: 0, ...countFindings([]) },
     drift,
     findings: [],
   };
