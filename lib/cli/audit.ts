@@ -76,7 +76,9 @@ async function readRunSource(source: RunPlan['source'], progress: (line: string)
 async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Report> {
   const { plan, flags, progress } = context;
   progress(`auditing cluster ${cluster.name}`);
-  const previous = await readLatestLocalReport(plan.destination, cluster.name);
+  const previous = await readLatestLocalReport(plan.destination, cluster.name, (where) =>
+    progress(`warning: ${where} is not a valid report; history starts afresh`),
+  );
   const audited = await auditOrFail(context, cluster, previous?.generatedAt);
   const report = applyHistory(audited, previous);
   if (plan.destination && flags.write) {

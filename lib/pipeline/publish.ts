@@ -63,7 +63,9 @@ export async function auditAndPublish(deps: AwsAuditDeps, message: AuditMessage)
   const cluster = deps.config.clusters.find((candidate) => candidate.name === message.cluster);
   if (!cluster) throw new Error(`cluster ${message.cluster} is not in the config`);
   const tree = await sourceFor(deps, message.runId);
-  const previous = await getLatestReportS3(deps.s3, deps.destination, cluster.name);
+  const previous = await getLatestReportS3(deps.s3, deps.destination, cluster.name, (where) =>
+    deps.log.warn('previous report is not a valid report; history starts afresh', { cluster: cluster.name, where }),
+  );
   const audited = await auditCluster({
     cluster: cluster.name,
     sourcePath: cluster.path,

@@ -38,14 +38,17 @@ async function writeAtomically(path: string, body: string): Promise<void> {
 }
 
 /** The latest report of a cluster in a local folder, or undefined when there is none (or it is unreadable). */
-export async function readLatestLocalReport(folder: string, cluster: string): Promise<Report | undefined> {
+export async function readLatestLocalReport(folder: string, cluster: string, onInvalid?: (where: string) => void): Promise<Report | undefined> {
+  const path = join(folder, latestKey(cluster));
   let text: string;
   try {
-    text = await readFile(join(folder, latestKey(cluster)), 'utf8');
+    text = await readFile(path, 'utf8');
   } catch {
     return undefined;
   }
-  return parseReport(text, cluster);
+  const report = parseReport(text, cluster);
+  if (!report) onInvalid?.(path);
+  return report;
 }
 
 /** A stored report, if the text is one for this cluster with what the history step needs (see asStoredReport). */

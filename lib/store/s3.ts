@@ -73,11 +73,19 @@ export async function putLatestS3(client: S3Client, destination: S3Destination, 
 }
 
 /** The latest report of a cluster, or undefined when there is none yet. */
-export async function getLatestReportS3(client: S3Client, destination: S3Destination, cluster: string): Promise<Report | undefined> {
+export async function getLatestReportS3(
+  client: S3Client,
+  destination: S3Destination,
+  cluster: string,
+  onInvalid?: (where: string) => void,
+): Promise<Report | undefined> {
+  const key = withPrefix(destination, latestKey(cluster));
   try {
-    const response = await client.send(new GetObjectCommand({ Bucket: destination.bucket, Key: withPrefix(destination, latestKey(cluster)) }));
+    const response = await client.send(new GetObjectCommand({ Bucket: destination.bucket, Key: key }));
     const text = (await response.Body?.transformToString('utf8')) ?? '';
-    return parseReport(text, cluster);
+    const report = parseReport(text, cluster);
+    if (!report) onInvalid?.(`s3://${destination.bucket}/${key}`);
+    return report;
   } catch (error) {
     if (error instanceof NoSuchKey || (error instanceof Error && error.name === 'NoSuchKey')) return undefined;
     throw error;

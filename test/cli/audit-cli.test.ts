@@ -130,6 +130,17 @@ describe('driftwatch audit', () => {
     expect(JSON.parse(withSecrets.stdout)).toMatchObject({ drift: [{ kind: 'Secret', name: 'db', status: 'missing' }] });
   });
 
+  test('an unreadable previous report is named in a warning and history starts afresh', () => {
+    const { source, snapshot, folder } = scenario({ 'cm.yaml': CONFIG_MAP }, [liveConfigMap('slow')]);
+    const out = join(folder, 'reports');
+    mkdirSync(join(out, 'latest'), { recursive: true });
+    writeFileSync(join(out, 'latest/broken.json'), '{"cluster":"broken","drift":"not a list"}');
+    const result = runCli(['audit', '--source', source, '--snapshot', snapshot, '--out', out, '--cluster', 'broken', '--format', 'json']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`warning: ${join(out, 'latest/broken.json')} is not a valid report; history starts afresh`);
+    expect(JSON.parse(result.stdout)).toMatchObject({ drift: [{ changes: [{ history: 'new' }] }] });
+  });
+
   test('an unknown option is a usage error: exit 2, message on stderr, nothing on stdout', () => {
     const result = runCli(['audit', '--frobnicate']);
     expect(result.status).toBe(2);
