@@ -174,6 +174,3 @@ export function withFindings(report: Report, findings: Finding[]): Report {
   return { ...report, findings, summary: { ...report.summary, ...countFindings(findings) } };
 }
 
-export function hasDrift(report: Report): boolean {
-  return report.drift.length > 0;
-}

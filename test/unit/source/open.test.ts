@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SourceError, openSource } from '../../../lib/source/open.ts';
 import type { ArchiveLimits, SourceTree } from '../../../lib/source/types.ts';
 import { S_IFCHR, S_IFLNK, S_IFREG, tarGzOf, tarOf, zipOf } from './archives.ts';
+import { openError } from './open-error.ts';
 
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 const SMALL_LIMITS: ArchiveLimits = { maxEntries: 10, maxTotalBytes: 1000, maxFileBytes: 400 };
@@ -38,14 +39,6 @@ function refusedEntries(tree: SourceTree): string[] {
   return tree.problems.filter((problem) => problem.severity === 'error').map((problem) => problem.file);
 }
 
-async function openError(location: string, options: Parameters<typeof openSource>[1] = {}): Promise<SourceError> {
-  const error: unknown = await openSource(location, options).then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof SourceError)) throw new Error(`expected a SourceError, got ${String(error)}`);
-  return error;
-}
 
 describe('local folder', () => {
   let folder = '';

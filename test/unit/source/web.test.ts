@@ -1,8 +1,9 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, RequestListener, Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SourceError, openSource } from '../../../lib/source/open.ts';
+import { openSource } from '../../../lib/source/open.ts';
 import { tarGzOf, zipOf } from './archives.ts';
+import { openError } from './open-error.ts';
 
 const TOKEN = 'glpat-very-secret-token';
 const COMMIT = '89abcdef0123456789abcdef0123456789abcdef';
@@ -74,14 +75,6 @@ afterAll(async () => {
   await close(elsewhere.server);
 });
 
-async function openError(location: string, options: Parameters<typeof openSource>[1] = {}): Promise<SourceError> {
-  const error: unknown = await openSource(location, options).then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof SourceError)) throw new Error(`expected a SourceError, got ${String(error)}`);
-  return error;
-}
 
 describe('https source (served over loopback http)', () => {
   test('sends the token as Authorization: Bearer by default and reports the URL without its query', async () => {
