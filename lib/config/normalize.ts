@@ -5,7 +5,9 @@ import { matchesPattern } from '../checks/glob.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import { DEFAULT_ARCHIVE_LIMITS } from '../source/types.ts';
 import type { PendingIssue } from './issues.ts';
-import type { RawAccess, RawChecks, RawCluster, RawConfig, RawSource } from './raw.ts';
+import { DEFAULT_RENDERER_SETTINGS } from '../render/types.ts';
+import type { HelmRenderOptions, RendererSettings } from '../render/types.ts';
+import type { RawAccess, RawChecks, RawCluster, RawConfig, RawHelm, RawSource } from './raw.ts';
 import type { ChecksConfig, ClusterAccess, ClusterConfig, DriftwatchConfig, ExemptionConfig, ReportConfig, SourceConfig } from './types.ts';
 
 export const DEFAULT_REPORT_DESTINATION = './driftwatch-reports';
@@ -98,6 +100,7 @@ export function normalizeConfig(raw: RawConfig, paths: PathContext): DriftwatchC
   return {
     source: normalizeSource(raw.source, paths),
     clusters: raw.clusters.map((cluster) => normalizeCluster(cluster, paths)),
+    renderer: normalizeRenderer(raw.renderer, paths),
     ignore: raw.ignore ?? [],
     trustedManagers: [...DEFAULT_TRUSTED_MANAGERS, ...(raw.trustedManagers ?? [])],
     ignoreHpaReplicas: raw.ignoreHpaReplicas ?? true,
@@ -144,7 +147,19 @@ function normalizeCluster(raw: RawCluster, paths: PathContext): ClusterConfig {
     ...(raw.namespaces !== undefined && { namespaces: raw.namespaces }),
     access: accessOf(raw, paths),
     includeSecrets: raw.includeSecrets ?? false,
+    ...(raw.helm !== undefined && { helm: normalizeHelm(raw.helm) }),
+    ...(raw.kustomize !== undefined && { kustomize: raw.kustomize }),
   };
+}
+
+function normalizeHelm(raw: RawHelm): HelmRenderOptions {
+  const { valueFiles, ...rest } = raw;
+  return { ...rest, ...(valueFiles !== undefined && { valueFiles: valueFiles.map((path) => ({ path })) }) };
+}
+
+function normalizeRenderer(raw: RawConfig['renderer'], paths: PathContext): RendererSettings {
+  const { path, ...limits } = raw ?? {};
+  return { ...DEFAULT_RENDERER_SETTINGS, ...limits, ...(path !== undefined && { path: localPath(path, paths) }) };
 }
 
 function accessOf(raw: RawAccess, paths: PathContext): ClusterAccess {

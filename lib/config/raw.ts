@@ -1,4 +1,5 @@
 import type { TrustedManager } from '../diff/trust.ts';
+import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/types.ts';
 import type { ArchiveLimits } from '../source/types.ts';
 import type { ExemptionConfig, IgnoreRuleConfig, NotificationSeverity, NotificationsConfig, ReportFileFormat } from './types.ts';
 
@@ -6,6 +7,7 @@ import type { ExemptionConfig, IgnoreRuleConfig, NotificationSeverity, Notificat
 export interface RawConfig {
   source: RawSource;
   clusters: RawCluster[];
+  renderer?: Partial<RendererSettings>;
   ignore?: IgnoreRuleConfig[];
   trustedManagers?: TrustedManager[];
   ignoreHpaReplicas?: boolean;
@@ -43,6 +45,13 @@ export interface RawClusterBase {
   path: string;
   namespaces?: string[];
   includeSecrets?: boolean;
+  helm?: RawHelm;
+  kustomize?: KustomizeRenderOptions;
+}
+
+/** `clusters[].helm` as written: values files are paths relative to the chart folder. */
+export interface RawHelm extends Omit<HelmRenderOptions, 'valueFiles'> {
+  valueFiles?: string[];
 }
 
 /** The schema's oneOf guarantees exactly one of these keys. */

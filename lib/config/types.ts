@@ -1,11 +1,14 @@
 import type { IgnoreRule } from '../diff/ignore.ts';
 import type { TrustedManager } from '../diff/trust.ts';
+import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/types.ts';
 import type { ArchiveLimits } from '../source/types.ts';
 
 /** The normalised `driftwatch.yaml`: validated, `${env:…}` expanded, defaults applied, local paths absolute. */
 export interface DriftwatchConfig {
   source: SourceConfig;
   clusters: ClusterConfig[];
+  /** Every limit filled in; `path` absolute when given. */
+  renderer: RendererSettings;
   /** Empty when the config has none. */
   ignore: IgnoreRuleConfig[];
   /** The built-in trusted managers followed by the config's additions: pass it as is to the drift engine. */
@@ -45,6 +48,10 @@ export interface ClusterConfig {
   namespaces?: string[];
   access: ClusterAccess;
   includeSecrets: boolean;
+  /** How a chart at `path` is templated (values files relative to the chart folder, in the source). */
+  helm?: HelmRenderOptions;
+  /** How a kustomization at `path` is built. */
+  kustomize?: KustomizeRenderOptions;
 }
 
 /** How the live state of a cluster is read: exactly one per cluster. */

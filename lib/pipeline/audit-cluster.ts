@@ -8,7 +8,8 @@ import { groupOf } from '../kube/object.ts';
 import { ScopeTable } from '../kube/scope.ts';
 import type { Finding, Report } from '../report/report.ts';
 import { buildReport, withFindings } from '../report/report.ts';
-import { readManifests } from '../source/manifests.ts';
+import { DEFAULT_RENDERER_SETTINGS, declarePrepared, prepareManifests } from '../render/index.ts';
+import type { RenderInfo, RenderRequest } from '../render/index.ts';
 import type { DeclaredState, SourceTree } from '../source/types.ts';
 
 /** A kind to read from the cluster. */
@@ -29,6 +30,8 @@ export interface ClusterAuditInput {
   tree?: SourceTree;
   /** Reads the live state of the kinds the manifests declare (plus what the audit needs, such as HPAs). */
   readLive: (kinds: readonly KindRef[], namespaces: readonly string[] | undefined) => Promise<LiveState>;
+  /** How a kustomization or chart at `sourcePath` is rendered; default settings when absent. */
+  render?: RenderRequest;
   drift?: DriftOptions;
   /** Cluster hygiene checks; absent: none run. */
   checks?: ChecksRun;
@@ -63,7 +66,9 @@ const ALWAYS_READ: readonly KindRef[] = [{ group: 'autoscaling', kind: 'Horizont
 export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const progress = input.onProgress ?? (() => {});
   const scope = new ScopeTable();
-  const declare = (): DeclaredState => (input.tree ? inScope(readManifests(input.tree, { path: input.sourcePath, scope }), input.namespaces) : NOTHING_DECLARED);
+  const prepared = input.tree ? await prepareManifests(input.tree, input.sourcePath, input.render ?? { settings: DEFAULT_RENDERER_SETTINGS }) : undefined;
+  if (prepared && prepared.info.renderer !== 'plain') progress(`${input.cluster}: rendered ${prepared.folder || '.'} with ${describeRender(prepared.info)}`);
+  const declare = (): DeclaredState => (prepared ? inScope(declarePrepared(prepared, scope), input.namespaces) : NOTHING_DECLARED);
   let declared = declare();
   progress(`${input.cluster}: ${declared.objects.length} declared objects in ${declared.fileCount} files`);
   const checksOn = input.checks?.config.enabled === true;
@@ -73,11 +78,17 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const liveInScope = { ...live, objects: live.objects.filter((object) => !object.metadata.namespace || !input.namespaces || input.namespaces.includes(object.metadata.namespace)) };
   const result = computeDrift(declared.objects, liveInScope, input.drift);
   const generatedAt = (input.now ?? (() => new Date()))();
-  const report = buildReport({ runId: input.runId, cluster: input.cluster, generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result });
+  const report = buildReport({ runId: input.runId, cluster: input.cluster, generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, ...(prepared ? { render: prepared.info } : {}) });
   if (!input.checks || !checksOn) return report;
   const findings = checkFindings(input, input.checks, declared, liveInScope, generatedAt);
   progress(`${input.cluster}: ${findings.length} findings from the cluster checks`);
   return withFindings(report, findings);
+}
+
+function describeRender(info: RenderInfo): string {
+  const versions = info.tool ? Object.entries(info.tool.versions).filter(([name]) => name === 'helm' || name === 'kustomize').map(([name, version]) => `${name} ${version}`).join(', ') : '';
+  const chart = info.chart ? ` (chart ${info.chart.name} ${info.chart.version})` : '';
+  return `${info.tool?.name ?? info.renderer}${versions ? ` [${versions}]` : ''}${chart}`;
 }
 
 function checkFindings(input: ClusterAuditInput, checks: ChecksRun, declared: DeclaredState, live: LiveState, now: Date): Finding[] {

@@ -1,6 +1,8 @@
+import { readCapabilities } from '../cluster/capabilities.ts';
+import type { ServedCapabilities } from '../cluster/capabilities.ts';
 import type { EksTarget } from '../cluster/eks.ts';
 import type { KubeconfigSource } from '../cluster/kubeconfig.ts';
-import { readCluster } from '../cluster/live.ts';
+import { DEFAULT_TIMEOUT_MS, readCluster } from '../cluster/live.ts';
 import type { ReadClusterOptions } from '../cluster/live.ts';
 import { readSnapshot } from '../cluster/snapshot.ts';
 import type { LiveState } from '../cluster/types.ts';
@@ -30,6 +32,13 @@ export async function readLiveState(
   if (access.type === 'snapshot') return readSnapshot(access.path);
   const kubeconfig = await kubeconfigFor(access, deps);
   return readCluster({ ...kubeconfig, ...readScope(kinds, namespaces, deps) });
+}
+
+/** What the cluster serves, for rendering Helm charts as they would install there; none for a snapshot. */
+export async function readLiveCapabilities(access: LiveAccess, deps: LiveStateDeps = {}): Promise<ServedCapabilities | undefined> {
+  if (access.type === 'snapshot') return undefined;
+  const kubeconfig = await kubeconfigFor(access, deps);
+  return readCapabilities({ ...kubeconfig, timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS });
 }
 
 function readScope(kinds: readonly KindRef[], namespaces: readonly string[] | undefined, deps: LiveStateDeps): Omit<ReadClusterOptions, keyof KubeconfigSource> {

@@ -2,6 +2,7 @@ import type { ListOutcome, LiveState } from '../cluster/types.ts';
 import type { DriftEntry, DriftResult } from '../diff/audit.ts';
 import type { HistoryMark } from '../diff/object.ts';
 import type { ObjectRef } from '../kube/object.ts';
+import type { RenderInfo } from '../render/types.ts';
 import type { DeclaredState, SourceProblem } from '../source/types.ts';
 
 export const REPORT_SCHEMA_VERSION = '1.0';
@@ -58,6 +59,14 @@ export interface Report {
     /** Manifest files or archive entries that could not be read; their objects were not audited. */
     failedFiles: SourceProblem[];
     warnings: SourceProblem[];
+    /** How the declared state was produced: plain YAML, `kustomize build` or `helm template` (absent in old reports). */
+    renderer?: RenderInfo['renderer'];
+    /** The program that rendered and the versions it reported. */
+    tool?: NonNullable<RenderInfo['tool']>;
+    /** The chart rendered, for Helm. */
+    chart?: NonNullable<RenderInfo['chart']>;
+    /** Helm release name and namespace. */
+    release?: NonNullable<RenderInfo['release']>;
   };
   live: { origin: string };
   scan: ScanCompleteness;
@@ -112,6 +121,8 @@ export interface ReportInput {
   declared: DeclaredState;
   live: LiveState;
   result: DriftResult;
+  /** How the declared state was produced; plain when absent. */
+  render?: RenderInfo;
 }
 
 /** Assembles the report of one cluster run from what each stage produced. Pure. */
@@ -126,6 +137,7 @@ export function buildReport(input: ReportInput): Report {
     warnings: declared.problems.filter((problem) => problem.severity === 'warning'),
   };
   if (declared.commit) source.commit = declared.commit;
+  Object.assign(source, renderFields(input.render ?? { renderer: 'plain' }));
   const scan: ScanCompleteness = {
     // A declared object whose kind was not read (forbidden, failed, not in the snapshot) leaves the scan incomplete.
     complete: live.complete && !live.error && result.unverified.length === 0,
@@ -145,6 +157,16 @@ export function buildReport(input: ReportInput): Report {
     summary: summarize(declared, result, failedFiles.length),
     drift: result.drift,
     findings: [],
+  };
+}
+
+/** The report's `source` fields that say how the declared state was rendered. */
+export function renderFields(info: RenderInfo): Pick<Report['source'], 'renderer' | 'tool' | 'chart' | 'release'> {
+  return {
+    renderer: info.renderer,
+    ...(info.tool ? { tool: info.tool } : {}),
+    ...(info.chart ? { chart: info.chart } : {}),
+    ...(info.release ? { release: info.release } : {}),
   };
 }
 

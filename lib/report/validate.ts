@@ -165,6 +165,17 @@ function sourceOf(value: unknown): Report['source'] | undefined {
     warnings: arrayOf(value['warnings'], (item) => problem(item, 'warning')) ?? [],
   };
   if (typeof value['commit'] === 'string') source.commit = value['commit'];
+  const renderer = value['renderer'];
+  if (renderer === 'plain' || renderer === 'kustomize' || renderer === 'helm') source.renderer = renderer;
+  const tool = value['tool'];
+  if (isRecord(tool) && (tool['name'] === 'dwrender' || tool['name'] === 'kustomize' || tool['name'] === 'helm') && isRecord(tool['versions'])) {
+    const versions = Object.fromEntries(Object.entries(tool['versions']).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    source.tool = { name: tool['name'], versions };
+  }
+  const chart = value['chart'];
+  if (isRecord(chart) && typeof chart['name'] === 'string' && typeof chart['version'] === 'string') source.chart = { name: chart['name'], version: chart['version'] };
+  const release = value['release'];
+  if (isRecord(release) && typeof release['name'] === 'string' && typeof release['namespace'] === 'string') source.release = { name: release['name'], namespace: release['namespace'] };
   return source;
 }
 

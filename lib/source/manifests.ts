@@ -2,6 +2,7 @@ import { describeRef, groupOf, isKubeObject, isPlainObject, refKey, refOf } from
 import type { KubeObject } from '../kube/object.ts';
 import type { ScopeTable } from '../kube/scope.ts';
 import { comparePaths } from './paths.ts';
+import { resolveTreeFolder } from './tree-folder.ts';
 import type { DeclaredObject, DeclaredState, SourceFile, SourceProblem, SourceTree } from './types.ts';
 import { parseJson, parseYaml } from './yaml.ts';
 import type { ParsedDocument } from './yaml.ts';
@@ -11,6 +12,21 @@ export interface ReadManifestsOptions {
   path?: string;
   /** Decides where objects without a namespace live; CRDs declared in the tree are taught to it. */
   scope: ScopeTable;
+}
+
+export interface DeclaredFromFilesOptions {
+  /** Decides where objects without a namespace live; CRDs declared in the files are taught to it. */
+  scope: ScopeTable;
+  /** Where namespaced objects without a namespace go; `default`, as `kubectl apply` without `-n`, when absent. */
+  defaultNamespace?: string;
+}
+
+/** Manifest files to parse, with the problems met while choosing them (tree problems, a folder not found). */
+export interface ManifestFiles {
+  location: string;
+  commit?: string;
+  files: SourceFile[];
+  problems: SourceProblem[];
 }
 
 const MANIFEST_SUFFIXES = ['.yaml', '.yml', '.json'];
@@ -24,29 +40,35 @@ const utf8 = new TextDecoder('utf-8');
  * multi-document YAML and `*List` kinds expanded. A broken file is a problem and the others are still read.
  */
 export function readManifests(tree: SourceTree, options: ReadManifestsOptions): DeclaredState {
+  return declaredFromFiles(plainManifestFiles(tree, options.path), { scope: options.scope });
+}
+
+/** The plain manifest files of a folder of the tree, in path order, with the tree's problems. */
+export function plainManifestFiles(tree: SourceTree, path: string | undefined): ManifestFiles {
   const problems: SourceProblem[] = [...tree.problems];
-  const files = manifestFiles(tree, options.path, problems);
-  const candidates = files.flatMap((file) => readManifestFile(file, problems));
+  const files = manifestFiles(tree, path, problems);
+  return { location: tree.location, ...(tree.commit !== undefined ? { commit: tree.commit } : {}), files, problems };
+}
+
+/** Parses manifest files (plain, or what a renderer printed) into declared objects, namespaces defaulted. */
+export function declaredFromFiles(input: ManifestFiles, options: DeclaredFromFilesOptions): DeclaredState {
+  const problems: SourceProblem[] = [...input.problems];
+  const candidates = input.files.flatMap((file) => readManifestFile(file, problems));
   teachDeclaredScopes(candidates, options.scope);
-  const placed = candidates.filter((declared) => placeInNamespace(declared, options.scope, problems));
+  const defaultNamespace = options.defaultNamespace ?? DEFAULT_NAMESPACE;
+  const placed = candidates.filter((declared) => placeInNamespace(declared, options.scope, defaultNamespace, problems));
   const state: DeclaredState = {
-    location: tree.location,
+    location: input.location,
     objects: withoutDuplicates(placed, problems),
     problems,
-    fileCount: files.length,
+    fileCount: input.files.length,
   };
-  if (tree.commit !== undefined) state.commit = tree.commit;
+  if (input.commit !== undefined) state.commit = input.commit;
   return state;
 }
 
-/** '', '.', './apps/', '/apps' all name a folder the same way: no leading `./` or slashes, no trailing slash. */
-function normalizeFolder(path: string | undefined): string {
-  const trimmed = (path ?? '').replace(/^(?:\.\/|\/)+/, '').replace(/\/+$/, '');
-  return trimmed === '.' ? '' : trimmed;
-}
-
 function manifestFiles(tree: SourceTree, path: string | undefined, problems: SourceProblem[]): SourceFile[] {
-  const folder = normalizeFolder(path);
+  const folder = resolveTreeFolder(tree, path);
   const inFolder = tree.files.filter((file) => folder === '' || file.path.startsWith(`${folder}/`));
   if (folder !== '' && inFolder.length === 0) {
     // Reading nothing would report every live object as unmanaged: say the path is wrong instead.
@@ -125,10 +147,11 @@ function teachDeclaredScopes(candidates: DeclaredObject[], scope: ScopeTable): v
 }
 
 /**
- * Namespaced objects without a namespace go to `default` (as kubectl apply would without `-n`); cluster-scoped
+ * Namespaced objects without a namespace go to the default namespace (`default`, as kubectl apply would without
+ * `-n`; a Helm release's namespace for a chart); cluster-scoped
  * objects lose a declared namespace, which the API server ignores too. Returns false when the object is unusable.
  */
-function placeInNamespace(declared: DeclaredObject, scope: ScopeTable, problems: SourceProblem[]): boolean {
+function placeInNamespace(declared: DeclaredObject, scope: ScopeTable, defaultNamespace: string, problems: SourceProblem[]): boolean {
   const { object, file, line } = declared;
   const namespace: unknown = object.metadata.namespace;
   const hasNamespace = namespace !== undefined && namespace !== null && namespace !== '';
@@ -141,7 +164,7 @@ function placeInNamespace(declared: DeclaredObject, scope: ScopeTable, problems:
     return true;
   }
   if (!hasNamespace) {
-    object.metadata.namespace = DEFAULT_NAMESPACE;
+    object.metadata.namespace = defaultNamespace;
     return true;
   }
   if (typeof namespace === 'string') return true;

@@ -123,6 +123,7 @@ export function buildTree(
   }
 
   const tree: SourceTree = { location, files: sortedFiles(contents), problems };
+  if (topFolder !== undefined) tree.topFolder = topFolder;
   const commit = commits.fromArchive ?? commitFromTopFolder(topFolder) ?? commits.fallback;
   if (commit !== undefined) tree.commit = commit;
   return tree;

@@ -13,6 +13,8 @@ export interface SourceTree {
   /** Commit id when known: pax header comment of `git archive`, a GitHub-style `owner-repo-<sha>` top folder, or config. */
   commit?: string;
   files: SourceFile[];
+  /** The single top folder an archive's entries shared, stripped from every path (`repo-<sha>`, or a repo's only folder). */
+  topFolder?: string;
   /** Entries that were refused (unsafe path, link leaving the tree, device file, too large): nothing is lost silently. */
   problems: SourceProblem[];
 }

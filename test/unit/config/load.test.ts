@@ -6,6 +6,7 @@ import { DEFAULT_CHECKS_CONFIG } from '../../../lib/checks/defaults.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../../../lib/diff/trust.ts';
 import { ConfigError, loadConfig } from '../../../lib/config/load.ts';
 import type { DriftwatchConfig } from '../../../lib/config/load.ts';
+import { DEFAULT_RENDERER_SETTINGS } from '../../../lib/render/types.ts';
 import { DEFAULT_ARCHIVE_LIMITS } from '../../../lib/source/types.ts';
 import { BASE_DIR, HOME_DIR, minimal, parse, yaml } from './helpers.ts';
 
@@ -18,6 +19,7 @@ const FULL = yaml(
   '  tokenSecretId: arn:aws:secretsmanager:eu-west-1:123456789012:secret:git',
   '  commit: abc123',
   '  limits: { maxEntries: 1000 }',
+  'renderer: { path: ./bin/dwrender, timeoutSeconds: 20 }',
   'clusters:',
   '  - name: prod-eu',
   '    path: ./clusters/prod-eu/',
@@ -30,6 +32,16 @@ const FULL = yaml(
   '  - name: eks-prod',
   '    path: clusters/eks',
   '    eks: { name: prod, region: eu-west-1, roleArn: "arn:aws:iam::123456789012:role/audit" }',
+  '    helm:',
+  '      releaseName: shop',
+  '      namespace: shop',
+  '      valueFiles: [values.yaml, values-prod.yaml]',
+  '      values: { replicaCount: 3 }',
+  '      set: [image.tag=1.2.3]',
+  '      setString: [build=0042]',
+  '      includeCrds: false',
+  '      kubeVersion: 1.34.0',
+  '    kustomize: { enableHelm: true, loadRestrictor: LoadRestrictionsNone }',
   '  - name: hidden',
   '    path: clusters/hidden',
   '    kubeconfigSecret: { secretId: kube-hidden }',
@@ -84,6 +96,17 @@ describe('parseConfig on a valid config', () => {
           path: 'clusters/eks',
           access: { type: 'eks', name: 'prod', region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/audit' },
           includeSecrets: false,
+          helm: {
+            releaseName: 'shop',
+            namespace: 'shop',
+            valueFiles: [{ path: 'values.yaml' }, { path: 'values-prod.yaml' }],
+            values: { replicaCount: 3 },
+            set: ['image.tag=1.2.3'],
+            setString: ['build=0042'],
+            includeCrds: false,
+            kubeVersion: '1.34.0',
+          },
+          kustomize: { enableHelm: true, loadRestrictor: 'LoadRestrictionsNone' },
         },
         {
           name: 'hidden',
@@ -92,6 +115,7 @@ describe('parseConfig on a valid config', () => {
           includeSecrets: false,
         },
       ],
+      renderer: { ...DEFAULT_RENDERER_SETTINGS, path: join(BASE_DIR, 'bin/dwrender'), timeoutSeconds: 20 },
       ignore: [
         { kind: 'ConfigMap', name: 'kube-root-ca.crt', reason: 'created by the control plane' },
         { paths: ['/metadata/annotations/deployment.kubernetes.io~1revision'] },

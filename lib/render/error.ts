@@ -1,0 +1,7 @@
+/**
+ * Rendering could not produce the declared state of a folder: no renderer, a refused input (remote base, chart not
+ * vendored), or the renderer's own error (first lines, credential-masked). A failed source: never "no drift".
+ */
+export class RenderError extends Error {
+  override name = 'RenderError';
+}
