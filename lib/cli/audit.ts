@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { auditCluster } from '../pipeline/audit-cluster.ts';
-import { readLiveState } from '../pipeline/live.ts';
+import { readLiveCapabilities, readLiveState } from '../pipeline/live.ts';
+import { RenderError, renderRequestFor } from '../render/index.ts';
+import { renderFailure } from './render-failure.ts';
 import { failedReport } from '../report/failed.ts';
 import type { ReportFormat } from '../report/format.ts';
 import { formatReport } from '../report/format.ts';
@@ -90,7 +92,7 @@ async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Repo
 
 async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt: string | undefined): Promise<Report> {
   const { plan, source, runId, flags, progress } = context;
-  const failed = (error: string): Report =>
+  const failed = (error: string, cause?: unknown): Report =>
     failedReport({
       runId,
       cluster: cluster.name,
@@ -98,6 +100,7 @@ async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt
       sourcePath: cluster.sourcePath,
       sourceLocation: plan.source ? displayLocation(plan.source.location) : 'none',
       error,
+      ...(cause instanceof RenderError ? renderFailure(cause, cluster.sourcePath) : {}),
     });
   if ('error' in source) return failed(`source cannot be read: ${source.error}`);
   try {
@@ -108,13 +111,14 @@ async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt
       includeSecrets: cluster.includeSecrets,
       ...(source.tree ? { tree: source.tree } : {}),
       readLive: (kinds, namespaces) => readLiveState(cluster.access, kinds, namespaces, { onProgress: progress, timeoutMs: flags.requestTimeout * 1000 }),
+      render: renderRequestFor(plan.renderer, cluster, () => readLiveCapabilities(cluster.access, { timeoutMs: flags.requestTimeout * 1000 })),
       drift: plan.drift,
       checks: { ...plan.checks, ...(previousAt ? { since: new Date(previousAt) } : {}) },
       runId,
       onProgress: progress,
     });
   } catch (error) {
-    return failed(describeError(error));
+    return failed(describeError(error), error);
   }
 }
 

@@ -6,6 +6,8 @@ import type { AuditFlags } from './audit.ts';
 import { EXIT } from './exit.ts';
 import { describeError } from './errors.ts';
 import { reportsCommand } from './reports.ts';
+import { RENDER_FORMATS, runRender } from './render.ts';
+import type { RenderFlags } from './render.ts';
 import { runValidate } from './validate.ts';
 import type { ValidateFlags } from './validate.ts';
 
@@ -28,6 +30,27 @@ function parseSeconds(value: string): number {
   return seconds;
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseAssignment(value: string, previous: string[]): string[] {
+  if (!/^[^=]+=/.test(value)) throw new InvalidArgumentError('expected key=value');
+  return [...previous, value];
+}
+
+/** The flags that say how a Kustomize or Helm folder is rendered, shared by audit and render. */
+function withRenderOptions(command: Command): Command {
+  return command
+    .option('--helm-release <name>', 'Helm release name (default: the chart name, or the config\'s clusters[].helm.releaseName)')
+    .option('--helm-namespace <namespace>', 'Helm release namespace: .Release.Namespace and where objects without one go (default: default)')
+    .option('--helm-values <file>', 'a values file, repeatable, in order: a local file, else a path relative to the chart folder in the source', collect, [])
+    .option('--helm-set <key=value>', 'helm --set, repeatable', parseAssignment, [])
+    .option('--helm-set-string <key=value>', 'helm --set-string, repeatable', parseAssignment, [])
+    .option('--kube-version <version>', 'Capabilities.KubeVersion for Helm (default: the live cluster\'s, else Helm\'s default)')
+    .option('--renderer <file>', 'a dwrender, kustomize or helm executable (default: the project\'s build, then kustomize/helm on PATH)');
+}
+
 function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('driftwatch')
     .description('Audit Kubernetes clusters for drift between Git (declared) and live state, with who changed what and when.')
@@ -36,7 +59,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => process.stderr.write(text), writeErr: (text) => process.stderr.write(text) });
 
-  program
+  const audit = program
     .command('audit')
     .description('Compare declared manifests with the live state and report drift.\n\nExit codes: 0 no drift, 1 drift found, 2 error (also when the cluster could not be read at all), 3 scan incomplete (some types could not be listed, or a manifest file failed) and no drift found.')
     .option('-c, --config <file>', 'driftwatch.yaml to use (default: ./driftwatch.yaml when present)')
@@ -58,8 +81,21 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       parseFailOn,
       ['drift'] as FailOn[],
     )
-    .option('-q, --quiet', 'no progress on stderr')
-    .action(async (flags: AuditFlags & { format: ReportFormat }) => setExitCode(await runAudit(flags)));
+    .option('-q, --quiet', 'no progress on stderr');
+  withRenderOptions(audit).action(async (flags: AuditFlags & { format: ReportFormat }) => setExitCode(await runAudit(flags)));
+
+  const render = program
+    .command('render')
+    .description(
+      'Print the declared objects of one cluster path as the audit sees them: a kustomization built with kustomize, a chart templated with Helm (detected as Argo CD does), else the plain YAML; namespaces defaulted, Helm hooks left out, Secret values replaced by digests.\n\nExit codes: 0 rendered, 2 error (one line on stderr, nothing on stdout).',
+    )
+    .option('-c, --config <file>', 'driftwatch.yaml to use (default: ./driftwatch.yaml when present)')
+    .option('--cluster <name>', 'the cluster of the config whose path and render settings to use')
+    .option('-s, --source <location>', 'declared state: folder, .tar.gz/.tgz/.tar/.zip, https:// or s3:// (overrides the config)')
+    .option('--path <folder>', 'folder of the source to render (default: the cluster\'s path, else the whole tree)')
+    .addOption(new Option('-f, --format <format>', 'output on stdout').choices(RENDER_FORMATS).default('json'))
+    .option('-q, --quiet', 'no progress on stderr');
+  withRenderOptions(render).action(async (flags: RenderFlags) => setExitCode(await runRender(flags)));
 
   program
     .command('validate')

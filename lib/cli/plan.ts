@@ -8,6 +8,11 @@ import type { ChecksConfig, ExemptionConfig, SourceConfig } from '../config/type
 import type { DriftOptions } from '../diff/audit.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
+import { DEFAULT_RENDERER_SETTINGS } from '../render/types.ts';
+import type { HelmRenderOptions, HelmValuesFile, KustomizeRenderOptions, RendererSettings } from '../render/types.ts';
+import { readFile } from 'node:fs/promises';
+import { describeFsError } from '../io/fs-error.ts';
+import { basename } from 'node:path';
 
 /** How the CLI reads one cluster's live state. */
 export type LiveAccess = { type: 'snapshot'; path: string } | { type: 'kubeconfig'; path?: string; context?: string };
@@ -18,6 +23,9 @@ export interface ClusterPlan {
   namespaces?: string[];
   access: LiveAccess;
   includeSecrets: boolean;
+  /** How a chart at the path is templated: the config's settings, with the --helm-* flags over them. */
+  helm?: HelmRenderOptions;
+  kustomize?: KustomizeRenderOptions;
 }
 
 export interface RunPlan {
@@ -26,6 +34,7 @@ export interface RunPlan {
   clusters: ClusterPlan[];
   drift: DriftOptions;
   checks: { config: ChecksConfig; exemptions: ExemptionConfig[] };
+  renderer: RendererSettings;
   /** Local folder for report files. */
   destination: string;
 }
@@ -41,6 +50,15 @@ export interface PlanFlags {
   namespace?: string;
   includeSecrets?: boolean;
   out?: string;
+  helmRelease?: string;
+  helmNamespace?: string;
+  /** Local files (read by the CLI), or paths relative to the chart folder in the source when no such file exists. */
+  helmValues?: string[];
+  helmSet?: string[];
+  helmSetString?: string[];
+  kubeVersion?: string;
+  /** A dwrender, kustomize or helm executable. */
+  renderer?: string;
 }
 
 /** A wrong command line or config combination, said in words a user can act on. */
@@ -65,7 +83,7 @@ export async function configFor(flags: Pick<PlanFlags, 'config' | 'snapshot' | '
 /** Resolves flags and config into what to audit: flags win over the config. */
 export async function planRun(flags: PlanFlags): Promise<RunPlan> {
   const config = await configFor(flags);
-  return config ? planFromConfig(config, flags) : planAdHoc(flags);
+  return config ? await planFromConfig(config, flags) : await planAdHoc(flags);
 }
 
 function namespacesFlag(flags: PlanFlags): string[] | undefined {
@@ -82,7 +100,7 @@ function accessFromFlags(flags: PlanFlags): LiveAccess | undefined {
   return undefined;
 }
 
-function planAdHoc(flags: PlanFlags): RunPlan {
+async function planAdHoc(flags: PlanFlags): Promise<RunPlan> {
   if (!flags.source && !flags.snapshot && !flags.kubeconfig && !flags.context) {
     throw new UsageError(`nothing to audit: give --source DIR|ARCHIVE|URL with --snapshot FILE or --kubeconfig FILE, or --config FILE (no ${DEFAULT_CONFIG} in ${process.cwd()})`);
   }
@@ -93,12 +111,14 @@ function planAdHoc(flags: PlanFlags): RunPlan {
     access: accessFromFlags(flags) ?? { type: 'kubeconfig' },
     includeSecrets: flags.includeSecrets === true,
     ...(namespaces ? { namespaces } : {}),
+    ...(await helmFromFlags(flags, undefined)),
   };
   return {
     ...(flags.source ? { source: { location: sourceLocation(flags.source), options: {} } } : {}),
     clusters: [cluster],
     drift: { trustedManagers: DEFAULT_TRUSTED_MANAGERS },
     checks: { config: DEFAULT_CHECKS_CONFIG, exemptions: [] },
+    renderer: rendererSettings(DEFAULT_RENDERER_SETTINGS, flags),
     destination: resolve(flags.out ?? DEFAULT_DESTINATION),
   };
 }
@@ -126,26 +146,29 @@ export function sourceOptions(source: SourceConfig): OpenSourceOptions {
   return options;
 }
 
-function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): RunPlan {
+async function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): Promise<RunPlan> {
   const selected = flags.cluster ? config.clusters.filter((cluster) => cluster.name === flags.cluster) : config.clusters;
   if (selected.length === 0) {
     throw new UsageError(`cluster "${flags.cluster ?? ''}" is not in the config; clusters: ${config.clusters.map((cluster) => cluster.name).join(', ')}`);
   }
   const overrides = accessFromFlags(flags);
   const namespaces = namespacesFlag(flags);
-  if (selected.length > 1 && (overrides || flags.path || namespaces)) {
-    throw new UsageError('--snapshot, --kubeconfig, --context, --path and --namespace apply to one cluster: add --cluster NAME');
+  if (selected.length > 1 && (overrides || flags.path || namespaces || hasHelmFlags(flags))) {
+    throw new UsageError('--snapshot, --kubeconfig, --context, --path, --namespace and the --helm-*/--kube-version flags apply to one cluster: add --cluster NAME');
   }
-  const clusters = selected.map((cluster): ClusterPlan => {
+  const clusters: ClusterPlan[] = [];
+  for (const cluster of selected) {
     const clusterNamespaces = namespaces ?? cluster.namespaces;
-    return {
+    clusters.push({
       name: cluster.name,
       sourcePath: flags.path ?? cluster.path,
       access: overrides ?? cliAccess(cluster.name, cluster.access),
       includeSecrets: flags.includeSecrets === true || cluster.includeSecrets,
       ...(clusterNamespaces ? { namespaces: clusterNamespaces } : {}),
-    };
-  });
+      ...(await helmFromFlags(flags, cluster.helm)),
+      ...(cluster.kustomize ? { kustomize: cluster.kustomize } : {}),
+    });
+  }
   const { source } = config;
   const options = sourceOptions(source);
   const destination = flags.out ? resolve(flags.out) : config.report.destination;
@@ -157,6 +180,7 @@ function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): RunPlan {
     clusters,
     drift: { ignoreRules: config.ignore, trustedManagers: config.trustedManagers, ignoreHpaReplicas: config.ignoreHpaReplicas },
     checks: { config: config.checks, exemptions: config.exemptions },
+    renderer: rendererSettings(config.renderer, flags),
     destination,
   };
 }
@@ -165,4 +189,37 @@ function cliAccess(cluster: string, access: ClusterAccess): LiveAccess {
   if (access.type === 'snapshot') return access;
   if (access.type === 'kubeconfig') return { type: 'kubeconfig', path: access.path, ...(access.context ? { context: access.context } : {}) };
   throw new UsageError(`cluster ${cluster} is reached through ${access.type}, which the local CLI does not read: give --kubeconfig or --snapshot`);
+}
+
+function hasHelmFlags(flags: PlanFlags): boolean {
+  return [flags.helmRelease, flags.helmNamespace, flags.kubeVersion].some((flag) => flag !== undefined) ||
+    [flags.helmValues, flags.helmSet, flags.helmSetString].some((list) => list !== undefined && list.length > 0);
+}
+
+/** The config's Helm settings with the flags over them: values files and --set entries come after the config's. */
+async function helmFromFlags(flags: PlanFlags, configured: HelmRenderOptions | undefined): Promise<{ helm?: HelmRenderOptions }> {
+  if (!hasHelmFlags(flags)) return configured ? { helm: configured } : {};
+  const helm: HelmRenderOptions = { ...configured };
+  if (flags.helmRelease !== undefined) helm.releaseName = flags.helmRelease;
+  if (flags.helmNamespace !== undefined) helm.namespace = flags.helmNamespace;
+  if (flags.kubeVersion !== undefined) helm.kubeVersion = flags.kubeVersion;
+  if (flags.helmValues?.length) helm.valueFiles = [...(configured?.valueFiles ?? []), ...(await Promise.all(flags.helmValues.map(valuesFile)))];
+  if (flags.helmSet?.length) helm.set = [...(configured?.set ?? []), ...flags.helmSet];
+  if (flags.helmSetString?.length) helm.setString = [...(configured?.setString ?? []), ...flags.helmSetString];
+  return { helm };
+}
+
+/** `--helm-values FILE`: a local file as helm -f reads it; else a path relative to the chart folder in the source. */
+async function valuesFile(path: string): Promise<HelmValuesFile> {
+  const local = resolve(path);
+  if (!existsSync(local)) return { path };
+  try {
+    return { name: basename(local), content: await readFile(local) };
+  } catch (error) {
+    throw new UsageError(`--helm-values ${path}: cannot be read (${describeFsError(error)})`);
+  }
+}
+
+function rendererSettings(base: RendererSettings, flags: PlanFlags): RendererSettings {
+  return flags.renderer !== undefined ? { ...base, path: resolve(flags.renderer) } : base;
 }

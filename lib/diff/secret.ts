@@ -75,3 +75,24 @@ function digestOfEncoded(value: unknown): string {
   if (typeof value !== 'string') return secretDigest(value);
   return secretDigest(Buffer.from(value, 'base64').toString('latin1'));
 }
+
+/**
+ * A declared Secret fit to print (`driftwatch render`): identity, labels, type and immutable as they are; every data
+ * value and annotation replaced by its digest, anything else left out. Values never leave the process.
+ */
+export function maskedSecret(object: KubeObject): KubeObject {
+  const canonical = canonicalSecret(object);
+  const { name, namespace, labels, annotations } = object.metadata;
+  const metadata: KubeObject['metadata'] = { name, ...(namespace ? { namespace } : {}), ...(labels ? { labels } : {}) };
+  if (isPlainObject(annotations)) {
+    metadata.annotations = Object.fromEntries(Object.entries(annotations).map(([key, value]) => [key, secretDigest(value)]));
+  }
+  const masked: KubeObject = { apiVersion: object.apiVersion, kind: object.kind, metadata };
+  if (object['type'] !== undefined) masked['type'] = object['type'];
+  if (object['immutable'] !== undefined) masked['immutable'] = object['immutable'];
+  const data = canonical['data'];
+  if (isPlainObject(data)) {
+    masked['data'] = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, redactSecretValue(value, [{ field: 'data' }, { field: key }])]));
+  }
+  return masked;
+}

@@ -10,6 +10,7 @@ import { buildSlackMessage, sendSlack } from '../notify/slack.ts';
 import { buildSnsMessage, publishSns } from '../notify/sns.ts';
 import { applyHistory } from '../report/history.ts';
 import type { Report } from '../report/report.ts';
+import { renderRequestFor } from '../render/index.ts';
 import { openSource } from '../source/open.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
 import type { SourceTree } from '../source/types.ts';
@@ -17,7 +18,7 @@ import type { ReportKeys } from '../store/layout.ts';
 import type { S3Destination } from '../store/s3.ts';
 import { getLatestReportS3, putLatestS3, putReportS3 } from '../store/s3.ts';
 import { auditCluster } from './audit-cluster.ts';
-import { readLiveState } from './live.ts';
+import { readLiveCapabilities, readLiveState } from './live.ts';
 import type { Log, MetricSink } from './observe.ts';
 
 /** One SQS message: audit this cluster as part of this run. */
@@ -73,6 +74,7 @@ export async function auditAndPublish(deps: AwsAuditDeps, message: AuditMessage)
     includeSecrets: cluster.includeSecrets,
     tree,
     readLive: (kinds, namespaces) => readLiveState(cluster.access, kinds, namespaces, { secrets: deps.secrets, eks: deps.eks }),
+    render: renderRequestFor(deps.config.renderer, cluster, () => readLiveCapabilities(cluster.access, { secrets: deps.secrets, eks: deps.eks })),
     drift: { ignoreRules: deps.config.ignore, trustedManagers: deps.config.trustedManagers, ignoreHpaReplicas: deps.config.ignoreHpaReplicas },
     checks: { config: deps.config.checks, exemptions: deps.config.exemptions, ...(previous ? { since: new Date(previous.generatedAt) } : {}) },
     runId: message.runId,

@@ -4,4 +4,11 @@
  */
 export class RenderError extends Error {
   override name = 'RenderError';
+  /** The renderer the folder needed, when detection got that far. */
+  readonly renderer: 'kustomize' | 'helm' | undefined;
+
+  constructor(message: string, renderer?: 'kustomize' | 'helm') {
+    super(message);
+    this.renderer = renderer;
+  }
 }

@@ -17,6 +17,8 @@ export interface ExecRequest {
   limits: ExecLimits;
   /** Names the render in errors: `overlays/prod: kustomize build`. */
   what: string;
+  /** The workspace's tree root: removed from error messages, so they name files as the repository does. */
+  root?: string;
 }
 
 /** stderr kept for the error message: renderers print their reason in the first lines. */
@@ -67,7 +69,7 @@ export function execRenderer(request: ExecRequest): Promise<string> {
       clearTimeout(timer);
       if (failure !== undefined) return reject(new RenderError(`${request.what} ${failure}`));
       if (code === 0) return resolve(Buffer.concat(stdout).toString('utf8'));
-      const said = firstLines(Buffer.concat(stderr).toString('utf8'));
+      const said = firstLines(withoutRoot(Buffer.concat(stderr).toString('utf8'), request.root));
       const how = signal ? `was killed (${signal}${signal === 'SIGKILL' || signal === 'SIGSEGV' ? `, memory limit ${limits.memoryMiB} MiB?` : ''})` : `failed (exit ${code})`;
       reject(new RenderError(`${request.what} ${how}${said ? `: ${said}` : ''}`));
     });
@@ -78,6 +80,11 @@ export function execRenderer(request: ExecRequest): Promise<string> {
 function firstLines(text: string): string {
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '').slice(0, ERROR_LINES);
   return redact(lines.join(' | '));
+}
+
+function withoutRoot(text: string, root: string | undefined): string {
+  if (root === undefined) return text;
+  return text.split(`${root}/`).join('').split(root).join('.');
 }
 
 function killGroup(pid: number | undefined): void {

@@ -1,5 +1,6 @@
 import { dirname, join, posix } from 'node:path';
 import { writeFile } from 'node:fs/promises';
+import { describeFsError } from '../io/fs-error.ts';
 import { isPlainObject } from '../kube/object.ts';
 import type { ScopeTable } from '../kube/scope.ts';
 import { declaredFromFiles, plainManifestFiles } from '../source/manifests.ts';
@@ -40,6 +41,15 @@ export async function prepareManifests(tree: SourceTree, path: string | undefine
   const folder = resolveTreeFolder(tree, path);
   const type = detectRenderer(tree, folder);
   if (type === 'plain') return preparePlain(tree, folder);
+  try {
+    return await prepareRendered(tree, folder, type, request);
+  } catch (error) {
+    if (error instanceof RenderError) throw error.renderer ? error : new RenderError(error.message, type);
+    throw new RenderError(`${folder || '.'}: cannot prepare the ${type} render: ${describeFsError(error)}`, type);
+  }
+}
+
+async function prepareRendered(tree: SourceTree, folder: string, type: Exclude<RendererType, 'plain'>, request: RenderRequest): Promise<PreparedManifests> {
   const renderer = locateRenderer(type, folder, request.settings.path !== undefined ? { configured: request.settings.path } : {});
   const limits: ExecLimits = {
     timeoutMs: request.settings.timeoutSeconds * 1000,
@@ -117,7 +127,7 @@ async function renderKustomize(renderer: Renderer, workspace: RenderWorkspace, f
     args.push('--enable-helm', '--helm-command', helm);
   }
   const what = `${folder || '.'}: kustomize build`;
-  return execRenderer({ program: renderer.path, args: argsFor(renderer, 'kustomize', args), cwd: workspace.root, env: workspace.env, limits, what });
+  return execRenderer({ program: renderer.path, args: argsFor(renderer, 'kustomize', args), cwd: workspace.root, env: workspace.env, limits, what, root: workspace.root });
 }
 
 async function renderHelm(
@@ -143,7 +153,7 @@ async function renderHelm(
   if (helm.kubeVersion) args.push('--kube-version', helm.kubeVersion);
   for (const apiVersion of helm.apiVersions ?? []) args.push('--api-versions', apiVersion);
   const what = `${folder || '.'}: helm template`;
-  return execRenderer({ program: renderer.path, args: argsFor(renderer, 'helm', args), cwd: workspace.root, env: workspace.env, limits, what });
+  return execRenderer({ program: renderer.path, args: argsFor(renderer, 'helm', args), cwd: workspace.root, env: workspace.env, limits, what, root: workspace.root });
 }
 
 async function valuesFilePath(workspace: RenderWorkspace, tree: SourceTree, folder: string, file: NonNullable<HelmRenderOptions['valueFiles']>[number], index: number): Promise<string> {

@@ -1,5 +1,7 @@
+import type { RenderInfo } from '../render/types.ts';
+import type { SourceProblem } from '../source/types.ts';
 import type { Report } from './report.ts';
-import { REPORT_SCHEMA_VERSION } from './report.ts';
+import { REPORT_SCHEMA_VERSION, renderFields } from './report.ts';
 
 export interface FailedReportInput {
   runId: string;
@@ -11,6 +13,10 @@ export interface FailedReportInput {
   sourceLocation: string;
   /** Why the cluster could not be audited, in words for people (never a stack). */
   error: string;
+  /** What failed in the source (a render that failed names its folder), listed as the report's failed files. */
+  failedFiles?: SourceProblem[];
+  /** How the declared state was to be produced, when known. */
+  render?: RenderInfo;
 }
 
 /**
@@ -24,7 +30,14 @@ export function failedReport(input: FailedReportInput): Report {
     runId: input.runId,
     cluster: input.cluster,
     generatedAt: input.generatedAt.toISOString(),
-    source: { location: input.sourceLocation, path: input.sourcePath, files: 0, failedFiles: [], warnings: [] },
+    source: {
+      location: input.sourceLocation,
+      path: input.sourcePath,
+      files: 0,
+      failedFiles: input.failedFiles ?? [],
+      warnings: [],
+      ...(input.render ? renderFields(input.render) : {}),
+    },
     live: { origin: 'none' },
     scan: { complete: false, error: input.error, lists: [], unverified: [], withoutManagedFields: 0 },
     summary: {
@@ -34,7 +47,7 @@ export function failedReport(input: FailedReportInput): Report {
       missing: 0,
       extra: 0,
       changes: 0,
-      failedFiles: 0,
+      failedFiles: input.failedFiles?.length ?? 0,
       findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
       exemptedFindings: 0,
     },

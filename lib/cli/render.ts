@@ -1,0 +1,52 @@
+import { dump } from 'js-yaml';
+import { isSecret, maskedSecret } from '../diff/secret.ts';
+import { ScopeTable } from '../kube/scope.ts';
+import { declarePrepared, prepareManifests, renderRequestFor } from '../render/index.ts';
+import { displayLocation } from '../source/display.ts';
+import { openSource } from '../source/open.ts';
+import type { SourceProblem } from '../source/types.ts';
+import { EXIT } from './exit.ts';
+import type { PlanFlags } from './plan.ts';
+import { UsageError, planRun } from './plan.ts';
+import { progressWriter } from './progress.ts';
+
+export interface RenderFlags extends PlanFlags {
+  format: 'json' | 'yaml';
+  quiet?: boolean;
+}
+
+export const RENDER_FORMATS = ['json', 'yaml'] as const;
+
+/**
+ * `driftwatch render`: the declared objects of one cluster path as the audit sees them (rendered, namespaces
+ * defaulted, Helm hooks left out), as one `v1/List` JSON document or multi-document YAML. Secret values are digests.
+ * Anything that failed prints nothing on stdout (a partial set piped into `kubectl apply` would be worse than none).
+ */
+export async function runRender(flags: RenderFlags): Promise<number> {
+  const progress = progressWriter(flags.quiet === true);
+  const plan = await planRun(flags);
+  if (!plan.source) throw new UsageError('nothing to render: give --source DIR|ARCHIVE|URL, or --config FILE');
+  const cluster = plan.clusters[0];
+  if (cluster === undefined || plan.clusters.length > 1) {
+    throw new UsageError(`render needs one cluster: add --cluster NAME (clusters: ${plan.clusters.map((each) => each.name).join(', ')})`);
+  }
+  progress(`reading source ${displayLocation(plan.source.location)}`);
+  const tree = await openSource(plan.source.location, plan.source.options);
+  const prepared = await prepareManifests(tree, cluster.sourcePath, renderRequestFor(plan.renderer, cluster));
+  const declared = declarePrepared(prepared, new ScopeTable());
+  for (const warning of declared.problems.filter((problem) => problem.severity === 'warning')) progress(`warning: ${describeProblem(warning)}`);
+  const errors = declared.problems.filter((problem) => problem.severity === 'error');
+  const [firstError] = errors;
+  if (firstError !== undefined) {
+    process.stderr.write(`driftwatch: ${describeProblem(firstError)}${errors.length > 1 ? ` (and ${errors.length - 1} more errors)` : ''}\n`);
+    return EXIT.error;
+  }
+  const items = declared.objects.map(({ object }) => (isSecret(object) ? maskedSecret(object) : object));
+  progress(`${items.length} objects from ${prepared.folder || '.'} (${prepared.info.renderer})`);
+  process.stdout.write(flags.format === 'json' ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items })}\n` : items.map((item) => `---\n${dump(item, { noRefs: true, lineWidth: -1 })}`).join(''));
+  return EXIT.clean;
+}
+
+function describeProblem(problem: SourceProblem): string {
+  return `${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`;
+}
