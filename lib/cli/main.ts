@@ -99,10 +99,11 @@ function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('validate')
-    .description('Check the config and the declared manifests without reading any cluster.\n\nExit codes: 0 valid, 2 invalid.')
+    .description('Check the config and the declared manifests (rendered, for Kustomize and Helm folders) without reading any cluster.\n\nExit codes: 0 valid, 2 invalid.')
     .option('-c, --config <file>', 'driftwatch.yaml to check (default: ./driftwatch.yaml when present)')
     .option('-s, --source <location>', 'declared state to check (overrides the config)')
     .option('--path <folder>', 'folder of the source to check (default: every cluster path of the config, else the whole tree)')
+    .option('--renderer <file>', 'a dwrender, kustomize or helm executable (default: the project\'s build, then kustomize/helm on PATH)')
     .option('-q, --quiet', 'no progress on stderr')
     .action(async (flags: ValidateFlags) => setExitCode(await runValidate(flags)));
 
