@@ -48,6 +48,8 @@ function withRenderOptions(command: Command): Command {
     .option('--helm-set <key=value>', 'helm --set, repeatable', parseAssignment, [])
     .option('--helm-set-string <key=value>', 'helm --set-string, repeatable', parseAssignment, [])
     .option('--kube-version <version>', 'Capabilities.KubeVersion for Helm (default: the live cluster\'s, else Helm\'s default)')
+    .option('--enable-helm', 'run kustomize\'s helmCharts generator (charts vendored under chartHome)')
+    .addOption(new Option('--load-restrictor <restrictor>', 'kustomize load restrictor (default LoadRestrictionsRootOnly)').choices(['LoadRestrictionsRootOnly', 'LoadRestrictionsNone']))
     .option('--renderer <file>', 'a dwrender, kustomize or helm executable (default: the project\'s build, then kustomize/helm on PATH)');
 }
 
@@ -94,6 +96,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('-s, --source <location>', 'declared state: folder, .tar.gz/.tgz/.tar/.zip, https:// or s3:// (overrides the config)')
     .option('--path <folder>', 'folder of the source to render (default: the cluster\'s path, else the whole tree)')
     .addOption(new Option('-f, --format <format>', 'output on stdout').choices(RENDER_FORMATS).default('json'))
+    .option('--object <kind/[namespace/]name>', 'print only this object, repeatable (e.g. Deployment/shop/web)', collect, [])
     .option('-q, --quiet', 'no progress on stderr');
   withRenderOptions(render).action(async (flags: RenderFlags) => setExitCode(await runRender(flags)));
 

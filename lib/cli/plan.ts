@@ -9,7 +9,7 @@ import type { DriftOptions } from '../diff/audit.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
 import { DEFAULT_RENDERER_SETTINGS } from '../render/types.ts';
-import type { HelmRenderOptions, HelmValuesFile, KustomizeRenderOptions, RendererSettings } from '../render/types.ts';
+import type { HelmRenderOptions, HelmValuesFile, KustomizeRenderOptions, LoadRestrictor, RendererSettings } from '../render/types.ts';
 import { readFile } from 'node:fs/promises';
 import { describeFsError } from '../io/fs-error.ts';
 import { basename } from 'node:path';
@@ -57,6 +57,9 @@ export interface PlanFlags {
   helmSet?: string[];
   helmSetString?: string[];
   kubeVersion?: string;
+  /** kustomize's helmCharts generator (`kustomize build --enable-helm`). */
+  enableHelm?: boolean;
+  loadRestrictor?: LoadRestrictor;
   /** A dwrender, kustomize or helm executable. */
   renderer?: string;
 }
@@ -112,6 +115,7 @@ async function planAdHoc(flags: PlanFlags): Promise<RunPlan> {
     includeSecrets: flags.includeSecrets === true,
     ...(namespaces ? { namespaces } : {}),
     ...(await helmFromFlags(flags, undefined)),
+    ...kustomizeFromFlags(flags, undefined),
   };
   return {
     ...(flags.source ? { source: { location: sourceLocation(flags.source), options: {} } } : {}),
@@ -153,7 +157,7 @@ async function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): Promi
   }
   const overrides = accessFromFlags(flags);
   const namespaces = namespacesFlag(flags);
-  if (selected.length > 1 && (overrides || flags.path || namespaces || hasHelmFlags(flags))) {
+  if (selected.length > 1 && (overrides || flags.path || namespaces || hasRenderFlags(flags))) {
     throw new UsageError('--snapshot, --kubeconfig, --context, --path, --namespace and the --helm-*/--kube-version flags apply to one cluster: add --cluster NAME');
   }
   const clusters: ClusterPlan[] = [];
@@ -166,7 +170,7 @@ async function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): Promi
       includeSecrets: flags.includeSecrets === true || cluster.includeSecrets,
       ...(clusterNamespaces ? { namespaces: clusterNamespaces } : {}),
       ...(await helmFromFlags(flags, cluster.helm)),
-      ...(cluster.kustomize ? { kustomize: cluster.kustomize } : {}),
+      ...kustomizeFromFlags(flags, cluster.kustomize),
     });
   }
   const { source } = config;
@@ -191,14 +195,21 @@ function cliAccess(cluster: string, access: ClusterAccess): LiveAccess {
   throw new UsageError(`cluster ${cluster} is reached through ${access.type}, which the local CLI does not read: give --kubeconfig or --snapshot`);
 }
 
-function hasHelmFlags(flags: PlanFlags): boolean {
-  return [flags.helmRelease, flags.helmNamespace, flags.kubeVersion].some((flag) => flag !== undefined) ||
+function kustomizeFromFlags(flags: PlanFlags, configured: KustomizeRenderOptions | undefined): { kustomize?: KustomizeRenderOptions } {
+  const kustomize: KustomizeRenderOptions = { ...configured, ...(flags.enableHelm ? { enableHelm: true } : {}), ...(flags.loadRestrictor ? { loadRestrictor: flags.loadRestrictor } : {}) };
+  return Object.keys(kustomize).length > 0 ? { kustomize } : {};
+}
+
+function hasRenderFlags(flags: PlanFlags): boolean {
+  return [flags.helmRelease, flags.helmNamespace, flags.kubeVersion, flags.loadRestrictor].some((flag) => flag !== undefined) || flags.enableHelm === true ||
     [flags.helmValues, flags.helmSet, flags.helmSetString].some((list) => list !== undefined && list.length > 0);
 }
 
 /** The config's Helm settings with the flags over them: values files and --set entries come after the config's. */
 async function helmFromFlags(flags: PlanFlags, configured: HelmRenderOptions | undefined): Promise<{ helm?: HelmRenderOptions }> {
-  if (!hasHelmFlags(flags)) return configured ? { helm: configured } : {};
+  const given = [flags.helmRelease, flags.helmNamespace, flags.kubeVersion].some((flag) => flag !== undefined) ||
+    [flags.helmValues, flags.helmSet, flags.helmSetString].some((list) => list !== undefined && list.length > 0);
+  if (!given) return configured ? { helm: configured } : {};
   const helm: HelmRenderOptions = { ...configured };
   if (flags.helmRelease !== undefined) helm.releaseName = flags.helmRelease;
   if (flags.helmNamespace !== undefined) helm.namespace = flags.helmNamespace;

@@ -1,5 +1,6 @@
 import { dump } from 'js-yaml';
 import { isSecret, maskedSecret } from '../diff/secret.ts';
+import type { KubeObject } from '../kube/object.ts';
 import { ScopeTable } from '../kube/scope.ts';
 import { declarePrepared, prepareManifests, renderRequestFor } from '../render/index.ts';
 import { displayLocation } from '../source/display.ts';
@@ -12,6 +13,8 @@ import { progressWriter } from './progress.ts';
 
 export interface RenderFlags extends PlanFlags {
   format: 'json' | 'yaml';
+  /** `Kind/name` or `Kind/namespace/name`: only these objects. */
+  object?: string[];
   quiet?: boolean;
 }
 
@@ -41,10 +44,24 @@ export async function runRender(flags: RenderFlags): Promise<number> {
     process.stderr.write(`driftwatch: ${describeProblem(firstError)}${errors.length > 1 ? ` (and ${errors.length - 1} more errors)` : ''}\n`);
     return EXIT.error;
   }
-  const items = declared.objects.map(({ object }) => (isSecret(object) ? maskedSecret(object) : object));
+  const selected = selectObjects(declared.objects.map(({ object }) => object), flags.object ?? []);
+  const items = selected.map((object) => (isSecret(object) ? maskedSecret(object) : object));
   progress(`${items.length} objects from ${prepared.folder || '.'} (${prepared.info.renderer})`);
   process.stdout.write(flags.format === 'json' ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items })}\n` : items.map((item) => `---\n${dump(item, { noRefs: true, lineWidth: -1 })}`).join(''));
   return EXIT.clean;
+}
+
+/** Objects named by --object (`Kind/name`, `Kind/namespace/name`); each name must match one, or it is an error. */
+function selectObjects(objects: KubeObject[], names: readonly string[]): KubeObject[] {
+  if (names.length === 0) return objects;
+  return names.flatMap((name) => {
+    const parts = name.split('/');
+    const [kind, namespace, objectName] = parts.length === 2 ? [parts[0], undefined, parts[1]] : [parts[0], parts[1], parts[2]];
+    if (parts.length < 2 || parts.length > 3 || !kind || !objectName) throw new UsageError(`--object ${JSON.stringify(name)}: expected Kind/name or Kind/namespace/name`);
+    const found = objects.filter((object) => object.kind === kind && object.metadata.name === objectName && (namespace === undefined || object.metadata.namespace === namespace));
+    if (found.length === 0) throw new UsageError(`--object ${name}: no such declared object`);
+    return found;
+  });
 }
 
 function describeProblem(problem: SourceProblem): string {

@@ -31,6 +31,16 @@ export interface DriftEntry {
   /** Set by the report's history step (on modified entries: the earliest of their changes). */
   history?: HistoryMark;
   firstSeen?: string;
+  /** How to restore Git, or keep the change (remediation.ts). */
+  remediation?: Remediation;
+}
+
+/** How to repair one drift entry, as the seed's workflow does: restore Git, or keep the change by declaring it. */
+export interface Remediation {
+  /** A command that restores what Git declares for this object. */
+  command: string;
+  /** For a change that should stay: the file of the repository that declares the object, and the JSON pointers to declare there. */
+  keep?: { file: string; paths?: string[] };
 }
 
 export interface DriftResult {

@@ -18,6 +18,7 @@ const BOOKKEEPING_MARKS = [
   /^app\.kubernetes\.io\/instance$/,
   /^app\.kubernetes\.io\/managed-by$/,
   /^meta\.helm\.sh\//,
+  /^helm\.sh\/chart$/,
   /^helm\.toolkit\.fluxcd\.io\//,
   /^kustomize\.toolkit\.fluxcd\.io\//,
   /^kapp\.k14s\.io\//,

@@ -42,6 +42,8 @@ const TOP_PROBLEMS = 5;
 /** Width of declared/live values and of paths: a line, not a manifest. */
 const VALUE_WIDTH = 80;
 const PATH_WIDTH = 200;
+/** A repair command: long enough for a render pipeline, short enough for a section under 3000 characters. */
+const FIX_WIDTH = 400;
 
 export interface SlackMessageOptions {
   /** Link to the full report (e.g. a presigned S3 URL). */
@@ -119,7 +121,12 @@ function driftBlocks(items: readonly NewDrift[]): SlackBlock[] {
   return blocks;
 }
 
-function driftLines({ entry, change, severity }: NewDrift): string[] {
+function driftLines(item: NewDrift): string[] {
+  const fix = item.entry.remediation ? [`fix: ${code(brief(item.entry.remediation.command, FIX_WIDTH))}`] : [];
+  return [...whatDrifted(item), ...fix];
+}
+
+function whatDrifted({ entry, change, severity }: NewDrift): string[] {
   const object = `[${severity}] ${bold(objectLabel(entry))}`;
   if (change) {
     const writer = describeWriter(change.manager, change.time, change.subresource) || (entry.attribution === 'unavailable' ? 'writer unknown (no managedFields)' : 'writer unknown');

@@ -8,7 +8,8 @@ import { groupOf } from '../kube/object.ts';
 import { ScopeTable } from '../kube/scope.ts';
 import type { Finding, Report } from '../report/report.ts';
 import { buildReport, withFindings } from '../report/report.ts';
-import { DEFAULT_RENDERER_SETTINGS, declarePrepared, prepareManifests } from '../render/index.ts';
+import { withRemediation } from '../diff/remediation.ts';
+import { DEFAULT_RENDERER_SETTINGS, declarePrepared, prepareManifests, remediationSource } from '../render/index.ts';
 import type { RenderInfo, RenderRequest } from '../render/index.ts';
 import type { DeclaredState, SourceTree } from '../source/types.ts';
 
@@ -54,6 +55,7 @@ const BUILT_IN_GROUPS = new Set([
   'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io',
   'resource.k8s.io', 'storagemigration.k8s.io',
 ]);
+const REPLICA_SETS: KindRef = { group: 'apps', kind: 'ReplicaSet' };
 const CRD_KIND: KindRef = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
 
 /** A run of the cluster checks alone, without a source. */
@@ -66,7 +68,8 @@ const ALWAYS_READ: readonly KindRef[] = [{ group: 'autoscaling', kind: 'Horizont
 export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const progress = input.onProgress ?? (() => {});
   const scope = new ScopeTable();
-  const prepared = input.tree ? await prepareManifests(input.tree, input.sourcePath, input.render ?? { settings: DEFAULT_RENDERER_SETTINGS }) : undefined;
+  const renderRequest = input.render ?? { settings: DEFAULT_RENDERER_SETTINGS };
+  const prepared = input.tree ? await prepareManifests(input.tree, input.sourcePath, renderRequest) : undefined;
   if (prepared && prepared.info.renderer !== 'plain') progress(`${input.cluster}: rendered ${prepared.folder || '.'} with ${describeRender(prepared.info)}`);
   const declare = (): DeclaredState => (prepared ? inScope(declarePrepared(prepared, scope), input.namespaces) : NOTHING_DECLARED);
   let declared = declare();
@@ -76,7 +79,8 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   progress(`${input.cluster}: ${live.objects.length} live objects from ${live.origin}`);
   if (teachScope(scope, live)) declared = declare();
   const liveInScope = { ...live, objects: live.objects.filter((object) => !object.metadata.namespace || !input.namespaces || input.namespaces.includes(object.metadata.namespace)) };
-  const result = computeDrift(declared.objects, liveInScope, input.drift);
+  const computed = computeDrift(declared.objects, liveInScope, input.drift);
+  const result = prepared ? { ...computed, drift: withRemediation(computed.drift, declared.objects, liveInScope.objects, remediationSource(prepared, renderRequest)) } : computed;
   const generatedAt = (input.now ?? (() => new Date()))();
   const report = buildReport({ runId: input.runId, cluster: input.cluster, generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, ...(prepared ? { render: prepared.info } : {}) });
   if (!input.checks || !checksOn) return report;
@@ -113,6 +117,8 @@ function kindsToRead(declared: DeclaredState, includeSecrets: boolean, checks: b
     const group = groupOf(object.apiVersion);
     if (group === '' && object.kind === 'Secret' && !includeSecrets) continue;
     kinds.set(`${group}/${object.kind}`, { group, kind: object.kind });
+    // A Deployment's earlier revisions say whether `kubectl rollout undo` restores what Git declares.
+    if (group === 'apps' && object.kind === 'Deployment') kinds.set('apps/ReplicaSet', REPLICA_SETS);
   }
   const customResources = [...kinds.values()].some((kind) => !BUILT_IN_GROUPS.has(kind.group));
   for (const kind of [...ALWAYS_READ, ...(checks ? CHECK_KINDS : []), ...(customResources ? [CRD_KIND] : [])]) kinds.set(`${kind.group}/${kind.kind}`, kind);

@@ -6,6 +6,7 @@ export { locateRenderer } from './locate.ts';
 export type { Renderer } from './locate.ts';
 export { declarePrepared, prepareManifests, splitHelmOutput } from './render.ts';
 export type { PreparedManifests } from './render.ts';
+export { remediationSource } from './reproduce.ts';
 export { renderRequestFor } from './request.ts';
 export { DEFAULT_RENDERER_SETTINGS } from './types.ts';
 export type {

@@ -33,6 +33,8 @@ function objectName(entry: DriftEntry): string {
 }
 
 interface Row {
+  /** A remediation line after the last row of its object (`fix:` / `keep:`), printed across the columns. */
+  note?: string;
   status: string;
   object: string;
   path: string;
@@ -50,21 +52,37 @@ function seenText(item: { history?: string; firstSeen?: string }): string {
 }
 
 function rowsOf(report: Report): Row[] {
-  return report.drift.flatMap((entry) => {
-    const object = objectName(entry);
-    if (!entry.changes || entry.changes.length === 0) {
-      return [{ status: entry.status, object, path: '', declared: '', live: '', who: describeWriter(entry.manager, entry.time), seen: seenText(entry) }];
-    }
-    return entry.changes.map((change: Change) => ({
-      status: entry.status,
-      object,
-      path: change.path,
-      declared: brief(change.declared),
-      live: brief(change.live),
-      who: describeWriter(change.manager, change.time, change.subresource),
-      seen: seenText(change),
-    }));
-  });
+  return report.drift.flatMap((entry) => [...changeRows(entry), ...remediationRows(entry)]);
+}
+
+function changeRows(entry: DriftEntry): Row[] {
+  const object = objectName(entry);
+  if (!entry.changes || entry.changes.length === 0) {
+    return [{ status: entry.status, object, path: '', declared: '', live: '', who: describeWriter(entry.manager, entry.time), seen: seenText(entry) }];
+  }
+  return entry.changes.map((change: Change) => ({
+    status: entry.status,
+    object,
+    path: change.path,
+    declared: brief(change.declared),
+    live: brief(change.live),
+    who: describeWriter(change.manager, change.time, change.subresource),
+    seen: seenText(change),
+  }));
+}
+
+/** `fix: <command>` and, for a change that should stay, `keep: declare <paths> in <file>`. */
+export function remediationNotes(entry: DriftEntry): string[] {
+  const { remediation } = entry;
+  if (!remediation) return [];
+  const notes = [`fix: ${remediation.command}`];
+  const { keep } = remediation;
+  if (keep) notes.push(keep.paths && keep.paths.length > 0 ? `keep: declare ${keep.paths.join(', ')} in ${keep.file}` : `keep: declare it in ${keep.file}`);
+  return notes;
+}
+
+function remediationRows(entry: DriftEntry): Row[] {
+  return remediationNotes(entry).map((note) => ({ note, status: '', object: '', path: '', declared: '', live: '', who: '', seen: '' }));
 }
 
 const STATUS_COLORS = { modified: 'yellow', missing: 'red', extra: 'magenta' } as const;
@@ -78,7 +96,9 @@ function formatTable(report: Report, color: boolean): string {
     const columns = ['status', 'object', 'path', 'declared', 'live', 'who', 'seen'] as const;
     const widths = columns.map((column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
     const render = (row: Row, isHeader: boolean): string =>
-      columns
+      row.note !== undefined
+        ? `${' '.repeat((widths[0] ?? 0) + 2)}${paint(row.note, 'dim')}`
+        : columns
         .map((column, index) => {
           const cell = row[column].padEnd(widths[index] ?? 0);
           if (isHeader) return paint(cell, 'bold');
@@ -156,12 +176,22 @@ function formatMarkdown(report: Report): string {
   lines.push(`- Generated: ${report.generatedAt} (run ${report.runId})`);
   lines.push(`- Source: ${report.source.location}${report.source.commit ? ` at commit \`${report.source.commit}\`` : ''}, folder \`${report.source.path}\``);
   lines.push(`- Scan complete: ${report.scan.complete ? 'yes' : 'NO'}`);
-  const rows = rowsOf(report);
+  const rows = report.drift.flatMap(changeRows);
   if (rows.length > 0) {
     lines.push('', '| Status | Object | Path | Declared | Live | Changed by | Seen |', '|---|---|---|---|---|---|---|');
     for (const row of rows) {
       const cells = [row.status, row.object, `\`${row.path}\``, row.declared, row.live, row.who, row.seen].map(escapeCell);
       lines.push(`| ${cells.join(' | ')} |`);
+    }
+  }
+  const repairs = report.drift.filter((entry) => entry.remediation);
+  if (repairs.length > 0) {
+    lines.push('', '## Repair', '');
+    for (const entry of repairs) {
+      lines.push(`- **${escapeCell(objectName(entry))}**`, ...remediationNotes(entry).map((note) => {
+        const [word, ...rest] = note.split(': ');
+        return `  - ${word}: \`${rest.join(': ')}\``;
+      }));
     }
   }
   if (report.findings.length > 0) {

@@ -138,8 +138,19 @@ function driftEntry(entry: DriftEntry): Html {
   const source = entry.source ? html`<span class="src">${entry.source.file}:${entry.source.line}</span>` : '';
   return html`<div class="entry k-${entry.status}" data-item>
 <div class="entry-head">${badge(entry.status, entry.status)} <span class="obj"><span class="kind">${entry.kind}</span> ${entry.name}</span>${entry.status === 'modified' ? '' : seenMark(entry)}${source}</div>
-${entryBody(entry)}
+${entryBody(entry)}${repairLines(entry)}
 </div>`;
+}
+
+/** The entry's remediation: the command that restores Git, and where to declare a change that should stay. */
+function repairLines(entry: DriftEntry): Html {
+  const { remediation } = entry;
+  if (!remediation) return html``;
+  const { keep } = remediation;
+  const keepLine = keep
+    ? html`<div class="fix">Keep: declare ${keep.paths && keep.paths.length > 0 ? html`<code>${keep.paths.join(', ')}</code> ` : 'it '}in <code>${keep.file}</code></div>`
+    : '';
+  return html`<div class="fix">Fix: <code>${remediation.command}</code></div>${keepLine}`;
 }
 
 function entryBody(entry: DriftEntry): Html {
