@@ -9,7 +9,7 @@ import type { Report } from '../report/report.ts';
 import { displayLocation } from '../source/display.ts';
 import { openSource } from '../source/open.ts';
 import type { SourceTree } from '../source/types.ts';
-import { applyHistory } from '../report/history.ts';
+import { applyHistory, previousObservedAt } from '../report/history.ts';
 import { readLatestLocalReport, writeLocalReport } from '../store/local.ts';
 import { describeError } from './errors.ts';
 import { EXIT } from './exit.ts';
@@ -79,7 +79,7 @@ async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Repo
   const previous = await readLatestLocalReport(plan.destination, cluster.name, (where) =>
     progress(`warning: ${where} is not a valid report; history starts afresh`),
   );
-  const audited = await auditOrFail(context, cluster, previous?.generatedAt);
+  const audited = await auditOrFail(context, cluster, previous ? previousObservedAt(previous) : undefined);
   const report = applyHistory(audited, previous);
   if (plan.destination && flags.write) {
     const written = await writeLocalReport(plan.destination, report);
@@ -88,7 +88,7 @@ async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Repo
   return report;
 }
 
-async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt: string | undefined): Promise<Report> {
+async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt: Date | undefined): Promise<Report> {
   const { plan, source, runId, flags, progress } = context;
   const failed = (error: string): Report =>
     failedReport({
@@ -109,7 +109,7 @@ async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt
       ...(source.tree ? { tree: source.tree } : {}),
       readLive: (kinds, namespaces) => readLiveState(cluster.access, kinds, namespaces, { onProgress: progress, timeoutMs: flags.requestTimeout * 1000 }),
       drift: plan.drift,
-      checks: { ...plan.checks, ...(previousAt ? { since: new Date(previousAt) } : {}) },
+      checks: { ...plan.checks, ...(previousAt ? { since: previousAt } : {}) },
       runId,
       onProgress: progress,
     });

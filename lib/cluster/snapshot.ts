@@ -4,6 +4,7 @@ import { isPlainObject } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { kindKey, withTypeMeta } from './items.ts';
 import type { LiveState } from './types.ts';
+import { CAPTURED_AT_ANNOTATION, snapshotClock } from './snapshot-clock.ts';
 import { describeFsError } from '../io/fs-error.ts';
 
 /** A snapshot that cannot be read or parsed. The message names the file (and line) but never quotes its content. */
@@ -35,15 +36,23 @@ export function parseSnapshot(text: string, origin: string): LiveState {
   const documents = parseDocuments(stripBom(text), origin);
   const objects = documents.flatMap((document) => objectsOf(document, undefined, undefined));
   const listedKinds = new Set([...objects.map(kindKey), ...documents.flatMap(capturedKindsOf)]);
-  return { origin, objects, lists: [], complete: true, clusterScopedKinds: clusterScopedKindsOf(objects), listedKinds: [...listedKinds].sort() };
+  const state: LiveState = { origin, objects, lists: [], complete: true, clusterScopedKinds: clusterScopedKindsOf(objects), listedKinds: [...listedKinds].sort() };
+  const clock = snapshotClock(documents.map((document) => listAnnotation(document, CAPTURED_AT_ANNOTATION)).find((value) => value !== undefined), objects);
+  if (clock) state.clock = clock;
+  return state;
+}
+
+function listAnnotation(document: unknown, name: string): string | undefined {
+  if (!isPlainObject(document) || !isPlainObject(document['metadata'])) return undefined;
+  const annotations = document['metadata']['annotations'];
+  const value = isPlainObject(annotations) ? annotations[name] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** `Deployment.apps` → `apps/Deployment`, `ConfigMap` → `/ConfigMap`, from the List's captured-kinds annotation. */
 function capturedKindsOf(document: unknown): string[] {
-  if (!isPlainObject(document) || !isPlainObject(document['metadata'])) return [];
-  const annotations = document['metadata']['annotations'];
-  const value = isPlainObject(annotations) ? annotations[CAPTURED_KINDS_ANNOTATION] : undefined;
-  if (typeof value !== 'string') return [];
+  const value = listAnnotation(document, CAPTURED_KINDS_ANNOTATION);
+  if (value === undefined) return [];
   return value
     .split(',')
     .map((entry) => entry.trim())

@@ -40,7 +40,7 @@ export interface ClusterAuditInput {
 export interface ChecksRun {
   config: ChecksConfig;
   exemptions: readonly ExemptionConfig[];
-  /** The previous run: Warning events before it were reported then. */
+  /** What the previous run observed (see previousObservedAt): Warning events before it were reported then. */
   since?: Date;
 }
 
@@ -75,24 +75,35 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const generatedAt = (input.now ?? (() => new Date()))();
   const report = buildReport({ runId: input.runId, cluster: input.cluster, generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result });
   if (!input.checks || !checksOn) return report;
-  const findings = checkFindings(input, input.checks, declared, liveInScope, generatedAt);
+  // A snapshot is judged at the time it was taken, not at the time it is read.
+  const observedAt = new Date(report.scan.observedAt ?? generatedAt.toISOString());
+  const findings = checkFindings(input, input.checks, declared, liveInScope, { observedAt, generatedAt });
   progress(`${input.cluster}: ${findings.length} findings from the cluster checks`);
   return withFindings(report, findings);
 }
 
-function checkFindings(input: ClusterAuditInput, checks: ChecksRun, declared: DeclaredState, live: LiveState, now: Date): Finding[] {
+/** The clock of the checks (what the live state shows) and of the exemptions (today: an expiry date is a real date). */
+interface CheckClocks {
+  observedAt: Date;
+  generatedAt: Date;
+}
+
+function checkFindings(input: ClusterAuditInput, checks: ChecksRun, declared: DeclaredState, live: LiveState, clocks: CheckClocks): Finding[] {
   const declaredObjects = declared.objects.map(({ object }) => object);
   const namespaces = input.namespaces ?? [...new Set(declaredObjects.flatMap((object) => (object.metadata.namespace ? [object.metadata.namespace] : [])))];
+  // Events before the previous run's observation were reported then; a previous observation at or after this one
+  // (the same snapshot again, or an older one) says nothing about this one's events.
+  const since = checks.since && checks.since.getTime() < clocks.observedAt.getTime() ? checks.since : undefined;
   const findings = runChecks({
     objects: live.objects,
-    now,
-    ...(checks.since ? { since: checks.since } : {}),
+    now: clocks.observedAt,
+    ...(since ? { since } : {}),
     declaredPodTemplates: declaredPodTemplates(declaredObjects),
     auditedNamespaces: namespaces,
     config: checks.config,
     trust: trustPolicy(input.drift?.trustedManagers ?? DEFAULT_TRUSTED_MANAGERS),
   });
-  return applyExemptions(findings, checks.exemptions, now, checks.config);
+  return applyExemptions(findings, checks.exemptions, clocks.generatedAt, checks.config);
 }
 
 /** The declared kinds, Secrets only when the config opts in (least privilege), and what the audit always needs. */

@@ -79,6 +79,11 @@ function covered(report: Report, item: Pick<TrackedItem, 'group' | 'kind' | 'nam
   );
 }
 
+/** What the previous report's live state showed: the start of this run's events window (older reports: their run time). */
+export function previousObservedAt(previous: Report): Date {
+  return new Date(previous.scan.observedAt ?? previous.generatedAt);
+}
+
 /**
  * Marks every drifted field and finding of `current` as new or persisting (with firstSeen), and lists what the
  * previous report had that is gone now as resolved, except where either scan could not list that type: those are

@@ -30,7 +30,17 @@ export interface ScanCompleteness {
   unverified: ObjectRef[];
   /** Live objects compared without managedFields: hand-added fields and attribution had no data. */
   withoutManagedFields: number;
+  /** The time the live state shows, which every time-based check and the events window use (ISO 8601 UTC). */
+  observedAt?: string;
+  /** Where observedAt comes from: a snapshot's captured-at annotation, the newest time a snapshot holds, or the wall clock. */
+  clock?: ScanClock;
+  /** For a snapshot: the kinds it holds or says it captured (`group/Kind`); only those were verifiably listed. */
+  listedKinds?: string[];
+  /** Things the reader should know that cost the audit something (an object without attribution, Secrets not read). */
+  warnings?: string[];
 }
+
+export type ScanClock = 'snapshot' | 'annotation' | 'wall';
 
 export interface Summary {
   declared: number;
@@ -112,6 +122,8 @@ export interface ReportInput {
   declared: DeclaredState;
   live: LiveState;
   result: DriftResult;
+  /** Warnings of the audit itself, after those of the live state. */
+  warnings?: readonly string[];
 }
 
 /** Assembles the report of one cluster run from what each stage produced. Pure. */
@@ -134,6 +146,11 @@ export function buildReport(input: ReportInput): Report {
     withoutManagedFields: result.withoutManagedFields,
   };
   if (live.error) scan.error = live.error;
+  scan.observedAt = live.clock?.at ?? input.generatedAt.toISOString();
+  scan.clock = live.clock?.source ?? 'wall';
+  if (live.listedKinds) scan.listedKinds = live.listedKinds;
+  const warnings = [...(live.warnings ?? []), ...(input.warnings ?? [])];
+  if (warnings.length > 0) scan.warnings = warnings;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId: input.runId,
