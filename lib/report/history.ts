@@ -66,10 +66,15 @@ function findingItems(report: Report): TrackedItem[] {
   }));
 }
 
-/** True when the report's scan covered this type (and namespace): only then may its absence mean "resolved". */
+/**
+ * True when the report's scan verifiably covered this type (and namespace): only then may its absence mean
+ * "resolved". A snapshot covers the kinds it holds or names (listedKinds); a scan that says neither what it listed
+ * nor what it held (a snapshot report written before listedKinds) covers nothing.
+ */
 function covered(report: Report, item: Pick<TrackedItem, 'group' | 'kind' | 'namespace'>): boolean {
   if (report.scan.error) return false;
-  if (report.scan.lists.length === 0) return report.scan.complete;
+  const { listedKinds } = report.scan;
+  if (listedKinds) return listedKinds.some((key) => (item.group === undefined ? key.endsWith(`/${item.kind}`) : key === `${item.group}/${item.kind}`));
   return report.scan.lists.some(
     (list: ListOutcome) =>
       list.status === 'listed' &&
@@ -134,7 +139,9 @@ function summarizeHistory(current: Report, previous: Report | undefined): Report
       continue;
     }
     const { key, firstSeen, group: _group, ...object } = carried;
-    resolved.push({ ...object, key, type: key.includes('|finding:') ? 'finding' : 'drift', firstSeen, resolvedAt: current.generatedAt });
+    // The check is part of a finding's key (see findingKey): a resolved finding names it, carried or not.
+    const check = /\|finding:([^|]+)\|/.exec(key)?.[1];
+    resolved.push({ ...object, key, type: check ? 'finding' : 'drift', ...(check ? { check } : {}), firstSeen, resolvedAt: current.generatedAt });
   }
   const marks: Array<{ history?: HistoryMark }> = [
     ...current.drift.flatMap((entry): Array<{ history?: HistoryMark }> => entry.changes ?? [entry]),
