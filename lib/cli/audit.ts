@@ -76,9 +76,12 @@ async function readRunSource(source: RunPlan['source'], progress: (line: string)
 async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Report> {
   const { plan, flags, progress } = context;
   progress(`auditing cluster ${cluster.name}`);
-  const previous = await readLatestLocalReport(plan.destination, cluster.name, (where) =>
+  const stored = await readLatestLocalReport(plan.destination, cluster.name, (where) =>
     progress(`warning: ${where} is not a valid report; history starts afresh`),
   );
+  // Same name, another audit (a --cluster reused for another source or snapshot): not this run's history.
+  const previous = stored && stored.identity === cluster.identity ? stored : undefined;
+  if (stored && !previous) progress(`the latest report of ${cluster.name} is of another audit; history starts afresh`);
   const audited = await auditOrFail(context, cluster, previous ? previousObservedAt(previous) : undefined);
   const report = applyHistory(audited, previous);
   if (plan.destination && flags.write) {
@@ -94,6 +97,7 @@ async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt
     failedReport({
       runId,
       cluster: cluster.name,
+      ...(cluster.identity ? { identity: cluster.identity } : {}),
       generatedAt: new Date(),
       sourcePath: cluster.sourcePath,
       sourceLocation: plan.source ? displayLocation(plan.source.location) : 'none',
@@ -103,6 +107,7 @@ async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt
   try {
     return await auditCluster({
       cluster: cluster.name,
+      ...(cluster.identity ? { identity: cluster.identity } : {}),
       sourcePath: cluster.sourcePath,
       ...(cluster.namespaces ? { namespaces: cluster.namespaces } : {}),
       includeSecrets: cluster.includeSecrets,

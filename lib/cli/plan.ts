@@ -8,12 +8,15 @@ import type { ChecksConfig, ExemptionConfig, SourceConfig } from '../config/type
 import type { DriftOptions } from '../diff/audit.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
+import { adHocIdentity } from './identity.ts';
 
 /** How the CLI reads one cluster's live state. */
 export type LiveAccess = { type: 'snapshot'; path: string } | { type: 'kubeconfig'; path?: string; context?: string };
 
 export interface ClusterPlan {
   name: string;
+  /** What the run audits, for ad-hoc runs without --cluster (see adHocIdentity); stored in the report. */
+  identity?: string;
   sourcePath: string;
   namespaces?: string[];
   access: LiveAccess;
@@ -87,15 +90,21 @@ function planAdHoc(flags: PlanFlags): RunPlan {
     throw new UsageError(`nothing to audit: give --source DIR|ARCHIVE|URL with --snapshot FILE or --kubeconfig FILE, or --config FILE (no ${DEFAULT_CONFIG} in ${process.cwd()})`);
   }
   const namespaces = namespacesFlag(flags);
+  const location = flags.source ? sourceLocation(flags.source) : undefined;
+  const sourcePath = flags.path ?? '.';
+  const access = accessFromFlags(flags) ?? { type: 'kubeconfig' };
+  // --cluster names the audit (the user says what it is); without it, what is audited does.
+  const named: Pick<ClusterPlan, 'name' | 'identity'> =
+    flags.cluster === undefined ? adHocIdentity({ ...(location ? { sourceLocation: location } : {}), sourcePath, access }) : { name: adHocClusterName(flags.cluster) };
   const cluster: ClusterPlan = {
-    name: adHocClusterName(flags.cluster),
-    sourcePath: flags.path ?? '.',
-    access: accessFromFlags(flags) ?? { type: 'kubeconfig' },
+    ...named,
+    sourcePath,
+    access,
     includeSecrets: flags.includeSecrets === true,
     ...(namespaces ? { namespaces } : {}),
   };
   return {
-    ...(flags.source ? { source: { location: sourceLocation(flags.source), options: {} } } : {}),
+    ...(location ? { source: { location, options: {} } } : {}),
     clusters: [cluster],
     drift: { trustedManagers: DEFAULT_TRUSTED_MANAGERS },
     checks: { config: DEFAULT_CHECKS_CONFIG, exemptions: [] },
@@ -103,9 +112,8 @@ function planAdHoc(flags: PlanFlags): RunPlan {
   };
 }
 
-/** The cluster name of an ad-hoc run: it names report files, so it follows the config schema's pattern. */
-function adHocClusterName(name: string | undefined): string {
-  if (name === undefined) return 'local';
+/** The --cluster name of an ad-hoc run: it names report files, so it follows the config schema's pattern. */
+function adHocClusterName(name: string): string {
   if (!isClusterName(name)) {
     throw new UsageError(`--cluster ${JSON.stringify(name)} is not a valid cluster name: use lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit (${CLUSTER_NAME_PATTERN.source})`);
   }

@@ -19,6 +19,8 @@ export interface KindRef {
 
 export interface ClusterAuditInput {
   cluster: string;
+  /** What an ad-hoc run audits (see Report.identity). */
+  identity?: string;
   /** Folder of the source tree that holds this cluster's manifests. */
   sourcePath: string;
   /** Namespaces in scope; all that the manifests use when absent. */
@@ -73,7 +75,7 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const liveInScope = { ...live, objects: live.objects.filter((object) => !object.metadata.namespace || !input.namespaces || input.namespaces.includes(object.metadata.namespace)) };
   const result = computeDrift(declared.objects, liveInScope, input.drift);
   const generatedAt = (input.now ?? (() => new Date()))();
-  const report = buildReport({ runId: input.runId, cluster: input.cluster, generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result });
+  const report = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result });
   if (!input.checks || !checksOn) return report;
   // A snapshot is judged at the time it was taken, not at the time it is read.
   const observedAt = new Date(report.scan.observedAt ?? generatedAt.toISOString());

@@ -4,6 +4,7 @@ import { REPORT_SCHEMA_VERSION } from './report.ts';
 export interface FailedReportInput {
   runId: string;
   cluster: string;
+  identity?: string;
   generatedAt: Date;
   /** Folder of the source for this cluster, as planned. */
   sourcePath: string;
@@ -23,6 +24,7 @@ export function failedReport(input: FailedReportInput): Report {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId: input.runId,
     cluster: input.cluster,
+    ...(input.identity ? { identity: input.identity } : {}),
     generatedAt: input.generatedAt.toISOString(),
     source: { location: input.sourceLocation, path: input.sourcePath, files: 0, failedFiles: [], warnings: [] },
     live: { origin: 'none' },

@@ -84,6 +84,11 @@ function covered(report: Report, item: Pick<TrackedItem, 'group' | 'kind' | 'nam
   );
 }
 
+/** A previous report is history only of the same audit: same cluster, and for ad-hoc runs the same identity. */
+export function isSameAudit(current: Report, previous: Report): boolean {
+  return current.cluster === previous.cluster && current.identity === previous.identity;
+}
+
 /** What the previous report's live state showed: the start of this run's events window (older reports: their run time). */
 export function previousObservedAt(previous: Report): Date {
   return new Date(previous.scan.observedAt ?? previous.generatedAt);
@@ -94,7 +99,8 @@ export function previousObservedAt(previous: Report): Date {
  * previous report had that is gone now as resolved, except where either scan could not list that type: those are
  * carried forward as unconfirmed, never resolved. Pure: returns a new report.
  */
-export function applyHistory(current: Report, previous: Report | undefined): Report {
+export function applyHistory(current: Report, stored: Report | undefined): Report {
+  const previous = stored && isSameAudit(current, stored) ? stored : undefined;
   const seenBefore = new Map<string, string>();
   if (previous) {
     for (const item of [...driftItems(previous), ...findingItems(previous)]) seenBefore.set(item.key, item.firstSeen);

@@ -59,6 +59,8 @@ export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   runId: string;
   cluster: string;
+  /** What an ad-hoc run audited (source, folder, live access), hashed; absent for a configured cluster, whose name is its identity. */
+  identity?: string;
   generatedAt: string;
   source: {
     location: string;
@@ -117,6 +119,7 @@ export interface ReportHistory {
 export interface ReportInput {
   runId: string;
   cluster: string;
+  identity?: string;
   generatedAt: Date;
   sourcePath: string;
   declared: DeclaredState;
@@ -155,6 +158,7 @@ export function buildReport(input: ReportInput): Report {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId: input.runId,
     cluster: input.cluster,
+    ...(input.identity ? { identity: input.identity } : {}),
     generatedAt: input.generatedAt.toISOString(),
     source,
     live: { origin: live.origin },

@@ -50,6 +50,7 @@ export function asStoredReport(value: unknown, cluster: string): Report | undefi
     findings,
   };
   if (history) report.history = history;
+  if (typeof value['identity'] === 'string') report.identity = value['identity'];
   return report;
 }
 

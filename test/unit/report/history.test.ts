@@ -113,6 +113,15 @@ describe('snapshots resolve only the kinds both of them hold', () => {
   });
 });
 
+describe('identity', () => {
+  test('a previous report of another audit is not history: nothing resolved, everything new', () => {
+    const first = applyHistory({ ...report(T1, [extraRole]), identity: 'local:aaaa' }, undefined);
+    const other = applyHistory({ ...report(T2, [imageChange('web:2')]), identity: 'local:bbbb' }, first);
+    expect(other.history).toMatchObject({ resolved: [], unconfirmed: [], counts: { new: 1, persisting: 0, resolved: 0 } });
+    expect(other.history?.previousRunId).toBeUndefined();
+  });
+});
+
 describe('scan problems across runs', () => {
   test('a new failed list changes the scan problems; the same one an hour later does not', () => {
     const forbidden = [listed('apps', 'Deployment'), listed('rbac.authorization.k8s.io', 'Role', 'forbidden')];
