@@ -9,6 +9,7 @@ import { ScopeTable } from '../kube/scope.ts';
 import type { Finding, Report } from '../report/report.ts';
 import { buildReport, withFindings } from '../report/report.ts';
 import { readManifests } from '../source/manifests.ts';
+import { requireDeclaredObjects } from '../source/require-declared.ts';
 import type { DeclaredState, SourceTree } from '../source/types.ts';
 
 /** A kind to read from the cluster. */
@@ -65,7 +66,8 @@ const ALWAYS_READ: readonly KindRef[] = [{ group: 'autoscaling', kind: 'Horizont
 export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const progress = input.onProgress ?? (() => {});
   const scope = new ScopeTable();
-  const declare = (): DeclaredState => (input.tree ? inScope(readManifests(input.tree, { path: input.sourcePath, scope }), input.namespaces) : NOTHING_DECLARED);
+  const declare = (): DeclaredState =>
+    input.tree ? inScope(requireDeclaredObjects(readManifests(input.tree, { path: input.sourcePath, scope }), input.sourcePath), input.namespaces) : NOTHING_DECLARED;
   let declared = declare();
   progress(`${input.cluster}: ${declared.objects.length} declared objects in ${declared.fileCount} files`);
   const checksOn = input.checks?.config.enabled === true;

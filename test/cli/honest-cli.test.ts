@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { tarGzOf, zipOf } from '../unit/source/archives.ts';
 import { runCli } from './run-cli.ts';
 
 const workspace = mkdtempSync(join(tmpdir(), 'driftwatch-honest-'));
@@ -61,5 +62,29 @@ describe('ad-hoc runs have the identity of what they audit', () => {
     expect((JSON.parse(result.stdout) as JsonReport).cluster).toMatch(/^local-prod-eu-[0-9a-f]{8}$/);
     const named = runCli(['audit', '--source', 'src', '--kubeconfig', 'absent.kubeconfig', '--cluster', 'prod', '--format', 'json', '--no-write', '-q'], { cwd });
     expect((JSON.parse(named.stdout) as JsonReport).cluster).toBe('prod');
+  });
+});
+
+describe('a source that declares nothing is an error, not a clean bill', () => {
+  test('an empty .tar.gz or .zip, or an archive without a manifest, exits 2 with one line naming the archive and path', async () => {
+    const cwd = folderWith({ 'live.json': list([configMap('alpha', 'fast')]) });
+    writeFileSync(join(cwd, 'empty.tar.gz'), await tarGzOf([]));
+    writeFileSync(join(cwd, 'empty.zip'), zipOf([]));
+    writeFileSync(join(cwd, 'docs.tar.gz'), await tarGzOf([{ name: 'repo/README.md', content: '# nothing here' }, { name: 'repo/apps/notes.yaml', content: 'just: text\n' }]));
+    for (const [archive, path, why] of [
+      ['empty.tar.gz', '.', 'no .yaml, .yml or .json file'],
+      ['empty.zip', '.', 'no .yaml, .yml or .json file'],
+      ['docs.tar.gz', 'apps', '1 manifest file, none holds a Kubernetes object'],
+      ['docs.tar.gz', 'clusters/prod', 'the folder does not exist'],
+    ] as const) {
+      const result = runCli(['audit', '--source', archive, '--path', path, '--snapshot', 'live.json', '--no-write', '-q', '--format', 'json'], { cwd });
+      expect(result.status, archive).toBe(2);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines, archive).toHaveLength(1);
+      expect(lines[0]).toContain(join(cwd, archive));
+      expect(lines[0]).toContain(why);
+      if (path !== '.') expect(lines[0]).toContain(`under ${path}`);
+      expect((JSON.parse(result.stdout) as { scan: { complete: boolean } }).scan.complete).toBe(false);
+    }
   });
 });
