@@ -5,6 +5,7 @@ import type { KubeObject } from '../kube/object.ts';
 import { kindKey, withTypeMeta } from './items.ts';
 import type { LiveState } from './types.ts';
 import { CAPTURED_AT_ANNOTATION, snapshotClock } from './snapshot-clock.ts';
+import { withCheckedManagedFields } from './managed-fields.ts';
 import { describeFsError } from '../io/fs-error.ts';
 
 /** A snapshot that cannot be read or parsed. The message names the file (and line) but never quotes its content. */
@@ -34,11 +35,12 @@ export const CAPTURED_KINDS_ANNOTATION = 'driftwatch.io/captured-kinds';
 /** Pure counterpart of readSnapshot; `origin` names the source in errors and in `LiveState.origin`. */
 export function parseSnapshot(text: string, origin: string): LiveState {
   const documents = parseDocuments(stripBom(text), origin);
-  const objects = documents.flatMap((document) => objectsOf(document, undefined, undefined));
+  const { objects, warnings } = withCheckedManagedFields(documents.flatMap((document) => objectsOf(document, undefined, undefined)));
   const listedKinds = new Set([...objects.map(kindKey), ...documents.flatMap(capturedKindsOf)]);
   const state: LiveState = { origin, objects, lists: [], complete: true, clusterScopedKinds: clusterScopedKindsOf(objects), listedKinds: [...listedKinds].sort() };
   const clock = snapshotClock(documents.map((document) => listAnnotation(document, CAPTURED_AT_ANNOTATION)).find((value) => value !== undefined), objects);
   if (clock) state.clock = clock;
+  if (warnings.length > 0) state.warnings = warnings;
   return state;
 }
 
