@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClusterAccess, DriftwatchConfig } from '../config/load.ts';
 import { loadConfig } from '../config/load.ts';
-import { CLUSTER_NAME_PATTERN, isClusterName } from '../config/cluster-name.ts';
+import { clusterNameProblem, isClusterName } from '../config/cluster-name.ts';
 import { DEFAULT_CHECKS_CONFIG } from '../checks/index.ts';
 import type { ChecksConfig, ExemptionConfig, SourceConfig } from '../config/types.ts';
 import type { DriftOptions } from '../diff/audit.ts';
@@ -115,7 +115,7 @@ function planAdHoc(flags: PlanFlags): RunPlan {
 /** The --cluster name of an ad-hoc run: it names report files, so it follows the config schema's pattern. */
 function adHocClusterName(name: string): string {
   if (!isClusterName(name)) {
-    throw new UsageError(`--cluster ${JSON.stringify(name)} is not a valid cluster name: use lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit (${CLUSTER_NAME_PATTERN.source})`);
+    throw new UsageError(`--cluster ${clusterNameProblem(name)}`);
   }
   return name;
 }
