@@ -11,7 +11,7 @@ import type { Report } from '../report/report.ts';
 import { displayLocation } from '../source/display.ts';
 import { openSource } from '../source/open.ts';
 import type { SourceTree } from '../source/types.ts';
-import { applyHistory } from '../report/history.ts';
+import { applyHistory, previousObservedAt } from '../report/history.ts';
 import { readLatestLocalReport, writeLocalReport } from '../store/local.ts';
 import { describeError } from './errors.ts';
 import { EXIT } from './exit.ts';
@@ -78,10 +78,13 @@ async function readRunSource(source: RunPlan['source'], progress: (line: string)
 async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Report> {
   const { plan, flags, progress } = context;
   progress(`auditing cluster ${cluster.name}`);
-  const previous = await readLatestLocalReport(plan.destination, cluster.name, (where) =>
+  const stored = await readLatestLocalReport(plan.destination, cluster.name, (where) =>
     progress(`warning: ${where} is not a valid report; history starts afresh`),
   );
-  const audited = await auditOrFail(context, cluster, previous?.generatedAt);
+  // Same name, another audit (a --cluster reused for another source or snapshot): not this run's history.
+  const previous = stored && stored.identity === cluster.identity ? stored : undefined;
+  if (stored && !previous) progress(`the latest report of ${cluster.name} is of another audit; history starts afresh`);
+  const audited = await auditOrFail(context, cluster, previous ? previousObservedAt(previous) : undefined);
   const report = applyHistory(audited, previous);
   if (plan.destination && flags.write) {
     const written = await writeLocalReport(plan.destination, report);
@@ -90,12 +93,13 @@ async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Repo
   return report;
 }
 
-async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt: string | undefined): Promise<Report> {
+async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt: Date | undefined): Promise<Report> {
   const { plan, source, runId, flags, progress } = context;
   const failed = (error: string, cause?: unknown): Report =>
     failedReport({
       runId,
       cluster: cluster.name,
+      ...(cluster.identity ? { identity: cluster.identity } : {}),
       generatedAt: new Date(),
       sourcePath: cluster.sourcePath,
       sourceLocation: plan.source ? displayLocation(plan.source.location) : 'none',
@@ -106,6 +110,7 @@ async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt
   try {
     return await auditCluster({
       cluster: cluster.name,
+      ...(cluster.identity ? { identity: cluster.identity } : {}),
       sourcePath: cluster.sourcePath,
       ...(cluster.namespaces ? { namespaces: cluster.namespaces } : {}),
       includeSecrets: cluster.includeSecrets,
@@ -113,7 +118,7 @@ async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt
       readLive: (kinds, namespaces) => readLiveState(cluster.access, kinds, namespaces, { onProgress: progress, timeoutMs: flags.requestTimeout * 1000 }),
       render: renderRequestFor(plan.renderer, cluster, () => readLiveCapabilities(cluster.access, { timeoutMs: flags.requestTimeout * 1000 })),
       drift: plan.drift,
-      checks: { ...plan.checks, ...(previousAt ? { since: new Date(previousAt) } : {}) },
+      checks: { ...plan.checks, ...(previousAt ? { since: previousAt } : {}) },
       runId,
       onProgress: progress,
     });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClusterAccess, DriftwatchConfig } from '../config/load.ts';
 import { loadConfig } from '../config/load.ts';
-import { CLUSTER_NAME_PATTERN, isClusterName } from '../config/cluster-name.ts';
+import { clusterNameProblem, isClusterName } from '../config/cluster-name.ts';
 import { DEFAULT_CHECKS_CONFIG } from '../checks/index.ts';
 import type { ChecksConfig, ExemptionConfig, SourceConfig } from '../config/types.ts';
 import type { DriftOptions } from '../diff/audit.ts';
@@ -13,12 +13,15 @@ import type { HelmRenderOptions, HelmValuesFile, KustomizeRenderOptions, LoadRes
 import { readFile } from 'node:fs/promises';
 import { describeFsError } from '../io/fs-error.ts';
 import { basename } from 'node:path';
+import { adHocIdentity } from './identity.ts';
 
 /** How the CLI reads one cluster's live state. */
 export type LiveAccess = { type: 'snapshot'; path: string } | { type: 'kubeconfig'; path?: string; context?: string };
 
 export interface ClusterPlan {
   name: string;
+  /** What the run audits, for ad-hoc runs without --cluster (see adHocIdentity); stored in the report. */
+  identity?: string;
   sourcePath: string;
   namespaces?: string[];
   access: LiveAccess;
@@ -108,17 +111,23 @@ async function planAdHoc(flags: PlanFlags): Promise<RunPlan> {
     throw new UsageError(`nothing to audit: give --source DIR|ARCHIVE|URL with --snapshot FILE or --kubeconfig FILE, or --config FILE (no ${DEFAULT_CONFIG} in ${process.cwd()})`);
   }
   const namespaces = namespacesFlag(flags);
+  const location = flags.source ? sourceLocation(flags.source) : undefined;
+  const sourcePath = flags.path ?? '.';
+  const access = accessFromFlags(flags) ?? { type: 'kubeconfig' };
+  // --cluster names the audit (the user says what it is); without it, what is audited does.
+  const named: Pick<ClusterPlan, 'name' | 'identity'> =
+    flags.cluster === undefined ? adHocIdentity({ ...(location ? { sourceLocation: location } : {}), sourcePath, access }) : { name: adHocClusterName(flags.cluster) };
   const cluster: ClusterPlan = {
-    name: adHocClusterName(flags.cluster),
-    sourcePath: flags.path ?? '.',
-    access: accessFromFlags(flags) ?? { type: 'kubeconfig' },
+    ...named,
+    sourcePath,
+    access,
     includeSecrets: flags.includeSecrets === true,
     ...(namespaces ? { namespaces } : {}),
     ...(await helmFromFlags(flags, undefined)),
     ...kustomizeFromFlags(flags, undefined),
   };
   return {
-    ...(flags.source ? { source: { location: sourceLocation(flags.source), options: {} } } : {}),
+    ...(location ? { source: { location, options: {} } } : {}),
     clusters: [cluster],
     drift: { trustedManagers: DEFAULT_TRUSTED_MANAGERS },
     checks: { config: DEFAULT_CHECKS_CONFIG, exemptions: [] },
@@ -127,11 +136,10 @@ async function planAdHoc(flags: PlanFlags): Promise<RunPlan> {
   };
 }
 
-/** The cluster name of an ad-hoc run: it names report files, so it follows the config schema's pattern. */
-function adHocClusterName(name: string | undefined): string {
-  if (name === undefined) return 'local';
+/** The --cluster name of an ad-hoc run: it names report files, so it follows the config schema's pattern. */
+function adHocClusterName(name: string): string {
   if (!isClusterName(name)) {
-    throw new UsageError(`--cluster ${JSON.stringify(name)} is not a valid cluster name: use lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit (${CLUSTER_NAME_PATTERN.source})`);
+    throw new UsageError(`--cluster ${clusterNameProblem(name)}`);
   }
   return name;
 }

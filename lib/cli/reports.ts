@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
+import { clusterNameProblem, isClusterName } from '../config/cluster-name.ts';
 import { runExport } from './reports-export.ts';
 import type { ExportFlags } from './reports-export.ts';
 import { EXPORT_FORMATS } from './reports-export.ts';
@@ -22,6 +23,12 @@ function withStore(command: Command): Command {
     .option('-q, --quiet', 'no progress on stderr');
 }
 
+/** `reports … <cluster>` and `--cluster`: the names `audit` accepts, so no argument climbs out of the store. */
+function parseCluster(value: string): string {
+  if (!isClusterName(value)) throw new InvalidArgumentError(clusterNameProblem(value));
+  return value;
+}
+
 function parsePageSize(value: string): number {
   const size = Number(value);
   if (!Number.isInteger(size) || size < 1 || size > 1000) throw new InvalidArgumentError('expected 1 to 1000');
@@ -38,7 +45,7 @@ export function reportsCommand(parent: Command, setExitCode: (code: number) => v
   withStore(reports.command('list'))
     .summary('one line per stored report: time, cluster, run, commit, counts, completeness')
     .description(`One line per stored report, oldest first: time, cluster, run, commit, counts, scan completeness and checksum.\n\n${TIMES}\n${EXIT_CODES}`)
-    .option('--cluster <name>', 'only this cluster')
+    .option('--cluster <name>', 'only this cluster', parseCluster)
     .option('--since <time>', 'reports at or after this time', parseSince)
     .option('--until <time>', 'reports at or before this time (a date includes that whole day)', parseUntil)
     .addOption(new Option('-f, --format <format>', 'output').choices(['table', 'json']).default('table'))
@@ -49,7 +56,7 @@ export function reportsCommand(parent: Command, setExitCode: (code: number) => v
   withStore(reports.command('get'))
     .summary('download one report, verify its SHA-256, print it as json, table, markdown, html or csv')
     .description(`Download one report, verify its SHA-256 against the checksum stored with it (S3 metadata or local .sha256 file) and print it.\n\n${TIMES}\n${EXIT_CODES}`)
-    .argument('<cluster>', 'cluster name')
+    .argument('<cluster>', 'cluster name', parseCluster)
     .option('--at <time>', 'the report at or just before this time, or latest', parseAt)
     .addOption(new Option('-f, --format <format>', 'output on stdout (json: the stored bytes)').choices(GET_FORMATS).default('json'))
     .action(async (cluster: string, flags: GetFlags) => setExitCode(await runGet(cluster, flags)));
@@ -59,7 +66,7 @@ export function reportsCommand(parent: Command, setExitCode: (code: number) => v
     .description(
       `Every drifted field and finding of a period, once per item across reports: first seen, last seen, resolved at (or still open), duration, who changed it, commit and exemption.\n\nCSV is RFC 4180 with CRLF line ends, ISO 8601 UTC times, a UTF-8 BOM (for Excel; --no-bom to drop it), and cells starting with = + - @ prefixed with ' so spreadsheets never run them as formulas.\n\n${TIMES}\n${EXIT_CODES}`,
     )
-    .requiredOption('--cluster <name>', 'cluster to export')
+    .requiredOption('--cluster <name>', 'cluster to export', parseCluster)
     .option('--since <time>', 'start of the period (default: the first report)', parseSince)
     .option('--until <time>', 'end of the period, a date includes that whole day (default: the last report)', parseUntil)
     .addOption(new Option('-f, --format <format>', 'file format (default: from the --out extension, else csv)').choices(EXPORT_FORMATS))
@@ -70,7 +77,7 @@ export function reportsCommand(parent: Command, setExitCode: (code: number) => v
   withStore(reports.command('link'))
     .summary('a presigned S3 URL of one report for a reviewer without AWS access')
     .description(`A presigned S3 URL of one report, for a reviewer without AWS access (S3 stores only).\n\n${TIMES}\n${EXIT_CODES}`)
-    .argument('<cluster>', 'cluster name')
+    .argument('<cluster>', 'cluster name', parseCluster)
     .option('--at <time>', 'the report at or just before this time, or latest', parseAt)
     .option('--expires <duration>', 'how long the link works: 30m, 1h … 7d', parseExpiry, 24 * 3600)
     .action(async (cluster: string, flags: LinkFlags) => setExitCode(await runLink(cluster, flags)));

@@ -5,6 +5,7 @@ import { discover } from './discovery.ts';
 import type { KindSelector, ResourceType } from './discovery.ts';
 import { withTypeMeta } from './items.ts';
 import { loadKubeconfig } from './kubeconfig.ts';
+import { withCheckedManagedFields } from './managed-fields.ts';
 import type { KubeconfigSource } from './kubeconfig.ts';
 import { createTransport } from './transport.ts';
 import type { ApiTransport } from './transport.ts';
@@ -81,12 +82,15 @@ async function readThrough(api: ApiTransport, origin: string, server: string, op
   const pageSize = Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE);
   const results = await Promise.all(targets.map((target) => limit(() => listTarget(api, target, pageSize, progress))));
   const lists = [...failures, ...results.map((result) => result.outcome)];
+  const { objects, warnings } = withCheckedManagedFields(results.flatMap((result) => result.objects));
+  for (const warning of warnings) progress(`warning: ${warning}`);
   return {
     origin,
-    objects: results.flatMap((result) => result.objects),
+    objects,
     lists,
     complete: lists.every((list) => list.status === 'listed'),
     clusterScopedKinds,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 

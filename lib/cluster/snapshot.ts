@@ -1,10 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { loadAll } from 'js-yaml';
 import { isPlainObject } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { kindKey, withTypeMeta } from './items.ts';
 import type { LiveState } from './types.ts';
+import { CAPTURED_AT_ANNOTATION, snapshotClock } from './snapshot-clock.ts';
+import { withCheckedManagedFields } from './managed-fields.ts';
 import { describeFsError } from '../io/fs-error.ts';
+import { MAX_JSON_DEPTH, exceedsJsonDepth, tooDeepReason } from '../io/json-depth.ts';
+import { parseYaml } from '../source/yaml.ts';
 
 /** A snapshot that cannot be read or parsed. The message names the file (and line) but never quotes its content. */
 export class SnapshotError extends Error {
@@ -33,17 +36,26 @@ export const CAPTURED_KINDS_ANNOTATION = 'driftwatch.io/captured-kinds';
 /** Pure counterpart of readSnapshot; `origin` names the source in errors and in `LiveState.origin`. */
 export function parseSnapshot(text: string, origin: string): LiveState {
   const documents = parseDocuments(stripBom(text), origin);
-  const objects = documents.flatMap((document) => objectsOf(document, undefined, undefined));
+  const { objects, warnings } = withCheckedManagedFields(documents.flatMap((document) => objectsOf(document, undefined, undefined)));
   const listedKinds = new Set([...objects.map(kindKey), ...documents.flatMap(capturedKindsOf)]);
-  return { origin, objects, lists: [], complete: true, clusterScopedKinds: clusterScopedKindsOf(objects), listedKinds: [...listedKinds].sort() };
+  const state: LiveState = { origin, objects, lists: [], complete: true, clusterScopedKinds: clusterScopedKindsOf(objects), listedKinds: [...listedKinds].sort() };
+  const clock = snapshotClock(documents.map((document) => listAnnotation(document, CAPTURED_AT_ANNOTATION)).find((value) => value !== undefined), objects);
+  if (clock) state.clock = clock;
+  if (warnings.length > 0) state.warnings = warnings;
+  return state;
+}
+
+function listAnnotation(document: unknown, name: string): string | undefined {
+  if (!isPlainObject(document) || !isPlainObject(document['metadata'])) return undefined;
+  const annotations = document['metadata']['annotations'];
+  const value = isPlainObject(annotations) ? annotations[name] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** `Deployment.apps` → `apps/Deployment`, `ConfigMap` → `/ConfigMap`, from the List's captured-kinds annotation. */
 function capturedKindsOf(document: unknown): string[] {
-  if (!isPlainObject(document) || !isPlainObject(document['metadata'])) return [];
-  const annotations = document['metadata']['annotations'];
-  const value = isPlainObject(annotations) ? annotations[CAPTURED_KINDS_ANNOTATION] : undefined;
-  if (typeof value !== 'string') return [];
+  const value = listAnnotation(document, CAPTURED_KINDS_ANNOTATION);
+  if (value === undefined) return [];
   return value
     .split(',')
     .map((entry) => entry.trim())
@@ -68,36 +80,23 @@ function stripBom(text: string): string {
 
 function parseDocuments(text: string, origin: string): unknown[] {
   // `kubectl -o json` output: JSON.parse is faster and exact; anything it rejects goes through YAML for a located error.
-  const json = tryParseJson(text);
+  const json = tryParseJson(text, origin);
   if (json.parsed) return [json.value];
-  try {
-    return loadAll(text);
-  } catch (error) {
-    throw yamlError(error, origin);
-  }
+  // The manifests' parser: same scalars as kubectl, aliases that expand too far and nesting too deep are refused.
+  const parsed = parseYaml(text);
+  if (!parsed.ok) throw new SnapshotError(origin, parsed.error.line, `invalid YAML: ${parsed.error.reason}`);
+  return parsed.documents.map((document) => document.value);
 }
 
-function tryParseJson(text: string): { parsed: true; value: unknown } | { parsed: false } {
+function tryParseJson(text: string, origin: string): { parsed: true; value: unknown } | { parsed: false } {
   const first = text.trimStart()[0];
   if (first !== '{' && first !== '[') return { parsed: false };
+  if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) throw new SnapshotError(origin, undefined, tooDeepReason(MAX_JSON_DEPTH));
   try {
     return { parsed: true, value: JSON.parse(text) };
   } catch {
     return { parsed: false };
   }
-}
-
-/**
- * Builds the error from the YAMLException's line and reason only: its message and snippet quote the source, which
- * may be a Secret. The reason is also cut before any quoted or tagged fragment (`unidentified alias "x"`).
- */
-function yamlError(error: unknown, origin: string): SnapshotError {
-  if (!(error instanceof Error)) return new SnapshotError(origin, undefined, 'invalid YAML');
-  const mark: unknown = Reflect.get(error, 'mark');
-  const reason: unknown = Reflect.get(error, 'reason');
-  const line = isPlainObject(mark) && typeof mark['line'] === 'number' ? mark['line'] + 1 : undefined;
-  const safeReason = typeof reason === 'string' ? reason.split(/["'!:]/)[0]?.trim() : undefined;
-  return new SnapshotError(origin, line, safeReason ? `invalid YAML: ${safeReason}` : 'invalid YAML');
 }
 
 /**

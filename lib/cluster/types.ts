@@ -15,6 +15,13 @@ export interface ListOutcome {
   error?: string;
 }
 
+/** When the live state was observed, for a snapshot: its captured-at annotation, or the newest time it holds. */
+export interface LiveClock {
+  source: 'annotation' | 'snapshot';
+  /** ISO 8601 UTC. */
+  at: string;
+}
+
 export interface LiveState {
   /** Where the live state came from: a snapshot file path or `kubeconfig:<context>` / a server URL. */
   origin: string;
@@ -29,6 +36,10 @@ export interface LiveState {
    * another kind is unverified, not missing: the snapshot simply did not include that kind.
    */
   listedKinds?: string[];
+  /** A snapshot's own clock; absent for a cluster read now (and a snapshot holding no time): the wall clock applies. */
+  clock?: LiveClock;
+  /** Objects read with a problem that cost them something (attribution), each naming the object; the audit goes on. */
+  warnings?: string[];
   /** A fatal error that stopped reading (e.g. API server unreachable): the report is then incomplete. */
   error?: string;
 }

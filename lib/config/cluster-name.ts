@@ -7,3 +7,8 @@ export const CLUSTER_NAME_PATTERN = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
 export function isClusterName(name: string): boolean {
   return CLUSTER_NAME_PATTERN.test(name);
 }
+
+/** Why `name` is refused, in the words every command uses. */
+export function clusterNameProblem(name: string): string {
+  return `${JSON.stringify(name)} is not a valid cluster name: use lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit (${CLUSTER_NAME_PATTERN.source})`;
+}

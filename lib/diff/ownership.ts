@@ -67,10 +67,11 @@ function keyMatches(keyJson: string, item: Record<string, unknown>): boolean {
 
 /** Builds the ownership tree of an object; undefined when it carries no managedFields (no attribution data). */
 export function buildOwnership(entries: readonly ManagedFieldsEntry[] | undefined): OwnershipNode | undefined {
-  if (!entries || entries.length === 0) return undefined;
+  // Live objects are checked on the way in (cluster/managed-fields.ts); anything else is still no data, not a crash.
+  if (!Array.isArray(entries) || entries.length === 0) return undefined;
   const root = new OwnershipNode();
   for (const entry of entries) {
-    if (!isPlainObject(entry.fieldsV1)) continue;
+    if (typeof entry !== 'object' || entry === null || !isPlainObject(entry.fieldsV1)) continue;
     const owner: Owner = { manager: entry.manager ?? 'unknown', operation: entry.operation ?? 'Update' };
     if (entry.subresource) owner.subresource = entry.subresource;
     if (entry.time) owner.time = entry.time;

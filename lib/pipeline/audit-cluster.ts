@@ -11,6 +11,7 @@ import { buildReport, withFindings } from '../report/report.ts';
 import { withRemediation } from '../diff/remediation.ts';
 import { DEFAULT_RENDERER_SETTINGS, declarePrepared, prepareManifests, remediationSource } from '../render/index.ts';
 import type { RenderInfo, RenderRequest } from '../render/index.ts';
+import { requireDeclaredObjects } from '../source/require-declared.ts';
 import type { DeclaredState, SourceTree } from '../source/types.ts';
 
 /** A kind to read from the cluster. */
@@ -21,6 +22,8 @@ export interface KindRef {
 
 export interface ClusterAuditInput {
   cluster: string;
+  /** What an ad-hoc run audits (see Report.identity). */
+  identity?: string;
   /** Folder of the source tree that holds this cluster's manifests. */
   sourcePath: string;
   /** Namespaces in scope; all that the manifests use when absent. */
@@ -44,7 +47,7 @@ export interface ClusterAuditInput {
 export interface ChecksRun {
   config: ChecksConfig;
   exemptions: readonly ExemptionConfig[];
-  /** The previous run: Warning events before it were reported then. */
+  /** What the previous run observed (see previousObservedAt): Warning events before it were reported then. */
   since?: Date;
 }
 
@@ -71,7 +74,7 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const renderRequest = input.render ?? { settings: DEFAULT_RENDERER_SETTINGS };
   const prepared = input.tree ? await prepareManifests(input.tree, input.sourcePath, renderRequest) : undefined;
   if (prepared && prepared.info.renderer !== 'plain') progress(`${input.cluster}: rendered ${prepared.folder || '.'} with ${describeRender(prepared.info)}`);
-  const declare = (): DeclaredState => (prepared ? inScope(declarePrepared(prepared, scope), input.namespaces) : NOTHING_DECLARED);
+  const declare = (): DeclaredState => (prepared ? inScope(requireDeclaredObjects(declarePrepared(prepared, scope), input.sourcePath), input.namespaces) : NOTHING_DECLARED);
   let declared = declare();
   progress(`${input.cluster}: ${declared.objects.length} declared objects in ${declared.fileCount} files`);
   const checksOn = input.checks?.config.enabled === true;
@@ -82,9 +85,11 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const computed = computeDrift(declared.objects, liveInScope, input.drift);
   const result = prepared ? { ...computed, drift: withRemediation(computed.drift, declared.objects, liveInScope.objects, remediationSource(prepared, renderRequest)) } : computed;
   const generatedAt = (input.now ?? (() => new Date()))();
-  const report = buildReport({ runId: input.runId, cluster: input.cluster, generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, ...(prepared ? { render: prepared.info } : {}) });
+  const report = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, ...(prepared ? { render: prepared.info } : {}) });
   if (!input.checks || !checksOn) return report;
-  const findings = checkFindings(input, input.checks, declared, liveInScope, generatedAt);
+  // A snapshot is judged at the time it was taken, not at the time it is read.
+  const observedAt = new Date(report.scan.observedAt ?? generatedAt.toISOString());
+  const findings = checkFindings(input, input.checks, declared, liveInScope, { observedAt, generatedAt });
   progress(`${input.cluster}: ${findings.length} findings from the cluster checks`);
   return withFindings(report, findings);
 }
@@ -95,19 +100,28 @@ function describeRender(info: RenderInfo): string {
   return `${info.tool?.name ?? info.renderer}${versions ? ` [${versions}]` : ''}${chart}`;
 }
 
-function checkFindings(input: ClusterAuditInput, checks: ChecksRun, declared: DeclaredState, live: LiveState, now: Date): Finding[] {
+/** The clock of the checks (what the live state shows) and of the exemptions (today: an expiry date is a real date). */
+interface CheckClocks {
+  observedAt: Date;
+  generatedAt: Date;
+}
+
+function checkFindings(input: ClusterAuditInput, checks: ChecksRun, declared: DeclaredState, live: LiveState, clocks: CheckClocks): Finding[] {
   const declaredObjects = declared.objects.map(({ object }) => object);
   const namespaces = input.namespaces ?? [...new Set(declaredObjects.flatMap((object) => (object.metadata.namespace ? [object.metadata.namespace] : [])))];
+  // Events before the previous run's observation were reported then; a previous observation at or after this one
+  // (the same snapshot again, or an older one) says nothing about this one's events.
+  const since = checks.since && checks.since.getTime() < clocks.observedAt.getTime() ? checks.since : undefined;
   const findings = runChecks({
     objects: live.objects,
-    now,
-    ...(checks.since ? { since: checks.since } : {}),
+    now: clocks.observedAt,
+    ...(since ? { since } : {}),
     declaredPodTemplates: declaredPodTemplates(declaredObjects),
     auditedNamespaces: namespaces,
     config: checks.config,
     trust: trustPolicy(input.drift?.trustedManagers ?? DEFAULT_TRUSTED_MANAGERS),
   });
-  return applyExemptions(findings, checks.exemptions, now, checks.config);
+  return applyExemptions(findings, checks.exemptions, clocks.generatedAt, checks.config);
 }
 
 /** The declared kinds, Secrets only when the config opts in (least privilege), and what the audit always needs. */

@@ -8,7 +8,7 @@ import type { DriftwatchConfig } from '../config/load.ts';
 import { notificationFor } from '../notify/decide.ts';
 import { buildSlackMessage, sendSlack } from '../notify/slack.ts';
 import { buildSnsMessage, publishSns } from '../notify/sns.ts';
-import { applyHistory } from '../report/history.ts';
+import { applyHistory, previousObservedAt } from '../report/history.ts';
 import type { Report } from '../report/report.ts';
 import { renderRequestFor } from '../render/index.ts';
 import { openSource } from '../source/open.ts';
@@ -76,7 +76,7 @@ export async function auditAndPublish(deps: AwsAuditDeps, message: AuditMessage)
     readLive: (kinds, namespaces) => readLiveState(cluster.access, kinds, namespaces, { secrets: deps.secrets, eks: deps.eks }),
     render: renderRequestFor(deps.config.renderer, cluster, () => readLiveCapabilities(cluster.access, { secrets: deps.secrets, eks: deps.eks })),
     drift: { ignoreRules: deps.config.ignore, trustedManagers: deps.config.trustedManagers, ignoreHpaReplicas: deps.config.ignoreHpaReplicas },
-    checks: { config: deps.config.checks, exemptions: deps.config.exemptions, ...(previous ? { since: new Date(previous.generatedAt) } : {}) },
+    checks: { config: deps.config.checks, exemptions: deps.config.exemptions, ...(previous ? { since: previousObservedAt(previous) } : {}) },
     runId: message.runId,
     ...(deps.now ? { now: deps.now } : {}),
     onProgress: (line) => deps.log.info(line, { cluster: cluster.name, runId: message.runId }),

@@ -6,6 +6,7 @@ import { REPORT_SCHEMA_VERSION, renderFields } from './report.ts';
 export interface FailedReportInput {
   runId: string;
   cluster: string;
+  identity?: string;
   generatedAt: Date;
   /** Folder of the source for this cluster, as planned. */
   sourcePath: string;
@@ -29,6 +30,7 @@ export function failedReport(input: FailedReportInput): Report {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId: input.runId,
     cluster: input.cluster,
+    ...(input.identity ? { identity: input.identity } : {}),
     generatedAt: input.generatedAt.toISOString(),
     source: {
       location: input.sourceLocation,

@@ -66,10 +66,15 @@ function findingItems(report: Report): TrackedItem[] {
   }));
 }
 
-/** True when the report's scan covered this type (and namespace): only then may its absence mean "resolved". */
+/**
+ * True when the report's scan verifiably covered this type (and namespace): only then may its absence mean
+ * "resolved". A snapshot covers the kinds it holds or names (listedKinds); a scan that says neither what it listed
+ * nor what it held (a snapshot report written before listedKinds) covers nothing.
+ */
 function covered(report: Report, item: Pick<TrackedItem, 'group' | 'kind' | 'namespace'>): boolean {
   if (report.scan.error) return false;
-  if (report.scan.lists.length === 0) return report.scan.complete;
+  const { listedKinds } = report.scan;
+  if (listedKinds) return listedKinds.some((key) => (item.group === undefined ? key.endsWith(`/${item.kind}`) : key === `${item.group}/${item.kind}`));
   return report.scan.lists.some(
     (list: ListOutcome) =>
       list.status === 'listed' &&
@@ -79,12 +84,23 @@ function covered(report: Report, item: Pick<TrackedItem, 'group' | 'kind' | 'nam
   );
 }
 
+/** A previous report is history only of the same audit: same cluster, and for ad-hoc runs the same identity. */
+export function isSameAudit(current: Report, previous: Report): boolean {
+  return current.cluster === previous.cluster && current.identity === previous.identity;
+}
+
+/** What the previous report's live state showed: the start of this run's events window (older reports: their run time). */
+export function previousObservedAt(previous: Report): Date {
+  return new Date(previous.scan.observedAt ?? previous.generatedAt);
+}
+
 /**
  * Marks every drifted field and finding of `current` as new or persisting (with firstSeen), and lists what the
  * previous report had that is gone now as resolved, except where either scan could not list that type: those are
  * carried forward as unconfirmed, never resolved. Pure: returns a new report.
  */
-export function applyHistory(current: Report, previous: Report | undefined): Report {
+export function applyHistory(current: Report, stored: Report | undefined): Report {
+  const previous = stored && isSameAudit(current, stored) ? stored : undefined;
   const seenBefore = new Map<string, string>();
   if (previous) {
     for (const item of [...driftItems(previous), ...findingItems(previous)]) seenBefore.set(item.key, item.firstSeen);
@@ -129,7 +145,9 @@ function summarizeHistory(current: Report, previous: Report | undefined): Report
       continue;
     }
     const { key, firstSeen, group: _group, ...object } = carried;
-    resolved.push({ ...object, key, type: key.includes('|finding:') ? 'finding' : 'drift', firstSeen, resolvedAt: current.generatedAt });
+    // The check is part of a finding's key (see findingKey): a resolved finding names it, carried or not.
+    const check = /\|finding:([^|]+)\|/.exec(key)?.[1];
+    resolved.push({ ...object, key, type: check ? 'finding' : 'drift', ...(check ? { check } : {}), firstSeen, resolvedAt: current.generatedAt });
   }
   const marks: Array<{ history?: HistoryMark }> = [
     ...current.drift.flatMap((entry): Array<{ history?: HistoryMark }> => entry.changes ?? [entry]),

@@ -31,7 +31,17 @@ export interface ScanCompleteness {
   unverified: ObjectRef[];
   /** Live objects compared without managedFields: hand-added fields and attribution had no data. */
   withoutManagedFields: number;
+  /** The time the live state shows, which every time-based check and the events window use (ISO 8601 UTC). */
+  observedAt?: string;
+  /** Where observedAt comes from: a snapshot's captured-at annotation, the newest time a snapshot holds, or the wall clock. */
+  clock?: ScanClock;
+  /** For a snapshot: the kinds it holds or says it captured (`group/Kind`); only those were verifiably listed. */
+  listedKinds?: string[];
+  /** Things the reader should know that cost the audit something (an object without attribution, Secrets not read). */
+  warnings?: string[];
 }
+
+export type ScanClock = 'snapshot' | 'annotation' | 'wall';
 
 export interface Summary {
   declared: number;
@@ -50,6 +60,8 @@ export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   runId: string;
   cluster: string;
+  /** What an ad-hoc run audited (source, folder, live access), hashed; absent for a configured cluster, whose name is its identity. */
+  identity?: string;
   generatedAt: string;
   source: {
     location: string;
@@ -116,6 +128,7 @@ export interface ReportHistory {
 export interface ReportInput {
   runId: string;
   cluster: string;
+  identity?: string;
   generatedAt: Date;
   sourcePath: string;
   declared: DeclaredState;
@@ -123,6 +136,8 @@ export interface ReportInput {
   result: DriftResult;
   /** How the declared state was produced; plain when absent. */
   render?: RenderInfo;
+  /** Warnings of the audit itself, after those of the live state. */
+  warnings?: readonly string[];
 }
 
 /** Assembles the report of one cluster run from what each stage produced. Pure. */
@@ -146,10 +161,16 @@ export function buildReport(input: ReportInput): Report {
     withoutManagedFields: result.withoutManagedFields,
   };
   if (live.error) scan.error = live.error;
+  scan.observedAt = live.clock?.at ?? input.generatedAt.toISOString();
+  scan.clock = live.clock?.source ?? 'wall';
+  if (live.listedKinds) scan.listedKinds = live.listedKinds;
+  const warnings = [...(live.warnings ?? []), ...(input.warnings ?? [])];
+  if (warnings.length > 0) scan.warnings = warnings;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId: input.runId,
     cluster: input.cluster,
+    ...(input.identity ? { identity: input.identity } : {}),
     generatedAt: input.generatedAt.toISOString(),
     source,
     live: { origin: live.origin },

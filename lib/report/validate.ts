@@ -4,7 +4,7 @@ import type { ChangeReason } from '../diff/compare.ts';
 import type { Change } from '../diff/object.ts';
 import type { ObjectRef } from '../kube/object.ts';
 import type { SourceProblem } from '../source/types.ts';
-import type { CarriedItem, Finding, Report, ReportHistory, ResolvedItem, ScanCompleteness, Summary } from './report.ts';
+import type { CarriedItem, Finding, Report, ReportHistory, ResolvedItem, ScanClock, ScanCompleteness, Summary } from './report.ts';
 import { REPORT_SCHEMA_VERSION } from './report.ts';
 
 /*
@@ -19,6 +19,7 @@ type Json = Record<string, unknown>;
 const DRIFT_STATUSES: readonly string[] = ['modified', 'missing', 'extra'] satisfies ReadonlyArray<DriftEntry['status']>;
 const CHANGE_REASONS: readonly string[] = ['differs', 'absent-live', 'live-only', 'removed-from-git'] satisfies readonly ChangeReason[];
 const SEVERITIES: readonly string[] = ['critical', 'high', 'medium', 'low', 'info'] satisfies ReadonlyArray<Finding['severity']>;
+const SCAN_CLOCKS: readonly string[] = ['snapshot', 'annotation', 'wall'] satisfies readonly ScanClock[];
 const LIST_STATUSES: readonly string[] = ['listed', 'forbidden', 'failed'] satisfies ReadonlyArray<ListOutcome['status']>;
 
 /**
@@ -49,6 +50,7 @@ export function asStoredReport(value: unknown, cluster: string): Report | undefi
     findings,
   };
   if (history) report.history = history;
+  if (typeof value['identity'] === 'string') report.identity = value['identity'];
   return report;
 }
 
@@ -134,6 +136,15 @@ function scanOf(value: unknown): ScanCompleteness | undefined {
     withoutManagedFields: numberOr(value['withoutManagedFields'], 0),
   };
   if (value['error'] !== undefined) scan.error = value['error'];
+  const { observedAt, clock } = value;
+  if (typeof observedAt === 'string' && !Number.isNaN(Date.parse(observedAt))) scan.observedAt = observedAt;
+  if (oneOf<ScanClock>(clock, SCAN_CLOCKS)) scan.clock = clock;
+  const listedKinds = value['listedKinds'];
+  if (listedKinds !== undefined) {
+    const kinds = Array.isArray(listedKinds) ? listedKinds.filter((kind): kind is string => typeof kind === 'string') : [];
+    if (!Array.isArray(listedKinds) || kinds.length !== listedKinds.length) return undefined;
+    scan.listedKinds = kinds;
+  }
   return scan;
 }
 

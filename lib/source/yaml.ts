@@ -16,6 +16,7 @@ import {
   strTag,
 } from 'js-yaml';
 import type { Event } from 'js-yaml';
+import { MAX_JSON_DEPTH, exceedsJsonDepth, tooDeepReason } from '../io/json-depth.ts';
 import { offsetToLine as lineLocator } from '../io/lines.ts';
 
 /** One document of a manifest file and the 1-based line its content starts on. */
@@ -72,6 +73,7 @@ export function parseYaml(text: string): ParseResult {
 /** Parses a JSON file with JSON.parse; on failure js-yaml (JSON is YAML) locates the error, else no line is given. */
 export function parseJson(text: string): ParseResult {
   if (text.trim() === '') return { ok: true, documents: [] };
+  if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) return { ok: false, error: { reason: tooDeepReason(MAX_JSON_DEPTH) } };
   try {
     const value: unknown = JSON.parse(text);
     return { ok: true, documents: [{ value, line: lineLocator(text)(text.search(/\S/)) }] };

@@ -1,3 +1,4 @@
+import { clusterNameProblem, isClusterName } from '../config/cluster-name.ts';
 import type { Report } from '../report/report.ts';
 import { driftKey, findingKey } from '../report/history.ts';
 
@@ -17,7 +18,14 @@ export function compactTimestamp(iso: string): string {
   return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
+/** Cluster names become folders and keys: anything else (`../../x`) could reach outside the store. */
+function clusterPart(cluster: string): string {
+  if (!isClusterName(cluster)) throw new Error(clusterNameProblem(cluster));
+  return cluster;
+}
+
 export function reportKeys(cluster: string, generatedAt: string, runId: string): ReportKeys {
+  clusterPart(cluster);
   const day = generatedAt.slice(0, 10);
   const name = `${compactTimestamp(generatedAt)}-${runId}`;
   return {
@@ -28,7 +36,7 @@ export function reportKeys(cluster: string, generatedAt: string, runId: string):
 }
 
 export function latestKey(cluster: string): string {
-  return `latest/${cluster}.json`;
+  return `latest/${clusterPart(cluster)}.json`;
 }
 
 /** One JSON line per drifted field (or missing/extra object) and per finding: what Athena queries. */

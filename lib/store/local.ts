@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { MAX_REPORT_DEPTH, exceedsJsonDepth } from '../io/json-depth.ts';
 import type { Report } from '../report/report.ts';
 import { asStoredReport } from '../report/validate.ts';
 import type { ReportKeys } from './layout.ts';
@@ -53,6 +54,7 @@ export async function readLatestLocalReport(folder: string, cluster: string, onI
 
 /** A stored report, if the text is one for this cluster with what the history step needs (see asStoredReport). */
 export function parseReport(text: string, cluster: string): Report | undefined {
+  if (exceedsJsonDepth(text, MAX_REPORT_DEPTH)) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

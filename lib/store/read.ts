@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { MAX_REPORT_DEPTH, exceedsJsonDepth, tooDeepReason } from '../io/json-depth.ts';
 import type { Report } from '../report/report.ts';
 import { SHA256_SIDECAR_SUFFIX } from './local.ts';
 import type { S3Destination } from './s3.ts';
@@ -108,6 +109,7 @@ export async function readStoredReport(store: ReportStore, key: string): Promise
 
 /** The report in `text`, with the lists older reports may lack filled in; throws naming `where` when it is not a report. */
 export function parseStoredReport(text: string, where: string): Report {
+  if (exceedsJsonDepth(text, MAX_REPORT_DEPTH)) throw new Error(`${where} is not a driftwatch report: ${tooDeepReason(MAX_REPORT_DEPTH)}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -89,6 +89,19 @@ function outcomeOf(state: LiveState, resource: string, namespace?: string): Live
 }
 
 describe('readCluster against a fake API server', () => {
+  test('an object with malformed managedFields is read without them, with a warning naming it', async () => {
+    const broken = listItem('broken', 'shop');
+    const metadata = broken['metadata'] as Record<string, unknown>;
+    metadata['managedFields'] = [null];
+    const handlers = clusterHandlers().map((handler, index) => (index === 1 ? listHandler('v1', 'configmaps', 'ConfigMapList', [...CONFIG_MAPS, broken]) : handler));
+    const { state, progress } = await readFake(handlers);
+    expect(state.complete).toBe(true);
+    expect(state.objects.find((object) => object.metadata.name === 'broken')?.metadata.managedFields).toBeUndefined();
+    expect(state.objects.find((object) => object.metadata.name === 'a')?.metadata.managedFields).toHaveLength(1);
+    expect(state.warnings).toEqual(['ConfigMap shop/broken: metadata.managedFields entry 0 is not a mapping; its changes are not attributed']);
+    expect(progress).toContain('warning: ConfigMap shop/broken: metadata.managedFields entry 0 is not a mapping; its changes are not attributed');
+  });
+
   test('lists each listable type with paginated LISTs, filling apiVersion/kind and keeping managedFields', async () => {
     const { state, progress, fake } = await readFake(clusterHandlers());
 

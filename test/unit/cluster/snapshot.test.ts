@@ -140,7 +140,25 @@ describe('parseSnapshot', () => {
   });
 
   test('cuts quoted fragments out of the YAML error reason', () => {
-    expect(() => parseSnapshot('a: 1\nb: *hunter2\n', 'alias.yaml')).toThrow(/^alias\.yaml:2: invalid YAML: unidentified alias$/);
+    expect(() => parseSnapshot('a: 1\nb: *hunter2\n', 'alias.yaml')).toThrow(/^alias\.yaml:2: invalid YAML: unidentified alias "…"$/);
+  });
+
+  test('a YAML alias bomb is refused at once, as in manifests', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let level = 1; level < 12; level++) levels.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(9).fill(`*${String.fromCharCode(96 + level)}`).join(',')}]`);
+    const started = Date.now();
+    expect(() => parseSnapshot(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  ${levels.join('\n  ')}\n`, 'bomb.yaml')).toThrow(
+      'bomb.yaml: invalid YAML: aliases expand beyond a sensible size',
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  test('JSON or YAML nested deeper than the limit is refused, naming the file', () => {
+    const deepJson = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    expect(() => parseSnapshot(deepJson, 'deep.json')).toThrow('deep.json: nested deeper than 100 levels');
+    const withinLimit = `{"apiVersion":"v1","kind":"List","items":[],"x":${'['.repeat(90)}"[[[[{{{{"${']'.repeat(90)}}`;
+    expect(parseSnapshot(withinLimit, 'ok.json').objects).toEqual([]);
+    expect(() => parseSnapshot(`${'- '.repeat(200)}x\n`, 'deep.yaml')).toThrow(/^deep\.yaml:\d+: invalid YAML: .*maxDepth/);
   });
 });
 

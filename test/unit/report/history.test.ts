@@ -4,7 +4,11 @@ import type { DriftEntry } from '../../../lib/diff/audit.ts';
 import { applyHistory } from '../../../lib/report/history.ts';
 import type { Finding, Report } from '../../../lib/report/report.ts';
 
-function report(at: string, drift: DriftEntry[], options: { findings?: Finding[]; lists?: ListOutcome[]; error?: string } = {}): Report {
+/** A snapshot's kinds, by default those of these tests' items; `lists` makes it a cluster read instead. */
+const SNAPSHOT_KINDS = ['apps/Deployment', 'rbac.authorization.k8s.io/Role', '/Pod'];
+
+function report(at: string, drift: DriftEntry[], options: { findings?: Finding[]; lists?: ListOutcome[]; listedKinds?: string[] | 'unknown'; error?: string } = {}): Report {
+  const listedKinds = options.lists || options.listedKinds === 'unknown' ? {} : { listedKinds: options.listedKinds ?? SNAPSHOT_KINDS };
   return {
     schemaVersion: '1.0',
     runId: `run-${at}`,
@@ -12,7 +16,7 @@ function report(at: string, drift: DriftEntry[], options: { findings?: Finding[]
     generatedAt: at,
     source: { location: 'repo', path: '.', files: 1, failedFiles: [], warnings: [] },
     live: { origin: 'kubeconfig:prod' },
-    scan: { complete: !options.error, lists: options.lists ?? [], unverified: [], withoutManagedFields: 0, ...(options.error ? { error: options.error } : {}) },
+    scan: { complete: !options.error, lists: options.lists ?? [], unverified: [], withoutManagedFields: 0, ...listedKinds, ...(options.error ? { error: options.error } : {}) },
     summary: { declared: 1, compared: 1, modified: 0, missing: 0, extra: 0, changes: 0, failedFiles: 0, findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, exemptedFindings: 0 },
     drift,
     findings: options.findings ?? [],
@@ -83,6 +87,38 @@ describe('history', () => {
     expect(second.findings[0]).toMatchObject({ history: 'persisting', firstSeen: T1 });
     const third = applyHistory(report(T3, []), second);
     expect(third.history?.resolved).toMatchObject([{ type: 'finding', check: 'pod-crashloop', name: 'web-1' }]);
+  });
+});
+
+describe('snapshots resolve only the kinds both of them hold', () => {
+  const pending: Finding = { check: 'pod-pending', severity: 'medium', kind: 'Pod', namespace: 'shop', name: 'web-1', message: 'Pending' };
+  const csr: Finding = { check: 'csr-pending', severity: 'medium', kind: 'CertificateSigningRequest', name: 'node-csr', message: 'pending' };
+  const withPodsAndCsrs = ['/Pod', 'certificates.k8s.io/CertificateSigningRequest', '/ConfigMap'];
+
+  test('a next snapshot without Pods or CSRs carries their findings, and resolves them once it holds those kinds again', () => {
+    const first = applyHistory(report(T1, [], { findings: [pending, csr], listedKinds: withPodsAndCsrs }), undefined);
+    const configMapsOnly = applyHistory(report(T2, [], { listedKinds: ['/ConfigMap'] }), first);
+    expect(configMapsOnly.history?.resolved).toEqual([]);
+    expect(configMapsOnly.history?.unconfirmed.map((item) => item.kind).sort()).toEqual(['CertificateSigningRequest', 'Pod']);
+    const podsAgain = applyHistory(report(T3, [], { listedKinds: ['/Pod'] }), configMapsOnly);
+    expect(podsAgain.history?.resolved).toMatchObject([{ check: 'pod-pending', firstSeen: T1, resolvedAt: T3 }]);
+    expect(podsAgain.history?.unconfirmed).toMatchObject([{ kind: 'CertificateSigningRequest', firstSeen: T1 }]);
+  });
+
+  test('a snapshot report that does not say what it held resolves nothing', () => {
+    const first = applyHistory(report(T1, [extraRole], { findings: [pending], listedKinds: 'unknown' }), undefined);
+    const second = applyHistory(report(T2, []), first);
+    expect(second.history?.resolved).toEqual([]);
+    expect(second.history?.unconfirmed).toHaveLength(2);
+  });
+});
+
+describe('identity', () => {
+  test('a previous report of another audit is not history: nothing resolved, everything new', () => {
+    const first = applyHistory({ ...report(T1, [extraRole]), identity: 'local:aaaa' }, undefined);
+    const other = applyHistory({ ...report(T2, [imageChange('web:2')]), identity: 'local:bbbb' }, first);
+    expect(other.history).toMatchObject({ resolved: [], unconfirmed: [], counts: { new: 1, persisting: 0, resolved: 0 } });
+    expect(other.history?.previousRunId).toBeUndefined();
   });
 });
 

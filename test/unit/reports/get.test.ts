@@ -158,3 +158,25 @@ describe('reports get on the command line', () => {
     expect(result.stderr).toContain('links need an S3 store');
   });
 });
+
+describe('hostile arguments and reports', () => {
+  test('a cluster argument that is not a cluster name is refused before any path is built', () => {
+    writeFileSync(join(folder, '..', 'x.json'), '{"secret": "outside the store"}');
+    for (const args of [['get', '../../../x'], ['get', '../x'], ['link', '../x'], ['list', '--cluster', '../x'], ['export', '--cluster', '../x', '--out', join(folder, 'out.csv')]]) {
+      const result = runCli(['reports', ...args, '--store', folder]);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain('is not a valid cluster name');
+      expect(result.stdout).not.toContain('outside the store');
+    }
+  });
+
+  test('a stored report nested 10,000 levels deep is refused, naming the file', () => {
+    writeFileSync(join(folder, 'latest', 'deep.json'), `{"cluster":"deep","generatedAt":"2026-11-01T00:00:00Z","drift":[],"summary":{},"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+    for (const format of ['html', 'table', 'json']) {
+      const result = runCli(['reports', 'get', 'deep', '--store', folder, '--format', format]);
+      expect(result.status, format).toBe(2);
+      expect(result.stderr).toContain(`${join(folder, 'latest', 'deep.json')} is not a driftwatch report: nested deeper than 128 levels`);
+      expect(result.stderr).not.toContain('Maximum call stack');
+    }
+  });
+});

@@ -240,3 +240,14 @@ describe('duplicates', () => {
     expect(state.problems.map((problem) => problem.file)).toEqual(['b.yaml']);
   });
 });
+
+describe('nesting limits', () => {
+  test('a declared .json nested 10,000 levels deep is a failed file, as deep YAML is', () => {
+    const state = read({ 'deep.json': `${'['.repeat(10_000)}${']'.repeat(10_000)}`, 'deep.yaml': `${'- '.repeat(200)}x\n`, 'cm.yaml': configMap('ok', 'shop') });
+    expect(identities(state)).toEqual(['ConfigMap shop ok']);
+    expect(state.problems).toEqual([
+      expect.objectContaining({ file: 'deep.json', message: 'syntax error: nested deeper than 100 levels', severity: 'error' }),
+      expect.objectContaining({ file: 'deep.yaml', severity: 'error' }),
+    ]);
+  });
+});

@@ -1,0 +1,29 @@
+import type { DeclaredState } from './types.ts';
+
+/** A cluster with a source whose folder declares no object at all: auditing it would give a clean bill for nothing. */
+export class NothingDeclaredError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NothingDeclaredError';
+  }
+}
+
+/**
+ * The declared state, if it holds at least one object; otherwise throws one line naming the source and the folder
+ * and why (no such folder, no manifest file, no object in them). An empty or wrong archive is an error, never
+ * "no drift", wherever the declared state is read (CLI: exit 2; AWS: a failed audit, retried and alarmed).
+ */
+export function requireDeclaredObjects(declared: DeclaredState, path: string): DeclaredState {
+  if (declared.objects.length > 0) return declared;
+  const folder = path === '' || path === '.' ? '' : ` under ${path}`;
+  throw new NothingDeclaredError(`no declared object in ${declared.location}${folder}: ${whyNothing(declared)}`);
+}
+
+function whyNothing(declared: DeclaredState): string {
+  const failed = declared.problems.filter((problem) => problem.severity === 'error');
+  if (declared.fileCount === 0) return failed.some((problem) => problem.message.startsWith('folder not found')) ? 'the folder does not exist' : 'no .yaml, .yml or .json file';
+  const files = `${declared.fileCount} manifest file${declared.fileCount === 1 ? '' : 's'}`;
+  const first = failed[0];
+  if (first) return `${files}, ${failed.length} failed (first: ${first.file}${first.line ? `:${first.line}` : ''}: ${first.message})`;
+  return `${files}, none holds a Kubernetes object`;
+}
