@@ -11,11 +11,17 @@
  *
  * Besides drift, the cluster gets a few things the hygiene checks find: a privileged debug pod started by hand from a
  * `:latest` image that keeps crashing, and a ClusterRoleBinding that grants cluster-admin to a person.
+ *
+ * The payments service is a Kustomize overlay (clusters/demo-payments): it is rendered with the project's renderer
+ * (npm run build:renderer) and applied as Argo CD would, drifted with `kubectl set env`, and saved to
+ * `payments-cluster.yaml`.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
 import { CAPTURED_KINDS_ANNOTATION } from '../../lib/cluster/snapshot.ts';
+import { DEFAULT_RENDERER_SETTINGS, prepareManifests } from '../../lib/render/index.ts';
+import { openSource } from '../../lib/source/open.ts';
 import { startWorld } from '../../test/world/testenv.ts';
 import type { KubeWorld } from '../../test/world/kube.ts';
 
@@ -100,6 +106,35 @@ async function reportStatus(kube: KubeWorld): Promise<void> {
   await kube.kubectl(['patch', 'pod/debug-shell', '--subresource=status', '--type=merge', '-p', JSON.stringify(crashing), '--field-manager=kubelet', ...shop]);
 }
 
+/** The overlay as kustomize renders it: the objects Argo CD would apply. */
+async function renderedPayments(): Promise<string> {
+  const tree = await openSource(join(here, '../gitops'));
+  const prepared = await prepareManifests(tree, 'clusters/demo-payments', { settings: DEFAULT_RENDERER_SETTINGS });
+  return prepared.files.map((file) => file.content.toString('utf8')).join('\n---\n');
+}
+
+async function deployPayments(kube: KubeWorld): Promise<void> {
+  await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], { input: await renderedPayments() });
+  await pause(1100);
+  await kube.kubectl(['set', 'env', 'deployment/demo-api', 'DEBUG=true', '-n', 'payments']);
+  const status = { status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 } };
+  await kube.kubectl(['patch', 'deployment/demo-api', '--subresource=status', '--type=merge', '-p', JSON.stringify(status), '--field-manager=kube-controller-manager', '-n', 'payments']);
+}
+
+async function paymentsSnapshot(kube: KubeWorld): Promise<string> {
+  const kinds: ReadonlyArray<readonly [string, string]> = [['deployments', 'Deployment.apps'], ['services', 'Service'], ['configmaps', 'ConfigMap']];
+  const namespaced = await kube.kubectl(['get', kinds.map(([resource]) => resource).join(','), '-n', 'payments', '-o', 'yaml', '--show-managed-fields']);
+  const namespace = await kube.kubectl(['get', 'namespace', 'payments', '-o', 'yaml', '--show-managed-fields']);
+  const items = [load(namespace.stdout), ...(load(namespaced.stdout) as { items: unknown[] }).items];
+  const header = [
+    '# Live state of the demo cluster\'s payments namespace (a Kustomize overlay, clusters/demo-payments), as',
+    '# `kubectl get -o yaml --show-managed-fields` printed it after examples/live/generate.ts drifted it.',
+  ].join('\n');
+  const capturedKinds = ['Namespace', ...kinds.map(([, kind]) => kind)].join(',');
+  const list = { apiVersion: 'v1', kind: 'List', metadata: { annotations: { [CAPTURED_KINDS_ANNOTATION]: capturedKinds } }, items };
+  return `${header}\n${dump(list, { lineWidth: -1 })}`;
+}
+
 async function snapshot(kube: KubeWorld): Promise<string> {
   const namespaced = await kube.kubectl(['get', CAPTURED.map(([resource]) => resource).join(','), '-n', 'shop', '-o', 'yaml', '--show-managed-fields']);
   const namespace = await kube.kubectl(['get', 'namespace', 'shop', '-o', 'yaml', '--show-managed-fields']);
@@ -127,9 +162,10 @@ async function main(): Promise<void> {
     await pause(1100);
     await drift(kube, world.dir);
     await reportStatus(kube);
-    const text = await snapshot(kube);
-    writeFileSync(join(here, 'demo-cluster.yaml'), text);
-    process.stdout.write(`wrote ${join(here, 'demo-cluster.yaml')}\n`);
+    await deployPayments(kube);
+    writeFileSync(join(here, 'demo-cluster.yaml'), await snapshot(kube));
+    writeFileSync(join(here, 'payments-cluster.yaml'), await paymentsSnapshot(kube));
+    process.stdout.write(`wrote ${join(here, 'demo-cluster.yaml')} and ${join(here, 'payments-cluster.yaml')}\n`);
   } finally {
     await world.stop();
   }

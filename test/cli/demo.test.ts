@@ -15,15 +15,22 @@ interface SnapshotObject {
 }
 
 /** When the snapshot says a manager wrote an object: the expected attribution times come from the capture itself. */
-function writeTime(kind: string, name: string, manager: string): string | undefined {
-  const snapshot = load(readFileSync(join(REPO_ROOT, 'examples/live/demo-cluster.yaml'), 'utf8')) as { items: SnapshotObject[] };
+function writeTime(kind: string, name: string, manager: string, file = 'demo-cluster.yaml'): string | undefined {
+  const snapshot = load(readFileSync(join(REPO_ROOT, 'examples/live', file), 'utf8')) as { items: SnapshotObject[] };
   const object = snapshot.items.find((item) => item.kind === kind && item.metadata.name === name);
   return object?.metadata.managedFields?.find((entry) => entry.manager === manager)?.time;
 }
 
 describe('the local demo (README main command)', () => {
   const result = runCli(['audit', '--config', 'examples/driftwatch.yaml', '--out', out, '--format', 'json']);
-  const report = JSON.parse(result.stdout) as Report;
+  const reports = JSON.parse(result.stdout) as Report[];
+  const byName = (name: string): Report => {
+    const found = reports.find((candidate) => candidate.cluster === name);
+    if (!found) throw new Error(`no report for ${name}: ${result.stderr}`);
+    return found;
+  };
+  const report = byName('demo');
+  const payments = byName('demo-payments');
 
   test('exits 1 and records the commit of the git archive', () => {
     expect(result.status, result.stderr).toBe(1);
@@ -92,5 +99,29 @@ describe('the local demo (README main command)', () => {
 
   test('writes the report and says where', () => {
     expect(result.stderr).toContain(join(out, 'latest/demo.json'));
+    expect(result.stderr).toContain(join(out, 'latest/demo-payments.json'));
+  });
+
+  test('renders the Kustomize overlay next to the plain folder and says how', () => {
+    expect(report.source.renderer).toBe('plain');
+    expect(payments.source).toMatchObject({ renderer: 'kustomize', tool: { name: 'dwrender', versions: { kustomize: 'v5.8.2', helm: 'v4.3.2' } } });
+    expect(payments.summary).toMatchObject({ declared: 4, compared: 4, modified: 1, missing: 0, extra: 0 });
+    expect(payments.scan.complete).toBe(true);
+  });
+
+  test('finds the hand-added env var on the rendered Deployment, attributed, with the command that restores Git', () => {
+    expect(payments.drift).toStrictEqual([
+      expect.objectContaining({
+        status: 'modified',
+        kind: 'Deployment',
+        namespace: 'payments',
+        name: 'demo-api',
+        changes: [expect.objectContaining({ path: '/spec/template/spec/containers/name=api/env/name=DEBUG', manager: 'kubectl-set', time: writeTime('Deployment', 'demo-api', 'kubectl-set', 'payments-cluster.yaml') })],
+        remediation: {
+          command: `driftwatch render --source ${join(REPO_ROOT, 'examples/gitops.tar.gz')} --path clusters/demo-payments --object Deployment/payments/demo-api --format yaml | kubectl apply --server-side --force-conflicts -f -`,
+          keep: { file: 'clusters/demo-payments/kustomization.yaml', paths: ['/spec/template/spec/containers/name=api/env/name=DEBUG'] },
+        },
+      }),
+    ]);
   });
 });
