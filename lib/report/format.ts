@@ -89,7 +89,7 @@ const STATUS_COLORS = { modified: 'yellow', missing: 'red', extra: 'magenta' } a
 
 function formatTable(report: Report, color: boolean): string {
   const paint = (text: string, style: Parameters<typeof styleText>[0]): string => (color ? styleText(style, text) : text);
-  const lines = [headline(report)];
+  const lines = [headline(report), ...renderedWith(report)];
   const rows = rowsOf(report);
   if (rows.length > 0) {
     const header: Row = { status: 'STATUS', object: 'OBJECT', path: 'PATH', declared: 'DECLARED', live: 'LIVE', who: 'CHANGED BY', seen: 'SEEN' };
@@ -137,6 +137,16 @@ function findingLines(report: Report, paint: (text: string, style: Parameters<ty
   return lines;
 }
 
+/** `rendered overlays/prod with kustomize v5.8.2 (dwrender)`, for a kustomization or a chart. */
+export function renderedWith(report: Report): string[] {
+  const { renderer, tool, chart, release } = report.source;
+  if (renderer === undefined || renderer === 'plain') return [];
+  const version = tool?.versions[renderer];
+  const program = tool && tool.name !== renderer ? ` (${tool.name})` : '';
+  const what = chart ? ` chart ${chart.name} ${chart.version}${release ? ` as release ${release.name} in ${release.namespace}` : ''},` : '';
+  return [`rendered${what} ${report.source.path} with ${renderer}${version ? ` ${version}` : ''}${program}`];
+}
+
 function headline(report: Report): string {
   const { summary } = report;
   const commit = report.source.commit ? ` @ ${report.source.commit.slice(0, 12)}` : '';
@@ -175,6 +185,7 @@ function formatMarkdown(report: Report): string {
   const lines = [`# Drift report: ${report.cluster}`, '', headline(report), ''];
   lines.push(`- Generated: ${report.generatedAt} (run ${report.runId})`);
   lines.push(`- Source: ${report.source.location}${report.source.commit ? ` at commit \`${report.source.commit}\`` : ''}, folder \`${report.source.path}\``);
+  lines.push(...renderedWith(report).map((line) => `- ${line[0]?.toUpperCase() ?? ''}${line.slice(1)}`));
   lines.push(`- Scan complete: ${report.scan.complete ? 'yes' : 'NO'}`);
   const rows = report.drift.flatMap(changeRows);
   if (rows.length > 0) {
