@@ -78,6 +78,7 @@ func main() {
 // command, exit 1 on any error (cobra has printed "Error: …" on stderr).
 func runKustomize(args []string) int {
 	cmd := kustomizecmd.NewDefaultCommand()
+	// cobra would take os.Args[1:], which still holds our "kustomize" word.
 	cmd.SetArgs(args)
 	if err := cmd.Execute(); err != nil {
 		return 1
@@ -97,6 +98,9 @@ func runHelm(args []string) int {
 		slog.Warn("command failed", slog.Any("error", err))
 		return 1
 	}
+	// NewRootCmd reads args only for its early flag parse; cobra's Execute
+	// would take os.Args[1:] (with our "helm" word) unless told otherwise.
+	cmd.SetArgs(args)
 	if err := cmd.Execute(); err != nil {
 		if cerr, ok := errors.AsType[helmcmd.CommandError](err); ok {
 			return cerr.ExitCode

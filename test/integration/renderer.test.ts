@@ -121,13 +121,14 @@ function writeTree(root: string, files: Record<string, string>): string {
 
 /**
  * The name suffix kustomize's configMapGenerator appends, recomputed here from its definition
- * (sigs.k8s.io/kustomize/api hasher/hasher.go): sha256 of the JSON {data, kind, name} (keys sorted, as Go's
- * json.Marshal writes a map; name = the final name before the suffix), first 10 hex digits with 0,1,3,a,e
- * replaced by g,h,k,m,t so the suffix never looks like a number or a word.
+ * (sigs.k8s.io/kustomize/api v0.21.2 hasher/hasher.go): sha256 of the JSON {data, kind, name} (keys sorted, as Go's
+ * json.Marshal writes a map), first 10 hex digits with 0,1,3,a,e replaced by g,h,k,m,t. The name is always "":
+ * hasher.go looks it up as `yaml.Lookup("metadata/name")`, one field literally called "metadata/name", which no
+ * object has. So equal data gives equal suffixes whatever the name or prefix.
  */
-function kustomizeConfigMapHash(name: string, data: Record<string, string>): string {
+function kustomizeConfigMapHash(data: Record<string, string>): string {
   const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : 1)));
-  const hex = createHash('sha256').update(JSON.stringify({ data: sorted, kind: 'ConfigMap', name })).digest('hex');
+  const hex = createHash('sha256').update(JSON.stringify({ data: sorted, kind: 'ConfigMap', name: '' })).digest('hex');
   const swap: Record<string, string> = { '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' };
   return [...hex.slice(0, 10)].map((c) => swap[c] ?? c).join('');
 }
@@ -383,8 +384,8 @@ spec:
     const objects = await render(['kustomize', 'build', join(root, 'overlays/prod')]);
 
     const configData = { LOG_LEVEL: 'warn', FEATURE_X: 'on' };
-    const configName = `prod-web-config-${kustomizeConfigMapHash('prod-web-config', configData)}`;
-    expect(ids(objects)).toEqual([`ConfigMap shop/${configName}`, 'ConfigMap shop/prod-scrape', 'Deployment shop/prod-web', 'Service shop/prod-web']);
+    const configName = `prod-web-config-${kustomizeConfigMapHash(configData)}`;
+    expect(ids(objects)).toEqual([`ConfigMap shop/${configName}`, 'ConfigMap shop/prod-scrape', 'Deployment shop/prod-web', 'Service shop/prod-web'].sort());
 
     expect(find(objects, `ConfigMap shop/${configName}`)).toEqual({
       apiVersion: 'v1',
