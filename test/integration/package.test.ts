@@ -269,6 +269,12 @@ async function invokeBundle(dir: string, entry: string, event: unknown, env: Rec
   return JSON.parse(line.slice('RESULT='.length)) as unknown;
 }
 
+// The renderer layer first, on its own (long) timeout: `npm run package` builds it too, but a cold linux/arm64 Go
+// build takes minutes on 2 cores (.ci/run builds it before the tests; then this is a cache hit).
+beforeAll(async () => {
+  await ensureRenderer({ layer: true });
+}, 1_800_000);
+
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'driftwatch-package-'));
   variantDir = join(workDir, 'variant');
