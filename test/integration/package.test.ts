@@ -2,10 +2,11 @@
  * The deployable artefact: `npm run package` (osls + serverless-esbuild, offline) must produce a CloudFormation
  * template that cfn-lint accepts without errors, least-privilege IAM (one role per function), the report bucket,
  * queue, alarms and schedule as infra/ declares them, and small Lambda bundles that really run: the packaged
- * `schedule` and `audit` zips are unpacked and invoked against moto (SQS, S3, SNS).
+ * `schedule` and `audit` zips are unpacked and invoked against moto (SQS, S3, SNS). The renderer layer (dwrender,
+ * attached to `audit`) is checked for its declaration, its zip modes and licenses, and run under qemu as arm64.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, cp, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +17,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REPO_ROOT } from '../cli/run-cli.ts';
+import { ensureRenderer } from '../support/renderer.ts';
 import { ensureBinaries } from '../world/binaries.ts';
 import { startWorld } from '../world/testenv.ts';
 import type { World } from '../world/testenv.ts';
@@ -266,6 +268,12 @@ async function invokeBundle(dir: string, entry: string, event: unknown, env: Rec
   if (result.code !== 0 || line === undefined) throw new Error(`${entry} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
   return JSON.parse(line.slice('RESULT='.length)) as unknown;
 }
+
+// The renderer layer first, on its own (long) timeout: `npm run package` builds it too, but a cold linux/arm64 Go
+// build takes minutes on 2 cores (.ci/run builds it before the tests; then this is a cache hit).
+beforeAll(async () => {
+  await ensureRenderer({ layer: true });
+}, 1_800_000);
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'driftwatch-package-'));
@@ -602,4 +610,122 @@ describe('bundles', () => {
     expect(keys.some((key) => key.startsWith('driftwatch/findings/cluster=demo/'))).toBe(true);
     expect(keys).toContain('driftwatch/latest/demo.json');
   }, 120_000);
+});
+
+/**
+ * The renderer layer (issue 9): `npm run package` builds it first (bash renderer/build.sh --layer) from Go modules.
+ * Lambda extracts a layer to /opt keeping each entry's Unix mode, so the audit function finds an executable
+ * /opt/bin/dwrender. The arm64 binary is run here under qemu-aarch64-static (Debian's qemu-user-static).
+ */
+describe('renderer layer', () => {
+  let layerZip: string;
+  let hostRenderer: string;
+  let unpacked: string;
+
+  beforeAll(async () => {
+    // Cached: npm run package (above) built this very zip; the host binary is the one the CLI uses.
+    const layer = await ensureRenderer({ layer: true });
+    if (layer.layer === undefined) throw new Error('renderer/build.sh --layer printed no DWRENDER_LAYER');
+    layerZip = layer.layer;
+    hostRenderer = (await ensureRenderer()).binary;
+    unpacked = join(workDir, 'renderer-layer');
+    await extractZip(layerZip, unpacked);
+  }, 1_800_000);
+
+  test('is declared for nodejs24.x on arm64 from .build/renderer-layer.zip and attached to the audit function only', () => {
+    expect(layerZip).toBe(join(REPO_ROOT, '.build/renderer-layer.zip'));
+    for (const t of [template, variant]) {
+      const layers = ofType(t, 'AWS::Lambda::LayerVersion');
+      expect(layers.map(([id]) => id)).toEqual(['RendererLambdaLayer']);
+      const layer = props(t, 'RendererLambdaLayer');
+      expect(layer['CompatibleRuntimes']).toEqual(['nodejs24.x']);
+      expect(layer['CompatibleArchitectures']).toEqual(['arm64']);
+      expect(layer['LicenseInfo']).toBe('Apache-2.0');
+      const content = layer['Content'];
+      expect(isObject(content) ? String(content['S3Key']) : '').toMatch(/\/renderer-layer\.zip$/);
+      expect(props(t, 'AuditLambdaFunction')['Layers']).toEqual([{ Ref: 'RendererLambdaLayer' }]);
+      expect(props(t, 'ScheduleLambdaFunction')['Layers']).toBeUndefined();
+    }
+    expect(props(template, 'RendererLambdaLayer')['LayerName']).toBe('driftwatch-dev-renderer');
+    expect(props(variant, 'RendererLambdaLayer')['LayerName']).toBe('driftwatch-ci-renderer');
+  });
+
+  test('holds bin/dwrender with mode 0755 (unzip -Z), the Helm and kustomize license texts, within Lambda size limits', async () => {
+    const listing = await run('unzip', ['-Z', layerZip]);
+    expect(listing.code).toBe(0);
+    const entries = listing.stdout.split('\n').filter((line) => /^[-d][rwx-]{9}\s/.test(line));
+    const byName = new Map(entries.map((line) => [line.split(/\s+/).at(-1) ?? '', line]));
+    expect([...byName.keys()].sort()).toEqual([
+      'bin/dwrender',
+      'licenses/README.md',
+      'licenses/helm/LICENSE',
+      'licenses/kustomize-api/LICENSE',
+      'licenses/kustomize/LICENSE',
+    ]);
+    // Mode string first, then the system that wrote it: "unx" means the mode bits are stored and honoured.
+    expect(byName.get('bin/dwrender')).toMatch(/^-rwxr-xr-x\s+\S+\s+unx\s/);
+    expect(byName.get('licenses/helm/LICENSE')).toMatch(/^-rw-r--r--\s+\S+\s+unx\s/);
+
+    for (const name of ['helm', 'kustomize', 'kustomize-api']) {
+      const text = readFileSync(join(unpacked, 'licenses', name, 'LICENSE'), 'utf8');
+      expect(text, name).toContain('Apache License');
+      expect(text, name).toContain('Version 2.0, January 2004');
+    }
+    const readme = readFileSync(join(unpacked, 'licenses/README.md'), 'utf8');
+    expect(readme).toContain('Helm v4.3.2');
+    expect(readme).toContain('kustomize v5.8.2');
+    // Neither module ships a NOTICE file; the README says so rather than leaving it unexplained.
+    expect(readme).toContain('helm.sh/helm/v4 v4.3.2 has no NOTICE file');
+    expect(readme).toContain('sigs.k8s.io/kustomize/kustomize/v5 v5.8.2 has no NOTICE file');
+
+    // Lambda: 50 MB for a zip uploaded directly, 250 MB unzipped for a function and all its layers.
+    const zipped = statSync(layerZip).size;
+    const binary = statSync(join(unpacked, 'bin/dwrender')).size;
+    expect(zipped).toBeLessThan(50 * 1024 * 1024);
+    expect(binary).toBeLessThan(200 * 1024 * 1024);
+    console.log(`[package] renderer layer ${(zipped / 1024 / 1024).toFixed(1)} MiB zipped; bin/dwrender ${(binary / 1024 / 1024).toFixed(1)} MiB`);
+  });
+
+  test('bin/dwrender is a 64-bit little-endian aarch64 ELF executable (e_machine 0xB7)', () => {
+    const header = readFileSync(join(unpacked, 'bin/dwrender')).subarray(0, 20);
+    expect([...header.subarray(0, 4)]).toEqual([0x7f, 0x45, 0x4c, 0x46]); // \x7fELF
+    expect(header[4]).toBe(2); // EI_CLASS: ELFCLASS64
+    expect(header[5]).toBe(1); // EI_DATA: little-endian
+    expect(header.readUInt16LE(16)).toBe(2); // e_type: ET_EXEC (static, CGO_ENABLED=0)
+    expect(header.readUInt16LE(18)).toBe(0xb7); // e_machine: EM_AARCH64
+  });
+
+  test('runs under qemu-aarch64-static: `versions` as the host build says, and kustomize build byte-identical to the host binary', async () => {
+    // The zip's own copy, executable as Lambda will see it (extractZip does not restore modes).
+    const arm64 = join(workDir, 'dwrender-arm64');
+    await copyFile(join(unpacked, 'bin/dwrender'), arm64);
+    chmodSync(arm64, 0o755);
+
+    const versions = await run('qemu-aarch64-static', [arm64, 'versions'], { timeoutMs: 120_000 });
+    expect(versions.stderr).toBe('');
+    expect(versions.code).toBe(0);
+    const hostVersions = await run(hostRenderer, ['versions']);
+    expect(versions.stdout).toBe(hostVersions.stdout);
+    expect(JSON.parse(versions.stdout)).toMatchObject({ helm: 'v4.3.2', kustomize: 'v5.8.2', kustomizeApi: 'v0.21.2' });
+
+    const overlay = join(workDir, 'qemu-overlay');
+    const files: Record<string, string> = {
+      'base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+      'base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: api\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: example/api:1.0\n',
+      'prod/kustomization.yaml': 'namespace: prod\nnamePrefix: prod-\nresources:\n  - ../base\nimages:\n  - name: example/api\n    newTag: "2.0"\nconfigMapGenerator:\n  - name: api-env\n    literals:\n      - MODE=prod\npatches:\n  - patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 4\n    target:\n      kind: Deployment\n',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(overlay, path)), { recursive: true });
+      writeFileSync(join(overlay, path), text);
+    }
+    const args = ['kustomize', 'build', join(overlay, 'prod')];
+    const onArm = await run('qemu-aarch64-static', [arm64, ...args], { timeoutMs: 120_000 });
+    const onHost = await run(hostRenderer, args);
+    expect(onArm.code).toBe(0);
+    expect(onHost.code).toBe(0);
+    expect(onHost.stdout).toContain('name: prod-api-env-');
+    expect(onHost.stdout).toContain('image: example/api:2.0');
+    expect(onHost.stdout).toContain('replicas: 4');
+    expect(onArm.stdout).toBe(onHost.stdout);
+  }, 240_000);
 });
