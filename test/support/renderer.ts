@@ -3,10 +3,9 @@
  * outside the repo keyed by its sources. Its progress (stderr) is passed through so a cold build (minutes) visibly
  * makes progress; a warm call answers in well under a second.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../cli/run-cli.ts';
-import { parseKeyValueLines } from '../world/binaries.ts';
+import { parseKeyValueLines, runBuildScript } from '../world/binaries.ts';
 
 export interface RendererBuild {
   /** Absolute path of the binary built for the requested target. */
@@ -20,7 +19,7 @@ const SCRIPT = join(REPO_ROOT, 'renderer/build.sh');
 /** `bash renderer/build.sh` (host), or with `--layer` (linux/arm64 binary + layer zip). */
 export async function ensureRenderer(options: { layer?: boolean } = {}): Promise<RendererBuild> {
   const args = options.layer === true ? ['--layer'] : [];
-  const stdout = await runScript(args);
+  const stdout = await runBuildScript(SCRIPT, args, REPO_ROOT);
   const values = parseKeyValueLines(stdout);
   const binary = values.get('DWRENDER');
   const layer = values.get('DWRENDER_LAYER');
@@ -30,18 +29,3 @@ export async function ensureRenderer(options: { layer?: boolean } = {}): Promise
   return { binary, layer };
 }
 
-function runScript(args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [SCRIPT, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`bash ${SCRIPT} ${args.join(' ')} failed (${signal ?? `exit code ${String(code)}`}); see its stderr above`));
-    });
-  });
-}

@@ -16,7 +16,7 @@ export interface Binaries {
 const SCRIPT = join(import.meta.dirname, 'build-binaries.sh');
 
 export async function ensureBinaries(): Promise<Binaries> {
-  const stdout = await runScript();
+  const stdout = await runBuildScript(SCRIPT);
   const values = parseKeyValueLines(stdout);
   const kubeAssets = values.get('KUBE_ASSETS');
   const motoServer = values.get('MOTO_SERVER');
@@ -27,9 +27,13 @@ export async function ensureBinaries(): Promise<Binaries> {
   return { kubeAssets, motoServer, cfnLint };
 }
 
-function runScript(): Promise<string> {
+/**
+ * Runs a build script that prints `KEY=value` lines on stdout and its progress on stderr (passed through, so a cold
+ * build visibly makes progress); resolves with stdout.
+ */
+export function runBuildScript(script: string, args: readonly string[] = [], cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [SCRIPT], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('bash', [script, ...args], { ...(cwd ? { cwd } : {}), stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -38,7 +42,7 @@ function runScript(): Promise<string> {
     child.once('error', reject);
     child.once('close', (code, signal) => {
       if (code === 0) resolve(stdout);
-      else reject(new Error(`bash ${SCRIPT} failed (${signal ?? `exit code ${String(code)}`}); see its stderr above`));
+      else reject(new Error(`bash ${[script, ...args].join(' ')} failed (${signal ?? `exit code ${String(code)}`}); see its stderr above`));
     });
   });
 }
