@@ -48,6 +48,7 @@ function withRenderOptions(command: Command): Command {
     .option('--helm-set <key=value>', 'helm --set, repeatable', parseAssignment, [])
     .option('--helm-set-string <key=value>', 'helm --set-string, repeatable', parseAssignment, [])
     .option('--kube-version <version>', 'Capabilities.KubeVersion for Helm (default: the live cluster\'s, else Helm\'s default)')
+    .option('--api-versions <version>', 'Capabilities.APIVersions for Helm, repeatable (default: what the live cluster serves, for a chart that asks)', collect, [])
     .option('--enable-helm', 'run kustomize\'s helmCharts generator (charts vendored under chartHome)')
     .addOption(new Option('--load-restrictor <restrictor>', 'kustomize load restrictor (default LoadRestrictionsRootOnly)').choices(['LoadRestrictionsRootOnly', 'LoadRestrictionsNone']))
     .option('--renderer <file>', 'a dwrender, kustomize or helm executable (default: the project\'s build, then kustomize/helm on PATH)');

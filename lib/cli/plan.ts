@@ -12,7 +12,6 @@ import { DEFAULT_RENDERER_SETTINGS } from '../render/types.ts';
 import type { HelmRenderOptions, HelmValuesFile, KustomizeRenderOptions, LoadRestrictor, RendererSettings } from '../render/types.ts';
 import { readFile } from 'node:fs/promises';
 import { describeFsError } from '../io/fs-error.ts';
-import { basename } from 'node:path';
 import { adHocIdentity } from './identity.ts';
 
 /** How the CLI reads one cluster's live state. */
@@ -60,6 +59,8 @@ export interface PlanFlags {
   helmSet?: string[];
   helmSetString?: string[];
   kubeVersion?: string;
+  /** Helm's Capabilities.APIVersions, added to its defaults. */
+  apiVersions?: string[];
   /** kustomize's helmCharts generator (`kustomize build --enable-helm`). */
   enableHelm?: boolean;
   loadRestrictor?: LoadRestrictor;
@@ -210,18 +211,19 @@ function kustomizeFromFlags(flags: PlanFlags, configured: KustomizeRenderOptions
 
 function hasRenderFlags(flags: PlanFlags): boolean {
   return [flags.helmRelease, flags.helmNamespace, flags.kubeVersion, flags.loadRestrictor].some((flag) => flag !== undefined) || flags.enableHelm === true ||
-    [flags.helmValues, flags.helmSet, flags.helmSetString].some((list) => list !== undefined && list.length > 0);
+    [flags.helmValues, flags.helmSet, flags.helmSetString, flags.apiVersions].some((list) => list !== undefined && list.length > 0);
 }
 
 /** The config's Helm settings with the flags over them: values files and --set entries come after the config's. */
 async function helmFromFlags(flags: PlanFlags, configured: HelmRenderOptions | undefined): Promise<{ helm?: HelmRenderOptions }> {
   const given = [flags.helmRelease, flags.helmNamespace, flags.kubeVersion].some((flag) => flag !== undefined) ||
-    [flags.helmValues, flags.helmSet, flags.helmSetString].some((list) => list !== undefined && list.length > 0);
+    [flags.helmValues, flags.helmSet, flags.helmSetString, flags.apiVersions].some((list) => list !== undefined && list.length > 0);
   if (!given) return configured ? { helm: configured } : {};
   const helm: HelmRenderOptions = { ...configured };
   if (flags.helmRelease !== undefined) helm.releaseName = flags.helmRelease;
   if (flags.helmNamespace !== undefined) helm.namespace = flags.helmNamespace;
   if (flags.kubeVersion !== undefined) helm.kubeVersion = flags.kubeVersion;
+  if (flags.apiVersions?.length) helm.apiVersions = [...(configured?.apiVersions ?? []), ...flags.apiVersions];
   if (flags.helmValues?.length) helm.valueFiles = [...(configured?.valueFiles ?? []), ...(await Promise.all(flags.helmValues.map(valuesFile)))];
   if (flags.helmSet?.length) helm.set = [...(configured?.set ?? []), ...flags.helmSet];
   if (flags.helmSetString?.length) helm.setString = [...(configured?.setString ?? []), ...flags.helmSetString];
@@ -233,7 +235,8 @@ async function valuesFile(path: string): Promise<HelmValuesFile> {
   const local = resolve(path);
   if (!existsSync(local)) return { path };
   try {
-    return { name: basename(local), content: await readFile(local) };
+    // The absolute path names the file in the repair command, wherever that command is run.
+    return { name: local, content: await readFile(local) };
   } catch (error) {
     throw new UsageError(`--helm-values ${path}: cannot be read (${describeFsError(error)})`);
   }

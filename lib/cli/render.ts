@@ -23,10 +23,15 @@ export const RENDER_FORMATS = ['json', 'yaml'] as const;
 /**
  * `driftwatch render`: the declared objects of one cluster path as the audit sees them (rendered, namespaces
  * defaulted, Helm hooks left out), as one `v1/List` JSON document or multi-document YAML. Secret values are digests.
- * Anything that failed prints nothing on stdout (a partial set piped into `kubectl apply` would be worse than none).
+ * Anything that failed prints nothing on stdout (a partial set piped into `kubectl apply` would be worse than none)
+ * and one line on stderr.
  */
 export async function runRender(flags: RenderFlags): Promise<number> {
-  const progress = progressWriter(flags.quiet === true);
+  // Progress is held back until the render succeeded: a failure says one line on stderr, nothing else.
+  const held: string[] = [];
+  const progress = (line: string): void => {
+    held.push(line);
+  };
   const plan = await planRun(flags);
   if (!plan.source) throw new UsageError('nothing to render: give --source DIR|ARCHIVE|URL, or --config FILE');
   const cluster = plan.clusters[0];
@@ -47,6 +52,8 @@ export async function runRender(flags: RenderFlags): Promise<number> {
   const selected = selectObjects(declared.objects.map(({ object }) => object), flags.object ?? []);
   const items = selected.map((object) => (isSecret(object) ? maskedSecret(object) : object));
   progress(`${items.length} objects from ${prepared.folder || '.'} (${prepared.info.renderer})`);
+  const writeProgress = progressWriter(flags.quiet === true);
+  for (const line of held) writeProgress(line);
   process.stdout.write(flags.format === 'json' ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items })}\n` : items.map((item) => `---\n${dump(item, { noRefs: true, lineWidth: -1 })}`).join(''));
   return EXIT.clean;
 }

@@ -27,6 +27,8 @@ export interface PreparedManifests extends ManifestFiles {
   info: RenderInfo;
   /** Where namespaced objects without a namespace go: the Helm release's namespace for a chart. */
   defaultNamespace?: string;
+  /** The Helm settings the chart was rendered with, the live cluster's versions included: a repair must repeat them. */
+  helm?: HelmRenderOptions;
 }
 
 const HELM_HOOK_ANNOTATION = 'helm.sh/hook';
@@ -67,11 +69,11 @@ async function prepareRendered(tree: SourceTree, folder: string, type: Exclude<R
       return { ...base, files: [{ path: joinTree(folder, name), content: Buffer.from(text) }], info: { renderer: type, tool } };
     }
     const chart = chartOf(tree, folder);
-    const helm = await withCapabilities(request);
+    const helm = await withCapabilities(request, asksForApiVersions(tree, folder));
     const release = { name: helm.releaseName ?? chart.name, namespace: helm.namespace ?? DEFAULT_HELM_NAMESPACE };
     const text = await renderHelm(renderer, workspace, tree, folder, { ...helm, releaseName: release.name, namespace: release.namespace }, limits);
     const info: RenderInfo = { renderer: type, tool, chart, release };
-    return { ...base, files: splitHelmOutput(text, folder), info, defaultNamespace: release.namespace };
+    return { ...base, files: splitHelmOutput(text, folder), info, defaultNamespace: release.namespace, helm: { ...helm, releaseName: release.name, namespace: release.namespace } };
   } finally {
     await workspace.dispose();
   }
@@ -170,13 +172,23 @@ async function valuesFilePath(workspace: RenderWorkspace, tree: SourceTree, fold
   return join(workspace.root, inTree);
 }
 
-/** Kube and API versions from the live cluster, unless the config names them (cluster mode only). */
-async function withCapabilities(request: RenderRequest): Promise<HelmRenderOptions> {
+/**
+ * Kube and API versions from the live cluster, unless the config names them (cluster mode only). The API versions
+ * are passed only to a chart that asks for them: they change nothing else, and the repair command stays short.
+ */
+async function withCapabilities(request: RenderRequest, asksForApiVersions: boolean): Promise<HelmRenderOptions> {
   const helm = request.helm ?? {};
   if (helm.kubeVersion !== undefined || request.capabilities === undefined) return helm;
   const capabilities = await request.capabilities();
   if (capabilities === undefined) return helm;
-  return { ...helm, kubeVersion: capabilities.kubeVersion, apiVersions: [...(helm.apiVersions ?? []), ...capabilities.apiVersions] };
+  const apiVersions = asksForApiVersions ? [...(helm.apiVersions ?? []), ...capabilities.apiVersions] : helm.apiVersions;
+  return { ...helm, kubeVersion: capabilities.kubeVersion, ...(apiVersions ? { apiVersions } : {}) };
+}
+
+/** True when a template of the chart (or of a packed subchart, which cannot be read here) may read .Capabilities.APIVersions. */
+function asksForApiVersions(tree: SourceTree, folder: string): boolean {
+  const prefix = folder === '' ? '' : `${folder}/`;
+  return tree.files.some((file) => file.path.startsWith(prefix) && (file.path.endsWith('.tgz') || file.content.includes('APIVersions')));
 }
 
 function chartOf(tree: SourceTree, folder: string): { name: string; version: string } {

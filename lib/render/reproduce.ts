@@ -16,7 +16,7 @@ export function remediationSource(prepared: PreparedManifests, request: RenderRe
     const flags = [...(options.enableHelm ? ['--enable-helm'] : []), ...(options.loadRestrictor ? [`--load-restrictor ${options.loadRestrictor}`] : [])];
     return { folder, render: { renderer: 'kustomize', location: prepared.location, flags, toolCommand: ['kustomize build', shellQuote(folder), ...flags].join(' ') } };
   }
-  const helm: HelmRenderOptions = request.helm ?? {};
+  const helm: HelmRenderOptions = prepared.helm ?? request.helm ?? {};
   const release = info.release ?? { name: helm.releaseName ?? 'release', namespace: helm.namespace ?? 'default' };
   const values = (helm.valueFiles ?? []).map((file) => ('path' in file ? file.path : file.name));
   const flags = [
@@ -26,6 +26,7 @@ export function remediationSource(prepared: PreparedManifests, request: RenderRe
     ...(helm.set ?? []).map((value) => `--helm-set ${shellQuote(value)}`),
     ...(helm.setString ?? []).map((value) => `--helm-set-string ${shellQuote(value)}`),
     ...(helm.kubeVersion ? [`--kube-version ${shellQuote(helm.kubeVersion)}`] : []),
+    ...(helm.apiVersions ?? []).map((version) => `--api-versions ${shellQuote(version)}`),
   ];
   const toolFlags = [
     `--namespace ${shellQuote(release.namespace)}`,
@@ -34,6 +35,8 @@ export function remediationSource(prepared: PreparedManifests, request: RenderRe
     ...(helm.setString ?? []).map((value) => `--set-string ${shellQuote(value)}`),
     ...((helm.includeCrds ?? true) ? ['--include-crds'] : []),
     ...((helm.skipTests ?? true) ? ['--skip-tests'] : []),
+    ...(helm.kubeVersion ? [`--kube-version ${shellQuote(helm.kubeVersion)}`] : []),
+    ...(helm.apiVersions ?? []).map((version) => `--api-versions ${shellQuote(version)}`),
   ];
   const toolCommand = ['helm template', shellQuote(release.name), shellQuote(folder), ...toolFlags].join(' ');
   return { folder, render: { renderer: 'helm', location: prepared.location, flags, toolCommand } };

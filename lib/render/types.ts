@@ -1,6 +1,7 @@
 import type { RendererType } from './detect.ts';
 
 /** A Helm values file: in the source tree (relative to the chart folder, as Argo CD reads `valueFiles`) or read already. */
+/** `name` of a file read already is where it was read from (an absolute local path), for the repair command. */
 export type HelmValuesFile = { path: string } | { name: string; content: Buffer };
 
 /** `helm template` settings of one cluster (driftwatch.yaml `clusters[].helm`, or the CLI's --helm-* flags). */

@@ -66,7 +66,7 @@ describe('driftwatch render', () => {
 
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr.trim().split('\n').filter((line) => !line.startsWith('driftwatch: reading source'))).toHaveLength(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('kustomize build failed');
     expect(result.stderr).toContain('missing.yaml');
     expect(result.stderr).not.toContain('driftwatch-render-');

@@ -589,11 +589,12 @@ describe('bundles', () => {
       DRIFTWATCH_CONFIG: configPath('schedule'),
       AUDIT_QUEUE_URL: queueUrl,
     });
-    expect(scheduled).toMatchObject({ clusters: 1 });
+    expect(scheduled).toMatchObject({ clusters: 2 });
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    expect(received.Messages).toHaveLength(1);
-    const message = received.Messages?.[0];
-    expect(JSON.parse(message?.Body ?? '{}')).toMatchObject({ cluster: 'demo' });
+    const clusterOf = (body: string | undefined): unknown => (JSON.parse(body ?? '{}') as { cluster?: unknown }).cluster;
+    expect((received.Messages ?? []).map((each) => clusterOf(each.Body)).sort()).toStrictEqual(['demo', 'demo-payments']);
+    // The plain-YAML cluster: rendering in Lambda needs the layer's /opt/bin/dwrender, which the renderer tests cover.
+    const message = received.Messages?.find((each) => clusterOf(each.Body) === 'demo');
 
     const event = { Records: [{ messageId: message?.MessageId ?? 'm-1', receiptHandle: message?.ReceiptHandle ?? 'r', body: message?.Body ?? '', attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: `arn:aws:sqs:us-east-1:${ACCOUNT}:driftwatch-audit`, awsRegion: 'us-east-1' }] };
     const audited = await invokeBundle(join(root, 'audit'), 'functions/audit.mjs', event, {
