@@ -13,6 +13,7 @@ export interface Finding {
   kind: string;
   namespace?: string;
   name: string;
+  /** One sentence that names its subject (`Pod shop/web has been Pending for 12 min`): shown as is, never after the subject. */
   message: string;
   remediation?: string;
   exempted?: boolean;
