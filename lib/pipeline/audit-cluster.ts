@@ -5,6 +5,7 @@ import type { DriftOptions } from '../diff/audit.ts';
 import { computeDrift } from '../diff/audit.ts';
 import { DEFAULT_TRUSTED_MANAGERS, trustPolicy } from '../diff/trust.ts';
 import { groupOf } from '../kube/object.ts';
+import type { KubeObject } from '../kube/object.ts';
 import { ScopeTable } from '../kube/scope.ts';
 import type { Finding, Report } from '../report/report.ts';
 import { buildReport, withFindings } from '../report/report.ts';
@@ -74,7 +75,7 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const live = await input.readLive(kindsToRead(declared, input.includeSecrets === true, checksOn), input.namespaces);
   progress(`${input.cluster}: ${live.objects.length} live objects from ${live.origin}`);
   if (teachScope(scope, live)) declared = declare();
-  const liveInScope = { ...live, objects: live.objects.filter((object) => !object.metadata.namespace || !input.namespaces || input.namespaces.includes(object.metadata.namespace)) };
+  const liveInScope = { ...live, objects: live.objects.filter((object) => inNamespaces(object, input.namespaces)) };
   const result = computeDrift(declared.objects, liveInScope, input.drift);
   const generatedAt = (input.now ?? (() => new Date()))();
   const report = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result });
@@ -135,6 +136,14 @@ function teachScope(scope: ScopeTable, live: LiveState): boolean {
     learned = true;
   }
   return learned;
+}
+
+/** In scope: every object without namespace restrictions; else objects of those namespaces, and the Namespaces themselves. */
+function inNamespaces(object: KubeObject, namespaces: readonly string[] | undefined): boolean {
+  if (!namespaces) return true;
+  const { namespace, name } = object.metadata;
+  if (namespace) return namespaces.includes(namespace);
+  return object.kind !== 'Namespace' || groupOf(object.apiVersion) !== '' || namespaces.includes(name);
 }
 
 function inScope(declared: DeclaredState, namespaces: readonly string[] | undefined): DeclaredState {
