@@ -95,7 +95,9 @@ interface CheckClocks {
 
 function checkFindings(input: ClusterAuditInput, checks: ChecksRun, declared: DeclaredState, live: LiveState, clocks: CheckClocks): Finding[] {
   const declaredObjects = declared.objects.map(({ object }) => object);
-  const namespaces = input.namespaces ?? [...new Set(declaredObjects.flatMap((object) => (object.metadata.namespace ? [object.metadata.namespace] : [])))];
+  // Without a source nothing narrows the scope: every namespace but the control plane's (the checks' default).
+  const declaredNamespaces = [...new Set(declaredObjects.flatMap((object) => (object.metadata.namespace ? [object.metadata.namespace] : [])))];
+  const namespaces = input.namespaces ?? (input.tree ? declaredNamespaces : undefined);
   // Events before the previous run's observation were reported then; a previous observation at or after this one
   // (the same snapshot again, or an older one) says nothing about this one's events.
   const since = checks.since && checks.since.getTime() < clocks.observedAt.getTime() ? checks.since : undefined;
@@ -104,7 +106,7 @@ function checkFindings(input: ClusterAuditInput, checks: ChecksRun, declared: De
     now: clocks.observedAt,
     ...(since ? { since } : {}),
     declaredPodTemplates: declaredPodTemplates(declaredObjects),
-    auditedNamespaces: namespaces,
+    ...(namespaces ? { auditedNamespaces: namespaces } : {}),
     config: checks.config,
     trust: trustPolicy(input.drift?.trustedManagers ?? DEFAULT_TRUSTED_MANAGERS),
   });
