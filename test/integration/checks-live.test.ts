@@ -1054,12 +1054,13 @@ describe('CNI', () => {
     expect(subjects(beforeCalico.findings, 'cni-multiple')).toEqual([]);
   });
 
-  test('cni-multiple fires once aws-node and calico-node both schedule pods, with the aws-node parking command', () => {
-    expect(subjects(main.findings, 'cni-multiple')).toEqual(['DaemonSet aws-node, calico-node']);
-    const found = only(main.findings, 'cni-multiple', 'aws-node, calico-node');
+  test('cni-multiple fires for aws-node and for calico-node once both schedule pods, with the aws-node parking command', () => {
+    expect(subjects(main.findings, 'cni-multiple')).toEqual(['DaemonSet kube-system/aws-node', 'DaemonSet kube-system/calico-node']);
+    const found = only(main.findings, 'cni-multiple', 'aws-node');
     expect(found.severity).toBe('high');
     expect(found.evidence).toMatchObject({ daemonSets: ['kube-system/aws-node', 'kube-system/calico-node'] });
     expect(found.remediation).toContain('kubectl -n kube-system patch daemonset aws-node');
+    expect(found.remediation).not.toMatch(/cilium/i);
   });
 });
 
