@@ -78,7 +78,7 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const liveInScope = { ...live, objects: live.objects.filter((object) => inNamespaces(object, input.namespaces)) };
   const result = computeDrift(declared.objects, liveInScope, input.drift);
   const generatedAt = (input.now ?? (() => new Date()))();
-  const report = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result });
+  const report = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, includeSecrets: input.includeSecrets === true });
   if (!input.checks || !checksOn) return report;
   // A snapshot is judged at the time it was taken, not at the time it is read.
   const observedAt = new Date(report.scan.observedAt ?? generatedAt.toISOString());

@@ -152,7 +152,13 @@ function completenessLines(report: Report): string[] {
     const where = list.namespace ? ` in ${list.namespace}` : '';
     lines.push(`not listed (${list.status}): ${list.group || 'core'}/${list.resource}${where}${list.error ? `: ${list.error}` : ''}`);
   }
-  if (scan.unverified.length > 0) lines.push(`${scan.unverified.length} declared objects not verified (their type could not be listed)`);
+  const unreadSecrets = scan.unreadSecrets ?? [];
+  const otherUnverified = scan.unverified.length - unreadSecrets.length;
+  if (otherUnverified > 0) lines.push(`${otherUnverified} declared objects not verified (their type could not be listed)`);
+  if (unreadSecrets.length > 0) {
+    const names = unreadSecrets.map((ref) => `${ref.namespace ?? ''}/${ref.name}`).join(', ');
+    lines.push(`${unreadSecrets.length} declared Secrets not verified (${names}): Secrets are not read by default; --include-secrets (includeSecrets: true in the config), with RBAC on secrets, verifies them`);
+  }
   for (const problem of source.failedFiles) lines.push(`failed file: ${where(problem)}: ${problem.message}`);
   for (const problem of source.warnings) lines.push(`source warning: ${where(problem)}: ${problem.message}`);
   for (const warning of scan.warnings ?? []) lines.push(`warning: ${warning}`);

@@ -37,6 +37,8 @@ export interface ScanCompleteness {
   clock?: ScanClock;
   /** For a snapshot: the kinds it holds or says it captured (`group/Kind`); only those were verifiably listed. */
   listedKinds?: string[];
+  /** Of `unverified`, the declared Secrets left unread because Secrets are read only on request (least privilege). */
+  unreadSecrets?: ObjectRef[];
   /** Things the reader should know that cost the audit something (an object without attribution, Secrets not read). */
   warnings?: string[];
 }
@@ -128,6 +130,8 @@ export interface ReportInput {
   result: DriftResult;
   /** Warnings of the audit itself, after those of the live state. */
   warnings?: readonly string[];
+  /** Secrets were read (--include-secrets); otherwise unverified declared Secrets are listed as unread. */
+  includeSecrets?: boolean;
 }
 
 /** Assembles the report of one cluster run from what each stage produced. Pure. */
@@ -153,6 +157,9 @@ export function buildReport(input: ReportInput): Report {
   scan.observedAt = live.clock?.at ?? input.generatedAt.toISOString();
   scan.clock = live.clock?.source ?? 'wall';
   if (live.listedKinds) scan.listedKinds = live.listedKinds;
+  // A snapshot holds the kinds it holds, Secrets or not; a cluster read leaves them out unless asked.
+  const unreadSecrets = input.includeSecrets === true || live.listedKinds ? [] : result.unverified.filter((ref) => ref.group === '' && ref.kind === 'Secret');
+  if (unreadSecrets.length > 0) scan.unreadSecrets = unreadSecrets;
   const warnings = [...(live.warnings ?? []), ...(input.warnings ?? [])];
   if (warnings.length > 0) scan.warnings = warnings;
   return {
