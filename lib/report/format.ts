@@ -26,12 +26,15 @@ function printableReport(report: Report): Report {
   return printableValue(report) as Report;
 }
 
-/** `kubectl-edit at 2026-11-20T10:02:11Z`, `kubectl (scale)`: who wrote the live value, through what, and when. */
+/** `kubectl-edit at 2026-11-20T10:02:11Z`, `kubectl (scale), time unknown`: who wrote the live value, through what, and when. */
 export function describeWriter(manager: string | undefined, time: string | undefined, subresource?: string): string {
   if (!manager) return '';
   const who = subresource ? `${manager} (${subresource})` : manager;
-  return time ? `${who} at ${time}` : who;
+  return time ? `${who} at ${time}` : `${who}, ${TIME_UNKNOWN}`;
 }
+
+/** What every output says when managedFields name a writer but no time. */
+export const TIME_UNKNOWN = 'time unknown';
 
 /** A value on one line, cut to `width` characters. */
 export function brief(value: unknown, width = 40): string {
