@@ -152,7 +152,8 @@ function findExtras(
   const extras: DriftEntry[] = [];
   for (const object of liveObjects) {
     const ref = refOf(object);
-    if (ref.namespace !== undefined && !declaredNamespaces.has(ref.namespace)) continue;
+    const scopedBy = ref.namespace ?? namespaceNamed(ref);
+    if (scopedBy !== undefined && !declaredNamespaces.has(scopedBy)) continue;
     if (!declaredKinds.has(`${ref.group}/${ref.kind}`) || declaredKeys.has(refKey(ref))) continue;
     if ((object.metadata.ownerReferences ?? []).length > 0 || isBuiltInDefault(object)) continue;
     if (isObjectIgnored(ignoreRules, ref)) continue;
@@ -160,6 +161,11 @@ function findExtras(
     extras.push({ ...identity(object), status: 'extra', ...creator(object) });
   }
   return extras;
+}
+
+/** A Namespace is in scope as the namespace it is: another team's namespace is not this repository's extra. */
+function namespaceNamed(ref: ObjectRef): string | undefined {
+  return ref.group === '' && ref.kind === 'Namespace' ? ref.name : undefined;
 }
 
 /** An object written only by the control plane was made by the cluster, not by a person. */
