@@ -2,7 +2,8 @@ import type { KubeObject } from '../kube/object.ts';
 import type { CheckContext } from './context.ts';
 import { at, count } from './fields.ts';
 import type { CheckFinding } from './finding.ts';
-import { finding } from './finding.ts';
+import { describe, finding } from './finding.ts';
+import { subjectOf } from './context.ts';
 import { matchesPattern } from './glob.ts';
 
 /** DaemonSet names of the common CNI plugins (flannel's carries an architecture suffix in older manifests). */
@@ -21,7 +22,8 @@ export const CNI_DAEMONSETS: readonly string[] = [
 /**
  * cni-multiple: two CNI DaemonSets that schedule pods fight over pod networking. A DaemonSet whose
  * desiredNumberScheduled is 0 is parked (the usual way to retire aws-node for Cilium) and does not count;
- * one without status (not yet observed) does.
+ * one without status (not yet observed) does. One finding per active CNI DaemonSet, each naming the others: a
+ * finding names one real object, which a PolicyReport result and an exemption can point at.
  */
 export function cniFindings(context: CheckContext): CheckFinding[] {
   const active = context
@@ -29,18 +31,19 @@ export function cniFindings(context: CheckContext): CheckFinding[] {
     .filter((daemonSet) => CNI_DAEMONSETS.some((pattern) => matchesPattern(daemonSet.metadata.name, pattern)))
     .filter(isScheduling);
   if (active.length < 2) return [];
-  const names = active.map((daemonSet) => `${daemonSet.metadata.namespace ?? ''}/${daemonSet.metadata.name}`).sort();
-  return [
-    finding(
-      'cni-multiple',
-      { kind: 'DaemonSet', name: active.map((daemonSet) => daemonSet.metadata.name).sort().join(', ') },
-      {
-        message: `${active.length} CNI plugins are active: ${names.join(', ')}`,
-        remediation: remediationOf(active),
-        evidence: { daemonSets: names },
-      },
-    ),
-  ];
+  const names = active.map(qualifiedName).sort();
+  return active.map((daemonSet) => {
+    const others = active.filter((other) => other !== daemonSet);
+    return finding('cni-multiple', subjectOf(daemonSet), {
+      message: `${describe(subjectOf(daemonSet))} is one of ${active.length} active CNI plugins; also active: ${others.map(qualifiedName).sort().join(', ')}`,
+      remediation: remediationOf(daemonSet, others),
+      evidence: { daemonSets: names },
+    });
+  });
+}
+
+function qualifiedName(daemonSet: KubeObject): string {
+  return `${daemonSet.metadata.namespace ?? ''}/${daemonSet.metadata.name}`;
 }
 
 function isScheduling(daemonSet: KubeObject): boolean {
@@ -48,9 +51,15 @@ function isScheduling(daemonSet: KubeObject): boolean {
   return desired === undefined || desired > 0;
 }
 
-function remediationOf(active: readonly KubeObject[]): string {
-  const base = 'Reconcile the CNI plugins: keep one and remove the others (kubectl delete daemonset NAME -n NAMESPACE)';
-  if (!active.some((daemonSet) => daemonSet.metadata.name === 'aws-node')) return base;
-  // The documented way to park the VPC CNI on EKS, where deleting it would be undone by the add-on.
-  return `${base}; to park aws-node: kubectl -n kube-system patch daemonset aws-node --type=strategic -p '{"spec":{"template":{"spec":{"nodeSelector":{"io.cilium/aws-node-enabled":"true"}}}}}'`;
+/** How to retire this one, in terms of the CNIs actually found. */
+function remediationOf(daemonSet: KubeObject, others: readonly KubeObject[]): string {
+  const { name, namespace = 'kube-system' } = daemonSet.metadata;
+  const keep = others.map((other) => other.metadata.name).sort().join(' or ');
+  const base = `Keep one CNI plugin (this one or ${keep}) and remove the others; to remove this one: kubectl delete daemonset ${name} -n ${namespace}`;
+  if (name !== 'aws-node') return base;
+  // On EKS the VPC CNI add-on puts a deleted aws-node back: park it with a nodeSelector instead.
+  const cilium = others.some((other) => other.metadata.name === 'cilium');
+  const label = cilium ? 'io.cilium/aws-node-enabled' : 'driftwatch.io/aws-node-parked';
+  const why = cilium ? "Cilium's documented selector" : 'a label no node carries';
+  return `${base}; on EKS park aws-node instead (${why}): kubectl -n ${namespace} patch daemonset aws-node --type=strategic -p '{"spec":{"template":{"spec":{"nodeSelector":{"${label}":"true"}}}}}'`;
 }

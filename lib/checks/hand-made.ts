@@ -1,6 +1,6 @@
 import type { KubeObject } from '../kube/object.ts';
 import { LAST_APPLIED_ANNOTATION } from '../diff/normalize.ts';
-import { SYSTEM_NAMESPACES, isClusterGenerated, isNamespaceDefault } from '../kube/builtin.ts';
+import { SYSTEM_NAMESPACES, isClusterDefault, isClusterGenerated, isNamespaceDefault } from '../kube/builtin.ts';
 import { groupOf } from '../kube/object.ts';
 import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
@@ -9,7 +9,7 @@ import { describe, finding } from './finding.ts';
 
 
 /**
- * hand-made-object: live namespaced objects with no sign of a declared origin — no last-applied annotation,
+ * hand-made-object: live objects (namespaced in the audited namespaces, and cluster-scoped) with no sign of a declared origin — no last-applied annotation,
  * no owner, no Apply or trusted manager among the writers of the object itself. Status and scale writes
  * (subresources) are left out: a controller updating the status of a hand-made object does not make it declared.
  * Objects without managedFields are skipped (snapshots often strip them): there is no evidence either way.
@@ -17,16 +17,17 @@ import { describe, finding } from './finding.ts';
 export function handMadeFindings(context: CheckContext): CheckFinding[] {
   return context.objects
     .filter((object) => isAudited(object, context.auditedNamespaces))
-    .filter((object) => !isClusterGenerated(object) && !isNamespaceDefault(object))
+    .filter((object) => !isClusterGenerated(object) && !isNamespaceDefault(object) && !(object.metadata.namespace === undefined && isClusterDefault(object)))
     .flatMap((object) => {
       const writers = handWriters(object, context);
       return writers === undefined ? [] : [handMadeFinding(object, writers)];
     });
 }
 
+/** Namespaced objects of the audited namespaces, and every cluster-scoped one (a ClusterRoleBinding by hand is one). */
 function isAudited(object: KubeObject, audited: readonly string[] | undefined): boolean {
   const namespace = object.metadata.namespace;
-  if (!namespace) return false;
+  if (!namespace) return true;
   return audited === undefined ? !SYSTEM_NAMESPACES.includes(namespace) : audited.includes(namespace);
 }
 
@@ -44,7 +45,8 @@ function handWriters(object: KubeObject, context: CheckContext): string[] | unde
 
 function handMadeFinding(object: KubeObject, writers: readonly string[]): CheckFinding {
   const subject = subjectOf(object);
-  const target = `${object.kind.toLowerCase()} ${object.metadata.name} -n ${object.metadata.namespace ?? 'default'}`;
+  const { namespace } = object.metadata;
+  const target = `${object.kind.toLowerCase()} ${object.metadata.name}${namespace ? ` -n ${namespace}` : ''}`;
   // Never suggest printing a Secret: its values would land in a terminal or a ticket.
   const show = object.kind === 'Secret' && groupOf(object.apiVersion) === '' ? `kubectl describe ${target}` : `kubectl get ${target} -o yaml`;
   return finding('hand-made-object', subject, {

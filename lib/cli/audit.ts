@@ -13,6 +13,7 @@ import { openSource } from '../source/open.ts';
 import type { SourceTree } from '../source/types.ts';
 import { applyHistory, previousObservedAt } from '../report/history.ts';
 import { readLatestLocalReport, writeLocalReport } from '../store/local.ts';
+import { printable } from '../io/printable.ts';
 import { describeError } from './errors.ts';
 import { EXIT } from './exit.ts';
 import type { FailOn } from './main.ts';
@@ -51,7 +52,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   for (const cluster of plan.clusters) reports.push(await auditOne(context, cluster));
   process.stdout.write(render(reports, flags.format));
   for (const report of reports) {
-    if (report.scan.error) process.stderr.write(`driftwatch: cluster ${report.cluster}: ${report.scan.error} (report marked incomplete)\n`);
+    if (report.scan.error) process.stderr.write(`driftwatch: cluster ${report.cluster}: ${printable(report.scan.error)} (report marked incomplete)\n`);
   }
   return exitCode(reports, flags.failOn);
 }

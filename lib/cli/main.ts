@@ -4,6 +4,7 @@ import { REPORT_FORMATS } from '../report/format.ts';
 import { runAudit } from './audit.ts';
 import type { AuditFlags } from './audit.ts';
 import { EXIT } from './exit.ts';
+import { printable } from '../io/printable.ts';
 import { describeError } from './errors.ts';
 import { reportsCommand } from './reports.ts';
 import { RENDER_FORMATS, runRender } from './render.ts';
@@ -64,7 +65,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
 
   const audit = program
     .command('audit')
-    .description('Compare declared manifests with the live state and report drift.\n\nExit codes: 0 no drift, 1 drift found, 2 error (also when the cluster could not be read at all), 3 scan incomplete (some types could not be listed, or a manifest file failed) and no drift found.')
+    .description('Compare declared manifests with the live state and report drift.\n\nExit codes: 0 no drift, 1 drift found, 2 error (also when the cluster could not be read at all), 3 scan incomplete (some types could not be listed, or a manifest file failed) and no drift found; --fail-on none turns 1 and 3 into 0.')
     .option('-c, --config <file>', 'driftwatch.yaml to use (default: ./driftwatch.yaml when present)')
     .option('--cluster <name>', 'audit only this cluster of the config (or name the ad-hoc cluster)')
     .option('-s, --source <location>', 'declared state: folder, .tar.gz/.tgz/.tar/.zip, https:// or s3:// (overrides the config)')
@@ -80,7 +81,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output on stdout').choices(REPORT_FORMATS).default('table'))
     .option(
       '--fail-on <list>',
-      `exit 1 on these, comma-separated: drift statuses (drift, modified, missing, extra), incomplete, a finding severity or worse (critical, high, medium, low, info), or none`,
+      `exit 1 on these, comma-separated: drift statuses (drift, modified, missing, extra), incomplete, a finding severity or worse (critical, high, medium, low, info), or none (exit 0 on drift and on an incomplete scan; errors still exit 2)`,
       parseFailOn,
       ['drift'] as FailOn[],
     )
@@ -130,7 +131,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const helpShown = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
       return helpShown ? EXIT.clean : EXIT.error;
     }
-    process.stderr.write(`driftwatch: ${describeError(error)}\n`);
+    process.stderr.write(`driftwatch: ${printable(describeError(error))}\n`);
     return EXIT.error;
   }
 }

@@ -4,6 +4,7 @@ import type { StoredReportRef } from '../store/list.ts';
 import { listReports } from '../store/list.ts';
 import type { ReportStore } from '../store/read.ts';
 import { IntegrityError, describeKey, describeStore, readStoredReport } from '../store/read.ts';
+import { printable } from '../io/printable.ts';
 import { describeError } from './errors.ts';
 import { EXIT } from './exit.ts';
 import { progressWriter } from './progress.ts';
@@ -52,8 +53,10 @@ export async function runList(flags: ListFlags): Promise<number> {
   const listed = flags.counts ? await withCounts(store, refs, progress) : refs.map((ref) => fromKey(store, ref));
   process.stdout.write(flags.format === 'json' ? `${JSON.stringify(listed, null, 2)}\n` : formatTable(listed, flags.counts));
   const broken = listed.filter((item) => item.integrity === 'mismatch' || item.integrity === 'unreadable');
-  for (const item of broken) process.stderr.write(`driftwatch: ${item.error ?? item.location}\n`);
-  return broken.length > 0 ? EXIT.error : EXIT.clean;
+  for (const item of broken) process.stderr.write(`driftwatch: ${printable(item.error ?? item.location)}\n`);
+  // As the help says: nothing found is an error (a typo in --cluster or a range before the first report).
+  if (listed.length === 0) process.stderr.write(`driftwatch: no reports${flags.cluster ? ` of cluster ${flags.cluster}` : ''} in range in ${describeStore(store)}\n`);
+  return broken.length > 0 || listed.length === 0 ? EXIT.error : EXIT.clean;
 }
 
 function fromKey(store: ReportStore, ref: StoredReportRef): ListedReport {
@@ -99,7 +102,7 @@ const INTEGRITY_TEXT: Record<NonNullable<ListedReport['integrity']>, string> = {
 function formatTable(listed: readonly ListedReport[], counts: boolean): string {
   if (listed.length === 0) return 'no reports\n';
   const header = counts ? ['TIME', 'CLUSTER', 'RUN', 'COMMIT', 'MODIFIED', 'MISSING', 'EXTRA', 'FINDINGS', 'SCAN', 'SHA256'] : ['TIME', 'CLUSTER', 'RUN', 'KEY'];
-  const rows = listed.map((item) => (counts ? countRow(item) : [item.generatedAt, item.cluster, item.runId, item.key]));
+  const rows = listed.map((item) => (counts ? countRow(item) : [item.generatedAt, item.cluster, item.runId, item.key]).map(printable));
   const numeric = new Set(counts ? [4, 5, 6, 7] : []);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const render = (row: readonly string[]): string =>

@@ -1,5 +1,5 @@
 import type { ListOutcome, LiveState } from '../cluster/types.ts';
-import { CONTROL_PLANE_MANAGERS, SYSTEM_NAMESPACES, isClusterGenerated, isNamespaceDefault } from '../kube/builtin.ts';
+import { CONTROL_PLANE_MANAGERS, SYSTEM_NAMESPACES, isClusterDefault, isClusterGenerated, isNamespaceDefault } from '../kube/builtin.ts';
 import type { KubeObject, ObjectRef } from '../kube/object.ts';
 import { groupOf, isPlainObject, refKey, refOf } from '../kube/object.ts';
 import type { DeclaredObject } from '../source/types.ts';
@@ -140,13 +140,17 @@ function scaledByHpa(objects: readonly KubeObject[]): Set<string> {
   return targets;
 }
 
-/** Objects the cluster creates by itself in every namespace, or that only mirror other objects. */
+/** Objects the cluster creates by itself (in every namespace, or once for the cluster), or that only mirror other objects. */
 function isBuiltInDefault(object: KubeObject): boolean {
-  const namespace = object.metadata.namespace ?? '';
+  const namespace = object.metadata.namespace;
+  if (namespace === undefined) return isClusterDefault(object) || isClusterGenerated(object);
   return SYSTEM_NAMESPACES.includes(namespace) || isClusterGenerated(object) || isNamespaceDefault(object);
 }
 
-/** Live objects of a declared kind, in a declared namespace, that nobody declared, owns or created by itself. */
+/**
+ * Live objects of a declared kind, in a declared namespace (or cluster-scoped), that nobody declared, owns or created
+ * by itself.
+ */
 function findExtras(
   declared: readonly DeclaredObject[],
   liveObjects: readonly KubeObject[],
@@ -158,7 +162,8 @@ function findExtras(
   const extras: DriftEntry[] = [];
   for (const object of liveObjects) {
     const ref = refOf(object);
-    if (!ref.namespace || !declaredNamespaces.has(ref.namespace)) continue;
+    const scopedBy = ref.namespace ?? namespaceNamed(ref);
+    if (scopedBy !== undefined && !declaredNamespaces.has(scopedBy)) continue;
     if (!declaredKinds.has(`${ref.group}/${ref.kind}`) || declaredKeys.has(refKey(ref))) continue;
     if ((object.metadata.ownerReferences ?? []).length > 0 || isBuiltInDefault(object)) continue;
     if (isObjectIgnored(ignoreRules, ref)) continue;
@@ -166,6 +171,11 @@ function findExtras(
     extras.push({ ...identity(object), status: 'extra', ...creator(object) });
   }
   return extras;
+}
+
+/** A Namespace is in scope as the namespace it is: another team's namespace is not this repository's extra. */
+function namespaceNamed(ref: ObjectRef): string | undefined {
+  return ref.group === '' && ref.kind === 'Namespace' ? ref.name : undefined;
 }
 
 /** An object written only by the control plane was made by the cluster, not by a person. */

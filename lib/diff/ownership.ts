@@ -70,14 +70,29 @@ export function buildOwnership(entries: readonly ManagedFieldsEntry[] | undefine
   // Live objects are checked on the way in (cluster/managed-fields.ts); anything else is still no data, not a crash.
   if (!Array.isArray(entries) || entries.length === 0) return undefined;
   const root = new OwnershipNode();
+  const newestOf = newestTimeByManager(entries);
   for (const entry of entries) {
     if (typeof entry !== 'object' || entry === null || !isPlainObject(entry.fieldsV1)) continue;
     const owner: Owner = { manager: entry.manager ?? 'unknown', operation: entry.operation ?? 'Update' };
     if (entry.subresource) owner.subresource = entry.subresource;
-    if (entry.time) owner.time = entry.time;
+    // A write without a time (the scale subresource records none) takes the newest time the object shows for that
+    // manager; with none, the time stays unknown and is said so.
+    const time = entry.time ?? newestOf.get(owner.manager);
+    if (time) owner.time = time;
     addFields(root, entry.fieldsV1, owner);
   }
   return root;
+}
+
+function newestTimeByManager(entries: readonly ManagedFieldsEntry[]): Map<string, string> {
+  const newest = new Map<string, string>();
+  for (const entry of entries) {
+    if (typeof entry !== 'object' || entry === null || !entry.time) continue;
+    const manager = entry.manager ?? 'unknown';
+    const known = newest.get(manager);
+    if (known === undefined || entry.time.localeCompare(known) > 0) newest.set(manager, entry.time);
+  }
+  return newest;
 }
 
 function addFields(node: OwnershipNode, fields: Record<string, unknown>, owner: Owner): void {

@@ -15,6 +15,23 @@ export function isClusterGenerated(object: KubeObject): boolean {
   return GENERATED_KINDS.has(`${groupOf(object.apiVersion)}/${object.kind}`);
 }
 
+/** Cluster-scoped kinds whose objects are requests or machines, made by their nature outside Git: never "hand-made". */
+const RUNTIME_CLUSTER_KINDS = new Set(['/Node', 'certificates.k8s.io/CertificateSigningRequest', '/PersistentVolume', 'authentication.k8s.io/TokenReview']);
+
+/**
+ * Cluster-scoped objects the cluster brings along: bootstrap RBAC (`system:*`, the `kubernetes.io/bootstrapping`
+ * label, aggregated ClusterRoles whose rules a controller fills), the control plane's namespaces (`default`,
+ * `kube-*`), `system-*` PriorityClasses, and the runtime kinds above.
+ */
+export function isClusterDefault(object: KubeObject): boolean {
+  const { name, labels } = object.metadata;
+  const key = `${groupOf(object.apiVersion)}/${object.kind}`;
+  if (RUNTIME_CLUSTER_KINDS.has(key) || name.startsWith('system:') || labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults') return true;
+  if (key === 'rbac.authorization.k8s.io/ClusterRole' && object['aggregationRule'] !== undefined) return true;
+  if (key === '/Namespace') return name === 'default' || name.startsWith('kube-');
+  return key === 'scheduling.k8s.io/PriorityClass' && name.startsWith('system-');
+}
+
 /** Objects every namespace gets: the CA bundle, the default service account and its legacy token Secret. */
 export function isNamespaceDefault(object: KubeObject): boolean {
   if (groupOf(object.apiVersion) !== '') return false;

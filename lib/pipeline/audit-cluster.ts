@@ -5,6 +5,7 @@ import type { DriftOptions } from '../diff/audit.ts';
 import { computeDrift } from '../diff/audit.ts';
 import { DEFAULT_TRUSTED_MANAGERS, trustPolicy } from '../diff/trust.ts';
 import { groupOf } from '../kube/object.ts';
+import type { KubeObject } from '../kube/object.ts';
 import { ScopeTable } from '../kube/scope.ts';
 import type { Finding, Report } from '../report/report.ts';
 import { buildReport, withFindings } from '../report/report.ts';
@@ -74,18 +75,18 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const renderRequest = input.render ?? { settings: DEFAULT_RENDERER_SETTINGS };
   const prepared = input.tree ? await prepareManifests(input.tree, input.sourcePath, renderRequest) : undefined;
   if (prepared && prepared.info.renderer !== 'plain') progress(`${input.cluster}: rendered ${prepared.folder || '.'} with ${describeRender(prepared.info)}`);
-  const declare = (): DeclaredState => (prepared ? inScope(requireDeclaredObjects(declarePrepared(prepared, scope), input.sourcePath), input.namespaces) : NOTHING_DECLARED);
+  const declare = (): DeclaredState => (prepared ? inScope(requireDeclaredObjects(declarePrepared(prepared, scope), input.sourcePath, prepared.info.renderer === 'plain' ? undefined : prepared.info.renderer), input.namespaces) : NOTHING_DECLARED);
   let declared = declare();
   progress(`${input.cluster}: ${declared.objects.length} declared objects in ${declared.fileCount} files`);
   const checksOn = input.checks?.config.enabled === true;
   const live = await input.readLive(kindsToRead(declared, input.includeSecrets === true, checksOn), input.namespaces);
   progress(`${input.cluster}: ${live.objects.length} live objects from ${live.origin}`);
   if (teachScope(scope, live)) declared = declare();
-  const liveInScope = { ...live, objects: live.objects.filter((object) => !object.metadata.namespace || !input.namespaces || input.namespaces.includes(object.metadata.namespace)) };
+  const liveInScope = { ...live, objects: live.objects.filter((object) => inNamespaces(object, input.namespaces)) };
   const computed = computeDrift(declared.objects, liveInScope, input.drift);
   const result = prepared ? { ...computed, drift: withRemediation(computed.drift, declared.objects, liveInScope.objects, remediationSource(prepared, renderRequest)) } : computed;
   const generatedAt = (input.now ?? (() => new Date()))();
-  const report = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, ...(prepared ? { render: prepared.info } : {}) });
+  const report = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, includeSecrets: input.includeSecrets === true, ...(prepared ? { render: prepared.info } : {}) });
   if (!input.checks || !checksOn) return report;
   // A snapshot is judged at the time it was taken, not at the time it is read.
   const observedAt = new Date(report.scan.observedAt ?? generatedAt.toISOString());
@@ -108,7 +109,9 @@ interface CheckClocks {
 
 function checkFindings(input: ClusterAuditInput, checks: ChecksRun, declared: DeclaredState, live: LiveState, clocks: CheckClocks): Finding[] {
   const declaredObjects = declared.objects.map(({ object }) => object);
-  const namespaces = input.namespaces ?? [...new Set(declaredObjects.flatMap((object) => (object.metadata.namespace ? [object.metadata.namespace] : [])))];
+  // Without a source nothing narrows the scope: every namespace but the control plane's (the checks' default).
+  const declaredNamespaces = [...new Set(declaredObjects.flatMap((object) => (object.metadata.namespace ? [object.metadata.namespace] : [])))];
+  const namespaces = input.namespaces ?? (input.tree ? declaredNamespaces : undefined);
   // Events before the previous run's observation were reported then; a previous observation at or after this one
   // (the same snapshot again, or an older one) says nothing about this one's events.
   const since = checks.since && checks.since.getTime() < clocks.observedAt.getTime() ? checks.since : undefined;
@@ -117,7 +120,7 @@ function checkFindings(input: ClusterAuditInput, checks: ChecksRun, declared: De
     now: clocks.observedAt,
     ...(since ? { since } : {}),
     declaredPodTemplates: declaredPodTemplates(declaredObjects),
-    auditedNamespaces: namespaces,
+    ...(namespaces ? { auditedNamespaces: namespaces } : {}),
     config: checks.config,
     trust: trustPolicy(input.drift?.trustedManagers ?? DEFAULT_TRUSTED_MANAGERS),
   });
@@ -151,6 +154,14 @@ function teachScope(scope: ScopeTable, live: LiveState): boolean {
     learned = true;
   }
   return learned;
+}
+
+/** In scope: every object without namespace restrictions; else objects of those namespaces, and the Namespaces themselves. */
+function inNamespaces(object: KubeObject, namespaces: readonly string[] | undefined): boolean {
+  if (!namespaces) return true;
+  const { namespace, name } = object.metadata;
+  if (namespace) return namespaces.includes(namespace);
+  return object.kind !== 'Namespace' || groupOf(object.apiVersion) !== '' || namespaces.includes(name);
 }
 
 function inScope(declared: DeclaredState, namespaces: readonly string[] | undefined): DeclaredState {

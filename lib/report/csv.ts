@@ -1,5 +1,6 @@
 import type { ExportItem, ExportPeriod } from './export.ts';
 import { isoSeconds, valueText } from './export.ts';
+import { TIME_UNKNOWN } from './format.ts';
 
 /**
  * CSV as spreadsheets read it (RFC 4180): one header row, CRLF after every record, a field quoted when it holds a
@@ -58,7 +59,7 @@ const COLUMNS: ReadonlyArray<[string, (item: ExportItem) => string]> = [
   ['remediation', (item) => item.remediation ?? ''],
   ['exemption', (item) => item.exemption ?? ''],
   ['changed_by', (item) => (item.manager ? `${item.manager}${item.subresource ? ` (${item.subresource})` : ''}` : '')],
-  ['changed_at', (item) => isoSeconds(item.changedAt)],
+  ['changed_at', (item) => (item.changedAt ? isoSeconds(item.changedAt) : item.manager ? TIME_UNKNOWN : '')],
   ['commit', (item) => item.commit ?? ''],
   ['first_seen', (item) => isoSeconds(item.firstSeen)],
   ['last_seen', (item) => isoSeconds(item.lastSeen)],

@@ -1,5 +1,6 @@
 import type { DriftEntry, DriftStatus } from '../diff/audit.ts';
 import type { Change } from '../diff/object.ts';
+import { describeWriter } from './format.ts';
 import { driftKey, findingKey } from './history.ts';
 import type { Finding, Report, ResolvedItem } from './report.ts';
 
@@ -342,7 +343,7 @@ export function exportMarkdown(period: ExportPeriod): string {
         itemSubject(item),
         item.type === 'drift' ? valueText(item.declared) : (item.message ?? ''),
         valueText(item.live),
-        item.manager ? `${item.manager}${item.subresource ? ` (${item.subresource})` : ''}${item.changedAt ? ` at ${isoSeconds(item.changedAt)}` : ''}` : '',
+        describeWriter(item.manager, item.changedAt ? isoSeconds(item.changedAt) : undefined, item.subresource),
         item.commit?.slice(0, 12) ?? '',
         item.exemption ?? '',
         isoSeconds(item.firstSeen),

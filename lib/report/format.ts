@@ -1,7 +1,9 @@
 import { styleText } from 'node:util';
 import type { DriftEntry } from '../diff/audit.ts';
 import type { Change } from '../diff/object.ts';
+import { printableValue } from '../io/printable.ts';
 import { toPolicyReport } from './policy-report.ts';
+import type { SourceProblem } from '../source/types.ts';
 import type { Finding, Report } from './report.ts';
 
 export type ReportFormat = 'table' | 'json' | 'markdown' | 'policyreport';
@@ -10,16 +12,29 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'markdo
 export function formatReport(report: Report, format: ReportFormat, options: { color?: boolean } = {}): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   if (format === 'policyreport') return `${JSON.stringify(toPolicyReport(report), null, 2)}\n`;
-  if (format === 'markdown') return formatMarkdown(report);
-  return formatTable(report, options.color ?? false);
+  const shown = printableReport(report);
+  if (format === 'markdown') return formatMarkdown(shown);
+  return formatTable(shown, options.color ?? false);
 }
 
-/** `kubectl-edit at 2026-11-20T10:02:11Z`, `kubectl (scale)`: who wrote the live value, through what, and when. */
+/**
+ * The report with every string made printable: archive entry names, object fields and server messages reach the
+ * table and markdown through many fields, and one escape point covers them all (JSON output escapes by itself).
+ */
+function printableReport(report: Report): Report {
+  // printableValue maps strings to strings and keeps every other value and the shape, so the type still holds.
+  return printableValue(report) as Report;
+}
+
+/** `kubectl-edit at 2026-11-20T10:02:11Z`, `kubectl (scale), time unknown`: who wrote the live value, through what, and when. */
 export function describeWriter(manager: string | undefined, time: string | undefined, subresource?: string): string {
   if (!manager) return '';
   const who = subresource ? `${manager} (${subresource})` : manager;
-  return time ? `${who} at ${time}` : who;
+  return time ? `${who} at ${time}` : `${who}, ${TIME_UNKNOWN}`;
 }
+
+/** What every output says when managedFields name a writer but no time. */
+export const TIME_UNKNOWN = 'time unknown';
 
 /** A value on one line, cut to `width` characters. */
 export function brief(value: unknown, width = 40): string {
@@ -131,7 +146,8 @@ function findingLines(report: Report, paint: (text: string, style: Parameters<ty
   for (const finding of report.findings) {
     const severity = finding.exempted ? 'exempted' : finding.severity;
     const color = finding.exempted ? 'gray' : SEVERITY_COLORS[finding.severity];
-    lines.push(`${paint(severity.padEnd(9), color)} ${finding.check}  ${findingTarget(finding)}: ${finding.message}`);
+    // The message is a sentence that already names its subject (see Finding.message).
+    lines.push(`${paint(severity.padEnd(9), color)} ${finding.check}  ${finding.message}`);
     if (finding.remediation && !finding.exempted) lines.push(`          fix: ${finding.remediation}`);
   }
   return lines;
@@ -150,6 +166,8 @@ export function renderedWith(report: Report): string[] {
 function headline(report: Report): string {
   const { summary } = report;
   const commit = report.source.commit ? ` @ ${report.source.commit.slice(0, 12)}` : '';
+  // A cluster that could not be audited has no verdict: "no drift — 0 of 0" would read as a clean bill.
+  if (report.scan.error) return `cluster ${report.cluster}: NOT AUDITED — ${report.scan.error}`;
   const verdict = report.drift.length === 0 ? 'no drift' : `${summary.modified} modified, ${summary.missing} missing, ${summary.extra} extra (${summary.changes} changed fields)`;
   return `cluster ${report.cluster}: ${verdict} — ${summary.compared} of ${summary.declared} declared objects compared, source ${report.source.location}${commit}`;
 }
@@ -167,14 +185,24 @@ function completenessLines(report: Report): string[] {
     const where = list.namespace ? ` in ${list.namespace}` : '';
     lines.push(`not listed (${list.status}): ${list.group || 'core'}/${list.resource}${where}${list.error ? `: ${list.error}` : ''}`);
   }
-  if (scan.unverified.length > 0) lines.push(`${scan.unverified.length} declared objects not verified (their type could not be listed)`);
-  for (const problem of source.failedFiles) {
-    lines.push(`failed file: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
+  const unreadSecrets = scan.unreadSecrets ?? [];
+  const otherUnverified = scan.unverified.length - unreadSecrets.length;
+  if (otherUnverified > 0) lines.push(`${otherUnverified} declared objects not verified (their type could not be listed)`);
+  if (unreadSecrets.length > 0) {
+    const names = unreadSecrets.map((ref) => `${ref.namespace ?? ''}/${ref.name}`).join(', ');
+    lines.push(`${unreadSecrets.length} declared Secrets not verified (${names}): Secrets are not read by default; --include-secrets (includeSecrets: true in the config), with RBAC on secrets, verifies them`);
   }
+  for (const problem of source.failedFiles) lines.push(`failed file: ${where(problem)}: ${problem.message}`);
+  for (const problem of source.warnings) lines.push(`source warning: ${where(problem)}: ${problem.message}`);
+  for (const warning of scan.warnings ?? []) lines.push(`warning: ${warning}`);
   if (scan.withoutManagedFields > 0) {
     lines.push(`${scan.withoutManagedFields} live objects had no managedFields: hand-added fields were not checked and changes are not attributed`);
   }
   return lines;
+}
+
+function where(problem: SourceProblem): string {
+  return `${problem.file}${problem.line ? `:${problem.line}` : ''}`;
 }
 
 function escapeCell(text: string): string {

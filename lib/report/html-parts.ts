@@ -1,5 +1,6 @@
 import type { Html, HtmlValue } from './html-escape.ts';
 import { html } from './html-escape.ts';
+import { TIME_UNKNOWN } from './format.ts';
 
 /** Building blocks shared by the report page and the export page. */
 
@@ -51,7 +52,7 @@ export function sideBySide(declared: { value: unknown; present: boolean }, live:
 /** `kubectl-edit (scale) at 2026-11-20 10:02 UTC`. */
 export function writerLine(manager: string | undefined, time: string | undefined, subresource?: string): Html {
   if (!manager) return html``;
-  return html`<div class="who">Changed by <b>${manager}</b>${subresource ? html` (${subresource})` : ''}${time ? html` at ${timeTag(time)}` : ''}</div>`;
+  return html`<div class="who">Changed by <b>${manager}</b>${subresource ? html` (${subresource})` : ''}${time ? html` at ${timeTag(time)}` : html`, ${TIME_UNKNOWN}`}</div>`;
 }
 
 /** The sticky filter bar; the inline script finds it by these ids. */

@@ -14,6 +14,7 @@ export interface Finding {
   kind: string;
   namespace?: string;
   name: string;
+  /** One sentence that names its subject (`Pod shop/web has been Pending for 12 min`): shown as is, never after the subject. */
   message: string;
   remediation?: string;
   exempted?: boolean;
@@ -37,6 +38,8 @@ export interface ScanCompleteness {
   clock?: ScanClock;
   /** For a snapshot: the kinds it holds or says it captured (`group/Kind`); only those were verifiably listed. */
   listedKinds?: string[];
+  /** Of `unverified`, the declared Secrets left unread because Secrets are read only on request (least privilege). */
+  unreadSecrets?: ObjectRef[];
   /** Things the reader should know that cost the audit something (an object without attribution, Secrets not read). */
   warnings?: string[];
 }
@@ -138,6 +141,8 @@ export interface ReportInput {
   render?: RenderInfo;
   /** Warnings of the audit itself, after those of the live state. */
   warnings?: readonly string[];
+  /** Secrets were read (--include-secrets); otherwise unverified declared Secrets are listed as unread. */
+  includeSecrets?: boolean;
 }
 
 /** Assembles the report of one cluster run from what each stage produced. Pure. */
@@ -164,6 +169,9 @@ export function buildReport(input: ReportInput): Report {
   scan.observedAt = live.clock?.at ?? input.generatedAt.toISOString();
   scan.clock = live.clock?.source ?? 'wall';
   if (live.listedKinds) scan.listedKinds = live.listedKinds;
+  // A snapshot holds the kinds it holds, Secrets or not; a cluster read leaves them out unless asked.
+  const unreadSecrets = input.includeSecrets === true || live.listedKinds ? [] : result.unverified.filter((ref) => ref.group === '' && ref.kind === 'Secret');
+  if (unreadSecrets.length > 0) scan.unreadSecrets = unreadSecrets;
   const warnings = [...(live.warnings ?? []), ...(input.warnings ?? [])];
   if (warnings.length > 0) scan.warnings = warnings;
   return {

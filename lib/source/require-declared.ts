@@ -13,10 +13,11 @@ export class NothingDeclaredError extends Error {
  * and why (no such folder, no manifest file, no object in them). An empty or wrong archive is an error, never
  * "no drift", wherever the declared state is read (CLI: exit 2; AWS: a failed audit, retried and alarmed).
  */
-export function requireDeclaredObjects(declared: DeclaredState, path: string): DeclaredState {
+export function requireDeclaredObjects(declared: DeclaredState, path: string, renderedWith?: 'kustomize' | 'helm'): DeclaredState {
   if (declared.objects.length > 0) return declared;
   const folder = path === '' || path === '.' ? '' : ` under ${path}`;
-  throw new NothingDeclaredError(`no declared object in ${declared.location}${folder}: ${whyNothing(declared)}`);
+  const why = renderedWith ? `${renderedWith === 'helm' ? 'helm template' : 'kustomize build'} printed no object` : whyNothing(declared);
+  throw new NothingDeclaredError(`no declared object in ${declared.location}${folder}: ${why}`);
 }
 
 function whyNothing(declared: DeclaredState): string {

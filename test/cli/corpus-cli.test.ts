@@ -5,6 +5,7 @@ import { dump, load } from 'js-yaml';
 import { afterAll, describe, expect, test } from 'vitest';
 import { CORPUS, corpusCases, pathMatches } from '../support/corpus.ts';
 import type { CorpusCase } from '../support/corpus.ts';
+import { PREREQUISITES, available } from '../support/prerequisites.ts';
 import { runCli } from './run-cli.ts';
 
 /** The corpus through the external contract: `driftwatch audit --source DIR --snapshot FILE --format json`. */
@@ -25,7 +26,7 @@ function prepare(corpusCase: CorpusCase): { source: string; snapshot: string } {
   return { source, snapshot };
 }
 
-describe.skipIf(cases.length === 0)('Argo CD corpus through the CLI contract', () => {
+describe.skipIf(!available(PREREQUISITES.corpus))('Argo CD corpus through the CLI contract', () => {
   test.each(cases.map((corpusCase) => [corpusCase.name, corpusCase] as const))('%s', (_name, corpusCase) => {
     const { source, snapshot } = prepare(corpusCase);
     const result = runCli(['audit', '--source', source, '--snapshot', snapshot, '--format', 'json', '--no-write']);

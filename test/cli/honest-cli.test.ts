@@ -88,3 +88,56 @@ describe('a source that declares nothing is an error, not a clean bill', () => {
     }
   });
 });
+
+describe('what the table and markdown say', () => {
+  test('archive entry names with ANSI escapes or carriage returns are escaped, in the table, the markdown and the progress lines', async () => {
+    const hostile = 'apps/\u001b[2J\u001b[Hdriftwatch: all good\r.yaml';
+    const cwd = folderWith({ 'live.json': list([configMap('alpha', 'fast')]) });
+    writeFileSync(join(cwd, 'repo.tar.gz'), await tarGzOf([{ name: 'apps/cm.yaml', content: declaredConfigMap('alpha') }, { name: hostile, content: 'a: [' }]));
+    for (const format of ['table', 'markdown']) {
+      const result = runCli(['audit', '--source', 'repo.tar.gz', '--snapshot', 'live.json', '--no-write', '--format', format], { cwd });
+      expect(result.status, result.stderr).toBe(3);
+      for (const output of [result.stdout, result.stderr]) {
+        expect(output).not.toMatch(/[\u001b\r]/);
+      }
+      expect(result.stdout).toContain('failed file: \\e[2J\\e[Hdriftwatch: all good\\r.yaml');
+    }
+  });
+
+  test('source warnings show; a failed source heads the table as not audited; a finding line names its subject once', () => {
+    const cwd = folderWith({
+      'src/cm.yaml': `${declaredConfigMap('alpha')}---\nkind: ConfigMap\nmetadata: {name: no-api-version}\n`,
+      'live.json': list([configMap('alpha', 'fast'), configMap('by-hand', 'x', { managedFields: [{ manager: 'kubectl-create', operation: 'Update', time: '2026-05-01T10:00:00Z', fieldsV1: { 'f:data': {} } }] })]),
+    });
+    const table = runCli(['audit', '--source', 'src', '--snapshot', 'live.json', '--no-write', '--fail-on', 'none'], { cwd }).stdout;
+    expect(table).toMatch(/source warning: cm\.yaml:\d+: document skipped: no apiVersion/);
+    const findingLine = table.split('\n').find((line) => line.includes('hand-made-object'));
+    expect(findingLine).toMatch(/hand-made-object {2}ConfigMap shop\/by-hand looks hand-made/);
+    expect(findingLine?.split('ConfigMap shop/by-hand')).toHaveLength(2);
+    const markdown = runCli(['audit', '--source', 'src', '--snapshot', 'live.json', '--no-write', '--fail-on', 'none', '--format', 'markdown'], { cwd }).stdout;
+    expect(markdown).toMatch(/- source warning: cm\.yaml:\d+: document skipped/);
+
+    const failed = runCli(['audit', '--source', 'absent', '--snapshot', 'live.json', '--no-write'], { cwd });
+    expect(failed.status).toBe(2);
+    expect(failed.stdout.split('\n')[0]).toMatch(/^cluster local-live-[0-9a-f]{8}: NOT AUDITED — source cannot be read: /);
+    expect(failed.stdout).not.toContain('no drift');
+  });
+
+  test('--fail-on none turns an incomplete scan into exit 0, as documented; without it exit 3', () => {
+    const cwd = folderWith({ 'src/cm.yaml': declaredConfigMap('alpha'), 'src/broken.yaml': 'a: [', 'live.json': list([configMap('alpha', 'fast')]) });
+    expect(runCli(['audit', '--source', 'src', '--snapshot', 'live.json', '--no-write', '-q'], { cwd }).status).toBe(3);
+    expect(runCli(['audit', '--source', 'src', '--snapshot', 'live.json', '--no-write', '-q', '--fail-on', 'none'], { cwd }).status).toBe(0);
+    expect(runCli(['audit', '--help']).stderr).toContain('--fail-on none turns 1 and 3 into 0');
+  });
+
+  test('reports list with nothing in range exits 2, as its help says', () => {
+    const cwd = folderWith({ 'src/cm.yaml': declaredConfigMap('alpha'), 'live.json': list([configMap('alpha', 'fast')]) });
+    runCli(['audit', '--source', 'src', '--snapshot', 'live.json', '--cluster', 'prod', '-q'], { cwd });
+    expect(runCli(['reports', 'list', '--store', 'driftwatch-reports'], { cwd }).status).toBe(0);
+    const empty = runCli(['reports', 'list', '--store', 'driftwatch-reports', '--since', '2099-01-01'], { cwd });
+    expect(empty.status).toBe(2);
+    expect(empty.stdout).toBe('no reports\n');
+    expect(empty.stderr).toContain('no reports in range in');
+    expect(runCli(['reports', 'list', '--help']).stderr).toContain('nothing found');
+  });
+});

@@ -6,6 +6,7 @@ import { computeDrift } from '../../lib/diff/audit.ts';
 import type { KubeObject } from '../../lib/kube/object.ts';
 import { isKubeObject } from '../../lib/kube/object.ts';
 import { CORPUS, corpusCases, pathMatches } from '../support/corpus.ts';
+import { PREREQUISITES, available } from '../support/prerequisites.ts';
 
 
 function readObject(relative: string): KubeObject {
@@ -16,7 +17,7 @@ function readObject(relative: string): KubeObject {
 
 const cases = corpusCases();
 
-describe.skipIf(cases.length === 0)('Argo CD corpus conformance', () => {
+describe.skipIf(!available(PREREQUISITES.corpus))('Argo CD corpus conformance', () => {
   test.each(cases.map((corpusCase) => [corpusCase.name, corpusCase] as const))('%s', (_name, corpusCase) => {
     const declared = readObject(corpusCase.declared);
     const live = readObject(corpusCase.live);

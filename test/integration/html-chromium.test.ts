@@ -1,27 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderHtml } from '../../lib/report/html.ts';
 import { bigReport, monthOfReports } from '../unit/reports/fixtures.ts';
+import { PREREQUISITES, available, findChromium } from '../support/prerequisites.ts';
 
 /**
  * The HTML report in a real browser: headless Chromium (Debian's /usr/bin/chromium; CI installs it) renders a
  * 2,000-entry report to a screenshot, and its DOM after the inline script ran shows the key numbers. Skipped only
  * when no Chromium can be found.
  */
-function findChromium(): string | undefined {
-  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    for (const folder of (process.env['PATH'] ?? '').split(delimiter)) {
-      const candidate = join(folder, name);
-      if (folder && existsSync(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
-
 const CHROMIUM = findChromium();
 
 let workDir: string;
@@ -61,7 +51,7 @@ function items(dom: string): { total: number; visible: number } {
   return { total: tags.length, visible: tags.filter((tag) => !/\shidden=""/.test(tag)).length };
 }
 
-describe.skipIf(CHROMIUM === undefined)('HTML report in headless Chromium', () => {
+describe.skipIf(!available(PREREQUISITES.chromium))('HTML report in headless Chromium', () => {
   beforeAll(() => {
     workDir = mkdtempSync(join(tmpdir(), 'driftwatch-html-chromium-'));
     page = join(workDir, 'report.html');

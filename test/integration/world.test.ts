@@ -67,6 +67,23 @@ describe('startWorld', () => {
     expect(version.serverVersion.gitTreeState).toBe('clean');
   });
 
+  it('has room for more than 256 Services (service CIDR /16)', async () => {
+    const namespace = uniqueName('services');
+    await kube.kubectl(['create', 'namespace', namespace]);
+    const services = Array.from({ length: 300 }, (_, index) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `svc-${index}`, namespace },
+      spec: { ports: [{ port: 80 }], selector: { app: `svc-${index}` } },
+    }));
+    await kube.kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: services }) });
+    const { stdout } = await kube.kubectl(['get', 'services', '-n', namespace, '-o', 'json']);
+    const listed = JSON.parse(stdout) as { items: Array<{ spec: { clusterIP?: string } }> };
+    expect(listed.items).toHaveLength(300);
+    expect(new Set(listed.items.map((item) => item.spec.clusterIP)).size).toBe(300);
+    await kube.kubectl(['delete', 'namespace', namespace, '--wait=false']);
+  }, 120_000);
+
   it('server-side applies a Deployment and records managedFields for manager kubectl', async () => {
     const namespace = uniqueName('world'); // no namespace controller: namespaces are never really deleted
     await kube.kubectl(['create', 'namespace', namespace]);

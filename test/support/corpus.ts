@@ -2,8 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pointerSegments } from '../../lib/diff/path.ts';
 
-/** The public corpus of Argo CD config/live pairs, re-labelled with driftwatch verdicts (see its README). */
-export const CORPUS = join(import.meta.dirname, '../../../shared/corpus/argo-cd');
+/**
+ * The public corpus of Argo CD config/live pairs, re-labelled with driftwatch verdicts (see its README);
+ * DRIFTWATCH_CORPUS points elsewhere (the reporter's own test uses it to stand for a missing corpus).
+ */
+export const CORPUS = process.env['DRIFTWATCH_CORPUS'] ?? join(import.meta.dirname, '../../../shared/corpus/argo-cd');
 
 export interface CorpusCase {
   name: string;

@@ -1,8 +1,11 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import { relative } from 'node:path';
+import type { Reporter, TestCase, TestModule, TestSuite } from 'vitest/node';
+import { PREREQUISITES, isCi } from './prerequisites.ts';
 
 /**
  * Ends the run with the plain line `N passed, N failed[, N skipped]` that CI reads. A module that failed to load
- * counts as a failed test, so a broken import never passes silently.
+ * counts as a failed test, and so does every test of a suite whose setup (beforeAll) failed: it never ran. Suites
+ * skipped because something outside the repository is missing are named loudly just above that line.
  */
 export default class SummaryLineReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
@@ -14,10 +17,31 @@ export default class SummaryLineReporter implements Reporter {
       for (const testCase of testModule.children.allTests()) {
         const state = testCase.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed' || neverRanForFailedSetup(testCase)) failed++;
         else skipped++;
       }
     }
-    process.stdout.write(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
+    const banner = missingPrerequisites(testModules);
+    process.stdout.write(`\n${banner.map((line) => `${line}\n`).join('')}${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
   }
+}
+
+/** A test meant to run (not skip/todo) that did not, inside a suite or module whose hooks failed. */
+function neverRanForFailedSetup(testCase: TestCase): boolean {
+  if (testCase.result().state === 'passed' || testCase.options.mode === 'skip' || testCase.options.mode === 'todo') return false;
+  for (let parent: TestSuite | TestModule = testCase.parent; ; parent = parent.parent) {
+    if (parent.errors().length > 0 || parent.state() === 'failed') return true;
+    if (parent.type === 'module') return false;
+  }
+}
+
+/** `SKIPPED …` lines for every prerequisite that is absent while one of its test files was part of the run. */
+function missingPrerequisites(testModules: ReadonlyArray<TestModule>): string[] {
+  const ran = new Set(testModules.map((testModule) => relative(process.cwd(), testModule.moduleId)));
+  return Object.values(PREREQUISITES).flatMap((prerequisite) => {
+    const files = prerequisite.files.filter((file) => ran.has(file));
+    if (files.length === 0 || prerequisite.present()) return [];
+    const verdict = prerequisite.requiredInCi && isCi() ? 'FAILED (required with CI=true)' : 'SKIPPED';
+    return [`!!! ${verdict}: ${prerequisite.name} is missing (${prerequisite.hint}); not run: ${files.join(', ')}`];
+  });
 }

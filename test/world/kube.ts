@@ -151,7 +151,8 @@ async function startApiserver(
       `--service-account-issuer=${server}/`,
       `--service-account-key-file=${credentials.serviceAccount.publicKey}`,
       `--service-account-signing-key-file=${credentials.serviceAccount.privateKey}`,
-      '--service-cluster-ip-range=10.0.0.0/24',
+      // a /16: benchmarks apply thousands of Services (a /24 is full after ~250)
+      '--service-cluster-ip-range=10.0.0.0/16',
       '--allow-privileged=true',
       // no controller-manager creates `default` ServiceAccounts, so admission must not require them (as envtest)
       '--disable-admission-plugins=ServiceAccount',
