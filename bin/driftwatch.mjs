@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Entry point: Node >= 24 runs the TypeScript sources directly (type stripping), so a fresh clone needs no build step.
+// Entry point: the CLI bundle of the current sources (bin/cli-bundle.mjs builds it on first run), else the TypeScript
+// sources, which Node >= 24 runs directly (type stripping): a fresh clone needs no build step either way.
 // Anything that escapes main() (the sources failing to load, an uncaught error, an unhandled rejection) is an error,
 // exit 2, never 1: exit 1 means "drift found". One line on stderr, no stack.
+
+import { fileURLToPath } from 'node:url';
 
 const EXIT_ERROR = 2;
 
@@ -17,7 +20,8 @@ process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 
 try {
-  const { main } = await import('../lib/cli/main.ts');
+  const { loadCli } = await import('./cli-bundle.mjs');
+  const { main } = await loadCli(fileURLToPath(new URL('..', import.meta.url)));
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   fail(error);

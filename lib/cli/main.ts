@@ -1,15 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { ReportFormat } from '../report/format.ts';
 import { REPORT_FORMATS } from '../report/format.ts';
-import { runAudit } from './audit.ts';
 import type { AuditFlags } from './audit.ts';
 import { EXIT } from './exit.ts';
 import { printable } from '../io/printable.ts';
 import { describeError } from './errors.ts';
+import { RENDER_FORMATS } from './formats.ts';
 import { reportsCommand } from './reports.ts';
-import { RENDER_FORMATS, runRender } from './render.ts';
 import type { RenderFlags } from './render.ts';
-import { runValidate } from './validate.ts';
 import type { ValidateFlags } from './validate.ts';
 
 const FAIL_ON_VALUES = ['drift', 'modified', 'missing', 'extra', 'incomplete', 'none', 'critical', 'high', 'medium', 'low', 'info'] as const;
@@ -55,6 +53,7 @@ function withRenderOptions(command: Command): Command {
     .option('--renderer <file>', 'a dwrender, kustomize or helm executable (default: the project\'s build, then kustomize/helm on PATH)');
 }
 
+/** The program and its options; each command's code is imported when it runs, so `--help` loads none of them. */
 function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('driftwatch')
     .description('Audit Kubernetes clusters for drift between Git (declared) and live state, with who changed what and when.')
@@ -86,7 +85,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       ['drift'] as FailOn[],
     )
     .option('-q, --quiet', 'no progress on stderr');
-  withRenderOptions(audit).action(async (flags: AuditFlags & { format: ReportFormat }) => setExitCode(await runAudit(flags)));
+  withRenderOptions(audit).action(async (flags: AuditFlags & { format: ReportFormat }) => setExitCode(await (await import('./audit.ts')).runAudit(flags)));
 
   const render = program
     .command('render')
@@ -100,7 +99,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output on stdout').choices(RENDER_FORMATS).default('json'))
     .option('--object <kind/[namespace/]name>', 'print only this object, repeatable (e.g. Deployment/shop/web)', collect, [])
     .option('-q, --quiet', 'no progress on stderr');
-  withRenderOptions(render).action(async (flags: RenderFlags) => setExitCode(await runRender(flags)));
+  withRenderOptions(render).action(async (flags: RenderFlags) => setExitCode(await (await import('./render.ts')).runRender(flags)));
 
   program
     .command('validate')
@@ -110,7 +109,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--path <folder>', 'folder of the source to check (default: every cluster path of the config, else the whole tree)')
     .option('--renderer <file>', 'a dwrender, kustomize or helm executable (default: the project\'s build, then kustomize/helm on PATH)')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(async (flags: ValidateFlags) => setExitCode(await runValidate(flags)));
+    .action(async (flags: ValidateFlags) => setExitCode(await (await import('./validate.ts')).runValidate(flags)));
 
   reportsCommand(program, setExitCode);
 

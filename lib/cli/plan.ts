@@ -117,7 +117,7 @@ async function planAdHoc(flags: PlanFlags): Promise<RunPlan> {
   const access = accessFromFlags(flags) ?? { type: 'kubeconfig' };
   // --cluster names the audit (the user says what it is); without it, what is audited does.
   const named: Pick<ClusterPlan, 'name' | 'identity'> =
-    flags.cluster === undefined ? adHocIdentity({ ...(location ? { sourceLocation: location } : {}), sourcePath, access }) : { name: adHocClusterName(flags.cluster) };
+    flags.cluster === undefined ? await adHocIdentity({ ...(location ? { sourceLocation: location } : {}), sourcePath, access }) : { name: adHocClusterName(flags.cluster) };
   const cluster: ClusterPlan = {
     ...named,
     sourcePath,

@@ -18,7 +18,7 @@ export interface RenderFlags extends PlanFlags {
   quiet?: boolean;
 }
 
-export const RENDER_FORMATS = ['json', 'yaml'] as const;
+import { RENDER_FORMATS } from './formats.ts';
 
 /**
  * `driftwatch render`: the declared objects of one cluster path as the audit sees them (rendered, namespaces

@@ -14,8 +14,8 @@ import { progressWriter } from './progress.ts';
 import type { StoreFlags } from './reports-store.ts';
 import { storeFor } from './reports-store.ts';
 
-export const EXPORT_FORMATS = ['csv', 'markdown', 'html'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import { EXPORT_FORMATS } from './formats.ts';
+import type { ExportFormat } from './formats.ts';
 
 export interface ExportFlags extends StoreFlags {
   cluster: string;

@@ -9,8 +9,8 @@ import { progressWriter } from './progress.ts';
 import type { StoreFlags } from './reports-store.ts';
 import { resolveReport, storeFor } from './reports-store.ts';
 
-export const GET_FORMATS = ['json', 'table', 'markdown', 'html', 'csv'] as const;
-export type GetFormat = (typeof GET_FORMATS)[number];
+import { GET_FORMATS } from './formats.ts';
+import type { GetFormat } from './formats.ts';
 
 export interface GetFlags extends StoreFlags {
   at?: Date;

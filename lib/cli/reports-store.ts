@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { defaultS3Client } from '../aws/s3-client.ts';
 import { latestKey } from '../store/layout.ts';
 import type { StoredReportRef } from '../store/list.ts';
 import { findReportAt } from '../store/list.ts';
@@ -17,6 +16,8 @@ const DEFAULT_STORE = 'driftwatch-reports';
 /** `--store`, else the report destination of `--config` / ./driftwatch.yaml, else ./driftwatch-reports. */
 export async function storeFor(flags: StoreFlags): Promise<ReportStore> {
   const location = flags.store ?? (await configFor({ ...(flags.config ? { config: flags.config } : {}) }))?.report.destination ?? DEFAULT_STORE;
+  // The AWS SDK loads only for an S3 store: browsing a local folder never needs it.
+  const { defaultS3Client } = location.startsWith('s3://') ? await import('../aws/s3-client.ts') : { defaultS3Client: noS3Client };
   const store = openReportStore(location, defaultS3Client);
   if (store.type === 'local' && !existsSync(store.folder)) {
     throw new UsageError(`no report folder at ${store.folder}: give --store DIR|s3://bucket/prefix, or --config with a report destination`);
@@ -40,4 +41,8 @@ async function hasLatest(store: ReportStore, cluster: string): Promise<boolean> 
   if (store.type === 'local') return existsSync(`${store.folder}/${latestKey(cluster)}`);
   // For S3 a dated report always exists next to latest/ (putReportS3 runs first); no extra request is worth it.
   return false;
+}
+
+function noS3Client(): never {
+  throw new Error('a local report store has no S3 client');
 }

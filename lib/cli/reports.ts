@@ -1,14 +1,10 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { clusterNameProblem, isClusterName } from '../config/cluster-name.ts';
-import { runExport } from './reports-export.ts';
+import { EXPORT_FORMATS, GET_FORMATS } from './formats.ts';
 import type { ExportFlags } from './reports-export.ts';
-import { EXPORT_FORMATS } from './reports-export.ts';
-import { GET_FORMATS, runGet } from './reports-get.ts';
 import type { GetFlags } from './reports-get.ts';
-import { runLink } from './reports-link.ts';
 import type { LinkFlags } from './reports-link.ts';
-import { runList } from './reports-list.ts';
 import type { ListFlags } from './reports-list.ts';
 import { parseAt, parseExpiry, parseSince, parseUntil } from './reports-time.ts';
 
@@ -36,7 +32,8 @@ function parsePageSize(value: string): number {
 }
 
 /**
- * `driftwatch reports list|get|export|link`: the same commands for a local report folder and the S3 bucket. Made with
+ * `driftwatch reports list|get|export|link` (each subcommand's code is loaded only when it runs: `link` alone needs
+ * the S3 presigner): the same commands for a local report folder and the S3 bucket. Made with
  * `parent.command()` so it inherits the program's exitOverride and output settings (bad arguments exit 2, not 1).
  */
 export function reportsCommand(parent: Command, setExitCode: (code: number) => void): Command {
@@ -51,7 +48,7 @@ export function reportsCommand(parent: Command, setExitCode: (code: number) => v
     .addOption(new Option('-f, --format <format>', 'output').choices(['table', 'json']).default('table'))
     .option('--no-counts', 'list from the keys alone (time, cluster, run): no report is downloaded, fast for huge stores')
     .addOption(new Option('--page-size <keys>', 'S3 keys per listing page').argParser(parsePageSize).hideHelp())
-    .action(async (flags: ListFlags) => setExitCode(await runList(flags)));
+    .action(async (flags: ListFlags) => setExitCode(await (await import('./reports-list.ts')).runList(flags)));
 
   withStore(reports.command('get'))
     .summary('download one report, verify its SHA-256, print it as json, table, markdown, html or csv')
@@ -59,7 +56,7 @@ export function reportsCommand(parent: Command, setExitCode: (code: number) => v
     .argument('<cluster>', 'cluster name', parseCluster)
     .option('--at <time>', 'the report at or just before this time, or latest', parseAt)
     .addOption(new Option('-f, --format <format>', 'output on stdout (json: the stored bytes)').choices(GET_FORMATS).default('json'))
-    .action(async (cluster: string, flags: GetFlags) => setExitCode(await runGet(cluster, flags)));
+    .action(async (cluster: string, flags: GetFlags) => setExitCode(await (await import('./reports-get.ts')).runGet(cluster, flags)));
 
   withStore(reports.command('export'))
     .summary('every drift item and finding of a period, deduplicated, to csv, markdown or html')
@@ -72,7 +69,7 @@ export function reportsCommand(parent: Command, setExitCode: (code: number) => v
     .addOption(new Option('-f, --format <format>', 'file format (default: from the --out extension, else csv)').choices(EXPORT_FORMATS))
     .requiredOption('-o, --out <file>', 'file to write')
     .option('--no-bom', 'CSV without the UTF-8 byte order mark')
-    .action(async (flags: ExportFlags) => setExitCode(await runExport(flags)));
+    .action(async (flags: ExportFlags) => setExitCode(await (await import('./reports-export.ts')).runExport(flags)));
 
   withStore(reports.command('link'))
     .summary('a presigned S3 URL of one report for a reviewer without AWS access')
@@ -80,7 +77,7 @@ export function reportsCommand(parent: Command, setExitCode: (code: number) => v
     .argument('<cluster>', 'cluster name', parseCluster)
     .option('--at <time>', 'the report at or just before this time, or latest', parseAt)
     .option('--expires <duration>', 'how long the link works: 30m, 1h … 7d', parseExpiry, 24 * 3600)
-    .action(async (cluster: string, flags: LinkFlags) => setExitCode(await runLink(cluster, flags)));
+    .action(async (cluster: string, flags: LinkFlags) => setExitCode(await (await import('./reports-link.ts')).runLink(cluster, flags)));
 
   return reports;
 }

@@ -95,6 +95,23 @@ const DEFAULTS: ReadonlyArray<DefaultRule> = [
   ['webhooks.rules.scope', constant('*')],
 ];
 
+/** The rules that apply to one `group/Kind`, by suffix; the first rule of the table wins among equal suffixes. */
+type KindDefaults = ReadonlyMap<string, DefaultValue>;
+
+/** Built once per kind on first use: the walk asks for every live-only field, the table never changes. */
+const BY_KIND = new Map<string, KindDefaults>();
+
+function defaultsOf(objectKind: string): KindDefaults {
+  let index = BY_KIND.get(objectKind);
+  if (!index) {
+    const rules = new Map<string, DefaultValue>();
+    for (const [suffix, value, kinds] of DEFAULTS) if ((!kinds || kinds.has(objectKind)) && !rules.has(suffix)) rules.set(suffix, value);
+    index = rules;
+    BY_KIND.set(objectKind, index);
+  }
+  return index;
+}
+
 /** True when `value` is what the server would have filled in at `path` had the field been left out. */
 export function isServerDefault(
   objectKind: string,
@@ -103,9 +120,17 @@ export function isServerDefault(
   parent: Readonly<Record<string, unknown>> | undefined,
 ): boolean {
   const names = fieldNames(path).join('.');
-  const match = DEFAULTS.filter(([suffix, , kinds]) => (names === suffix || names.endsWith(`.${suffix}`)) && (!kinds || kinds.has(objectKind))).sort(
-    (a, b) => b[0].length - a[0].length,
-  )[0];
-  if (!match) return false;
-  return JSON.stringify(match[1](parent ?? {})) === JSON.stringify(value);
+  const rules = defaultsOf(objectKind);
+  // The longest matching suffix wins: the whole name first, then what follows each dot, left to right (a field name
+  // may hold dots itself, and the table matches the joined text, so this stays the text's suffix match).
+  for (let start = 0; ; ) {
+    const rule = rules.get(start === 0 ? names : names.slice(start));
+    if (rule) {
+      const expected = rule(parent ?? {});
+      return expected === value || JSON.stringify(expected) === JSON.stringify(value);
+    }
+    const dot = names.indexOf('.', start);
+    if (dot < 0) return false;
+    start = dot + 1;
+  }
 }

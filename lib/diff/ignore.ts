@@ -1,7 +1,7 @@
 import { matchesGlob } from 'node:path';
 import type { ObjectRef } from '../kube/object.ts';
 import type { Path } from './path.ts';
-import { pointerSegments, toPointer } from './path.ts';
+import { pointerSegments, segmentText } from './path.ts';
 
 /** Leaves matching objects (or only the given paths of them) out of the audit. Globs on every name part. */
 export interface IgnoreRule {
@@ -32,17 +32,31 @@ export function isObjectIgnored(rules: readonly IgnoreRule[], ref: ObjectRef): b
   return rules.some((rule) => rule.paths === undefined && ruleMatchesObject(rule, ref));
 }
 
+/** Pointer patterns split into segments once per rule: the walk asks about every path it visits. */
+const COMPILED = new WeakMap<IgnoreRule, readonly (readonly string[])[]>();
+
+function compiledPaths(rule: IgnoreRule): readonly (readonly string[])[] {
+  let compiled = COMPILED.get(rule);
+  if (!compiled) {
+    compiled = (rule.paths ?? []).map(pointerSegments);
+    COMPILED.set(rule, compiled);
+  }
+  return compiled;
+}
+
 /** A predicate over paths of one object: a rule's pointer matches the path itself or any of its ancestors. */
 export function pathIgnorer(rules: readonly IgnoreRule[], ref: ObjectRef, extraPointers: readonly string[] = []): (path: Path) => boolean {
   const patterns = [
-    ...rules.filter((rule) => rule.paths && ruleMatchesObject(rule, ref)).flatMap((rule) => rule.paths ?? []),
-    ...extraPointers,
-  ].map(pointerSegments);
+    ...rules.filter((rule) => rule.paths && ruleMatchesObject(rule, ref)).flatMap(compiledPaths),
+    ...extraPointers.map(pointerSegments),
+  ];
   if (patterns.length === 0) return () => false;
-  return (path) => {
-    const segments = pointerSegments(toPointer(path));
-    return patterns.some(
-      (pattern) => pattern.length <= segments.length && pattern.every((part, index) => part === '*' || part === segments[index]),
-    );
-  };
+  // Segments compare as text, unescaped (what pointerSegments gives back), without writing the pointer out.
+  return (path) =>
+    patterns.some((pattern) => pattern.length <= path.length && pattern.every((part, index) => part === '*' || part === segmentAt(path, index)));
+}
+
+function segmentAt(path: Path, index: number): string | undefined {
+  const segment = path[index];
+  return segment === undefined ? undefined : segmentText(segment);
 }

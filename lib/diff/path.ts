@@ -13,7 +13,8 @@ export function keySegmentText(key: Record<string, string | number | boolean>): 
     .join(',');
 }
 
-function segmentText(segment: PathSegment): string {
+/** A segment as written in a pointer, before escaping: the field, the index, or the key (`name=web`). */
+export function segmentText(segment: PathSegment): string {
   if ('field' in segment) return segment.field;
   if ('index' in segment) return String(segment.index);
   return keySegmentText(segment.key);

@@ -1,8 +1,6 @@
-import { readCapabilities } from '../cluster/capabilities.ts';
 import type { ServedCapabilities } from '../cluster/capabilities.ts';
 import type { EksTarget } from '../cluster/eks.ts';
 import type { KubeconfigSource } from '../cluster/kubeconfig.ts';
-import { DEFAULT_TIMEOUT_MS, readCluster } from '../cluster/live.ts';
 import type { ReadClusterOptions } from '../cluster/live.ts';
 import { readSnapshot } from '../cluster/snapshot.ts';
 import type { LiveState } from '../cluster/types.ts';
@@ -31,6 +29,8 @@ export async function readLiveState(
 ): Promise<LiveState> {
   if (access.type === 'snapshot') return readSnapshot(access.path);
   const kubeconfig = await kubeconfigFor(access, deps);
+  // The Kubernetes client loads only for a cluster read: a snapshot audit never needs it.
+  const { readCluster } = await import('../cluster/live.ts');
   return readCluster({ ...kubeconfig, ...readScope(kinds, namespaces, deps) });
 }
 
@@ -38,6 +38,7 @@ export async function readLiveState(
 export async function readLiveCapabilities(access: LiveAccess, deps: LiveStateDeps = {}): Promise<ServedCapabilities | undefined> {
   if (access.type === 'snapshot') return undefined;
   const kubeconfig = await kubeconfigFor(access, deps);
+  const [{ readCapabilities }, { DEFAULT_TIMEOUT_MS }] = await Promise.all([import('../cluster/capabilities.ts'), import('../cluster/live.ts')]);
   return readCapabilities({ ...kubeconfig, timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS });
 }
 

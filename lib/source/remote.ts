@@ -1,5 +1,5 @@
-import { defaultS3Client } from '../aws/s3-client.ts';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from '../aws/s3-sdk.ts';
 import { SourceError } from './error.ts';
 import { archiveTooLarge } from './tree.ts';
 
@@ -171,7 +171,8 @@ function parseS3Location(location: string): { bucket: string; key: string } {
 
 export async function downloadS3(location: string, client: S3Client | undefined, cap: number): Promise<Download> {
   const { bucket, key } = parseS3Location(location);
-  const s3 = client ?? defaultS3Client();
+  const { GetObjectCommand } = await s3Sdk();
+  const s3 = client ?? (await import('../aws/s3-client.ts')).defaultS3Client();
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
     throw s3Error(location, error);
   });

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { s3Sdk } from '../aws/s3-sdk.ts';
 import type { ListObjectsV2CommandInput, ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { ReportStore } from './read.ts';
 import { s3ObjectKey } from './read.ts';
@@ -142,6 +142,7 @@ async function localFiles(folder: string): Promise<string[]> {
 async function* s3Pages(client: S3Client, input: ListObjectsV2CommandInput): AsyncGenerator<ListObjectsV2CommandOutput> {
   let token: string | undefined;
   do {
+    const { ListObjectsV2Command } = await s3Sdk();
     const page = await client.send(new ListObjectsV2Command({ ...input, ...(token ? { ContinuationToken: token } : {}) }));
     yield page;
     token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { s3Sdk } from '../aws/s3-sdk.ts';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { MAX_REPORT_DEPTH, exceedsJsonDepth, tooDeepReason } from '../io/json-depth.ts';
 import type { Report } from '../report/report.ts';
@@ -79,6 +79,7 @@ async function readLocal(folder: string, key: string): Promise<RawObject> {
 async function readS3(client: S3Client, destination: S3Destination, key: string): Promise<RawObject> {
   const objectKey = s3ObjectKey(destination, key);
   try {
+    const { GetObjectCommand } = await s3Sdk();
     const response = await client.send(new GetObjectCommand({ Bucket: destination.bucket, Key: objectKey }));
     const bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array();
     return { bytes, expectedSha256: response.Metadata?.[SHA256_METADATA]?.toLowerCase() };

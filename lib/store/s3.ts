@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Sdk } from '../aws/s3-sdk.ts';
 import type { S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import type { Report } from '../report/report.ts';
 import type { ReportKeys } from './layout.ts';
@@ -38,6 +38,7 @@ async function put(client: S3Client, destination: S3Destination, key: string, bo
   const encryption: { ServerSideEncryption: ServerSideEncryption; SSEKMSKeyId?: string } = options.kmsKeyId
     ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: options.kmsKeyId }
     : { ServerSideEncryption: 'AES256' };
+  const { PutObjectCommand } = await s3Sdk();
   await client.send(
     new PutObjectCommand({
       Bucket: destination.bucket,
@@ -80,6 +81,7 @@ export async function getLatestReportS3(
   onInvalid?: (where: string) => void,
 ): Promise<Report | undefined> {
   const key = withPrefix(destination, latestKey(cluster));
+  const { GetObjectCommand, NoSuchKey } = await s3Sdk();
   try {
     const response = await client.send(new GetObjectCommand({ Bucket: destination.bucket, Key: key }));
     const text = (await response.Body?.transformToString('utf8')) ?? '';

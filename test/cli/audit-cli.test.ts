@@ -324,12 +324,14 @@ describe('driftwatch validate: remote sources', () => {
 });
 
 describe('bin/driftwatch.mjs', () => {
-  /** The bin script next to a stand-in lib/cli/main.ts (or none), run as the real one is. */
+  /** The bin scripts next to a stand-in lib/cli/main.ts (or none), run as the real one is. */
   function runBin(mainSource: string | undefined): { status: number | null; stdout: string; stderr: string } {
     const root = mkdtempSync(join(workspace, 'bin-'));
     const bin = join(root, 'bin', 'driftwatch.mjs');
     mkdirSync(dirname(bin), { recursive: true });
     copyFileSync(join(REPO_ROOT, 'bin/driftwatch.mjs'), bin);
+    // Without node_modules there is no esbuild: the bundle loader falls back to the sources, as on a failed build.
+    copyFileSync(join(REPO_ROOT, 'bin/cli-bundle.mjs'), join(root, 'bin', 'cli-bundle.mjs'));
     writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
     if (mainSource !== undefined) {
       mkdirSync(join(root, 'lib', 'cli'), { recursive: true });
@@ -355,6 +357,17 @@ describe('bin/driftwatch.mjs', () => {
     const result = runBin("export async function main(): Promise<number> {\n  setTimeout(() => {\n    throw new TypeError('timer failure');\n  }, 0);\n  return 1;\n}\n");
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('driftwatch: timer failure\n');
+  });
+
+  test('the bundle of the current sources runs the CLI as the sources do', () => {
+    const run = (bundle: 'on' | 'off') => spawnSync(process.execPath, [join(REPO_ROOT, 'bin/driftwatch.mjs'), 'validate', '--help'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, DRIFTWATCH_BUNDLE: bundle } });
+    const bundled = run('on');
+    const cache = join(REPO_ROOT, 'node_modules/.cache/driftwatch-cli');
+    expect(readdirSync(cache).filter((name) => existsSync(join(cache, name, 'main.mjs')))).toHaveLength(1);
+    const sources = run('off');
+    expect(bundled.status).toBe(0);
+    expect({ stdout: bundled.stdout, stderr: bundled.stderr }).toEqual({ stdout: sources.stdout, stderr: sources.stderr });
+    expect(bundled.stderr).toContain('Check the config and the declared manifests');
   });
 
   test('main throwing: exit 2', () => {
