@@ -15,12 +15,28 @@ export const SHA256_SIDECAR_SUFFIX = '.sha256';
 
 /** Writes a report into a local folder with the same layout as the S3 store; returns the paths written. */
 export async function writeLocalReport(folder: string, report: Report): Promise<ReportKeys> {
+  const keys = await writeLocalDated(folder, report);
+  await writeLocalLatest(folder, report);
+  return keys;
+}
+
+/** The paths of a report in a local folder. */
+export function localKeys(folder: string, report: Report): ReportKeys {
   const keys = reportKeys(report.cluster, report.generatedAt, report.runId);
-  const body = reportBody(report);
-  await writeWithChecksum(join(folder, keys.report), body);
-  await writeWithChecksum(join(folder, keys.findings), findingsLines(report));
-  await writeWithChecksum(join(folder, keys.latest), body);
   return { report: join(folder, keys.report), findings: join(folder, keys.findings), latest: join(folder, keys.latest) };
+}
+
+/** The dated report and its newline-delimited copy; the latest copy is a separate step (see writeLocalLatest). */
+export async function writeLocalDated(folder: string, report: Report): Promise<ReportKeys> {
+  const keys = localKeys(folder, report);
+  await writeWithChecksum(keys.report, reportBody(report));
+  await writeWithChecksum(keys.findings, findingsLines(report));
+  return keys;
+}
+
+/** Makes the report the one the next run compares with: written last, like putLatestS3. */
+export async function writeLocalLatest(folder: string, report: Report): Promise<void> {
+  await writeWithChecksum(localKeys(folder, report).latest, reportBody(report));
 }
 
 /** The body, then its checksum: `driftwatch reports get` verifies the pair. */

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -8,11 +10,14 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FINISH_RESERVE_MS } from '../../lib/pipeline/run-cluster.ts';
 import type { Report } from '../../lib/report/report.ts';
 import { sha256Hex } from '../../lib/store/s3.ts';
 import { REPO_ROOT } from '../cli/run-cli.ts';
 import type { KubeWorld } from '../world/kube.ts';
 import type { SlackReceiver } from '../world/slack.ts';
+import { startFaultProxy } from '../world/fault-proxy.ts';
+import type { FaultProxy } from '../world/fault-proxy.ts';
 import { startWorld } from '../world/testenv.ts';
 import type { World } from '../world/testenv.ts';
 
@@ -40,8 +45,11 @@ const logLines: string[] = [];
 /** Every SNS message that reached the subscriber queue, for the leak check at the end. */
 const snsBodies: string[] = [];
 let kubeconfigText: string;
+/** moto_server itself; the handlers reach it through the fault proxy. */
+let motoUrl: string;
+let proxy: FaultProxy;
 
-function lambdaContext(functionName: string): Context {
+function lambdaContext(functionName: string, remainingMs = 60_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
@@ -51,7 +59,7 @@ function lambdaContext(functionName: string): Context {
     awsRequestId: `req-${Math.random().toString(16).slice(2)}`,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'e2e',
-    getRemainingTimeInMillis: () => 60_000,
+    getRemainingTimeInMillis: () => remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -123,32 +131,53 @@ async function drainQueue(url: string): Promise<Array<{ body: string; id: string
   return messages;
 }
 
+interface QueuedMessage {
+  body: string;
+  id: string;
+}
+
 /** One scheduled run: the schedule handler enqueues, the audit handler consumes one message per invocation. */
-async function runOnce(): Promise<{ runId: string; failures: number }> {
+async function runOnce(options: { remainingMs?: number } = {}): Promise<{ runId: string; failures: number; messages: QueuedMessage[] }> {
   const scheduled = await captured(() => scheduleHandler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('schedule')));
   const messages = await drainQueue(auditQueueUrl);
   expect(messages).toHaveLength(scheduled.clusters);
   let failures = 0;
-  for (const message of messages) {
-    const event: SQSEvent = {
-      Records: [
-        {
-          messageId: message.id,
-          receiptHandle: 'handle',
-          body: message.body,
-          attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'e2e', ApproximateFirstReceiveTimestamp: String(Date.now()) },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: `arn:aws:sqs:${REGION}:123456789012:audit`,
-          awsRegion: REGION,
-        },
-      ],
-    };
-    const response = await captured(() => auditHandler(event, lambdaContext('audit')));
-    failures += response.batchItemFailures.length;
+  for (const message of messages) failures += await deliver(message, options.remainingMs);
+  return { runId: scheduled.runId, failures, messages };
+}
+
+/** Hands one queued message to the audit handler, as the SQS event source does; returns its batch item failures. */
+async function deliver(message: QueuedMessage, remainingMs?: number): Promise<number> {
+  const event: SQSEvent = {
+    Records: [
+      {
+        messageId: message.id,
+        receiptHandle: 'handle',
+        body: message.body,
+        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'e2e', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:${REGION}:123456789012:audit`,
+        awsRegion: REGION,
+      },
+    ],
+  };
+  const response = await captured(() => auditHandler(event, lambdaContext('audit', remainingMs)));
+  return response.batchItemFailures.length;
+}
+
+/** Runs with another config (the handlers read DRIFTWATCH_CONFIG on every invocation), then puts the main one back. */
+async function withConfig<T>(lines: readonly string[], run: () => Promise<T>): Promise<T> {
+  const main = process.env['DRIFTWATCH_CONFIG'];
+  const other = join(workDir, `driftwatch-${Math.random().toString(16).slice(2)}.yaml`);
+  writeFileSync(other, [...lines, ''].join('\n'));
+  process.env['DRIFTWATCH_CONFIG'] = other;
+  try {
+    return await run();
+  } finally {
+    process.env['DRIFTWATCH_CONFIG'] = main;
   }
-  return { runId: scheduled.runId, failures };
 }
 
 async function snsMessages(): Promise<Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> }>> {
@@ -168,17 +197,20 @@ beforeAll(async () => {
   kube = world.kube;
   slack = world.slack;
   workDir = mkdtempSync(join(tmpdir(), 'driftwatch-e2e-'));
+  motoUrl = world.env.AWS_ENDPOINT_URL;
+  proxy = await startFaultProxy(motoUrl);
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL: world.env.AWS_ENDPOINT_URL,
+    // The handlers' AWS clients go through the fault proxy; the test's own clients talk to moto directly.
+    AWS_ENDPOINT_URL: proxy.url,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_EC2_METADATA_DISABLED: 'true',
   });
-  const s3 = new S3Client({ forcePathStyle: true });
-  const sqs = new SQSClient({});
-  const sns = new SNSClient({});
-  const secrets = new SecretsManagerClient({});
+  const s3 = new S3Client({ forcePathStyle: true, endpoint: motoUrl });
+  const sqs = new SQSClient({ endpoint: motoUrl });
+  const sns = new SNSClient({ endpoint: motoUrl });
+  const secrets = new SecretsManagerClient({ endpoint: motoUrl });
   clients = { s3, sqs };
 
   // The Git archive, in S3 like a CI job would upload it.
@@ -237,6 +269,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  await proxy?.stop();
   await world?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
@@ -343,4 +376,55 @@ describe('hourly pipeline', () => {
     for (const value of forbidden) expect(everything.includes(value), value.slice(0, 12)).toBe(false);
     expect(logLines.some((line) => line.includes('"cluster":"live"'))).toBe(true);
   });
+});
+
+describe('a cluster that cannot be audited is still reported and notified', () => {
+  test('an unreachable apiserver and a hung one (the Lambda about to time out) each get an error report, SNS and Slack, no retry', async () => {
+    // Accepts connections and never answers: the audit can only end by the deadline kept before the Lambda's timeout.
+    const sockets = new Set<Socket>();
+    const hung = createNetServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const closed = createNetServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const kubeconfigAt = (port: number): string => kubeconfigText.replace(kube.server, `https://127.0.0.1:${port}`);
+    const secrets = new SecretsManagerClient({ endpoint: motoUrl });
+    await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/gone-kubeconfig', SecretString: kubeconfigAt(closedPort) }));
+    await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/hung-kubeconfig', SecretString: kubeconfigAt((hung.address() as AddressInfo).port) }));
+    slack.reset();
+    const linesBefore = logLines.length;
+    try {
+      const started = Date.now();
+      const { failures } = await withConfig(
+        [
+          'source:',
+          `  location: s3://${SOURCE_BUCKET}/gitops.tar.gz`,
+          'clusters:',
+          '  - name: gone',
+          '    path: clusters/live',
+          '    kubeconfigSecret: { secretId: driftwatch/gone-kubeconfig }',
+          '  - name: hung',
+          '    path: clusters/live',
+          '    kubeconfigSecret: { secretId: driftwatch/hung-kubeconfig }',
+        ],
+        () => runOnce({ remainingMs: FINISH_RESERVE_MS + 1500 }),
+      );
+      expect(failures).toBe(0);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      const gone = await latestReport('gone');
+      expect(gone.scan.complete).toBe(false);
+      expect(gone.scan.error ?? gone.scan.lists.find((list) => list.status !== 'listed')?.error).toBeTruthy();
+      const hungReport = await latestReport('hung');
+      expect(hungReport.scan).toMatchObject({ complete: false, error: expect.stringMatching(/did not finish in time/) });
+      const messages = await snsMessages();
+      expect(messages.map((message) => message.MessageAttributes['cluster']?.Value).sort()).toEqual(['gone', 'hung']);
+      expect(slack.requests.filter((request) => request.status === 200)).toHaveLength(2);
+      const newLines = logLines.slice(linesBefore).join('');
+      expect(newLines).toContain('storing an error report');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => hung.close(() => resolve()));
+    }
+  }, 60_000);
 });

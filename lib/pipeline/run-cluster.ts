@@ -1,0 +1,252 @@
+import { describeError } from '../cli/errors.ts';
+import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
+import type { DriftOptions } from '../diff/audit.ts';
+import type { ChannelPolicy, NotificationDecision } from '../notify/decide.ts';
+import { notificationFor } from '../notify/decide.ts';
+import { RenderError, renderRequestFor } from '../render/index.ts';
+import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/index.ts';
+import { failedReport } from '../report/failed.ts';
+import { applyHistory, previousObservedAt } from '../report/history.ts';
+import type { Report } from '../report/report.ts';
+import type { SourceTree } from '../source/types.ts';
+import type { ReportKeys } from '../store/layout.ts';
+import { auditCluster } from './audit-cluster.ts';
+import type { LiveAccess, LiveStateDeps } from './live.ts';
+import { readLiveCapabilities, readLiveState } from './live.ts';
+import type { Log, MetricSink } from './observe.ts';
+import { renderFailure } from './render-failure.ts';
+
+/** What to audit: a configured cluster (CLI plan or Lambda config alike). */
+export interface ClusterRun {
+  name: string;
+  /** What an ad-hoc run audits (see Report.identity). */
+  identity?: string;
+  sourcePath: string;
+  namespaces?: readonly string[];
+  access: LiveAccess;
+  includeSecrets: boolean;
+  helm?: HelmRenderOptions;
+  kustomize?: KustomizeRenderOptions;
+}
+
+/** What every cluster of a run shares: how to render, what drift is, which checks run. */
+export interface RunSettings {
+  renderer: RendererSettings;
+  drift: DriftOptions;
+  checks: { config: ChecksConfig; exemptions: readonly ExemptionConfig[] };
+}
+
+/** The declared state of the run. The adapter caches the tree: every cluster of a run reads the same one. */
+export interface DeclaredSource {
+  /** Where it comes from, without credentials: what a failed cluster's report names; `none` without a source. */
+  location: string;
+  /** The tree, or undefined when only the cluster checks run; throws when the source cannot be read. */
+  open(): Promise<SourceTree | undefined>;
+}
+
+/** The latest stored report of a cluster, or what was stored there instead of one. */
+export interface LatestReport {
+  report?: Report;
+  /** Set when something is stored there but it is not a report of this cluster (`where` names it). */
+  invalid?: { where: string };
+}
+
+/**
+ * Where reports go: the dated report (with its findings copy) first, the latest copy last. Reading the latest report
+ * throws when the store cannot answer (the run is retried); a store that has nothing answers `{}`.
+ */
+export interface ReportStore {
+  latest(cluster: string): Promise<LatestReport>;
+  putReport(report: Report): Promise<ReportKeys>;
+  putLatest(report: Report): Promise<void>;
+  /** A link a reader of a notification can open, when the store has one. */
+  link?(keys: ReportKeys): Promise<string>;
+}
+
+/** One notification channel (SNS, Slack): what it wants to hear, and how a message reaches it. */
+export interface Notifier {
+  readonly channel: string;
+  readonly policy: ChannelPolicy;
+  /** Delivers the message; throws (with a cause that names no secret) when the channel did not take it. */
+  deliver(report: Report, decision: NotificationDecision, stored: StoredReport): Promise<Record<string, unknown>>;
+}
+
+/** Where the report of a message is stored, and a link to it for readers when the store gives one. */
+export interface StoredReport {
+  keys: ReportKeys;
+  url?: string;
+}
+
+export interface Clock {
+  now(): Date;
+  /** Milliseconds before the caller is stopped (a Lambda's remaining time); absent: no deadline. */
+  remainingMs?: () => number;
+}
+
+export interface RunClusterDeps {
+  settings: RunSettings;
+  source: DeclaredSource;
+  /** How the live state is reached (secrets, EKS, request timeout, progress). */
+  live: LiveStateDeps;
+  store: ReportStore;
+  notifiers: readonly Notifier[];
+  clock: Clock;
+  log: Log;
+  metrics: MetricSink;
+}
+
+export type ChannelOutcome = 'sent' | 'failed' | 'nothing-new';
+
+export interface ClusterRunOutcome {
+  report: Report;
+  keys: ReportKeys;
+  channels: Record<string, ChannelOutcome>;
+}
+
+/**
+ * Time kept back from the deadline for what follows the audit (store, notify, latest): an audit still running then
+ * is given up and the cluster gets an incomplete report instead of none.
+ */
+export const FINISH_RESERVE_MS = 30_000;
+
+/**
+ * One cluster run from start to end, the same for the CLI and the Lambda: previous report, audit (or an error report
+ * when anything fails: source, render, live state, deadline), history, store, notify, latest. A cluster that fails is
+ * reported and notified; only a store that cannot take the report makes the run throw (then the caller retries).
+ */
+export async function runCluster(deps: RunClusterDeps, cluster: ClusterRun, runId: string): Promise<ClusterRunOutcome> {
+  const started = deps.clock.now().getTime();
+  const previous = await previousReport(deps, cluster);
+  const audited = await auditOrFail(deps, cluster, runId, previous);
+  const report = applyHistory(audited, previous);
+  const keys = await deps.store.putReport(report);
+  recordMetrics(deps.metrics, report, deps.clock.now().getTime() - started);
+  deps.log.info('report stored', { cluster: cluster.name, runId, key: keys.report, drift: report.drift.length, complete: report.scan.complete });
+  const channels = await notify(deps, report, keys);
+  // Last: until it is written, a retried run still compares with the older report and tells the news again.
+  await deps.store.putLatest(report);
+  return { report, keys, channels };
+}
+
+async function previousReport(deps: RunClusterDeps, cluster: ClusterRun): Promise<Report | undefined> {
+  const latest = await deps.store.latest(cluster.name);
+  if (latest.invalid) deps.log.warn(`${latest.invalid.where} is not a valid report; history starts afresh`, { cluster: cluster.name, where: latest.invalid.where });
+  const stored = latest.report;
+  // Same name, another audit (a --cluster reused for another source or snapshot): not this run's history.
+  if (stored && stored.identity !== cluster.identity) {
+    deps.log.info(`the latest report of ${cluster.name} is of another audit; history starts afresh`, { cluster: cluster.name });
+    return undefined;
+  }
+  return stored;
+}
+
+async function auditOrFail(deps: RunClusterDeps, cluster: ClusterRun, runId: string, previous: Report | undefined): Promise<Report> {
+  const failed = (error: string, cause?: unknown): Report =>
+    failedReport({
+      runId,
+      cluster: cluster.name,
+      ...(cluster.identity ? { identity: cluster.identity } : {}),
+      generatedAt: deps.clock.now(),
+      sourcePath: cluster.sourcePath,
+      sourceLocation: deps.source.location,
+      error,
+      ...(cause instanceof RenderError ? renderFailure(cause, cluster.sourcePath) : {}),
+    });
+  let tree: SourceTree | undefined;
+  try {
+    tree = await deps.source.open();
+  } catch (error) {
+    deps.log.error('source cannot be read', { cluster: cluster.name, runId, error: describeError(error), cause: causeOf(error) });
+    return failed(`source cannot be read: ${describeError(error)}`);
+  }
+  const budgetMs = deps.clock.remainingMs ? deps.clock.remainingMs() - FINISH_RESERVE_MS : undefined;
+  try {
+    const audit = auditCluster({
+      cluster: cluster.name,
+      ...(cluster.identity ? { identity: cluster.identity } : {}),
+      sourcePath: cluster.sourcePath,
+      ...(cluster.namespaces ? { namespaces: cluster.namespaces } : {}),
+      includeSecrets: cluster.includeSecrets,
+      ...(tree ? { tree } : {}),
+      readLive: (kinds, namespaces) => readLiveState(cluster.access, kinds, namespaces, deps.live),
+      render: renderRequestFor(deps.settings.renderer, cluster, () => readLiveCapabilities(cluster.access, deps.live)),
+      drift: deps.settings.drift,
+      checks: { ...deps.settings.checks, ...(previous ? { since: previousObservedAt(previous) } : {}) },
+      runId,
+      now: () => deps.clock.now(),
+      onProgress: (line) => deps.log.info(line, { cluster: cluster.name, runId }),
+    });
+    return budgetMs === undefined ? await audit : await withDeadline(audit, budgetMs);
+  } catch (error) {
+    deps.log.error('audit failed; storing an error report', { cluster: cluster.name, runId, error: describeError(error), cause: causeOf(error) });
+    return failed(describeError(error), error);
+  }
+}
+
+/** The error of an audit that was still running when the time kept for finishing began. */
+export class DeadlineError extends Error {
+  override name = 'DeadlineError';
+}
+
+/** The audit, or a DeadlineError when it takes longer than `budgetMs` (the audit itself is left to be dropped). */
+async function withDeadline<T>(work: Promise<T>, budgetMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    const fail = (): void => reject(new DeadlineError(`the audit did not finish in time: stopped ${Math.round(FINISH_RESERVE_MS / 1000)} s before the function's timeout to store this report`));
+    if (budgetMs <= 0) fail();
+    else timer = setTimeout(fail, budgetMs);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+/** The chain of causes, for the logs: an SDK error wrapped by ours says what really went wrong. */
+export function causeOf(error: unknown): string | undefined {
+  const causes: string[] = [];
+  let current = error instanceof Error ? error.cause : undefined;
+  while (current !== undefined && causes.length < 5) {
+    causes.push(current instanceof Error ? `${current.name}: ${current.message}` : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return causes.length > 0 ? causes.join(' <- ') : undefined;
+}
+
+function recordMetrics(metrics: MetricSink, report: Report, durationMs: number): void {
+  metrics.count('DriftModified', report.summary.modified);
+  metrics.count('DriftMissing', report.summary.missing);
+  metrics.count('DriftExtra', report.summary.extra);
+  metrics.count('DriftNew', report.history?.counts.new ?? 0);
+  metrics.count('DriftResolved', report.history?.counts.resolved ?? 0);
+  for (const severity of ['critical', 'high', 'medium', 'low', 'info'] as const) {
+    metrics.count(`Findings${severity[0]?.toUpperCase()}${severity.slice(1)}`, report.findings.filter((finding) => finding.severity === severity && !finding.exempted).length);
+  }
+  const scanErrors = report.scan.lists.filter((list) => list.status !== 'listed').length + (report.scan.error ? 1 : 0) + report.source.failedFiles.length;
+  metrics.count('ScanErrors', scanErrors);
+  metrics.milliseconds('AuditDuration', durationMs);
+}
+
+/** Every channel on its own: one that fails never holds up another, and neither loses the stored report. */
+async function notify(deps: RunClusterDeps, report: Report, keys: ReportKeys): Promise<Record<string, ChannelOutcome>> {
+  const outcomes: Record<string, ChannelOutcome> = {};
+  const decisions = deps.notifiers.map((notifier) => ({ notifier, decision: notificationFor(report, notifier.policy) }));
+  const reportUrl = decisions.some(({ decision }) => decision) && deps.store.link ? await deps.store.link(keys) : undefined;
+  for (const { notifier, decision } of decisions) {
+    if (!decision) {
+      outcomes[notifier.channel] = 'nothing-new';
+      continue;
+    }
+    try {
+      const receipt = await notifier.deliver(report, decision, { keys, ...(reportUrl ? { url: reportUrl } : {}) });
+      deps.log.info(`${notifier.channel} notified`, { cluster: report.cluster, channel: notifier.channel, ...receipt });
+      outcomes[notifier.channel] = 'sent';
+    } catch (error) {
+      deps.log.error(`${notifier.channel} notification failed`, { cluster: report.cluster, channel: notifier.channel, error: describeError(error), cause: causeOf(error) });
+      deps.metrics.count(`${notifier.channel}Failures`, 1);
+      outcomes[notifier.channel] = 'failed';
+    }
+  }
+  return outcomes;
+}
