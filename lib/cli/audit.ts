@@ -9,7 +9,7 @@ import type { Report } from '../report/report.ts';
 import { displayLocation } from '../source/display.ts';
 import { openSource } from '../source/open.ts';
 import type { SourceTree } from '../source/types.ts';
-import { localKeys, readLatestLocalReport, writeLocalDated, writeLocalLatest } from '../store/local.ts';
+import { localKeys, parseWholeReport, readLatestLocalReport, readLocalReport, writeLocalDated, writeLocalLatest } from '../store/local.ts';
 import { describeError } from './errors.ts';
 import { EXIT } from './exit.ts';
 import type { FailOn } from './main.ts';
@@ -97,8 +97,10 @@ async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Repo
       metrics: NO_METRICS,
     },
     cluster,
-    context.runId,
+    { runId: context.runId },
   );
+  // Only a run with a delivery ledger can meet a later run of its cluster; the CLI has none.
+  if (outcome.status === 'stale') throw new Error(`cluster ${cluster.name}: a later run ${outcome.later.runId} already audited it`);
   if (write) progress(`report written to ${outcome.keys.report} (latest: ${outcome.keys.latest})`);
   return outcome.report;
 }
@@ -113,6 +115,8 @@ function localStore(folder: string, write: boolean): ReportStore {
       });
       return { ...(report ? { report } : {}), ...(invalid ? { invalid: { where: invalid } } : {}) };
     },
+    get: (cluster, key) => readLocalReport(key, cluster, undefined, parseWholeReport),
+    keysOf: (report) => localKeys(folder, report),
     putReport: (report) => (write ? writeLocalDated(folder, report) : Promise.resolve(localKeys(folder, report))),
     putLatest: (report) => (write ? writeLocalLatest(folder, report) : Promise.resolve()),
   };

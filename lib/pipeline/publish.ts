@@ -11,7 +11,10 @@ import { openSource } from '../source/open.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
 import type { SourceTree } from '../source/types.ts';
 import type { S3Destination } from '../store/s3.ts';
-import { getLatestReportS3, putLatestS3, putReportS3 } from '../store/s3.ts';
+import { getLatestReportS3, getReportS3, getTextS3, putJsonS3, putLatestS3, putReportS3, s3ReportKeys, s3StateKey } from '../store/s3.ts';
+import { parseWholeReport } from '../store/local.ts';
+import { deliveryStateBody, parseDeliveryState } from './delivery.ts';
+import type { DeliveryLedger } from './delivery.ts';
 import type { Log, MetricSink } from './observe.ts';
 import { runCluster } from './run-cluster.ts';
 import type { Clock, ClusterRunOutcome, DeclaredSource, Notifier, ReportStore } from './run-cluster.ts';
@@ -62,12 +65,13 @@ export async function auditAndPublish(deps: AwsAuditDeps, message: AuditMessage)
       live: { secrets: deps.secrets, eks: deps.eks },
       store: s3Store(deps),
       notifiers: awsNotifiers(deps),
+      ledger: s3Ledger(deps),
       clock: deps.clock,
       log: deps.log,
       metrics: deps.metrics,
     },
     { ...cluster, sourcePath: cluster.path },
-    message.runId,
+    { runId: message.runId, ...(message.scheduledAt ? { scheduledAt: message.scheduledAt } : {}) },
   );
 }
 
@@ -92,12 +96,30 @@ function s3Store(deps: AwsAuditDeps): ReportStore {
       });
       return { ...(report ? { report } : {}), ...(invalid ? { invalid: { where: invalid } } : {}) };
     },
+    get: (cluster, key) => getReportS3(deps.s3, deps.destination.bucket, key, cluster, undefined, parseWholeReport),
+    keysOf: (report) => s3ReportKeys(deps.destination, report),
     putReport: (report) => putReportS3(deps.s3, deps.destination, report, options),
     putLatest: (report) => putLatestS3(deps.s3, deps.destination, report, options),
     link: (keys) => {
       const expiresIn = Math.min(Math.max(60, deps.linkExpiresSeconds), MAX_LINK_SECONDS);
       return getSignedUrl(deps.s3, new GetObjectCommand({ Bucket: deps.destination.bucket, Key: keys.report }), { expiresIn });
     },
+  };
+}
+
+/** Delivery state in `state/<cluster>.json`, next to the reports and encrypted like them. */
+function s3Ledger(deps: AwsAuditDeps): DeliveryLedger {
+  const options = deps.kmsKeyId ? { kmsKeyId: deps.kmsKeyId } : {};
+  return {
+    read: async (cluster) => {
+      const key = s3StateKey(deps.destination, cluster);
+      const text = await getTextS3(deps.s3, deps.destination.bucket, key);
+      if (text === undefined) return undefined;
+      const state = parseDeliveryState(text, cluster);
+      if (!state) deps.log.warn('delivery state is not valid; every channel counts as up to date with the latest report', { cluster, key });
+      return state;
+    },
+    write: (state) => putJsonS3(deps.s3, deps.destination, s3StateKey(deps.destination, state.cluster), deliveryStateBody(state), options),
   };
 }
 

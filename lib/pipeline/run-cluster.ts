@@ -13,6 +13,8 @@ import type { ReportKeys } from '../store/layout.ts';
 import { auditCluster } from './audit-cluster.ts';
 import type { LiveAccess, LiveStateDeps } from './live.ts';
 import { readLiveCapabilities, readLiveState } from './live.ts';
+import type { ChannelMark, DeliveryLedger, DeliveryState, StoredRun } from './delivery.ts';
+import { isStale } from './delivery.ts';
 import type { Log, MetricSink } from './observe.ts';
 import { renderFailure } from './render-failure.ts';
 
@@ -57,6 +59,10 @@ export interface LatestReport {
  */
 export interface ReportStore {
   latest(cluster: string): Promise<LatestReport>;
+  /** A dated report by its key, whole (a redelivered run's own report, a channel's last one); undefined when gone. */
+  get(cluster: string, key: string): Promise<Report | undefined>;
+  /** Where this store keeps a report. */
+  keysOf(report: Report): ReportKeys;
   putReport(report: Report): Promise<ReportKeys>;
   putLatest(report: Report): Promise<void>;
   /** A link a reader of a notification can open, when the store has one. */
@@ -90,18 +96,31 @@ export interface RunClusterDeps {
   live: LiveStateDeps;
   store: ReportStore;
   notifiers: readonly Notifier[];
+  /** Delivery state per cluster and channel; without it a run is never resumed and a missed message stays missed. */
+  ledger?: DeliveryLedger;
   clock: Clock;
   log: Log;
   metrics: MetricSink;
 }
 
-export type ChannelOutcome = 'sent' | 'failed' | 'nothing-new';
+/** `sent-before`: a redelivered message whose run had already told this channel. */
+export type ChannelOutcome = 'sent' | 'failed' | 'nothing-new' | 'sent-before';
 
-export interface ClusterRunOutcome {
-  report: Report;
-  keys: ReportKeys;
-  channels: Record<string, ChannelOutcome>;
+/** Which run a message asks for: the schedule's run id and time. */
+export interface RunRef {
+  runId: string;
+  scheduledAt?: string;
 }
+
+export type ClusterRunOutcome =
+  | {
+      /** `resumed`: the run had stored its report before (a message handled again): no second audit or history step. */
+      status: 'audited' | 'resumed';
+      report: Report;
+      keys: ReportKeys;
+      channels: Record<string, ChannelOutcome>;
+    }
+  | { status: 'stale'; later: StoredRun };
 
 /**
  * Time kept back from the deadline for what follows the audit (store, notify, latest): an audit still running then
@@ -114,18 +133,51 @@ export const FINISH_RESERVE_MS = 30_000;
  * when anything fails: source, render, live state, deadline), history, store, notify, latest. A cluster that fails is
  * reported and notified; only a store that cannot take the report makes the run throw (then the caller retries).
  */
-export async function runCluster(deps: RunClusterDeps, cluster: ClusterRun, runId: string): Promise<ClusterRunOutcome> {
+export async function runCluster(deps: RunClusterDeps, cluster: ClusterRun, run: RunRef): Promise<ClusterRunOutcome> {
   const started = deps.clock.now().getTime();
-  const previous = await previousReport(deps, cluster);
-  const audited = await auditOrFail(deps, cluster, runId, previous);
-  const report = applyHistory(audited, previous);
-  const keys = await deps.store.putReport(report);
-  recordMetrics(deps.metrics, report, deps.clock.now().getTime() - started);
-  deps.log.info('report stored', { cluster: cluster.name, runId, key: keys.report, drift: report.drift.length, complete: report.scan.complete });
-  const channels = await notify(deps, report, keys);
+  const { runId } = run;
+  const state = deps.ledger ? await deps.ledger.read(cluster.name) : undefined;
+  if (state?.stored && isStale(state, runId, run.scheduledAt)) {
+    deps.log.warn('a later run already audited this cluster; this late message is dropped', { cluster: cluster.name, runId, laterRunId: state.stored.runId });
+    deps.metrics.count('StaleMessages', 1);
+    return { status: 'stale', later: state.stored };
+  }
+  const resumed = state?.stored?.runId === runId ? await deps.store.get(cluster.name, state.stored.keys.report) : undefined;
+  let report: Report;
+  let keys: ReportKeys;
+  let delivery = state;
+  if (resumed && state?.stored) {
+    deps.log.info('this run stored its report before (the message came again): finishing it without a second audit', { cluster: cluster.name, runId, key: state.stored.keys.report });
+    deps.metrics.count('RunsResumed', 1);
+    report = resumed;
+    keys = state.stored.keys;
+  } else {
+    const previous = await previousReport(deps, cluster);
+    const audited = await auditOrFail(deps, cluster, runId, previous);
+    report = applyHistory(audited, previous);
+    keys = await deps.store.putReport(report);
+    recordMetrics(deps.metrics, report, deps.clock.now().getTime() - started);
+    deps.log.info('report stored', { cluster: cluster.name, runId, key: keys.report, drift: report.drift.length, complete: report.scan.complete });
+    if (deps.ledger) {
+      // Before telling anyone: a message handled again after this point finishes this run instead of running another.
+      delivery = storedRun(deps, state, cluster.name, { runId, ...(run.scheduledAt ? { scheduledAt: run.scheduledAt } : {}), generatedAt: report.generatedAt, keys }, previous);
+      await deps.ledger.write(delivery);
+    }
+  }
+  const channels = await notify(deps, report, keys, delivery);
   // Last: until it is written, a retried run still compares with the older report and tells the news again.
   await deps.store.putLatest(report);
-  return { report, keys, channels };
+  return { status: resumed ? 'resumed' : 'audited', report, keys, channels };
+}
+
+/** The state after storing a run's report: channels without a mark are up to date with the previous report. */
+function storedRun(deps: RunClusterDeps, state: DeliveryState | undefined, cluster: string, stored: StoredRun, previous: Report | undefined): DeliveryState {
+  const channels = { ...state?.channels };
+  const at = deps.clock.now().toISOString();
+  for (const { channel } of deps.notifiers) {
+    channels[channel] ??= previous ? { runId: previous.runId, report: deps.store.keysOf(previous).report, at } : { at };
+  }
+  return { cluster, stored, channels };
 }
 
 async function previousReport(deps: RunClusterDeps, cluster: ClusterRun): Promise<Report | undefined> {
@@ -228,25 +280,79 @@ function recordMetrics(metrics: MetricSink, report: Report, durationMs: number):
   metrics.milliseconds('AuditDuration', durationMs);
 }
 
-/** Every channel on its own: one that fails never holds up another, and neither loses the stored report. */
-async function notify(deps: RunClusterDeps, report: Report, keys: ReportKeys): Promise<Record<string, ChannelOutcome>> {
+/** What a channel hears of a report, given where it is up to, and whether it is worth a message. */
+interface ChannelPlan {
+  notifier: Notifier;
+  /** The report as this channel sees it: its history against the last report the channel is up to date with. */
+  view: Report;
+  decision?: NotificationDecision;
+  /** The channel had this run's message already. */
+  sentBefore: boolean;
+}
+
+/**
+ * Every channel on its own: one that fails never holds up another, and neither loses the stored report. With a
+ * ledger, a channel that missed news is told the difference from the last report it had (merged, not repeated), and
+ * each message is marked as soon as it is taken, so the same run handled twice tells no channel twice.
+ */
+async function notify(deps: RunClusterDeps, report: Report, keys: ReportKeys, state: DeliveryState | undefined): Promise<Record<string, ChannelOutcome>> {
   const outcomes: Record<string, ChannelOutcome> = {};
-  const decisions = deps.notifiers.map((notifier) => ({ notifier, decision: notificationFor(report, notifier.policy) }));
-  const reportUrl = decisions.some(({ decision }) => decision) && deps.store.link ? await deps.store.link(keys) : undefined;
-  for (const { notifier, decision } of decisions) {
+  const plans: ChannelPlan[] = [];
+  for (const notifier of deps.notifiers) {
+    const mark = state?.channels[notifier.channel];
+    if (mark?.runId === report.runId) {
+      plans.push({ notifier, view: report, sentBefore: true });
+      continue;
+    }
+    const view = await channelView(deps, report, mark);
+    const decision = notificationFor(view, notifier.policy);
+    plans.push({ notifier, view, sentBefore: false, ...(decision ? { decision } : {}) });
+  }
+  const reportUrl = plans.some((plan) => plan.decision) && deps.store.link ? await deps.store.link(keys) : undefined;
+  const marks = { ...state?.channels };
+  const upToDate = (channel: string): void => {
+    marks[channel] = { runId: report.runId, report: keys.report, at: deps.clock.now().toISOString() };
+  };
+  let unsaved = false;
+  for (const plan of plans) {
+    const { notifier, view, decision } = plan;
+    if (plan.sentBefore) {
+      outcomes[notifier.channel] = 'sent-before';
+      continue;
+    }
     if (!decision) {
       outcomes[notifier.channel] = 'nothing-new';
+      upToDate(notifier.channel);
+      unsaved = true;
       continue;
     }
     try {
-      const receipt = await notifier.deliver(report, decision, { keys, ...(reportUrl ? { url: reportUrl } : {}) });
+      const receipt = await notifier.deliver(view, decision, { keys, ...(reportUrl ? { url: reportUrl } : {}) });
       deps.log.info(`${notifier.channel} notified`, { cluster: report.cluster, channel: notifier.channel, ...receipt });
       outcomes[notifier.channel] = 'sent';
     } catch (error) {
       deps.log.error(`${notifier.channel} notification failed`, { cluster: report.cluster, channel: notifier.channel, error: describeError(error), cause: causeOf(error) });
       deps.metrics.count(`${notifier.channel}Failures`, 1);
       outcomes[notifier.channel] = 'failed';
+      continue;
     }
+    upToDate(notifier.channel);
+    // At once: the window in which a crash makes this message go out twice is this one write.
+    if (deps.ledger && state) await deps.ledger.write({ ...state, channels: marks });
+    unsaved = false;
   }
+  if (unsaved && deps.ledger && state) await deps.ledger.write({ ...state, channels: marks });
   return outcomes;
+}
+
+/** The report with its history against the last report this channel is up to date with, when that is an older one. */
+async function channelView(deps: RunClusterDeps, report: Report, mark: ChannelMark | undefined): Promise<Report> {
+  if (!mark || mark.runId === report.history?.previousRunId) return report;
+  const missedSince = mark.report ? await deps.store.get(report.cluster, mark.report) : undefined;
+  if (mark.report && !missedSince) {
+    deps.log.warn('the last report this channel had is gone; it is told what is new since the previous report', { cluster: report.cluster, key: mark.report });
+    return report;
+  }
+  deps.log.info('this channel missed news: it is told what changed since the last report it had', { cluster: report.cluster, since: mark.runId ?? 'nothing' });
+  return applyHistory(report, missedSince);
 }

@@ -56,26 +56,48 @@ async function writeAtomically(path: string, body: string): Promise<void> {
 
 /** The latest report of a cluster in a local folder, or undefined when there is none (or it is unreadable). */
 export async function readLatestLocalReport(folder: string, cluster: string, onInvalid?: (where: string) => void): Promise<Report | undefined> {
-  const path = join(folder, latestKey(cluster));
+  return readLocalReport(join(folder, latestKey(cluster)), cluster, onInvalid);
+}
+
+/** The report in this file, or undefined when there is none (or it is unreadable). */
+export async function readLocalReport(
+  path: string,
+  cluster: string,
+  onInvalid?: (where: string) => void,
+  parse: (text: string, cluster: string) => Report | undefined = parseReport,
+): Promise<Report | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
     return undefined;
   }
-  const report = parseReport(text, cluster);
+  const report = parse(text, cluster);
   if (!report) onInvalid?.(path);
   return report;
 }
 
+/**
+ * A dated report this store wrote itself, whole (remediation, render info, counts and all), when it passes the check
+ * of a stored report: a run handled again finishes with exactly the report it stored, not the history-only reading.
+ */
+export function parseWholeReport(text: string, cluster: string): Report | undefined {
+  const parsed = parseJson(text);
+  // Checked by asStoredReport, written by reportBody from a Report: the whole object is that Report.
+  return asStoredReport(parsed, cluster) ? (parsed as Report) : undefined;
+}
+
 /** A stored report, if the text is one for this cluster with what the history step needs (see asStoredReport). */
 export function parseReport(text: string, cluster: string): Report | undefined {
+  return asStoredReport(parseJson(text), cluster);
+}
+
+/** The parsed JSON, or undefined when the text is not JSON or nests deeper than any report. */
+function parseJson(text: string): unknown {
   if (exceedsJsonDepth(text, MAX_REPORT_DEPTH)) return undefined;
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
-  return asStoredReport(parsed, cluster);
 }

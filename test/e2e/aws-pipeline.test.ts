@@ -16,7 +16,7 @@ import { sha256Hex } from '../../lib/store/s3.ts';
 import { REPO_ROOT } from '../cli/run-cli.ts';
 import type { KubeWorld } from '../world/kube.ts';
 import type { SlackReceiver } from '../world/slack.ts';
-import { startFaultProxy } from '../world/fault-proxy.ts';
+import { S3_INTERNAL_ERROR, startFaultProxy } from '../world/fault-proxy.ts';
 import type { FaultProxy } from '../world/fault-proxy.ts';
 import { startWorld } from '../world/testenv.ts';
 import type { World } from '../world/testenv.ts';
@@ -426,5 +426,72 @@ describe('a cluster that cannot be audited is still reported and notified', () =
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => hung.close(() => resolve()));
     }
+  }, 60_000);
+});
+
+describe('nothing lost, nothing sent twice (delivery state in state/<cluster>.json)', () => {
+  const liveMessage = (messages: readonly QueuedMessage[]): QueuedMessage => {
+    const found = messages.find((message) => (JSON.parse(message.body) as { cluster?: string }).cluster === 'live');
+    if (!found) throw new Error('no message for cluster live');
+    return found;
+  };
+  const datedReportsOf = async (runId: string): Promise<string[]> => {
+    const listing = await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'reports/cluster=live/' }));
+    return (listing.Contents ?? []).map((object) => object.Key ?? '').filter((key) => key.endsWith(`-${runId}.json`));
+  };
+
+  test('the news Slack missed while it was failing arrives on the next run, merged and once; SNS is not told again', async () => {
+    // The last run of the hourly pipeline could not reach Slack: its label change is still news for Slack only.
+    slack.reset();
+    const { failures } = await runOnce();
+    expect(failures).toBe(0);
+    expect(await snsMessages()).toEqual([]);
+    expect(slack.requests.map((request) => request.status)).toEqual([200]);
+    expect(slack.requests[0]?.body).toContain('hotfix');
+    slack.reset();
+    await runOnce();
+    expect(slack.requests).toEqual([]);
+    expect(await snsMessages()).toEqual([]);
+  });
+
+  test('the same message handled twice sends nothing twice and makes no second history step', async () => {
+    await kube.kubectl(['annotate', 'deployment/ledger', 'e2e.example.com/twice=yes', '-n', 'payments']);
+    slack.reset();
+    const { runId, failures, messages } = await runOnce();
+    expect(failures).toBe(0);
+    expect((await snsMessages()).map((message) => message.MessageAttributes['cluster']?.Value)).toEqual(['live']);
+    expect(slack.requests).toHaveLength(1);
+    const stored = await latestReport('live');
+    expect(await deliver(liveMessage(messages))).toBe(0);
+    expect(await snsMessages()).toEqual([]);
+    expect(slack.requests).toHaveLength(1);
+    expect(await latestReport('live')).toEqual(stored);
+    expect(await datedReportsOf(runId)).toHaveLength(1);
+  });
+
+  test('killed between notify and latest/ (S3 answering 500 to that put): the retry writes latest/ and tells nobody again', async () => {
+    const before = await latestReport('live');
+    await kube.kubectl(['annotate', 'deployment/ledger', 'e2e.example.com/killed=yes', '-n', 'payments']);
+    slack.reset();
+    proxy.add({ name: 'latest-live-500', match: (request) => request.method === 'PUT' && request.path.startsWith(`/${BUCKET}/latest/live.json`), fault: S3_INTERNAL_ERROR });
+    let run: Awaited<ReturnType<typeof runOnce>>;
+    try {
+      run = await runOnce();
+    } finally {
+      proxy.clear();
+    }
+    expect(run.failures).toBe(1);
+    expect(proxy.records.filter((record) => record.outcome === 'latest-live-500').length).toBeGreaterThan(0);
+    expect((await snsMessages()).map((message) => message.MessageAttributes['cluster']?.Value)).toEqual(['live']);
+    expect(slack.requests).toHaveLength(1);
+    expect((await latestReport('live')).runId).toBe(before.runId);
+
+    expect(await deliver(liveMessage(run.messages))).toBe(0);
+    expect(await snsMessages()).toEqual([]);
+    expect(slack.requests).toHaveLength(1);
+    const latest = await latestReport('live');
+    expect(latest.runId).toBe(run.runId);
+    expect(latest.history?.previousRunId).toBe(before.runId);
+    expect(await datedReportsOf(run.runId)).toHaveLength(1);
   }, 60_000);
 });

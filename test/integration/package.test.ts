@@ -497,7 +497,7 @@ describe('IAM least privilege', () => {
     const put = statementFor(statements, 's3:PutObject');
     expect(put).toHaveLength(1);
     const putResources = JSON.stringify(put[0]?.Resource);
-    for (const folder of ['reports', 'findings', 'latest']) {
+    for (const folder of ['reports', 'findings', 'latest', 'state']) {
       expect(putResources).toContain(`\${ReportBucket.Arn}/${folder}/*`);
       expect(putResources).toContain(`\${ReportBucket.Arn}/\${ReportPrefix}/${folder}/*`);
     }
@@ -581,11 +581,11 @@ describe('bundles', () => {
       DRIFTWATCH_CONFIG: configPath('schedule'),
       AUDIT_QUEUE_URL: queueUrl,
     });
-    expect(scheduled).toMatchObject({ clusters: 1 });
+    // examples/driftwatch.yaml: the plain demo folder and the Kustomize overlay; the plain one is audited here.
+    expect(scheduled).toMatchObject({ clusters: 2 });
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    expect(received.Messages).toHaveLength(1);
-    const message = received.Messages?.[0];
-    expect(JSON.parse(message?.Body ?? '{}')).toMatchObject({ cluster: 'demo' });
+    expect((received.Messages ?? []).map((queued) => (JSON.parse(queued.Body ?? '{}') as { cluster?: string }).cluster).sort()).toEqual(['demo', 'demo-payments']);
+    const message = received.Messages?.find((queued) => (JSON.parse(queued.Body ?? '{}') as { cluster?: string }).cluster === 'demo');
 
     const event = { Records: [{ messageId: message?.MessageId ?? 'm-1', receiptHandle: message?.ReceiptHandle ?? 'r', body: message?.Body ?? '', attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: `arn:aws:sqs:us-east-1:${ACCOUNT}:driftwatch-audit`, awsRegion: 'us-east-1' }] };
     const audited = await invokeBundle(join(root, 'audit'), 'functions/audit.mjs', event, {
@@ -601,5 +601,6 @@ describe('bundles', () => {
     expect(keys.some((key) => key.startsWith('driftwatch/reports/cluster=demo/'))).toBe(true);
     expect(keys.some((key) => key.startsWith('driftwatch/findings/cluster=demo/'))).toBe(true);
     expect(keys).toContain('driftwatch/latest/demo.json');
+    expect(keys).toContain('driftwatch/state/demo.json');
   }, 120_000);
 });
