@@ -109,11 +109,11 @@ async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Repo
 function localStore(folder: string, write: boolean): ReportStore {
   return {
     latest: async (cluster) => {
-      let invalid: string | undefined;
-      const report = await readLatestLocalReport(folder, cluster, (where) => {
-        invalid = where;
+      let invalid: { where: string; reason: string } | undefined;
+      const report = await readLatestLocalReport(folder, cluster, (where, reason) => {
+        invalid = { where, reason };
       });
-      return { ...(report ? { report } : {}), ...(invalid ? { invalid: { where: invalid } } : {}) };
+      return { ...(report ? { report } : {}), ...(invalid ? { invalid } : {}) };
     },
     get: (cluster, key) => readLocalReport(key, cluster, undefined, parseWholeReport),
     keysOf: (report) => localKeys(folder, report),

@@ -90,11 +90,11 @@ function s3Store(deps: AwsAuditDeps): ReportStore {
   const options = deps.kmsKeyId ? { kmsKeyId: deps.kmsKeyId } : {};
   return {
     latest: async (cluster) => {
-      let invalid: string | undefined;
-      const report = await getLatestReportS3(deps.s3, deps.destination, cluster, (where) => {
-        invalid = where;
+      let invalid: { where: string; reason: string } | undefined;
+      const report = await getLatestReportS3(deps.s3, deps.destination, cluster, (where, reason) => {
+        invalid = { where, reason };
       });
-      return { ...(report ? { report } : {}), ...(invalid ? { invalid: { where: invalid } } : {}) };
+      return { ...(report ? { report } : {}), ...(invalid ? { invalid } : {}) };
     },
     get: (cluster, key) => getReportS3(deps.s3, deps.destination.bucket, key, cluster, undefined, parseWholeReport),
     keysOf: (report) => s3ReportKeys(deps.destination, report),

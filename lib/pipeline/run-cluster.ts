@@ -49,8 +49,8 @@ export interface DeclaredSource {
 /** The latest stored report of a cluster, or what was stored there instead of one. */
 export interface LatestReport {
   report?: Report;
-  /** Set when something is stored there but it is not a report of this cluster (`where` names it). */
-  invalid?: { where: string };
+  /** Set when something is stored there but it is not a report of this cluster (`where` names it, `reason` says why). */
+  invalid?: { where: string; reason: string };
 }
 
 /**
@@ -152,9 +152,9 @@ export async function runCluster(deps: RunClusterDeps, cluster: ClusterRun, run:
     report = resumed;
     keys = state.stored.keys;
   } else {
-    const previous = await previousReport(deps, cluster);
+    const { report: previous, invalid } = await previousReport(deps, cluster);
     const audited = await auditOrFail(deps, cluster, runId, previous);
-    report = applyHistory(audited, previous);
+    report = applyHistory(audited, previous, invalid);
     keys = await deps.store.putReport(report);
     recordMetrics(deps.metrics, report, deps.clock.now().getTime() - started);
     deps.log.info('report stored', { cluster: cluster.name, runId, key: keys.report, drift: report.drift.length, complete: report.scan.complete });
@@ -180,16 +180,21 @@ function storedRun(deps: RunClusterDeps, state: DeliveryState | undefined, clust
   return { cluster, stored, channels };
 }
 
-async function previousReport(deps: RunClusterDeps, cluster: ClusterRun): Promise<Report | undefined> {
+/** The previous report of this audit, or why a stored one cannot be (recorded in the new report's history). */
+async function previousReport(deps: RunClusterDeps, cluster: ClusterRun): Promise<{ report?: Report; invalid?: string }> {
   const latest = await deps.store.latest(cluster.name);
-  if (latest.invalid) deps.log.warn(`${latest.invalid.where} is not a valid report; history starts afresh`, { cluster: cluster.name, where: latest.invalid.where });
+  if (latest.invalid) {
+    const { where, reason } = latest.invalid;
+    deps.log.warn(`${where} is not a valid report; history starts afresh (${reason})`, { cluster: cluster.name, where, reason });
+    return { invalid: reason };
+  }
   const stored = latest.report;
   // Same name, another audit (a --cluster reused for another source or snapshot): not this run's history.
   if (stored && stored.identity !== cluster.identity) {
     deps.log.info(`the latest report of ${cluster.name} is of another audit; history starts afresh`, { cluster: cluster.name });
-    return undefined;
+    return {};
   }
-  return stored;
+  return stored ? { report: stored } : {};
 }
 
 async function auditOrFail(deps: RunClusterDeps, cluster: ClusterRun, runId: string, previous: Report | undefined): Promise<Report> {

@@ -1,5 +1,5 @@
 import type { ExportItem, ExportPeriod } from './export.ts';
-import { isoSeconds, valueText } from './export.ts';
+import { gapText, isoSeconds, valueText } from './export.ts';
 
 /**
  * CSV as spreadsheets read it (RFC 4180): one header row, CRLF after every record, a field quoted when it holds a
@@ -68,6 +68,8 @@ const COLUMNS: ReadonlyArray<[string, (item: ExportItem) => string]> = [
   ['sightings', (item) => String(item.sightings)],
   ['episodes', (item) => String(item.episodes.length)],
   ['key', (item) => item.key],
+  // Last, so the columns before keep their places: where the trail has a gap for this item (see historyGaps).
+  ['history_gap', (item) => (item.historyGaps ?? []).map(gapText).join('; ')],
 ];
 
 export const EXPORT_CSV_HEADER: readonly string[] = COLUMNS.map(([name]) => name);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { MAX_REPORT_DEPTH, exceedsJsonDepth } from '../io/json-depth.ts';
+import { MAX_REPORT_DEPTH, exceedsJsonDepth, tooDeepReason } from '../io/json-depth.ts';
 import type { Report } from '../report/report.ts';
-import { asStoredReport } from '../report/validate.ts';
+import { asStoredReport, checkStoredReport } from '../report/validate.ts';
 import type { ReportKeys } from './layout.ts';
 import { findingsLines, latestKey, reportBody, reportKeys } from './layout.ts';
 
@@ -55,7 +55,7 @@ async function writeAtomically(path: string, body: string): Promise<void> {
 }
 
 /** The latest report of a cluster in a local folder, or undefined when there is none (or it is unreadable). */
-export async function readLatestLocalReport(folder: string, cluster: string, onInvalid?: (where: string) => void): Promise<Report | undefined> {
+export async function readLatestLocalReport(folder: string, cluster: string, onInvalid?: (where: string, reason: string) => void): Promise<Report | undefined> {
   return readLocalReport(join(folder, latestKey(cluster)), cluster, onInvalid);
 }
 
@@ -63,7 +63,7 @@ export async function readLatestLocalReport(folder: string, cluster: string, onI
 export async function readLocalReport(
   path: string,
   cluster: string,
-  onInvalid?: (where: string) => void,
+  onInvalid?: (where: string, reason: string) => void,
   parse: (text: string, cluster: string) => Report | undefined = parseReport,
 ): Promise<Report | undefined> {
   let text: string;
@@ -73,7 +73,7 @@ export async function readLocalReport(
     return undefined;
   }
   const report = parse(text, cluster);
-  if (!report) onInvalid?.(path);
+  if (!report) onInvalid?.(path, reportProblem(text, cluster) ?? 'not a complete report');
   return report;
 }
 
@@ -84,20 +84,29 @@ export async function readLocalReport(
 export function parseWholeReport(text: string, cluster: string): Report | undefined {
   const parsed = parseJson(text);
   // Checked by asStoredReport, written by reportBody from a Report: the whole object is that Report.
-  return asStoredReport(parsed, cluster) ? (parsed as Report) : undefined;
+  return 'value' in parsed && asStoredReport(parsed.value, cluster) ? (parsed.value as Report) : undefined;
 }
 
 /** A stored report, if the text is one for this cluster with what the history step needs (see asStoredReport). */
 export function parseReport(text: string, cluster: string): Report | undefined {
-  return asStoredReport(parseJson(text), cluster);
+  const parsed = parseJson(text);
+  return 'value' in parsed ? asStoredReport(parsed.value, cluster) : undefined;
 }
 
-/** The parsed JSON, or undefined when the text is not JSON or nests deeper than any report. */
-function parseJson(text: string): unknown {
-  if (exceedsJsonDepth(text, MAX_REPORT_DEPTH)) return undefined;
+/** Why the text is not a stored report of this cluster; undefined when it is one. */
+export function reportProblem(text: string, cluster: string): string | undefined {
+  const parsed = parseJson(text);
+  if ('problem' in parsed) return parsed.problem;
+  const checked = checkStoredReport(parsed.value, cluster);
+  return 'problem' in checked ? checked.problem : undefined;
+}
+
+/** The parsed JSON, or why the text is none (not JSON, or nested deeper than any report). */
+function parseJson(text: string): { value: unknown } | { problem: string } {
+  if (exceedsJsonDepth(text, MAX_REPORT_DEPTH)) return { problem: tooDeepReason(MAX_REPORT_DEPTH) };
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text) };
   } catch {
-    return undefined;
+    return { problem: text.trim() === '' ? 'empty' : 'not JSON' };
   }
 }

@@ -4,7 +4,7 @@ import type { S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import type { Report } from '../report/report.ts';
 import type { ReportKeys } from './layout.ts';
 import { findingsLines, latestKey, reportBody, reportKeys, stateKey } from './layout.ts';
-import { parseReport } from './local.ts';
+import { parseReport, reportProblem } from './local.ts';
 
 export interface S3Destination {
   bucket: string;
@@ -77,7 +77,7 @@ export async function getLatestReportS3(
   client: S3Client,
   destination: S3Destination,
   cluster: string,
-  onInvalid?: (where: string) => void,
+  onInvalid?: (where: string, reason: string) => void,
 ): Promise<Report | undefined> {
   return getReportS3(client, destination.bucket, withPrefix(destination, latestKey(cluster)), cluster, onInvalid);
 }
@@ -88,13 +88,13 @@ export async function getReportS3(
   bucket: string,
   key: string,
   cluster: string,
-  onInvalid?: (where: string) => void,
+  onInvalid?: (where: string, reason: string) => void,
   parse: (text: string, cluster: string) => Report | undefined = parseReport,
 ): Promise<Report | undefined> {
   const text = await getTextS3(client, bucket, key);
   if (text === undefined) return undefined;
   const report = parse(text, cluster);
-  if (!report) onInvalid?.(`s3://${bucket}/${key}`);
+  if (!report) onInvalid?.(`s3://${bucket}/${key}`, reportProblem(text, cluster) ?? 'not a complete report');
   return report;
 }
 

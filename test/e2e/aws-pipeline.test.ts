@@ -494,4 +494,17 @@ describe('nothing lost, nothing sent twice (delivery state in state/<cluster>.js
     expect(latest.history?.previousRunId).toBe(before.runId);
     expect(await datedReportsOf(run.runId)).toHaveLength(1);
   }, 60_000);
+
+  test('a corrupt latest/ report is recorded in the next report (history.previous: invalid), and no channel is told stale news again', async () => {
+    await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'latest/live.json', Body: '{"cluster":"live", "truncated' }));
+    slack.reset();
+    const { failures } = await runOnce();
+    expect(failures).toBe(0);
+    const latest = await latestReport('live');
+    expect(latest.history?.previous).toEqual({ status: 'invalid', reason: 'not JSON' });
+    expect(latest.drift[0]?.history).toBe('new');
+    // Each channel compares with the last report it had, not with the unreadable one: nothing is news to it.
+    expect(await snsMessages()).toEqual([]);
+    expect(slack.requests).toEqual([]);
+  });
 });
