@@ -1,14 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FINISH_RESERVE_MS } from '../../lib/pipeline/run-cluster.ts';
 import type { Report } from '../../lib/report/report.ts';
@@ -18,6 +16,9 @@ import type { KubeWorld } from '../world/kube.ts';
 import type { SlackReceiver } from '../world/slack.ts';
 import { S3_INTERNAL_ERROR, startFaultProxy } from '../world/fault-proxy.ts';
 import type { FaultProxy } from '../world/fault-proxy.ts';
+import { awsClients, captureOutput, drainQueue, lambdaContext, loadHandlers, sqsEvent, uploadSource } from '../world/lambda-harness.ts';
+import type { PipelineHandlers, QueuedMessage } from '../world/lambda-harness.ts';
+import { ledgerManifests } from '../world/ledger.ts';
 import { startWorld } from '../world/testenv.ts';
 import type { World } from '../world/testenv.ts';
 
@@ -25,12 +26,10 @@ import type { World } from '../world/testenv.ts';
  * The AWS pipeline end to end against the real test world: moto_server for S3/SNS/SQS/Secrets Manager, a real
  * kube-apiserver reached through a kubeconfig stored in Secrets Manager, a snapshot cluster, and the Slack receiver.
  */
-const REGION = 'us-east-1';
 const BUCKET = 'driftwatch-reports-e2e';
 const SOURCE_BUCKET = 'driftwatch-source-e2e';
 const LIVE_PASSWORD = 'payments-db-password-e2e';
 
-type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
 let world: World;
 let kube: KubeWorld;
@@ -39,8 +38,8 @@ let workDir: string;
 let clients: { s3: S3Client; sqs: SQSClient };
 let auditQueueUrl: string;
 let subscriberQueueUrl: string;
-let scheduleHandler: Handler<Record<string, unknown>, { runId: string; clusters: number }>;
-let auditHandler: Handler<SQSEvent, SQSBatchResponse>;
+let scheduleHandler: PipelineHandlers['schedule'];
+let auditHandler: PipelineHandlers['audit'];
 const logLines: string[] = [];
 /** Every SNS message that reached the subscriber queue, for the leak check at the end. */
 const snsBodies: string[] = [];
@@ -49,97 +48,16 @@ let kubeconfigText: string;
 let motoUrl: string;
 let proxy: FaultProxy;
 
-function lambdaContext(functionName: string, remainingMs = 60_000): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `req-${Math.random().toString(16).slice(2)}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'e2e',
-    getRemainingTimeInMillis: () => remainingMs,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+function captured<T>(run: () => Promise<T>): Promise<T> {
+  return captureOutput(logLines, run);
 }
 
-/** Runs a handler while keeping what it logs (Powertools: JSON lines and EMF on stdout, errors on stderr) for the assertions. */
-async function captured<T>(run: () => Promise<T>): Promise<T> {
-  const streams = [process.stdout, process.stderr] as const;
-  const originals = streams.map((stream) => stream.write.bind(stream));
-  for (const stream of streams) {
-    stream.write = ((chunk: string | Uint8Array) => {
-      logLines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    }) as typeof stream.write;
-  }
-  try {
-    return await run();
-  } finally {
-    streams.forEach((stream, index) => {
-      const original = originals[index];
-      if (original) stream.write = original;
-    });
-  }
-}
-
-const LIVE_MANIFESTS = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: payments
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ledger
-  namespace: payments
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: ledger}
-  template:
-    metadata:
-      labels: {app: ledger}
-    spec:
-      containers:
-        - name: ledger
-          image: registry.example.com/payments/ledger:5.1.0
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: ledger-db
-  namespace: payments
-stringData:
-  password: ${LIVE_PASSWORD}
-`;
-
-async function drainQueue(url: string): Promise<Array<{ body: string; id: string }>> {
-  const messages: Array<{ body: string; id: string }> = [];
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const response = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
-    const received = response.Messages ?? [];
-    if (received.length === 0 && attempt > 0) break;
-    for (const message of received) {
-      messages.push({ body: message.Body ?? '', id: message.MessageId ?? '' });
-      await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
-    }
-  }
-  return messages;
-}
-
-interface QueuedMessage {
-  body: string;
-  id: string;
-}
+const LIVE_MANIFESTS = ledgerManifests({ replicas: 2, secretPassword: LIVE_PASSWORD });
 
 /** One scheduled run: the schedule handler enqueues, the audit handler consumes one message per invocation. */
 async function runOnce(options: { remainingMs?: number } = {}): Promise<{ runId: string; failures: number; messages: QueuedMessage[] }> {
   const scheduled = await captured(() => scheduleHandler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('schedule')));
-  const messages = await drainQueue(auditQueueUrl);
+  const messages = await drainQueue(clients.sqs, auditQueueUrl);
   expect(messages).toHaveLength(scheduled.clusters);
   let failures = 0;
   for (const message of messages) failures += await deliver(message, options.remainingMs);
@@ -148,22 +66,7 @@ async function runOnce(options: { remainingMs?: number } = {}): Promise<{ runId:
 
 /** Hands one queued message to the audit handler, as the SQS event source does; returns its batch item failures. */
 async function deliver(message: QueuedMessage, remainingMs?: number): Promise<number> {
-  const event: SQSEvent = {
-    Records: [
-      {
-        messageId: message.id,
-        receiptHandle: 'handle',
-        body: message.body,
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'e2e', ApproximateFirstReceiveTimestamp: String(Date.now()) },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: `arn:aws:sqs:${REGION}:123456789012:audit`,
-        awsRegion: REGION,
-      },
-    ],
-  };
-  const response = await captured(() => auditHandler(event, lambdaContext('audit', remainingMs)));
+  const response = await captured(() => auditHandler(sqsEvent(message), lambdaContext('audit', remainingMs)));
   return response.batchItemFailures.length;
 }
 
@@ -181,7 +84,7 @@ async function withConfig<T>(lines: readonly string[], run: () => Promise<T>): P
 }
 
 async function snsMessages(): Promise<Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> }>> {
-  const messages = await drainQueue(subscriberQueueUrl);
+  const messages = await drainQueue(clients.sqs, subscriberQueueUrl);
   snsBodies.push(...messages.map((message) => message.body));
   return messages.map((message) => JSON.parse(message.body) as { Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> });
 }
@@ -199,30 +102,10 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'driftwatch-e2e-'));
   motoUrl = world.env.AWS_ENDPOINT_URL;
   proxy = await startFaultProxy(motoUrl);
-  Object.assign(process.env, {
-    // The handlers' AWS clients go through the fault proxy; the test's own clients talk to moto directly.
-    AWS_ENDPOINT_URL: proxy.url,
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-  const s3 = new S3Client({ forcePathStyle: true, endpoint: motoUrl });
-  const sqs = new SQSClient({ endpoint: motoUrl });
-  const sns = new SNSClient({ endpoint: motoUrl });
-  const secrets = new SecretsManagerClient({ endpoint: motoUrl });
+  // The handlers' AWS clients go through the fault proxy; the test's own clients talk to moto directly.
+  const { s3, sqs, sns, secrets } = awsClients(motoUrl, proxy.url);
   clients = { s3, sqs };
-
-  // The Git archive, in S3 like a CI job would upload it.
-  const repo = join(workDir, 'repo');
-  mkdirSync(join(repo, 'clusters/live'), { recursive: true });
-  writeFileSync(join(repo, 'clusters/live/payments.yaml'), LIVE_MANIFESTS);
-  cpSync(join(REPO_ROOT, 'examples/gitops/clusters/demo'), join(repo, 'clusters/demo'), { recursive: true });
-  const archive = join(workDir, 'gitops.tar.gz');
-  execFileSync('tar', ['-czf', archive, '-C', workDir, 'repo']);
-  await s3.send(new CreateBucketCommand({ Bucket: SOURCE_BUCKET }));
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await s3.send(new PutObjectCommand({ Bucket: SOURCE_BUCKET, Key: 'gitops.tar.gz', Body: readFileSync(archive) }));
+  await uploadSource(s3, workDir, { source: SOURCE_BUCKET, reports: BUCKET }, { 'clusters/live/payments.yaml': LIVE_MANIFESTS }, { 'clusters/demo': join(REPO_ROOT, 'examples/gitops/clusters/demo') });
 
   // The live cluster: applied from Git, reached through a kubeconfig kept in Secrets Manager.
   await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], { input: LIVE_MANIFESTS });
@@ -255,17 +138,9 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  Object.assign(process.env, {
-    DRIFTWATCH_CONFIG: config,
-    AUDIT_QUEUE_URL: auditQueueUrl,
-    REPORT_BUCKET: BUCKET,
-    TOPIC_ARN: topic.TopicArn ?? '',
-    SLACK_WEBHOOK_SECRET_ID: 'driftwatch/slack-webhook',
-    POWERTOOLS_SERVICE_NAME: 'driftwatch',
-    POWERTOOLS_METRICS_NAMESPACE: 'Driftwatch',
-  });
-  scheduleHandler = (await import('../../functions/schedule.ts')).handler as unknown as typeof scheduleHandler;
-  auditHandler = (await import('../../functions/audit.ts')).handler as unknown as typeof auditHandler;
+  const handlers = await loadHandlers({ config, auditQueueUrl, bucket: BUCKET, topicArn: topic.TopicArn ?? '', slackWebhookSecretId: 'driftwatch/slack-webhook' });
+  scheduleHandler = handlers.schedule;
+  auditHandler = handlers.audit;
 }, 600_000);
 
 afterAll(async () => {

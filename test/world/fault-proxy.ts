@@ -1,10 +1,12 @@
 /**
- * A fault-injecting HTTP proxy (node:http over node:net) between the code under test and a plain-HTTP dependency of
- * the test world (moto_server, the Slack receiver). Requests pass through unchanged unless a rule matches; a rule
+ * A fault-injecting HTTP proxy (node:http over node:net) between the code under test and a dependency of the test
+ * world: moto_server and the Slack receiver over plain HTTP, kube-apiserver over TLS with a client certificate (the
+ * proxy terminates the audit's plain HTTP and speaks TLS upstream, so it can answer 5xx or 429 like the apiserver). Requests pass through unchanged unless a rule matches; a rule
  * answers with a status of its choice (503 SlowDown, 500, 429 with Retry-After), resets the connection, hangs it, or
  * delays it, a given number of times or until cleared. Every request is recorded with what the proxy did to it.
  */
 import { createServer, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -47,16 +49,32 @@ interface ArmedRule extends FaultRule {
   left: number;
 }
 
-export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
+/** How the proxy authenticates to an https upstream (PEM): the audit's own credentials never reach it. */
+export interface UpstreamTls {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+export async function startFaultProxy(targetUrl: string, tls?: UpstreamTls): Promise<FaultProxy> {
   const target = new URL(targetUrl);
+  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const rules: ArmedRule[] = [];
   const records: ProxyRecord[] = [];
   const sockets = new Set<Socket>();
 
   const forward = (incoming: IncomingMessage, outgoing: ServerResponse, delayMs = 0): void => {
     const send = (): void => {
-      const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: target.host } },
+      const { authorization: _dropped, ...headers } = incoming.headers;
+      const upstream = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: { ...(tls ? headers : incoming.headers), host: target.host },
+          ...(tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : {}),
+        },
         (answer) => {
           outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(outgoing);
@@ -70,9 +88,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   };
 
   const server = createServer((incoming, outgoing) => {
-    const request: ProxiedRequest = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: incoming.headers };
-    const rule = rules.find((candidate) => candidate.left > 0 && candidate.match(request));
-    records.push({ ...request, outcome: rule?.name ?? 'pass' });
+    const proxied: ProxiedRequest = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: incoming.headers };
+    const rule = rules.find((candidate) => candidate.left > 0 && candidate.match(proxied));
+    records.push({ ...proxied, outcome: rule?.name ?? 'pass' });
     if (!rule) return forward(incoming, outgoing);
     rule.left -= 1;
     const { fault } = rule;
