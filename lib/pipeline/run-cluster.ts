@@ -152,7 +152,7 @@ export async function runCluster(deps: RunClusterDeps, cluster: ClusterRun, run:
     report = resumed;
     keys = state.stored.keys;
   } else {
-    const { report: previous, invalid } = await previousReport(deps, cluster);
+    const { report: previous, invalid } = await previousReport(deps, cluster, state);
     const audited = await auditOrFail(deps, cluster, runId, previous);
     report = applyHistory(audited, previous, invalid);
     keys = await deps.store.putReport(report);
@@ -180,15 +180,22 @@ function storedRun(deps: RunClusterDeps, state: DeliveryState | undefined, clust
   return { cluster, stored, channels };
 }
 
-/** The previous report of this audit, or why a stored one cannot be (recorded in the new report's history). */
-async function previousReport(deps: RunClusterDeps, cluster: ClusterRun): Promise<{ report?: Report; invalid?: string }> {
+/**
+ * The previous report of this audit, or why a stored one cannot be (recorded in the new report's history). When the
+ * last run stored and told a report but never wrote `latest/` (its message went to the DLQ), that report is the
+ * previous one: its news was told, so history goes on from it rather than from the older `latest/`.
+ */
+async function previousReport(deps: RunClusterDeps, cluster: ClusterRun, state: DeliveryState | undefined): Promise<{ report?: Report; invalid?: string }> {
   const latest = await deps.store.latest(cluster.name);
   if (latest.invalid) {
     const { where, reason } = latest.invalid;
     deps.log.warn(`${where} is not a valid report; history starts afresh (${reason})`, { cluster: cluster.name, where, reason });
     return { invalid: reason };
   }
-  const stored = latest.report;
+  const unfinished = state?.stored && state.stored.runId !== latest.report?.runId && (!latest.report || state.stored.generatedAt >= latest.report.generatedAt) ? state.stored : undefined;
+  const newer = unfinished ? await deps.store.get(cluster.name, unfinished.keys.report) : undefined;
+  if (newer) deps.log.info('the last stored report never reached latest/: history goes on from it', { cluster: cluster.name, runId: newer.runId });
+  const stored = newer ?? latest.report;
   // Same name, another audit (a --cluster reused for another source or snapshot): not this run's history.
   if (stored && stored.identity !== cluster.identity) {
     deps.log.info(`the latest report of ${cluster.name} is of another audit; history starts afresh`, { cluster: cluster.name });

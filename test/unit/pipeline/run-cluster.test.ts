@@ -210,6 +210,21 @@ describe('delivery state: nothing lost, nothing sent twice', () => {
     expect(store.writes).toEqual(['report run-1', 'SNS run-1', 'latest run-1', 'report run-2', 'latest run-2']);
   });
 
+  test('after a run that never wrote latest (its message went to the DLQ), history goes on from the report it stored', async () => {
+    const store = memoryStore();
+    const ledger = memoryLedger();
+    const sns = recordingNotifier('SNS', store.writes);
+    const run = deps({ store, ledger, notifiers: [sns], source: twoFiles });
+    done(await runCluster(run, liveCluster('strict', 'off'), { runId: 'run-1' }));
+    store.failLatest = 3;
+    for (let receive = 0; receive < 3; receive++) await expect(runCluster(run, liveCluster('lax', 'off'), { runId: 'run-2' })).rejects.toThrow('killed before latest');
+    const next = done(await runCluster(run, liveCluster('lax', 'off'), { runId: 'run-3' }));
+    expect(next.report.history?.previousRunId).toBe('run-2');
+    expect(next.report.drift[0]?.history).toBe('persisting');
+    expect(next.channels).toEqual({ SNS: 'nothing-new' });
+    expect(sns.told).toHaveLength(1);
+  });
+
   test('a channel that failed is told what it missed on the next run, merged with the new news, and then nothing', async () => {
     const store = memoryStore();
     const ledger = memoryLedger();
