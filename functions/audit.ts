@@ -2,20 +2,25 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { loadRuntimeConfig } from '../lib/aws/config-source.ts';
 import { lazily } from '../lib/aws/lazy.ts';
 import { defaultS3Client } from '../lib/aws/s3-client.ts';
 import { SecretReader } from '../lib/aws/secrets.ts';
 import { EksAccess } from '../lib/cluster/eks.ts';
-import { auditAndPublish } from '../lib/pipeline/publish.ts';
+import type { DriftwatchConfig } from '../lib/config/load.ts';
 import { parseReportLinkSeconds } from '../lib/pipeline/env.ts';
+import { auditAndPublish, openConfiguredSource } from '../lib/pipeline/publish.ts';
+import type { AuditMessage } from '../lib/pipeline/publish.ts';
+import type { DeclaredSource } from '../lib/pipeline/run-cluster.ts';
 import { parseAuditMessage } from '../lib/pipeline/schedule.ts';
+import { displayLocation } from '../lib/source/display.ts';
+import type { SourceTree } from '../lib/source/types.ts';
 import { parseS3Destination } from '../lib/store/s3.ts';
-import { log, logger, metricSink, metrics, requiredEnv } from './observability.ts';
+import { logOf, logger, metricSinkOf, recordMetrics, requiredEnv } from './observability.ts';
 
 const s3 = defaultS3Client();
 const sns = new SNSClient({});
@@ -24,18 +29,47 @@ const eks = new EksAccess({ credentials: defaultProvider() });
 const configClients = { s3: () => s3, ssm: lazily(() => new SSMClient({})) };
 /** Checked at cold start: a bad value fails the deployment's first invocation with the variable's name. */
 const linkExpiresSeconds = parseReportLinkSeconds(process.env['REPORT_LINK_SECONDS']);
+const processor = new BatchProcessor(EventType.SQS);
 
-/** SQS (batch size 1) → audit one cluster; a failed record is reported back so only it is retried. */
-async function auditRecords(event: SQSEvent): Promise<SQSBatchResponse> {
+/** The source tree of a run, kept while a warm Lambda works through that run's clusters (dropped if it failed). */
+let runSource: { key: string; tree: Promise<SourceTree> } | undefined;
+
+function sourceOfRun(config: DriftwatchConfig, runId: string): DeclaredSource {
+  const key = `${runId}|${config.source.location}`;
+  return {
+    location: displayLocation(config.source.location),
+    open: () => {
+      if (runSource?.key === key) return runSource.tree;
+      const tree = openConfiguredSource(config, s3, secrets);
+      runSource = { key, tree };
+      tree.catch(() => {
+        if (runSource?.tree === tree) runSource = undefined;
+      });
+      return tree;
+    },
+  };
+}
+
+/**
+ * SQS → one cluster per record, through Powertools' batch processing: a record whose run could not store even an
+ * error report is reported back as a batch item failure, so only it is retried (and after 3 tries goes to the DLQ).
+ */
+async function auditRecords(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const config = await loadRuntimeConfig(requiredEnv('DRIFTWATCH_CONFIG'), configClients);
   const prefix = process.env['REPORT_PREFIX'] ?? '';
   const destination = parseS3Destination(`s3://${requiredEnv('REPORT_BUCKET')}${prefix ? `/${prefix}` : ''}`);
-  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
+  const auditRecord = async (record: SQSRecord): Promise<void> => {
+    let message: AuditMessage;
     try {
-      const message = parseAuditMessage(record.body);
-      logger.appendKeys({ cluster: message.cluster, runId: message.runId });
-      metrics.addDimension('cluster', message.cluster);
+      message = parseAuditMessage(record.body);
+    } catch (error) {
+      logger.error('not an audit message; it will go to the DLQ', { messageId: record.messageId, error: error instanceof Error ? error : new Error(String(error)) });
+      throw error;
+    }
+    const recordLogger = logger.createChild({ persistentKeys: { cluster: message.cluster, runId: message.runId, messageId: record.messageId } });
+    const metrics = recordMetrics(message.cluster);
+    const metricSink = metricSinkOf(metrics);
+    try {
       await auditAndPublish(
         {
           config,
@@ -44,24 +78,27 @@ async function auditRecords(event: SQSEvent): Promise<SQSBatchResponse> {
           eks,
           secrets,
           destination,
+          source: sourceOfRun(config, message.runId),
           ...optionalEnv('REPORT_KMS_KEY_ID', 'kmsKeyId'),
           ...optionalEnv('TOPIC_ARN', 'topicArn'),
           ...optionalEnv('SLACK_WEBHOOK_SECRET_ID', 'slackWebhookSecretId'),
           linkExpiresSeconds,
-          log,
+          log: logOf(recordLogger),
           metrics: metricSink,
+          clock: { now: () => new Date(), remainingMs: () => context.getRemainingTimeInMillis() },
         },
         message,
       );
     } catch (error) {
-      logger.error('audit failed', { messageId: record.messageId, error: error instanceof Error ? error.message : String(error) });
+      // The Error itself: Powertools logs its name, message, stack and cause.
+      recordLogger.error('audit failed; the message will be retried', { error: error instanceof Error ? error : new Error(String(error)) });
       metricSink.count('AuditFailures', 1);
-      batchItemFailures.push({ itemIdentifier: record.messageId });
+      throw error;
     } finally {
-      logger.removeKeys(['cluster', 'runId']);
+      metrics.publishStoredMetrics();
     }
-  }
-  return { batchItemFailures };
+  };
+  return processPartialResponse(event, auditRecord, processor, { context, throwOnFullBatchFailure: false });
 }
 
 function optionalEnv<K extends string>(name: string, key: K): Partial<Record<K, string>> {
@@ -69,4 +106,4 @@ function optionalEnv<K extends string>(name: string, key: K): Partial<Record<K, 
   return value ? ({ [key]: value } as Partial<Record<K, string>>) : {};
 }
 
-export const handler = middy(auditRecords).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(auditRecords).use(injectLambdaContext(logger));

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { auditCluster } from '../pipeline/audit-cluster.ts';
-import { readLiveCapabilities, readLiveState } from '../pipeline/live.ts';
-import { RenderError, renderRequestFor } from '../render/index.ts';
-import { renderFailure } from './render-failure.ts';
-import { failedReport } from '../report/failed.ts';
+import type { Log, MetricSink } from '../pipeline/observe.ts';
+import { runCluster } from '../pipeline/run-cluster.ts';
+import type { ReportStore } from '../pipeline/run-cluster.ts';
 import type { ReportFormat } from '../report/format.ts';
 import { formatReport } from '../report/format.ts';
 import { toPolicyReport } from '../report/policy-report.ts';
@@ -11,8 +9,7 @@ import type { Report } from '../report/report.ts';
 import { displayLocation } from '../source/display.ts';
 import { openSource } from '../source/open.ts';
 import type { SourceTree } from '../source/types.ts';
-import { applyHistory, previousObservedAt } from '../report/history.ts';
-import { readLatestLocalReport, writeLocalReport } from '../store/local.ts';
+import { localKeys, parseWholeReport, readLatestLocalReport, readLocalReport, writeLocalDated, writeLocalLatest } from '../store/local.ts';
 import { printable } from '../io/printable.ts';
 import { describeError } from './errors.ts';
 import { EXIT } from './exit.ts';
@@ -75,58 +72,67 @@ async function readRunSource(source: RunPlan['source'], progress: (line: string)
   }
 }
 
-/** One cluster: audit (or an error report when anything fails), history from the previous report, report file. */
+/**
+ * One cluster through the shared run path (lib/pipeline/run-cluster.ts): the local folder is the store (or nothing is
+ * written with --no-write), no notifier, progress on stderr.
+ */
 async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Report> {
-  const { plan, flags, progress } = context;
+  const { plan, source, flags, progress } = context;
   progress(`auditing cluster ${cluster.name}`);
-  const stored = await readLatestLocalReport(plan.destination, cluster.name, (where) =>
-    progress(`warning: ${where} is not a valid report; history starts afresh`),
+  const write = flags.write;
+  const outcome = await runCluster(
+    {
+      settings: { renderer: plan.renderer, drift: plan.drift, checks: plan.checks },
+      source: {
+        location: plan.source ? displayLocation(plan.source.location) : 'none',
+        open: async () => {
+          if ('error' in source) throw new Error(source.error);
+          return source.tree;
+        },
+      },
+      live: { onProgress: progress, timeoutMs: flags.requestTimeout * 1000 },
+      store: localStore(plan.destination, write),
+      notifiers: [],
+      clock: { now: () => new Date() },
+      log: progressLog(progress),
+      metrics: NO_METRICS,
+    },
+    cluster,
+    { runId: context.runId },
   );
-  // Same name, another audit (a --cluster reused for another source or snapshot): not this run's history.
-  const previous = stored && stored.identity === cluster.identity ? stored : undefined;
-  if (stored && !previous) progress(`the latest report of ${cluster.name} is of another audit; history starts afresh`);
-  const audited = await auditOrFail(context, cluster, previous ? previousObservedAt(previous) : undefined);
-  const report = applyHistory(audited, previous);
-  if (plan.destination && flags.write) {
-    const written = await writeLocalReport(plan.destination, report);
-    progress(`report written to ${written.report} (latest: ${written.latest})`);
-  }
-  return report;
+  // Only a run with a delivery ledger can meet a later run of its cluster; the CLI has none.
+  if (outcome.status === 'stale') throw new Error(`cluster ${cluster.name}: a later run ${outcome.later.runId} already audited it`);
+  if (write) progress(`report written to ${outcome.keys.report} (latest: ${outcome.keys.latest})`);
+  return outcome.report;
 }
 
-async function auditOrFail(context: RunContext, cluster: ClusterPlan, previousAt: Date | undefined): Promise<Report> {
-  const { plan, source, runId, flags, progress } = context;
-  const failed = (error: string, cause?: unknown): Report =>
-    failedReport({
-      runId,
-      cluster: cluster.name,
-      ...(cluster.identity ? { identity: cluster.identity } : {}),
-      generatedAt: new Date(),
-      sourcePath: cluster.sourcePath,
-      sourceLocation: plan.source ? displayLocation(plan.source.location) : 'none',
-      error,
-      ...(cause instanceof RenderError ? renderFailure(cause, cluster.sourcePath) : {}),
-    });
-  if ('error' in source) return failed(`source cannot be read: ${source.error}`);
-  try {
-    return await auditCluster({
-      cluster: cluster.name,
-      ...(cluster.identity ? { identity: cluster.identity } : {}),
-      sourcePath: cluster.sourcePath,
-      ...(cluster.namespaces ? { namespaces: cluster.namespaces } : {}),
-      includeSecrets: cluster.includeSecrets,
-      ...(source.tree ? { tree: source.tree } : {}),
-      readLive: (kinds, namespaces) => readLiveState(cluster.access, kinds, namespaces, { onProgress: progress, timeoutMs: flags.requestTimeout * 1000 }),
-      render: renderRequestFor(plan.renderer, cluster, () => readLiveCapabilities(cluster.access, { timeoutMs: flags.requestTimeout * 1000 })),
-      drift: plan.drift,
-      checks: { ...plan.checks, ...(previousAt ? { since: previousAt } : {}) },
-      runId,
-      onProgress: progress,
-    });
-  } catch (error) {
-    return failed(describeError(error), error);
-  }
+/** The report folder as the run's store; with --no-write it still gives the previous report, and keeps nothing. */
+function localStore(folder: string, write: boolean): ReportStore {
+  return {
+    latest: async (cluster) => {
+      let invalid: { where: string; reason: string } | undefined;
+      const report = await readLatestLocalReport(folder, cluster, (where, reason) => {
+        invalid = { where, reason };
+      });
+      return { ...(report ? { report } : {}), ...(invalid ? { invalid } : {}) };
+    },
+    get: (cluster, key) => readLocalReport(key, cluster, undefined, parseWholeReport),
+    keysOf: (report) => localKeys(folder, report),
+    putReport: (report) => (write ? writeLocalDated(folder, report) : Promise.resolve(localKeys(folder, report))),
+    putLatest: (report) => (write ? writeLocalLatest(folder, report) : Promise.resolve()),
+  };
 }
+
+/** Progress lines for people: warnings say so, errors are in the report (and on stderr at the end). */
+function progressLog(progress: (line: string) => void): Log {
+  return {
+    info: (message) => progress(message),
+    warn: (message) => progress(`warning: ${message}`),
+    error: () => {},
+  };
+}
+
+const NO_METRICS: MetricSink = { count: () => {}, milliseconds: () => {} };
 
 /** One JSON document for one cluster, an array of them for several; text formats one after the other. */
 function render(reports: readonly Report[], format: ReportFormat): string {

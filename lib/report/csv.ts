@@ -1,5 +1,5 @@
 import type { ExportItem, ExportPeriod } from './export.ts';
-import { isoSeconds, valueText } from './export.ts';
+import { gapText, isoSeconds, valueText } from './export.ts';
 import { TIME_UNKNOWN } from './format.ts';
 
 /**
@@ -69,6 +69,8 @@ const COLUMNS: ReadonlyArray<[string, (item: ExportItem) => string]> = [
   ['sightings', (item) => String(item.sightings)],
   ['episodes', (item) => String(item.episodes.length)],
   ['key', (item) => item.key],
+  // Last, so the columns before keep their places: where the trail has a gap for this item (see historyGaps).
+  ['history_gap', (item) => (item.historyGaps ?? []).map(gapText).join('; ')],
 ];
 
 export const EXPORT_CSV_HEADER: readonly string[] = COLUMNS.map(([name]) => name);

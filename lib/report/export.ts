@@ -22,6 +22,14 @@ export interface ExportedReport {
   runId: string;
   commit?: string;
   complete: boolean;
+  /** Why the report before it could not be read: the history restarts at this report (a gap in the trail). */
+  previousInvalid?: string;
+}
+
+/** A report of the period whose history restarted because the report before it was not valid. */
+export interface HistoryGap {
+  at: string;
+  reason: string;
 }
 
 /**
@@ -73,6 +81,11 @@ export interface ExportItem {
   /** Reports of the period that had the item. */
   sightings: number;
   episodes: Episode[];
+  /**
+   * History restarts while the item was reported, or right after its last sighting: its first seen may be earlier
+   * than shown, or it may have been resolved then without a report saying so.
+   */
+  historyGaps?: HistoryGap[];
 }
 
 /** What the latest sighting of an item says about it; replaced wholesale on each sighting. */
@@ -108,7 +121,8 @@ export function createExportBuilder(cluster: string, range: { since?: string; un
     },
     finish() {
       const lastReport = reports.at(-1)?.generatedAt;
-      const items = [...tracks.values()].map((track) => toItem(track, lastReport)).sort(compareItems);
+      const gaps = historyGaps(reports);
+      const items = [...tracks.values()].map((track) => withGaps(toItem(track, lastReport), gaps, reports)).sort(compareItems);
       return { cluster, ...range, reports, items };
     },
   };
@@ -121,7 +135,32 @@ export function buildExport(cluster: string, reports: readonly Report[], range: 
 }
 
 function exportedReport(report: Report): ExportedReport {
-  return { generatedAt: report.generatedAt, runId: report.runId, complete: report.scan.complete, ...(report.source.commit ? { commit: report.source.commit } : {}) };
+  return {
+    generatedAt: report.generatedAt,
+    runId: report.runId,
+    complete: report.scan.complete,
+    ...(report.source.commit ? { commit: report.source.commit } : {}),
+    ...(report.history?.previous ? { previousInvalid: report.history.previous.reason } : {}),
+  };
+}
+
+/** Where the period's history restarted because a previous report was not valid. */
+export function historyGaps(reports: readonly ExportedReport[]): HistoryGap[] {
+  return reports.flatMap((report) => (report.previousInvalid !== undefined ? [{ at: report.generatedAt, reason: report.previousInvalid }] : []));
+}
+
+/** The gaps from the item's first sighting to its resolution, or to the first report after its last sighting. */
+function withGaps(item: ExportItem, gaps: readonly HistoryGap[], reports: readonly ExportedReport[]): ExportItem {
+  if (gaps.length === 0) return item;
+  const after = (time: string | undefined): string | undefined => (time ? reports.find((report) => Date.parse(report.generatedAt) > Date.parse(time))?.generatedAt : undefined);
+  const end = item.resolvedAt ?? after(item.lastSeen) ?? item.lastSeen ?? item.firstSeen;
+  const hits = gaps.filter((gap) => Date.parse(gap.at) >= Date.parse(item.firstSeen) && Date.parse(gap.at) <= Date.parse(end));
+  return hits.length > 0 ? { ...item, historyGaps: hits } : item;
+}
+
+/** `2026-10-14T09:00:00Z previous report invalid (not JSON)`, for the exports' one-line cells. */
+export function gapText(gap: HistoryGap): string {
+  return `${isoSeconds(gap.at)} previous report invalid (${gap.reason})`;
 }
 
 function recordSighting(tracks: Map<string, ItemTrack>, sighting: Sighting, at: string): void {
@@ -334,6 +373,11 @@ export function exportMarkdown(period: ExportPeriod): string {
     '',
     `${period.reports.length} reports; ${period.items.length} items: ${counts.open} still open, ${counts.resolved} resolved, ${counts.unconfirmed} unconfirmed (gone without a complete scan to confirm it).`,
   ];
+  const gaps = historyGaps(period.reports);
+  if (gaps.length > 0) {
+    lines.push('', `History gaps: the history restarts where the report before could not be read (first seen may be earlier, resolutions may be missing):`, '');
+    for (const gap of gaps) lines.push(`- ${markdownCell(gapText(gap))}`);
+  }
   if (period.items.length > 0) {
     lines.push('', '| State | Object | Item | Declared | Live | Changed by | Commit | Exemption | First seen | Last seen | Resolved at | Duration |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const item of period.items) {

@@ -97,9 +97,10 @@ export function previousObservedAt(previous: Report): Date {
 /**
  * Marks every drifted field and finding of `current` as new or persisting (with firstSeen), and lists what the
  * previous report had that is gone now as resolved, except where either scan could not list that type: those are
- * carried forward as unconfirmed, never resolved. Pure: returns a new report.
+ * carried forward as unconfirmed, never resolved. `invalidPrevious` says why a stored previous report could not be read
+ * (recorded in the history when there is no previous report). Pure: returns a new report.
  */
-export function applyHistory(current: Report, stored: Report | undefined): Report {
+export function applyHistory(current: Report, stored: Report | undefined, invalidPrevious?: string): Report {
   const previous = stored && isSameAudit(current, stored) ? stored : undefined;
   const seenBefore = new Map<string, string>();
   if (previous) {
@@ -113,7 +114,9 @@ export function applyHistory(current: Report, stored: Report | undefined): Repor
   const drift = current.drift.map((entry) => markEntry(current.cluster, entry, mark));
   const findings = current.findings.map((finding) => ({ ...finding, ...mark(findingKey(current.cluster, finding)) }));
   const marked: Report = { ...current, drift, findings };
-  return { ...marked, history: summarizeHistory(marked, previous) };
+  const history = summarizeHistory(marked, previous);
+  if (!previous && invalidPrevious !== undefined) history.previous = { status: 'invalid', reason: invalidPrevious };
+  return { ...marked, history };
 }
 
 function markEntry(cluster: string, entry: DriftEntry, mark: (key: string) => { history: HistoryMark; firstSeen: string }): DriftEntry {

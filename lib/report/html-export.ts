@@ -1,5 +1,5 @@
 import type { Episode, ExportItem, ExportPeriod } from './export.ts';
-import { humanDuration, itemSubject, periodBounds, stateCounts } from './export.ts';
+import { gapText, historyGaps, humanDuration, itemSubject, periodBounds, stateCounts } from './export.ts';
 import type { Html } from './html-escape.ts';
 import { html } from './html-escape.ts';
 import { htmlPage } from './html-page.ts';
@@ -20,13 +20,15 @@ const OPEN_LIMIT = 150;
 function header(period: ExportPeriod, start: string, end: string): Html {
   const commits = [...new Set(period.reports.flatMap((report) => (report.commit ? [report.commit] : [])))];
   const incomplete = period.reports.filter((report) => !report.complete).length;
+  const gaps = historyGaps(period.reports);
   return html`<header class="top"><div>
 <div class="eyebrow">driftwatch audit trail</div>
 <h1>Cluster <span class="mono">${period.cluster}</span></h1>
 <div class="meta"><span>From <b>${timeTag(start)}</b></span><span>to <b>${timeTag(end)}</b></span><span><b>${period.reports.length}</b> reports</span><span><b>${commits.length}</b> ${commits.length === 1 ? 'commit' : 'commits'}${commits.length > 0 ? html` (<span class="mono">${commits.map((commit) => commit.slice(0, 12)).join(', ')}</span>)` : ''}</span></div>
 <div class="verdict">Each drifted field and finding appears once, however many reports had it. Resolution times come from the history of later reports in the period.</div>
+${gaps.length > 0 ? html`<div class="verdict">History gaps: the history restarts where the report before could not be read, so first seen may be earlier and resolutions may be missing: ${gaps.map((gap) => gapText(gap)).join('; ')}.</div>` : ''}
 </div>
-<div class="status">${incomplete > 0 ? badge('warn', `${incomplete} incomplete ${incomplete === 1 ? 'scan' : 'scans'}`) : badge('ok', 'All scans complete')}</div>
+<div class="status">${incomplete > 0 ? badge('warn', `${incomplete} incomplete ${incomplete === 1 ? 'scan' : 'scans'}`) : badge('ok', 'All scans complete')}${gaps.length > 0 ? badge('warn', `${gaps.length} history ${gaps.length === 1 ? 'gap' : 'gaps'}`) : ''}</div>
 </header>`;
 }
 

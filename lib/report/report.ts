@@ -121,6 +121,11 @@ export interface CarriedItem {
 export interface ReportHistory {
   previousRunId?: string;
   previousGeneratedAt?: string;
+  /**
+   * Set when a previous report was stored but could not be read as one (corrupt, foreign schema): this report's
+   * history starts afresh, so what it marks `new` may be older and nothing it could have resolved is resolved.
+   */
+  previous?: { status: 'invalid'; reason: string };
   resolved: ResolvedItem[];
   unconfirmed: CarriedItem[];
   counts: { new: number; persisting: number; resolved: number };

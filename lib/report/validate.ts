@@ -28,15 +28,31 @@ const LIST_STATUSES: readonly string[] = ['listed', 'forbidden', 'failed'] satis
  * Undefined otherwise: the caller then runs as if there were no previous report.
  */
 export function asStoredReport(value: unknown, cluster: string): Report | undefined {
-  if (!isRecord(value) || value['cluster'] !== cluster) return undefined;
+  const checked = checkStoredReport(value, cluster);
+  return 'report' in checked ? checked.report : undefined;
+}
+
+/** The stored report, or why it is not one (in words for the report and the logs: no values from it but names). */
+export function checkStoredReport(value: unknown, cluster: string): { report: Report } | { problem: string } {
+  if (!isRecord(value)) return { problem: 'not a JSON object' };
+  const { schemaVersion } = value;
+  if (schemaVersion !== undefined && (typeof schemaVersion !== 'string' || !schemaVersion.startsWith(`${REPORT_SCHEMA_VERSION.split('.')[0]}.`))) {
+    return { problem: `foreign schema: schemaVersion ${JSON.stringify(schemaVersion).slice(0, 40)} is not ${REPORT_SCHEMA_VERSION.split('.')[0]}.x` };
+  }
+  if (value['cluster'] !== cluster) return { problem: typeof value['cluster'] === 'string' ? `a report of another cluster (${value['cluster'].slice(0, 80)})` : 'no cluster' };
   const { runId, generatedAt } = value;
-  if (typeof runId !== 'string' || typeof generatedAt !== 'string' || Number.isNaN(Date.parse(generatedAt))) return undefined;
+  if (typeof runId !== 'string') return { problem: 'no runId' };
+  if (typeof generatedAt !== 'string' || Number.isNaN(Date.parse(generatedAt))) return { problem: 'generatedAt is not a time' };
   const drift = arrayOf(value['drift'], driftEntry);
+  if (!drift) return { problem: 'drift is not a list of drift entries' };
   const findings = optionalArrayOf(value['findings'], finding);
+  if (!findings) return { problem: 'findings is not a list of findings' };
   const scan = scanOf(value['scan']);
+  if (!scan) return { problem: 'scan is not a scan record' };
   const source = sourceOf(value['source']);
+  if (!source) return { problem: 'source is not a source record' };
   const history = historyOf(value['history']);
-  if (!drift || !findings || !scan || !source || history === null) return undefined;
+  if (history === null) return { problem: 'history cannot be trusted (unconfirmed items malformed)' };
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId,
@@ -51,7 +67,7 @@ export function asStoredReport(value: unknown, cluster: string): Report | undefi
   };
   if (history) report.history = history;
   if (typeof value['identity'] === 'string') report.identity = value['identity'];
-  return report;
+  return { report };
 }
 
 function isRecord(value: unknown): value is Json {
@@ -211,7 +227,14 @@ function historyOf(value: unknown): ReportHistory | undefined | null {
     scanProblemsChanged: value['scanProblemsChanged'] !== false,
     ...optional('previousRunId', typeof value['previousRunId'] === 'string' ? value['previousRunId'] : undefined),
     ...optional('previousGeneratedAt', typeof value['previousGeneratedAt'] === 'string' ? value['previousGeneratedAt'] : undefined),
+    ...previousOf(value['previous']),
   };
+}
+
+/** A previous report that was there and not valid: the export shows the gap it left in the history. */
+function previousOf(value: unknown): Pick<ReportHistory, 'previous'> {
+  if (!isRecord(value) || value['status'] !== 'invalid' || typeof value['reason'] !== 'string') return {};
+  return { previous: { status: 'invalid', reason: value['reason'] } };
 }
 
 function carriedItem(value: unknown): CarriedItem | undefined {

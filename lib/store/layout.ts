@@ -39,6 +39,11 @@ export function latestKey(cluster: string): string {
   return `latest/${clusterPart(cluster)}.json`;
 }
 
+/** What the AWS run delivered for a cluster, per channel (lib/pipeline/delivery.ts); beside the reports, not one of them. */
+export function stateKey(cluster: string): string {
+  return `state/${clusterPart(cluster)}.json`;
+}
+
 /** One JSON line per drifted field (or missing/extra object) and per finding: what Athena queries. */
 export function findingsLines(report: Report): string {
   const common = { cluster: report.cluster, runId: report.runId, generatedAt: report.generatedAt, commit: report.source.commit ?? null };

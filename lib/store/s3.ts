@@ -3,8 +3,8 @@ import { s3Sdk } from '../aws/s3-sdk.ts';
 import type { S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import type { Report } from '../report/report.ts';
 import type { ReportKeys } from './layout.ts';
-import { findingsLines, latestKey, reportBody, reportKeys } from './layout.ts';
-import { parseReport } from './local.ts';
+import { findingsLines, latestKey, reportBody, reportKeys, stateKey } from './layout.ts';
+import { parseReport, reportProblem } from './local.ts';
 
 export interface S3Destination {
   bucket: string;
@@ -78,18 +78,45 @@ export async function getLatestReportS3(
   client: S3Client,
   destination: S3Destination,
   cluster: string,
-  onInvalid?: (where: string) => void,
+  onInvalid?: (where: string, reason: string) => void,
 ): Promise<Report | undefined> {
-  const key = withPrefix(destination, latestKey(cluster));
+  return getReportS3(client, destination.bucket, withPrefix(destination, latestKey(cluster)), cluster, onInvalid);
+}
+
+/** The report stored at this key (with prefix), or undefined when there is none; `parse` picks how much of it. */
+export async function getReportS3(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  cluster: string,
+  onInvalid?: (where: string, reason: string) => void,
+  parse: (text: string, cluster: string) => Report | undefined = parseReport,
+): Promise<Report | undefined> {
+  const text = await getTextS3(client, bucket, key);
+  if (text === undefined) return undefined;
+  const report = parse(text, cluster);
+  if (!report) onInvalid?.(`s3://${bucket}/${key}`, reportProblem(text, cluster) ?? 'not a complete report');
+  return report;
+}
+
+/** An object's body as text, or undefined when there is no such key. */
+export async function getTextS3(client: S3Client, bucket: string, key: string): Promise<string | undefined> {
   const { GetObjectCommand, NoSuchKey } = await s3Sdk();
   try {
-    const response = await client.send(new GetObjectCommand({ Bucket: destination.bucket, Key: key }));
-    const text = (await response.Body?.transformToString('utf8')) ?? '';
-    const report = parseReport(text, cluster);
-    if (!report) onInvalid?.(`s3://${destination.bucket}/${key}`);
-    return report;
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return (await response.Body?.transformToString('utf8')) ?? '';
   } catch (error) {
     if (error instanceof NoSuchKey || (error instanceof Error && error.name === 'NoSuchKey')) return undefined;
     throw error;
   }
+}
+
+/** Where a cluster's delivery state is kept (see lib/pipeline/delivery.ts). */
+export function s3StateKey(destination: S3Destination, cluster: string): string {
+  return withPrefix(destination, stateKey(cluster));
+}
+
+/** Writes a small JSON object of driftwatch's own (delivery state), encrypted like the reports. */
+export async function putJsonS3(client: S3Client, destination: S3Destination, key: string, body: string, options: S3StoreOptions = {}): Promise<void> {
+  await put(client, destination, key, body, 'application/json', options);
 }

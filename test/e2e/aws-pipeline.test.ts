@@ -1,18 +1,24 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FINISH_RESERVE_MS } from '../../lib/pipeline/run-cluster.ts';
 import type { Report } from '../../lib/report/report.ts';
 import { sha256Hex } from '../../lib/store/s3.ts';
 import { REPO_ROOT } from '../cli/run-cli.ts';
 import type { KubeWorld } from '../world/kube.ts';
 import type { SlackReceiver } from '../world/slack.ts';
+import { S3_INTERNAL_ERROR, startFaultProxy } from '../world/fault-proxy.ts';
+import type { FaultProxy } from '../world/fault-proxy.ts';
+import { awsClients, captureOutput, drainQueue, lambdaContext, loadHandlers, sqsEvent, uploadSource } from '../world/lambda-harness.ts';
+import type { PipelineHandlers, QueuedMessage } from '../world/lambda-harness.ts';
+import { ledgerManifests } from '../world/ledger.ts';
 import { startWorld } from '../world/testenv.ts';
 import type { World } from '../world/testenv.ts';
 
@@ -20,12 +26,10 @@ import type { World } from '../world/testenv.ts';
  * The AWS pipeline end to end against the real test world: moto_server for S3/SNS/SQS/Secrets Manager, a real
  * kube-apiserver reached through a kubeconfig stored in Secrets Manager, a snapshot cluster, and the Slack receiver.
  */
-const REGION = 'us-east-1';
 const BUCKET = 'driftwatch-reports-e2e';
 const SOURCE_BUCKET = 'driftwatch-source-e2e';
 const LIVE_PASSWORD = 'payments-db-password-e2e';
 
-type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
 let world: World;
 let kube: KubeWorld;
@@ -34,125 +38,53 @@ let workDir: string;
 let clients: { s3: S3Client; sqs: SQSClient };
 let auditQueueUrl: string;
 let subscriberQueueUrl: string;
-let scheduleHandler: Handler<Record<string, unknown>, { runId: string; clusters: number }>;
-let auditHandler: Handler<SQSEvent, SQSBatchResponse>;
+let scheduleHandler: PipelineHandlers['schedule'];
+let auditHandler: PipelineHandlers['audit'];
 const logLines: string[] = [];
 /** Every SNS message that reached the subscriber queue, for the leak check at the end. */
 const snsBodies: string[] = [];
 let kubeconfigText: string;
+/** moto_server itself; the handlers reach it through the fault proxy. */
+let motoUrl: string;
+let proxy: FaultProxy;
 
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `req-${Math.random().toString(16).slice(2)}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'e2e',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+function captured<T>(run: () => Promise<T>): Promise<T> {
+  return captureOutput(logLines, run);
 }
 
-/** Runs a handler while keeping what it logs (Powertools: JSON lines and EMF on stdout, errors on stderr) for the assertions. */
-async function captured<T>(run: () => Promise<T>): Promise<T> {
-  const streams = [process.stdout, process.stderr] as const;
-  const originals = streams.map((stream) => stream.write.bind(stream));
-  for (const stream of streams) {
-    stream.write = ((chunk: string | Uint8Array) => {
-      logLines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    }) as typeof stream.write;
-  }
+const LIVE_MANIFESTS = ledgerManifests({ replicas: 2, secretPassword: LIVE_PASSWORD });
+
+/** One scheduled run: the schedule handler enqueues, the audit handler consumes one message per invocation. */
+async function runOnce(options: { remainingMs?: number } = {}): Promise<{ runId: string; failures: number; messages: QueuedMessage[] }> {
+  const scheduled = await captured(() => scheduleHandler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('schedule')));
+  const messages = await drainQueue(clients.sqs, auditQueueUrl);
+  expect(messages).toHaveLength(scheduled.clusters);
+  let failures = 0;
+  for (const message of messages) failures += await deliver(message, options.remainingMs);
+  return { runId: scheduled.runId, failures, messages };
+}
+
+/** Hands one queued message to the audit handler, as the SQS event source does; returns its batch item failures. */
+async function deliver(message: QueuedMessage, remainingMs?: number): Promise<number> {
+  const response = await captured(() => auditHandler(sqsEvent(message), lambdaContext('audit', remainingMs)));
+  return response.batchItemFailures.length;
+}
+
+/** Runs with another config (the handlers read DRIFTWATCH_CONFIG on every invocation), then puts the main one back. */
+async function withConfig<T>(lines: readonly string[], run: () => Promise<T>): Promise<T> {
+  const main = process.env['DRIFTWATCH_CONFIG'];
+  const other = join(workDir, `driftwatch-${Math.random().toString(16).slice(2)}.yaml`);
+  writeFileSync(other, [...lines, ''].join('\n'));
+  process.env['DRIFTWATCH_CONFIG'] = other;
   try {
     return await run();
   } finally {
-    streams.forEach((stream, index) => {
-      const original = originals[index];
-      if (original) stream.write = original;
-    });
+    process.env['DRIFTWATCH_CONFIG'] = main;
   }
-}
-
-const LIVE_MANIFESTS = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: payments
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ledger
-  namespace: payments
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: ledger}
-  template:
-    metadata:
-      labels: {app: ledger}
-    spec:
-      containers:
-        - name: ledger
-          image: registry.example.com/payments/ledger:5.1.0
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: ledger-db
-  namespace: payments
-stringData:
-  password: ${LIVE_PASSWORD}
-`;
-
-async function drainQueue(url: string): Promise<Array<{ body: string; id: string }>> {
-  const messages: Array<{ body: string; id: string }> = [];
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const response = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
-    const received = response.Messages ?? [];
-    if (received.length === 0 && attempt > 0) break;
-    for (const message of received) {
-      messages.push({ body: message.Body ?? '', id: message.MessageId ?? '' });
-      await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
-    }
-  }
-  return messages;
-}
-
-/** One scheduled run: the schedule handler enqueues, the audit handler consumes one message per invocation. */
-async function runOnce(): Promise<{ runId: string; failures: number }> {
-  const scheduled = await captured(() => scheduleHandler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('schedule')));
-  const messages = await drainQueue(auditQueueUrl);
-  expect(messages).toHaveLength(scheduled.clusters);
-  let failures = 0;
-  for (const message of messages) {
-    const event: SQSEvent = {
-      Records: [
-        {
-          messageId: message.id,
-          receiptHandle: 'handle',
-          body: message.body,
-          attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'e2e', ApproximateFirstReceiveTimestamp: String(Date.now()) },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: `arn:aws:sqs:${REGION}:123456789012:audit`,
-          awsRegion: REGION,
-        },
-      ],
-    };
-    const response = await captured(() => auditHandler(event, lambdaContext('audit')));
-    failures += response.batchItemFailures.length;
-  }
-  return { runId: scheduled.runId, failures };
 }
 
 async function snsMessages(): Promise<Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> }>> {
-  const messages = await drainQueue(subscriberQueueUrl);
+  const messages = await drainQueue(clients.sqs, subscriberQueueUrl);
   snsBodies.push(...messages.map((message) => message.body));
   return messages.map((message) => JSON.parse(message.body) as { Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> });
 }
@@ -168,29 +100,12 @@ beforeAll(async () => {
   kube = world.kube;
   slack = world.slack;
   workDir = mkdtempSync(join(tmpdir(), 'driftwatch-e2e-'));
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: world.env.AWS_ENDPOINT_URL,
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-  const s3 = new S3Client({ forcePathStyle: true });
-  const sqs = new SQSClient({});
-  const sns = new SNSClient({});
-  const secrets = new SecretsManagerClient({});
+  motoUrl = world.env.AWS_ENDPOINT_URL;
+  proxy = await startFaultProxy(motoUrl);
+  // The handlers' AWS clients go through the fault proxy; the test's own clients talk to moto directly.
+  const { s3, sqs, sns, secrets } = awsClients(motoUrl, proxy.url);
   clients = { s3, sqs };
-
-  // The Git archive, in S3 like a CI job would upload it.
-  const repo = join(workDir, 'repo');
-  mkdirSync(join(repo, 'clusters/live'), { recursive: true });
-  writeFileSync(join(repo, 'clusters/live/payments.yaml'), LIVE_MANIFESTS);
-  cpSync(join(REPO_ROOT, 'examples/gitops/clusters/demo'), join(repo, 'clusters/demo'), { recursive: true });
-  const archive = join(workDir, 'gitops.tar.gz');
-  execFileSync('tar', ['-czf', archive, '-C', workDir, 'repo']);
-  await s3.send(new CreateBucketCommand({ Bucket: SOURCE_BUCKET }));
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await s3.send(new PutObjectCommand({ Bucket: SOURCE_BUCKET, Key: 'gitops.tar.gz', Body: readFileSync(archive) }));
+  await uploadSource(s3, workDir, { source: SOURCE_BUCKET, reports: BUCKET }, { 'clusters/live/payments.yaml': LIVE_MANIFESTS }, { 'clusters/demo': join(REPO_ROOT, 'examples/gitops/clusters/demo') });
 
   // The live cluster: applied from Git, reached through a kubeconfig kept in Secrets Manager.
   await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], { input: LIVE_MANIFESTS });
@@ -223,20 +138,13 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  Object.assign(process.env, {
-    DRIFTWATCH_CONFIG: config,
-    AUDIT_QUEUE_URL: auditQueueUrl,
-    REPORT_BUCKET: BUCKET,
-    TOPIC_ARN: topic.TopicArn ?? '',
-    SLACK_WEBHOOK_SECRET_ID: 'driftwatch/slack-webhook',
-    POWERTOOLS_SERVICE_NAME: 'driftwatch',
-    POWERTOOLS_METRICS_NAMESPACE: 'Driftwatch',
-  });
-  scheduleHandler = (await import('../../functions/schedule.ts')).handler as unknown as typeof scheduleHandler;
-  auditHandler = (await import('../../functions/audit.ts')).handler as unknown as typeof auditHandler;
+  const handlers = await loadHandlers({ config, auditQueueUrl, bucket: BUCKET, topicArn: topic.TopicArn ?? '', slackWebhookSecretId: 'driftwatch/slack-webhook' });
+  scheduleHandler = handlers.schedule;
+  auditHandler = handlers.audit;
 }, 600_000);
 
 afterAll(async () => {
+  await proxy?.stop();
   await world?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
@@ -342,5 +250,136 @@ describe('hourly pipeline', () => {
     const forbidden = [LIVE_PASSWORD, Buffer.from(LIVE_PASSWORD).toString('base64'), clientKey, slack.url, new URL(slack.url).pathname, 'demo-only-not-a-real-password', 'rotated-by-hand'];
     for (const value of forbidden) expect(everything.includes(value), value.slice(0, 12)).toBe(false);
     expect(logLines.some((line) => line.includes('"cluster":"live"'))).toBe(true);
+  });
+});
+
+describe('a cluster that cannot be audited is still reported and notified', () => {
+  test('an unreachable apiserver and a hung one (the Lambda about to time out) each get an error report, SNS and Slack, no retry', async () => {
+    // Accepts connections and never answers: the audit can only end by the deadline kept before the Lambda's timeout.
+    const sockets = new Set<Socket>();
+    const hung = createNetServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const closed = createNetServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const kubeconfigAt = (port: number): string => kubeconfigText.replace(kube.server, `https://127.0.0.1:${port}`);
+    const secrets = new SecretsManagerClient({ endpoint: motoUrl });
+    await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/gone-kubeconfig', SecretString: kubeconfigAt(closedPort) }));
+    await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/hung-kubeconfig', SecretString: kubeconfigAt((hung.address() as AddressInfo).port) }));
+    slack.reset();
+    const linesBefore = logLines.length;
+    try {
+      const started = Date.now();
+      const { failures } = await withConfig(
+        [
+          'source:',
+          `  location: s3://${SOURCE_BUCKET}/gitops.tar.gz`,
+          'clusters:',
+          '  - name: gone',
+          '    path: clusters/live',
+          '    kubeconfigSecret: { secretId: driftwatch/gone-kubeconfig }',
+          '  - name: hung',
+          '    path: clusters/live',
+          '    kubeconfigSecret: { secretId: driftwatch/hung-kubeconfig }',
+        ],
+        () => runOnce({ remainingMs: FINISH_RESERVE_MS + 1500 }),
+      );
+      expect(failures).toBe(0);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      const gone = await latestReport('gone');
+      expect(gone.scan.complete).toBe(false);
+      expect(gone.scan.error ?? gone.scan.lists.find((list) => list.status !== 'listed')?.error).toBeTruthy();
+      const hungReport = await latestReport('hung');
+      expect(hungReport.scan).toMatchObject({ complete: false, error: expect.stringMatching(/did not finish in time/) });
+      const messages = await snsMessages();
+      expect(messages.map((message) => message.MessageAttributes['cluster']?.Value).sort()).toEqual(['gone', 'hung']);
+      expect(slack.requests.filter((request) => request.status === 200)).toHaveLength(2);
+      const newLines = logLines.slice(linesBefore).join('');
+      expect(newLines).toContain('storing an error report');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => hung.close(() => resolve()));
+    }
+  }, 60_000);
+});
+
+describe('nothing lost, nothing sent twice (delivery state in state/<cluster>.json)', () => {
+  const liveMessage = (messages: readonly QueuedMessage[]): QueuedMessage => {
+    const found = messages.find((message) => (JSON.parse(message.body) as { cluster?: string }).cluster === 'live');
+    if (!found) throw new Error('no message for cluster live');
+    return found;
+  };
+  const datedReportsOf = async (runId: string): Promise<string[]> => {
+    const listing = await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'reports/cluster=live/' }));
+    return (listing.Contents ?? []).map((object) => object.Key ?? '').filter((key) => key.endsWith(`-${runId}.json`));
+  };
+
+  test('the news Slack missed while it was failing arrives on the next run, merged and once; SNS is not told again', async () => {
+    // The last run of the hourly pipeline could not reach Slack: its label change is still news for Slack only.
+    slack.reset();
+    const { failures } = await runOnce();
+    expect(failures).toBe(0);
+    expect(await snsMessages()).toEqual([]);
+    expect(slack.requests.map((request) => request.status)).toEqual([200]);
+    expect(slack.requests[0]?.body).toContain('hotfix');
+    slack.reset();
+    await runOnce();
+    expect(slack.requests).toEqual([]);
+    expect(await snsMessages()).toEqual([]);
+  });
+
+  test('the same message handled twice sends nothing twice and makes no second history step', async () => {
+    await kube.kubectl(['annotate', 'deployment/ledger', 'e2e.example.com/twice=yes', '-n', 'payments']);
+    slack.reset();
+    const { runId, failures, messages } = await runOnce();
+    expect(failures).toBe(0);
+    expect((await snsMessages()).map((message) => message.MessageAttributes['cluster']?.Value)).toEqual(['live']);
+    expect(slack.requests).toHaveLength(1);
+    const stored = await latestReport('live');
+    expect(await deliver(liveMessage(messages))).toBe(0);
+    expect(await snsMessages()).toEqual([]);
+    expect(slack.requests).toHaveLength(1);
+    expect(await latestReport('live')).toEqual(stored);
+    expect(await datedReportsOf(runId)).toHaveLength(1);
+  });
+
+  test('killed between notify and latest/ (S3 answering 500 to that put): the retry writes latest/ and tells nobody again', async () => {
+    const before = await latestReport('live');
+    await kube.kubectl(['annotate', 'deployment/ledger', 'e2e.example.com/killed=yes', '-n', 'payments']);
+    slack.reset();
+    proxy.add({ name: 'latest-live-500', match: (request) => request.method === 'PUT' && request.path.startsWith(`/${BUCKET}/latest/live.json`), fault: S3_INTERNAL_ERROR });
+    let run: Awaited<ReturnType<typeof runOnce>>;
+    try {
+      run = await runOnce();
+    } finally {
+      proxy.clear();
+    }
+    expect(run.failures).toBe(1);
+    expect(proxy.records.filter((record) => record.outcome === 'latest-live-500').length).toBeGreaterThan(0);
+    expect((await snsMessages()).map((message) => message.MessageAttributes['cluster']?.Value)).toEqual(['live']);
+    expect(slack.requests).toHaveLength(1);
+    expect((await latestReport('live')).runId).toBe(before.runId);
+
+    expect(await deliver(liveMessage(run.messages))).toBe(0);
+    expect(await snsMessages()).toEqual([]);
+    expect(slack.requests).toHaveLength(1);
+    const latest = await latestReport('live');
+    expect(latest.runId).toBe(run.runId);
+    expect(latest.history?.previousRunId).toBe(before.runId);
+    expect(await datedReportsOf(run.runId)).toHaveLength(1);
+  }, 60_000);
+
+  test('a corrupt latest/ report is recorded in the next report (history.previous: invalid), and no channel is told stale news again', async () => {
+    await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'latest/live.json', Body: '{"cluster":"live", "truncated' }));
+    slack.reset();
+    const { failures } = await runOnce();
+    expect(failures).toBe(0);
+    const latest = await latestReport('live');
+    expect(latest.history?.previous).toEqual({ status: 'invalid', reason: 'not JSON' });
+    expect(latest.drift[0]?.history).toBe('new');
+    // Each channel compares with the last report it had, not with the unreadable one: nothing is news to it.
+    expect(await snsMessages()).toEqual([]);
+    expect(slack.requests).toEqual([]);
   });
 });

@@ -505,7 +505,7 @@ describe('IAM least privilege', () => {
     const put = statementFor(statements, 's3:PutObject');
     expect(put).toHaveLength(1);
     const putResources = JSON.stringify(put[0]?.Resource);
-    for (const folder of ['reports', 'findings', 'latest']) {
+    for (const folder of ['reports', 'findings', 'latest', 'state']) {
       expect(putResources).toContain(`\${ReportBucket.Arn}/${folder}/*`);
       expect(putResources).toContain(`\${ReportBucket.Arn}/\${ReportPrefix}/${folder}/*`);
     }
@@ -610,6 +610,7 @@ describe('bundles', () => {
     expect(keys.some((key) => key.startsWith('driftwatch/reports/cluster=demo/'))).toBe(true);
     expect(keys.some((key) => key.startsWith('driftwatch/findings/cluster=demo/'))).toBe(true);
     expect(keys).toContain('driftwatch/latest/demo.json');
+    expect(keys).toContain('driftwatch/state/demo.json');
   }, 120_000);
 });
 
