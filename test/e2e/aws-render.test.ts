@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { REGION, captureOutput, drainQueue, lambdaContext, sqsEvent } from '../world/lambda-harness.ts';
+import type { Handler } from '../world/lambda-harness.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../lib/report/report.ts';
 import { REPO_ROOT } from '../cli/run-cli.ts';
@@ -19,13 +21,12 @@ import type { World } from '../world/testenv.ts';
  * config names the overlay as the cluster path and our dwrender as the renderer, and the real schedule and audit
  * handlers render it, audit the real kube-apiserver and tell Slack how to fix what drifted.
  */
-const REGION = 'us-east-1';
 const BUCKET = 'driftwatch-reports-render';
 const SOURCE_BUCKET = 'driftwatch-source-render';
 const RENDERER = join(REPO_ROOT, 'renderer/bin/dwrender');
 const OVERLAY_PATH = 'apps/ledger/overlays/prod';
 
-type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+
 
 let world: World;
 let kube: KubeWorld;
@@ -88,71 +89,19 @@ patches:
   [`${OVERLAY_PATH}/namespace.yaml`]: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n',
 };
 
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `req-${Math.random().toString(16).slice(2)}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'e2e',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 /** Runs a handler with its Powertools output kept off the test's console (errors are still thrown). */
-async function quietly<T>(run: () => Promise<T>): Promise<T> {
-  const stream = process.stdout;
-  const original = stream.write.bind(stream);
-  stream.write = (() => true) as typeof stream.write;
-  try {
-    return await run();
-  } finally {
-    stream.write = original;
-  }
-}
-
-async function drainQueue(url: string): Promise<Array<{ body: string; id: string }>> {
-  const messages: Array<{ body: string; id: string }> = [];
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const response = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    const received = response.Messages ?? [];
-    if (received.length === 0 && attempt > 0) break;
-    for (const message of received) {
-      messages.push({ body: message.Body ?? '', id: message.MessageId ?? '' });
-      await clients.sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
-    }
-  }
-  return messages;
+function quietly<T>(run: () => Promise<T>): Promise<T> {
+  return captureOutput([], run);
 }
 
 /** One scheduled run: the schedule handler enqueues, the audit handler consumes one message per invocation. */
 async function runOnce(): Promise<{ runId: string; failures: number }> {
   const scheduled = await quietly(() => scheduleHandler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('schedule')));
-  const messages = await drainQueue(auditQueueUrl);
+  const messages = await drainQueue(clients.sqs, auditQueueUrl);
   expect(messages).toHaveLength(scheduled.clusters);
   let failures = 0;
   for (const message of messages) {
-    const event: SQSEvent = {
-      Records: [
-        {
-          messageId: message.id,
-          receiptHandle: 'handle',
-          body: message.body,
-          attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'e2e', ApproximateFirstReceiveTimestamp: String(Date.now()) },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: `arn:aws:sqs:${REGION}:123456789012:audit`,
-          awsRegion: REGION,
-        },
-      ],
-    };
+    const event = sqsEvent(message);
     const response = await quietly(() => auditHandler(event, lambdaContext('audit')));
     failures += response.batchItemFailures.length;
   }
