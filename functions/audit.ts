@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { loadRuntimeConfig } from '../lib/aws/config-source.ts';
 import { lazily } from '../lib/aws/lazy.ts';
+import { parseSignerSecret } from '../lib/aws/report-link.ts';
 import { defaultS3Client } from '../lib/aws/s3-client.ts';
 import { SecretReader } from '../lib/aws/secrets.ts';
 import { EksAccess } from '../lib/cluster/eks.ts';
@@ -29,6 +30,9 @@ const eks = new EksAccess({ credentials: defaultProvider() });
 const configClients = { s3: () => s3, ssm: lazily(() => new SSMClient({})) };
 /** Checked at cold start: a bad value fails the deployment's first invocation with the variable's name. */
 const linkExpiresSeconds = parseReportLinkSeconds(process.env['REPORT_LINK_SECONDS']);
+/** Report links signed with the dedicated signer's access key (infra/iam.yml `ReportLinkSigner`), read when first needed. */
+const linkSignerSecretId = process.env['REPORT_LINK_SIGNER_SECRET_ID'];
+const linkClient = linkSignerSecretId ? defaultS3Client(async () => parseSignerSecret(await secrets.read(linkSignerSecretId), linkSignerSecretId)) : undefined;
 const processor = new BatchProcessor(EventType.SQS);
 
 /** The source tree of a run, kept while a warm Lambda works through that run's clusters (dropped if it failed). */
@@ -83,6 +87,7 @@ async function auditRecords(event: SQSEvent, context: Context): Promise<SQSBatch
           ...optionalEnv('TOPIC_ARN', 'topicArn'),
           ...optionalEnv('SLACK_WEBHOOK_SECRET_ID', 'slackWebhookSecretId'),
           linkExpiresSeconds,
+          ...(linkClient ? { linkClient } : {}),
           log: logOf(recordLogger),
           metrics: metricSink,
           clock: { now: () => new Date(), remainingMs: () => context.getRemainingTimeInMillis() },

@@ -48,6 +48,8 @@ const FIX_WIDTH = 400;
 export interface SlackMessageOptions {
   /** Link to the full report (e.g. a presigned S3 URL). */
   reportUrl?: string;
+  /** When `reportUrl` stops working (ISO 8601): said under the button. */
+  reportUrlExpiresAt?: string;
 }
 
 /**
@@ -65,7 +67,7 @@ export function buildSlackMessage(report: Report, decision: NotificationDecision
   blocks.push(...driftBlocks(decision.newDrift));
   if (decision.newFindings.length > 0) blocks.push(section(findingLines(decision.newFindings)));
   if (decision.resolved.length > 0) blocks.push(section(resolvedLines(decision.resolved)));
-  blocks.push(...linkBlocks(options.reportUrl));
+  blocks.push(...linkBlocks(options.reportUrl, options.reportUrlExpiresAt));
   return { text: clampMrkdwn(escapeMrkdwn(header), 300), blocks };
 }
 
@@ -160,8 +162,9 @@ function resolvedLines(items: readonly ResolvedItem[]): string[] {
 }
 
 /** A button when the URL fits Slack's limit, else a plain note: a cut URL would be a broken link. */
-function linkBlocks(reportUrl: string | undefined): SlackBlock[] {
+function linkBlocks(reportUrl: string | undefined, expiresAt: string | undefined): SlackBlock[] {
   if (!reportUrl) return [];
   if (reportUrl.length > SLACK_LIMITS.buttonUrl) return [context('The full report is stored with this run (its link is too long for Slack).')];
-  return [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open full report' }, url: reportUrl }] }];
+  const button: SlackBlock = { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open full report' }, url: reportUrl }] };
+  return expiresAt ? [button, context(`The link works until ${escapeMrkdwn(expiresAt)}.`)] : [button];
 }

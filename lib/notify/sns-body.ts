@@ -21,7 +21,7 @@ export interface SnsBody {
   newItems: { total: number; omitted: number; drift: DriftItem[]; findings: FindingItem[] };
   resolved: { total: number; omitted: number; items: ResolvedBrief[] };
   scan?: ScanBrief;
-  report: { url?: string; key?: string };
+  report: { url?: string; urlExpiresAt?: string; key?: string };
 }
 
 interface ObjectBrief {
@@ -80,6 +80,7 @@ export interface BodyInput {
   highestSeverity: Severity | undefined;
   counts: NotificationCounts;
   reportUrl?: string;
+  reportUrlExpiresAt?: string;
   reportKey?: string;
 }
 
@@ -168,6 +169,7 @@ function scanBrief(report: Report, decision: NotificationDecision): ScanBrief {
 function reportLink(input: BodyInput): SnsBody['report'] {
   const link: SnsBody['report'] = {};
   if (input.reportUrl) link.url = input.reportUrl;
+  if (input.reportUrl && input.reportUrlExpiresAt) link.urlExpiresAt = input.reportUrlExpiresAt;
   if (input.reportKey) link.key = input.reportKey;
   return link;
 }

@@ -23,6 +23,8 @@ export interface SnsMessage {
 export interface SnsMessageOptions {
   /** Link to the full report (e.g. a presigned S3 URL). */
   reportUrl?: string;
+  /** When `reportUrl` stops working (ISO 8601). */
+  reportUrlExpiresAt?: string;
   /** Where the report is stored (e.g. its S3 key), for subscribers that fetch it themselves. */
   reportKey?: string;
 }

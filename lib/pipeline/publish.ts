@@ -1,7 +1,6 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { presignReportLink } from '../aws/report-link.ts';
 import type { SecretReader } from '../aws/secrets.ts';
 import type { EksAccess } from '../cluster/eks.ts';
 import type { DriftwatchConfig } from '../config/load.ts';
@@ -17,7 +16,7 @@ import { deliveryStateBody, parseDeliveryState } from './delivery.ts';
 import type { DeliveryLedger } from './delivery.ts';
 import type { Log, MetricSink } from './observe.ts';
 import { runCluster } from './run-cluster.ts';
-import type { Clock, ClusterRunOutcome, DeclaredSource, Notifier, ReportStore } from './run-cluster.ts';
+import type { Clock, ClusterRunOutcome, DeclaredSource, Notifier, ReportStore, StoredReport } from './run-cluster.ts';
 
 /** One SQS message: audit this cluster as part of this run. */
 export interface AuditMessage {
@@ -40,15 +39,18 @@ export interface AwsAuditDeps {
   topicArn?: string;
   /** Secret holding the Slack webhook URL; the config's `notifications.slack` is used when absent. */
   slackWebhookSecretId?: string;
-  /** Lifetime of the report link in notifications (S3 allows at most 7 days). */
+  /** Lifetime of the report link in notifications (S3 allows at most 7 days; less when the signer's credentials expire sooner). */
   linkExpiresSeconds: number;
+  /**
+   * The client that signs report links: the dedicated signer's long-lived access key (`REPORT_LINK_SIGNER_SECRET_ID`),
+   * so a link lives as long as promised; `s3` (the function's session credentials, hours) when absent.
+   */
+  linkClient?: S3Client;
   log: Log;
   metrics: MetricSink;
   /** The Lambda's clock: its remaining time decides when an audit is given up for an incomplete report. */
   clock: Clock;
 }
-
-const MAX_LINK_SECONDS = 7 * 24 * 3600;
 
 /** The AWS adapter of the run path: S3 is the store, SNS and Slack the channels. */
 export async function auditAndPublish(deps: AwsAuditDeps, message: AuditMessage): Promise<ClusterRunOutcome> {
@@ -100,10 +102,7 @@ function s3Store(deps: AwsAuditDeps): ReportStore {
     keysOf: (report) => s3ReportKeys(deps.destination, report),
     putReport: (report) => putReportS3(deps.s3, deps.destination, report, options),
     putLatest: (report) => putLatestS3(deps.s3, deps.destination, report, options),
-    link: (keys) => {
-      const expiresIn = Math.min(Math.max(60, deps.linkExpiresSeconds), MAX_LINK_SECONDS);
-      return getSignedUrl(deps.s3, new GetObjectCommand({ Bucket: deps.destination.bucket, Key: keys.report }), { expiresIn });
-    },
+    link: (keys) => presignReportLink(deps.linkClient ?? deps.s3, deps.destination.bucket, keys.report, deps.linkExpiresSeconds, deps.clock.now()),
   };
 }
 
@@ -133,7 +132,7 @@ function awsNotifiers(deps: AwsAuditDeps): Notifier[] {
       channel: 'SNS',
       policy: notifications.sns ?? {},
       deliver: async (report, decision, stored) => {
-        const messageId = await publishSns(deps.sns, topicArn, buildSnsMessage(report, decision, { ...(stored.url ? { reportUrl: stored.url } : {}), reportKey: stored.keys.report }));
+        const messageId = await publishSns(deps.sns, topicArn, buildSnsMessage(report, decision, { ...linkOptions(stored), reportKey: stored.keys.report }));
         return { messageId };
       },
     });
@@ -146,7 +145,7 @@ function awsNotifiers(deps: AwsAuditDeps): Notifier[] {
       policy: notifications.slack ?? {},
       deliver: async (report, decision, stored) => {
         const webhookUrl = slackSecretId ? (await deps.secrets.read(slackSecretId)).trim() : (configuredUrl ?? '');
-        const result = await sendSlack(webhookUrl, buildSlackMessage(report, decision, stored.url ? { reportUrl: stored.url } : {}));
+        const result = await sendSlack(webhookUrl, buildSlackMessage(report, decision, linkOptions(stored)));
         // The delivery names the status or error code, never the webhook URL (a secret).
         if (!result.ok) throw new Error(`Slack did not take the message after ${result.attempts} attempts: ${result.status ?? ''} ${result.error ?? ''}`.trim());
         return { attempts: result.attempts };
@@ -154,4 +153,9 @@ function awsNotifiers(deps: AwsAuditDeps): Notifier[] {
     });
   }
   return notifiers;
+}
+
+/** The report link of a message and when it expires, as both message builders take them. */
+function linkOptions(stored: StoredReport): { reportUrl?: string; reportUrlExpiresAt?: string } {
+  return stored.url ? { reportUrl: stored.url, ...(stored.urlExpiresAt ? { reportUrlExpiresAt: stored.urlExpiresAt } : {}) } : {};
 }

@@ -1,3 +1,4 @@
+import type { ReportLink } from '../aws/report-link.ts';
 import { describeError } from '../cli/errors.ts';
 import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
 import type { DriftOptions } from '../diff/audit.ts';
@@ -65,8 +66,8 @@ export interface ReportStore {
   keysOf(report: Report): ReportKeys;
   putReport(report: Report): Promise<ReportKeys>;
   putLatest(report: Report): Promise<void>;
-  /** A link a reader of a notification can open, when the store has one. */
-  link?(keys: ReportKeys): Promise<string>;
+  /** A link a reader of a notification can open, and when it stops working, when the store has one. */
+  link?(keys: ReportKeys): Promise<ReportLink>;
 }
 
 /** One notification channel (SNS, Slack): what it wants to hear, and how a message reaches it. */
@@ -81,6 +82,8 @@ export interface Notifier {
 export interface StoredReport {
   keys: ReportKeys;
   url?: string;
+  /** When `url` stops working (ISO 8601): every message that carries the link says so. */
+  urlExpiresAt?: string;
 }
 
 export interface Clock {
@@ -320,7 +323,7 @@ async function notify(deps: RunClusterDeps, report: Report, keys: ReportKeys, st
     const decision = notificationFor(view, notifier.policy);
     plans.push({ notifier, view, sentBefore: false, ...(decision ? { decision } : {}) });
   }
-  const reportUrl = plans.some((plan) => plan.decision) && deps.store.link ? await deps.store.link(keys) : undefined;
+  const reportLink = plans.some((plan) => plan.decision) && deps.store.link ? await deps.store.link(keys) : undefined;
   const marks = { ...state?.channels };
   const upToDate = (channel: string): void => {
     marks[channel] = { runId: report.runId, report: keys.report, at: deps.clock.now().toISOString() };
@@ -339,7 +342,7 @@ async function notify(deps: RunClusterDeps, report: Report, keys: ReportKeys, st
       continue;
     }
     try {
-      const receipt = await notifier.deliver(view, decision, { keys, ...(reportUrl ? { url: reportUrl } : {}) });
+      const receipt = await notifier.deliver(view, decision, { keys, ...(reportLink ? { url: reportLink.url, urlExpiresAt: reportLink.expiresAt } : {}) });
       deps.log.info(`${notifier.channel} notified`, { cluster: report.cluster, channel: notifier.channel, ...receipt });
       outcomes[notifier.channel] = 'sent';
     } catch (error) {

@@ -19,6 +19,7 @@ import type { FaultProxy } from '../world/fault-proxy.ts';
 import { awsClients, captureOutput, drainQueue, lambdaContext, loadHandlers, sqsEvent, uploadSource } from '../world/lambda-harness.ts';
 import type { PipelineHandlers, QueuedMessage } from '../world/lambda-harness.ts';
 import { ledgerManifests } from '../world/ledger.ts';
+import { presignedUrlExpiry } from '../world/presigned.ts';
 import { startWorld } from '../world/testenv.ts';
 import type { World } from '../world/testenv.ts';
 
@@ -177,13 +178,20 @@ describe('hourly pipeline', () => {
       expect(Buffer.byteLength(message.Message)).toBeLessThan(256 * 1024);
       expect(message.MessageAttributes['status']?.Value).toBe('drift');
       expect(Number(message.MessageAttributes['new']?.Value)).toBeGreaterThan(0);
+      // The message says when its link stops working, and that is what the URL itself carries.
+      const link = (JSON.parse(message.Message) as { report: { url?: string; urlExpiresAt?: string } }).report;
+      expect(link.urlExpiresAt).toBe(presignedUrlExpiry(link.url ?? '').expiresAt);
+      expect(presignedUrlExpiry(link.url ?? '').expiresSeconds).toBe(24 * 3600);
     }
     const posts = slack.requests.filter((request) => request.path.startsWith('/services/'));
     expect(posts).toHaveLength(2);
     for (const post of posts) {
-      const payload = JSON.parse(post.body) as { blocks: Array<{ text?: { text?: string } }> };
+      const payload = JSON.parse(post.body) as { blocks: Array<{ text?: { text?: string }; elements?: Array<{ url?: string; text?: unknown }> }> };
       expect(payload.blocks.length).toBeLessThanOrEqual(50);
       for (const block of payload.blocks) expect((block.text?.text ?? '').length).toBeLessThan(3000);
+      const url = payload.blocks.flatMap((block) => block.elements ?? []).find((element) => element.url)?.url ?? '';
+      const said = payload.blocks.flatMap((block) => block.elements ?? []).map((element) => element.text).find((text) => typeof text === 'string' && text.startsWith('The link works until'));
+      expect(said).toBe(`The link works until ${presignedUrlExpiry(url).expiresAt}.`);
     }
   });
 

@@ -142,11 +142,11 @@ function asList<T>(value: T | T[] | undefined): T[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/** Every statement of the identity policies in the template (roles' inline policies, IAM policies), by owner. */
+/** Every statement of the identity policies in the template (roles' and users' inline policies, IAM policies), by owner. */
 function identityStatements(t: Template): Array<{ owner: string; statement: Statement }> {
   const found: Array<{ owner: string; statement: Statement }> = [];
   for (const [id, r] of Object.entries(t.Resources)) {
-    if (r.Type === 'AWS::IAM::Role') {
+    if (r.Type === 'AWS::IAM::Role' || r.Type === 'AWS::IAM::User') {
       for (const policy of possibleValues(r.Properties?.['Policies'])) {
         if (isObject(policy)) for (const statement of statementsOf(policy['PolicyDocument'])) found.push({ owner: id, statement });
       }
@@ -516,7 +516,7 @@ describe('IAM least privilege', () => {
 
     // Secrets: exactly the parameters, each statement present only when its parameter is set.
     const secretResources = statementFor(statements, 'secretsmanager:GetSecretValue').map((s) => s.Resource);
-    expect(secretResources).toEqual([{ Ref: 'SlackWebhookSecretArn' }, { Ref: 'GitTokenSecretArn' }, { Ref: 'KubeconfigSecretArns' }]);
+    expect(secretResources).toEqual([{ Ref: 'ReportLinkSignerSecret' }, { Ref: 'SlackWebhookSecretArn' }, { Ref: 'GitTokenSecretArn' }, { Ref: 'KubeconfigSecretArns' }]);
     const policy = possibleValues(props(template, 'AuditRole')['Policies'])[0];
     const raw = isObject(policy) && isObject(policy['PolicyDocument']) ? policy['PolicyDocument']['Statement'] : undefined;
     const conditional = (Array.isArray(raw) ? raw : []).filter((s) => isObject(s) && Array.isArray(s['Fn::If'])).map((s) => (isObject(s) && Array.isArray(s['Fn::If']) ? s['Fn::If'][0] : null));
@@ -529,6 +529,22 @@ describe('IAM least privilege', () => {
     const eks = JSON.stringify(statementFor(statements, 'eks:DescribeCluster')[0]?.Resource);
     expect(eks).toContain(':cluster/*');
     expect(eks).toContain('EksClusterArns');
+  });
+});
+
+describe('report links', () => {
+  test('are signed by a user that may only read dated reports; its key is in a secret the audit function names', () => {
+    expect(ofType(template, 'AWS::IAM::User').map(([id]) => id)).toEqual(['ReportLinkSigner']);
+    const statements = identityStatements(template).filter((s) => s.owner === 'ReportLinkSigner').map((s) => s.statement);
+    expect(actionsOf(statements).sort()).toEqual(['kms:Decrypt', 's3:GetObject']);
+    const read = JSON.stringify(statementFor(statements, 's3:GetObject')[0]?.Resource);
+    expect(read).toContain('${ReportBucket.Arn}/reports/*');
+    expect(read).toContain('${ReportBucket.Arn}/${ReportPrefix}/reports/*');
+    for (const folder of ['findings', 'latest', 'state']) expect(read).not.toContain(folder);
+    expect(JSON.stringify(statementFor(statements, 'kms:Decrypt')[0]?.Condition)).toContain('kms:ViaService');
+    expect(props(template, 'ReportLinkSignerKey')['UserName']).toEqual({ Ref: 'ReportLinkSigner' });
+    expect(JSON.stringify(props(template, 'ReportLinkSignerSecret')['SecretString'])).toContain('ReportLinkSignerKey.SecretAccessKey');
+    expect(envOf(template, 'AuditLambdaFunction')['REPORT_LINK_SIGNER_SECRET_ID']).toEqual({ Ref: 'ReportLinkSignerSecret' });
   });
 });
 
