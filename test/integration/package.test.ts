@@ -287,6 +287,8 @@ beforeAll(async () => {
     '--param', 'reportPrefix=driftwatch',
     '--param', `slackWebhookSecretArn=${SLACK_SECRET}`,
     '--param', 'objectLockRetentionDays=30',
+    '--param', 'auditSubnetIds=subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002',
+    '--param', 'auditSecurityGroupIds=sg-0a1b2c3d4e5f60003',
   ]);
   timings['package (variant)'] = other.ms;
   const defaults = await packageService([]);
@@ -457,7 +459,7 @@ describe('IAM least privilege', () => {
   test('no identity policy statement allows "*" or "<service>:*", NotAction, NotResource or Resource "*"', () => {
     const statements = identityStatements(template);
     expect(statements.length).toBeGreaterThan(5);
-    // No exception is needed: every action driftwatch uses supports resource-level permissions.
+    // One exception: in a VPC, ec2:Describe* (no resource-level permission in EC2) on "*", read-only, one region.
     for (const { owner, statement } of statements) {
       const where = `${owner} ${statement.Sid ?? '(no Sid)'}`;
       expect(statement.Effect, where).toBe('Allow');
@@ -466,6 +468,11 @@ describe('IAM least privilege', () => {
       expect(asList(statement.Action).filter(isWildcardAction), where).toEqual([]);
       const resources = possibleValues(statement.Resource);
       expect(resources.length, where).toBeGreaterThan(0);
+      if (owner === 'AuditRole' && statement.Sid === 'VpcDescribe') {
+        expect(asList(statement.Action).every((action) => action.startsWith('ec2:Describe')), where).toBe(true);
+        expect(JSON.stringify(statement.Condition), where).toContain('ec2:Region');
+        continue;
+      }
       expect(resources.filter((r) => r === '*'), where).toEqual([]);
     }
   });
@@ -529,6 +536,48 @@ describe('IAM least privilege', () => {
     const eks = JSON.stringify(statementFor(statements, 'eks:DescribeCluster')[0]?.Resource);
     expect(eks).toContain(':cluster/*');
     expect(eks).toContain('EksClusterArns');
+  });
+});
+
+describe('private EKS endpoints', () => {
+  /** The audit role's statements that exist only under a condition, by Sid. */
+  function conditionalStatements(t: Template): Record<string, string> {
+    const policy = possibleValues(props(t, 'AuditRole')['Policies'])[0];
+    const raw = isObject(policy) && isObject(policy['PolicyDocument']) ? policy['PolicyDocument']['Statement'] : undefined;
+    const found: Record<string, string> = {};
+    for (const item of Array.isArray(raw) ? raw : []) {
+      const branches = isObject(item) ? item['Fn::If'] : undefined;
+      if (Array.isArray(branches) && isObject(branches[1]) && typeof branches[1]['Sid'] === 'string') found[branches[1]['Sid']] = String(branches[0]);
+    }
+    return found;
+  }
+
+  test.each([
+    ['without a VPC (default)', () => template, ''],
+    ['with a VPC (variant)', () => variant, 'subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002'],
+  ])('the audit function is in the VPC only when subnets and security groups are set, with the ENI rights only then: %s', (_name, t, subnets) => {
+    const chosen = t();
+    expect(chosen.Parameters?.['AuditSubnetIds']?.['Default']).toBe(subnets);
+    expect(chosen.Parameters?.['AuditSecurityGroupIds']?.['Default']).toBe(subnets ? 'sg-0a1b2c3d4e5f60003' : '');
+    expect(JSON.stringify(chosen.Conditions?.['AuditInVpc'])).toContain('AuditSubnetIds');
+    expect(JSON.stringify(chosen.Conditions?.['AuditInVpc'])).toContain('AuditSecurityGroupIds');
+    expect(props(chosen, 'AuditLambdaFunction')['VpcConfig']).toEqual({
+      'Fn::If': ['AuditInVpc', { SubnetIds: { Ref: 'AuditSubnetIds' }, SecurityGroupIds: { Ref: 'AuditSecurityGroupIds' } }, { Ref: 'AWS::NoValue' }],
+    });
+    expect(props(chosen, 'ScheduleLambdaFunction')['VpcConfig']).toBeUndefined();
+    const conditional = conditionalStatements(chosen);
+    expect(conditional['VpcNetworkInterfaces']).toBe('AuditInVpc');
+    expect(conditional['VpcDescribe']).toBe('AuditInVpc');
+    const statements = roleStatements(chosen, 'AuditRole');
+    const eni = statementFor(statements, 'ec2:CreateNetworkInterface');
+    expect(eni).toHaveLength(1);
+    expect(asList(eni[0]?.Action).sort()).toEqual(['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses']);
+    for (const resource of possibleValues(eni[0]?.Resource)) expect(JSON.stringify(resource)).toMatch(/\$\{AWS::Region\}:\$\{AWS::AccountId\}:(network-interface|subnet|security-group)\/\*/);
+    expect(asList(statementFor(statements, 'ec2:DescribeNetworkInterfaces')[0]?.Action).sort()).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
+    // Nothing else of EC2: the ENI rights are all a VPC function needs.
+    expect(actionsOf(statements).filter((action) => action.startsWith('ec2:')).sort()).toEqual([
+      'ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:UnassignPrivateIpAddresses',
+    ]);
   });
 });
 
