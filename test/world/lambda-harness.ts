@@ -8,8 +8,8 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 
 export type Handler<E, R> = (event: E, context: Context) => Promise<R>;
@@ -143,13 +143,40 @@ export async function uploadSource(
   await s3.send(new PutObjectCommand({ Bucket: buckets.source, Key: 'gitops.tar.gz', Body: readFileSync(archive) }));
 }
 
+/** The run's topic and queues: the audit queue, and a queue subscribed to the topic that keeps what SNS delivered. */
+export async function pipelineQueues(sqs: SQSClient, sns: SNSClient, name: string): Promise<{ topicArn: string; auditQueueUrl: string; subscriberQueueUrl: string }> {
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: `driftwatch-${name}` }))).TopicArn ?? '';
+  const auditQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `driftwatch-audit-${name}` }))).QueueUrl ?? '';
+  const subscriberQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `driftwatch-subscriber-${name}` }))).QueueUrl ?? '';
+  const subscriberArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: subscriberQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'];
+  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: subscriberArn }));
+  return { topicArn, auditQueueUrl, subscriberQueueUrl };
+}
+
 export interface PipelineHandlers {
   schedule: Handler<Record<string, unknown>, { runId: string; clusters: number }>;
   audit: Handler<SQSEvent, SQSBatchResponse>;
 }
 
+export interface HandlerEnv {
+  config: string;
+  auditQueueUrl: string;
+  bucket: string;
+  topicArn: string;
+  slackWebhookSecretId: string;
+}
+
 /** The deployed functions' environment, then the real handlers (imported after it: they read it at cold start). */
-export async function loadHandlers(env: { config: string; auditQueueUrl: string; bucket: string; topicArn: string; slackWebhookSecretId: string }): Promise<PipelineHandlers> {
+export async function loadHandlers(env: HandlerEnv): Promise<PipelineHandlers> {
+  setHandlerEnv(env);
+  // The middy handlers' types are wider than the calls these tests make.
+  const schedule = (await import('../../functions/schedule.ts')).handler as unknown as PipelineHandlers['schedule'];
+  const audit = (await import('../../functions/audit.ts')).handler as unknown as PipelineHandlers['audit'];
+  return { schedule, audit };
+}
+
+/** The environment both functions read at cold start. */
+export function setHandlerEnv(env: HandlerEnv): void {
   Object.assign(process.env, {
     DRIFTWATCH_CONFIG: env.config,
     AUDIT_QUEUE_URL: env.auditQueueUrl,
@@ -159,8 +186,4 @@ export async function loadHandlers(env: { config: string; auditQueueUrl: string;
     POWERTOOLS_SERVICE_NAME: 'driftwatch',
     POWERTOOLS_METRICS_NAMESPACE: 'Driftwatch',
   });
-  // The middy handlers' types are wider than the calls these tests make.
-  const schedule = (await import('../../functions/schedule.ts')).handler as unknown as PipelineHandlers['schedule'];
-  const audit = (await import('../../functions/audit.ts')).handler as unknown as PipelineHandlers['audit'];
-  return { schedule, audit };
 }
