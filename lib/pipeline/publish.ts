@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { presignReportLink } from '../aws/report-link.ts';
+import { describeError } from '../cli/errors.ts';
 import type { SecretReader } from '../aws/secrets.ts';
 import type { EksAccess } from '../cluster/eks.ts';
 import type { DriftwatchConfig } from '../config/load.ts';
@@ -102,7 +103,18 @@ function s3Store(deps: AwsAuditDeps): ReportStore {
     keysOf: (report) => s3ReportKeys(deps.destination, report),
     putReport: (report) => putReportS3(deps.s3, deps.destination, report, options),
     putLatest: (report) => putLatestS3(deps.s3, deps.destination, report, options),
-    link: (keys) => presignReportLink(deps.linkClient ?? deps.s3, deps.destination.bucket, keys.report, deps.linkExpiresSeconds, deps.clock.now()),
+    link: async (keys) => {
+      const sign = (client: S3Client) => presignReportLink(client, deps.destination.bucket, keys.report, deps.linkExpiresSeconds, deps.clock.now());
+      if (!deps.linkClient) return sign(deps.s3);
+      try {
+        return await sign(deps.linkClient);
+      } catch (error) {
+        // The signer's key could not be read: the news still goes out, with a link that says its shorter life.
+        deps.log.warn("report link signed with the function's own credentials: the signer's key could not be read", { error: describeError(error) });
+        deps.metrics.count('ReportLinkSignerFailures', 1);
+        return sign(deps.s3);
+      }
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
@@ -9,6 +10,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Report } from '../../lib/report/report.ts';
 import { REPO_ROOT } from '../cli/run-cli.ts';
+import { presignedUrlExpiry } from '../world/presigned.ts';
 import { awsClients, captureOutput, drainQueue, lambdaContext, pipelineQueues, setHandlerEnv, sqsEvent, uploadSource } from '../world/lambda-harness.ts';
 import type { PipelineHandlers } from '../world/lambda-harness.ts';
 import type { SlackReceiver } from '../world/slack.ts';
@@ -39,6 +41,7 @@ let schedule: PipelineHandlers['schedule'];
 /** One handler per Lambda environment. */
 const environments: Array<PipelineHandlers['audit']> = [];
 const logLines: string[] = [];
+let signerKeyId = '';
 
 function settings(index: number): string {
   return [`apiVersion: v1`, `kind: ConfigMap`, `metadata: {name: settings, namespace: scale-${index}}`, `data: {mode: blue}`, ''].join('\n');
@@ -75,11 +78,21 @@ beforeAll(async () => {
   writeFileSync(config, ['source:', `  location: s3://${SOURCE_BUCKET}/gitops.tar.gz`, 'clusters:', ...clusterLines, ''].join('\n'));
   setHandlerEnv({ config, auditQueueUrl, bucket: BUCKET, topicArn: queues.topicArn, slackWebhookSecretId: 'driftwatch/scale-slack' });
   schedule = (await import('../../functions/schedule.ts')).handler as unknown as PipelineHandlers['schedule'];
+  // Report links signed by the report-link signer (an IAM user, its key in Secrets Manager, as infra/iam.yml makes
+  // them); the last environment is deployed with a signer secret that cannot be read, so its links fall back to the
+  // function's own credentials, and every message still goes out and states what its link carries.
+  const iam = new IAMClient({ region: 'us-east-1', endpoint: world.env.AWS_ENDPOINT_URL, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  await iam.send(new CreateUserCommand({ UserName: 'scale-report-link-signer' }));
+  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'scale-report-link-signer' }))).AccessKey;
+  signerKeyId = key?.AccessKeyId ?? '';
+  await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/scale-link-signer', SecretString: JSON.stringify({ accessKeyId: key?.AccessKeyId, secretAccessKey: key?.SecretAccessKey }) }));
   for (let index = 0; index < CONCURRENCY; index++) {
+    process.env['REPORT_LINK_SIGNER_SECRET_ID'] = index < CONCURRENCY - 1 ? 'driftwatch/scale-link-signer' : 'driftwatch/scale-no-such-secret';
     // A fresh module graph per environment: what one Lambda execution environment holds, it holds alone.
     vi.resetModules();
     environments.push((await import('../../functions/audit.ts')).handler as unknown as PipelineHandlers['audit']);
   }
+  delete process.env['REPORT_LINK_SIGNER_SECRET_ID'];
 }, 240_000);
 
 afterAll(async () => {
@@ -141,8 +154,21 @@ describe('20 clusters, 5 at a time', () => {
     const live = JSON.parse((await (await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'latest/live-3.json' }))).Body?.transformToString('utf8')) ?? '') as Report;
     expect(live.drift).toMatchObject([{ kind: 'ConfigMap', namespace: 'scale-3', name: 'settings', status: 'modified', changes: [{ path: '/data/mode', manager: 'kubectl-edit' }] }]);
 
-    const sns = (await drainQueue(clients.sqs, subscriberQueueUrl)).map((message) => JSON.parse(message.body) as { MessageAttributes: Record<string, { Value: string }> });
+    const sns = (await drainQueue(clients.sqs, subscriberQueueUrl)).map((message) => JSON.parse(message.body) as { Message: string; MessageAttributes: Record<string, { Value: string }> });
     expect(sns.map((message) => message.MessageAttributes['cluster']?.Value).sort()).toEqual([...CLUSTERS].sort());
+    // Every link says when it stops working, and that is what it carries: 24 h when the signer signed it, the same
+    // here for the fallback (the test world's credentials do not expire), and the signer signed most of them.
+    const signers = sns.map((message) => {
+      const link = (JSON.parse(message.Message) as { report: { url?: string; urlExpiresAt?: string } }).report;
+      const carried = presignedUrlExpiry(link.url ?? '');
+      expect(link.urlExpiresAt).toBe(carried.expiresAt);
+      expect(carried.expiresSeconds).toBe(24 * 3600);
+      return carried.accessKeyId;
+    });
+    expect(new Set(signers)).toEqual(new Set([signerKeyId, 'testing']));
+    expect(logLines.some((line) => line.includes("report link signed with the function's own credentials"))).toBe(true);
+    expect(logLines.some((line) => line.includes(signerKeyId))).toBe(false);
+    expect(logLines.some((line) => line.includes('X-Amz-Signature'))).toBe(false);
     const posts = slack.requests.filter((request) => request.path.startsWith('/services/'));
     const told = posts.map((post) => CLUSTERS.filter((cluster) => (JSON.parse(post.body) as { text: string }).text.includes(cluster)));
     expect(told.map((names) => names.length)).toEqual(CLUSTERS.map(() => 1));
