@@ -61,6 +61,20 @@ interface Scenario {
 
 const deployments = (request: ProxiedRequest): boolean => request.method === 'GET' && /\/deployments(\?|$)/.test(request.path);
 const everything = (): boolean => true;
+/** The second page of the cluster-wide ReplicaSet list (BULK_REPLICA_SETS make it longer than one page). */
+const replicaSetsContinued = (request: ProxiedRequest): boolean => request.method === 'GET' && /\/replicasets\?.*continue=/.test(request.path);
+/** More ReplicaSets than one LIST page (500) holds, in a namespace Git does not use: they only make the list paginate. */
+const BULK_REPLICA_SETS = 520;
+
+function bulkReplicaSets(): string {
+  const items = Array.from({ length: BULK_REPLICA_SETS }, (_, index) => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name: `bulk-${index}`, namespace: 'bulk' },
+    spec: { replicas: 0, selector: { matchLabels: { bulk: String(index) } }, template: { metadata: { labels: { bulk: String(index) } }, spec: { containers: [{ name: 'c', image: 'registry.example.com/bulk:1.0' }] } } },
+  }));
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+}
 const snsPublish = (request: ProxiedRequest): boolean => String(request.headers['authorization'] ?? '').includes('/sns/aws4_request');
 const putUnder = (prefix: string) => (request: ProxiedRequest): boolean => request.method === 'PUT' && request.path.startsWith(`/${BUCKET}/${prefix}`);
 const getOf = (key: string) => (request: ProxiedRequest): boolean => request.method === 'GET' && request.path.startsWith(`/${BUCKET}/${key}`);
@@ -79,6 +93,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'apiserver answers 500 to the Deployment list', expected: 'incomplete', kube: kubeStatus(500, 'InternalError'), kubeMatch: deployments },
   { name: 'apiserver answers 429 with Retry-After to the Deployment list', expected: 'incomplete', kube: kubeStatus(429, 'TooManyRequests', { 'retry-after': '1' }), kubeMatch: deployments },
   { name: 'apiserver answers 403 on one type', expected: 'incomplete', kube: kubeStatus(403, 'Forbidden'), kubeMatch: deployments },
+  { name: 'apiserver answers 410 Gone to a continue token once (the list restarts from its first page)', expected: 'complete', kube: kubeStatus(410, 'Expired'), kubeMatch: replicaSetsContinued, times: 1 },
   { name: 'apiserver resets every connection', expected: 'incomplete', kube: { type: 'reset' }, kubeMatch: everything },
   { name: 'apiserver slower than the time the Lambda has left', expected: 'incomplete', kube: { type: 'delay', ms: 8_000 }, kubeMatch: everything, remainingMs: FINISH_RESERVE_MS + 2_000 },
   { name: 'S3 503 SlowDown on the report put, twice', expected: 'complete', aws: S3_SLOW_DOWN, awsMatch: putUnder('reports/'), times: 2 },
@@ -132,6 +147,8 @@ beforeAll(async () => {
   clients = { s3, sqs };
   await uploadSource(s3, workDir, { source: SOURCE_BUCKET, reports: BUCKET }, { 'clusters/live/payments.yaml': MANIFESTS });
   await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], { input: MANIFESTS });
+  await kube.kubectl(['create', 'namespace', 'bulk']);
+  await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], { input: bulkReplicaSets() });
 
   // The audit reaches the apiserver only through the proxy, which holds the client certificate.
   const proxiedKubeconfig = ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: proxied', '  cluster:', `    server: ${proxies.kube.url}`, '    insecure-skip-tls-verify: true', 'users:', '- name: auditor', '  user:', '    token: held-by-the-proxy', 'contexts:', '- name: proxied', '  context: {cluster: proxied, user: auditor}', 'current-context: proxied', ''].join('\n');
