@@ -90,7 +90,7 @@ async function bench(kube: KubeWorld): Promise<string> {
     const exact = reported.length === expected.length && reported.every((line, index) => line === expected[index]);
     if (!exact) process.stderr.write(`expected:\n${expected.join('\n')}\nreported:\n${reported.join('\n')}\n`);
     const requests = proxy.records.length;
-    process.stderr.write(`${requests} requests: ${[...new Set(proxy.records.map((record) => record.path.split('?')[0] ?? ''))].length} distinct paths\n`);
+    if (process.env['BENCH_DEBUG']) process.stderr.write(`${proxy.records.map((record) => `${record.method} ${record.path}`).join('\n')}\n`);
     return `cluster: objects ${world.objects}, audit ${audit.seconds.toFixed(2)} s, kubectl get ${get.seconds.toFixed(2)} s (ratio ${(audit.seconds / get.seconds).toFixed(1)}), kubectl diff ${diff.seconds.toFixed(2)} s (${(diff.seconds / audit.seconds).toFixed(1)}× slower), requests ${requests}, drift exact ${exact ? 'yes' : 'no'}\n`;
   } finally {
     await proxy.stop();
