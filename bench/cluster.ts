@@ -5,7 +5,7 @@
  * (`-A -o json`) and `kubectl diff --server-side` of the same files. A second audit goes through a counting proxy in
  * front of the apiserver (test/world/fault-proxy.ts): every request it makes, counted where the apiserver receives it.
  *
- *   npm run bench:cluster [-- --objects 10000]
+ *   npm run bench:cluster [-- --objects 10000] [-- --profile DIR]   (a CPU profile of the timed audit into DIR)
  *
  * Prints one line: `cluster: objects N, audit S s, kubectl get S s (ratio R), kubectl diff S s (R× slower), requests Q,
  * drift exact yes|no`. Drift exact compares the report's drift with the seeded drift.
@@ -21,7 +21,7 @@ import { clusterBenchObjects, seedClusterDrift } from './cluster-world.ts';
 import { expectedKey } from './snapshot-world.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { objects: { type: 'string', default: '480' } } });
+const { values } = parseArgs({ options: { objects: { type: 'string', default: '480' }, profile: { type: 'string' } } });
 const count = Number(values.objects);
 const dir = join(ROOT, '.scratch', `bench-cluster-${count}`);
 rmSync(dir, { recursive: true, force: true });
@@ -78,7 +78,8 @@ async function bench(kube: KubeWorld): Promise<string> {
   const cli = [join(ROOT, 'bin', 'driftwatch.mjs')];
   await timed(process.execPath, [...cli, '--help']); // the first run builds the CLI bundle
   const auditArgs = (kubeconfig: string): string[] => [...cli, 'audit', '--source', sourceDir, '--kubeconfig', kubeconfig, '--format', 'json', '--no-write', '--quiet', '--fail-on', 'none'];
-  const audit = await timed(process.execPath, auditArgs(kube.kubeconfig));
+  const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.profile)] : [];
+  const audit = await timed(process.execPath, [...profile, ...auditArgs(kube.kubeconfig)]);
   const get = await timed(kube.kubectlPath, ['--kubeconfig', kube.kubeconfig, 'get', world.resources.join(','), '-A', '-o', 'json']);
   const diff = await timed(kube.kubectlPath, ['--kubeconfig', kube.kubeconfig, 'diff', '--server-side', '--force-conflicts', '--field-manager=argocd-controller', '-f', sourceDir]);
   const proxy = await startKubeProxy(kube.server, kube.kubeconfig);
