@@ -18,7 +18,7 @@ import { proxiedKubeconfig, startKubeProxy } from '../test/world/fault-proxy.ts'
 import type { KubeWorld } from '../test/world/kube.ts';
 import { startWorld } from '../test/world/testenv.ts';
 import { clusterBenchObjects, seedClusterDrift } from './cluster-world.ts';
-import { expectedKey } from './snapshot-world.ts';
+import { driftOf } from './snapshot-world.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { objects: { type: 'string', default: '480' }, profile: { type: 'string' } } });
@@ -52,21 +52,6 @@ function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv 
       else done({ seconds, code, stdout: Buffer.concat(out).toString('utf8') });
     });
   });
-}
-
-interface ReportDrift {
-  status: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  changes?: Array<{ path: string }>;
-}
-
-function driftOf(stdout: string): string[] {
-  const report = JSON.parse(stdout) as { drift: ReportDrift[] };
-  return report.drift
-    .map((entry) => expectedKey(entry.status, entry.kind, entry.namespace ?? '', entry.name, (entry.changes ?? []).map((change) => change.path)))
-    .sort();
 }
 
 async function bench(kube: KubeWorld): Promise<string> {
