@@ -42,6 +42,22 @@ export function expectedKey(status: string, kind: string, namespace: string, nam
   return `${status} ${kind} ${namespace}/${name} ${[...paths].sort().join(' ')}`.trim();
 }
 
+interface ReportDrift {
+  status: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  changes?: Array<{ path: string }>;
+}
+
+/** The report's drift in the seeded drift's terms: one line per entry, every changed pointer named. */
+export function driftOf(stdout: string): string[] {
+  const report = JSON.parse(stdout) as { drift: ReportDrift[] };
+  return report.drift
+    .map((entry) => expectedKey(entry.status, entry.kind, entry.namespace ?? '', entry.name, (entry.changes ?? []).map((change) => change.path)))
+    .sort();
+}
+
 /** FieldsV1 of a declared value, as a server-side applier owns it: lists of named items by key, other lists whole. */
 function fieldsOf(value: unknown): Json {
   if (Array.isArray(value)) {

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { expectedKey, writeSnapshotWorld } from './snapshot-world.ts';
+import { driftOf, writeSnapshotWorld } from './snapshot-world.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { objects: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '3' } } });
@@ -54,22 +54,6 @@ const floors: Run[] = [];
 for (let round = 0; round < rounds; round++) {
   audits.push(audit());
   floors.push(floor());
-}
-
-interface ReportDrift {
-  status: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  changes?: Array<{ path: string }>;
-}
-
-/** The report's drift in the seeded drift's terms: one line per entry, every changed pointer named. */
-function driftOf(stdout: string): string[] {
-  const report = JSON.parse(stdout) as { drift: ReportDrift[] };
-  return report.drift
-    .map((entry) => expectedKey(entry.status, entry.kind, entry.namespace ?? '', entry.name, (entry.changes ?? []).map((change) => change.path)))
-    .sort();
 }
 
 const median = (numbers: readonly number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? Number.NaN;

@@ -49,6 +49,24 @@ const sourceUrls = {
   },
 };
 
+/** Dependencies bundled into the CLI: @kubernetes/client-node is over a thousand modules when Node loads it itself. */
+const BUNDLED = ['@kubernetes/client-node'];
+
+/**
+ * Every other dependency stays in node_modules, found from the cache folder inside it, and loads as it does from the
+ * sources. The bundled ones are read once, as part of the chunk of the command that needs them (a cluster read).
+ * @type {import('esbuild').Plugin}
+ */
+const dependencies = {
+  name: 'dependencies',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.kind === 'entry-point' || BUNDLED.some((name) => args.path === name || args.path.startsWith(`${name}/`))) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
 /**
  * Builds the bundle into `folder` (through a private folder renamed into place, so that concurrent first runs
  * never see half a bundle) and removes the bundles of older sources.
@@ -67,10 +85,8 @@ async function build(root, cache, folder) {
     format: 'esm',
     platform: 'node',
     target: 'node24',
-    // Dependencies stay in node_modules, found from the cache folder inside it, and load as they do from the sources.
-    packages: 'external',
     outExtension: { '.js': '.mjs' },
-    plugins: [sourceUrls],
+    plugins: [sourceUrls, dependencies],
     logLevel: 'silent',
   });
   try {

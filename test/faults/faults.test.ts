@@ -8,7 +8,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FINISH_RESERVE_MS } from '../../lib/pipeline/run-cluster.ts';
 import type { Report } from '../../lib/report/report.ts';
-import { S3_INTERNAL_ERROR, S3_SLOW_DOWN, startFaultProxy } from '../world/fault-proxy.ts';
+import { S3_INTERNAL_ERROR, S3_SLOW_DOWN, proxiedKubeconfig, startFaultProxy, startKubeProxy } from '../world/fault-proxy.ts';
 import type { Fault, FaultProxy, ProxiedRequest } from '../world/fault-proxy.ts';
 import type { KubeWorld } from '../world/kube.ts';
 import { awsClients, captureOutput, drainQueue, lambdaContext, loadHandlers, sqsEvent, uploadSource } from '../world/lambda-harness.ts';
@@ -122,13 +122,6 @@ let auditHandler: PipelineHandlers['audit'];
 const output: string[] = [];
 const results: ScenarioResult[] = [];
 
-/** PEM from a kubeconfig's base64 `*-data` field. */
-function pemOf(kubeconfig: string, field: string): string {
-  const value = new RegExp(`${field}: (\\S+)`).exec(kubeconfig)?.[1];
-  if (!value) throw new Error(`the world kubeconfig has no ${field}`);
-  return Buffer.from(value, 'base64').toString('utf8');
-}
-
 beforeAll(async () => {
   rmSync(RESULT_FILE, { force: true });
   world = await startWorld({ kube: true, moto: true, slack: true });
@@ -137,10 +130,9 @@ beforeAll(async () => {
   kube = world.kube;
   slack = world.slack;
   workDir = mkdtempSync(join(tmpdir(), 'driftwatch-faults-'));
-  const adminKubeconfig = readFileSync(kube.kubeconfig, 'utf8');
   proxies = {
     aws: await startFaultProxy(motoUrl),
-    kube: await startFaultProxy(kube.server, { ca: pemOf(adminKubeconfig, 'certificate-authority-data'), cert: pemOf(adminKubeconfig, 'client-certificate-data'), key: pemOf(adminKubeconfig, 'client-key-data') }),
+    kube: await startKubeProxy(kube.server, kube.kubeconfig),
     slack: await startFaultProxy(new URL(slack.url).origin),
   };
   const { s3, sqs, sns, secrets } = awsClients(motoUrl, proxies.aws.url);
@@ -151,8 +143,8 @@ beforeAll(async () => {
   await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], { input: bulkReplicaSets() });
 
   // The audit reaches the apiserver only through the proxy, which holds the client certificate.
-  const proxiedKubeconfig = ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: proxied', '  cluster:', `    server: ${proxies.kube.url}`, '    insecure-skip-tls-verify: true', 'users:', '- name: auditor', '  user:', '    token: held-by-the-proxy', 'contexts:', '- name: proxied', '  context: {cluster: proxied, user: auditor}', 'current-context: proxied', ''].join('\n');
-  await secrets.send(new CreateSecretCommand({ Name: 'faults/live-kubeconfig', SecretString: proxiedKubeconfig }));
+  const kubeconfig = proxiedKubeconfig(proxies.kube.url);
+  await secrets.send(new CreateSecretCommand({ Name: 'faults/live-kubeconfig', SecretString: kubeconfig }));
   for (const name of ['faults/slack-webhook', 'faults/slack-webhook-rotated']) await secrets.send(new CreateSecretCommand({ Name: name, SecretString: `${proxies.slack.url}${WEBHOOK_PATH}` }));
   const topic = await sns.send(new CreateTopicCommand({ Name: 'driftwatch-faults' }));
   auditQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'driftwatch-audit-faults' }))).QueueUrl ?? '';

@@ -5,6 +5,7 @@
  * answers with a status of its choice (503 SlowDown, 500, 429 with Retry-After), resets the connection, hangs it, or
  * delays it, a given number of times or until cleared. Every request is recorded with what the proxy did to it.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -142,3 +143,21 @@ export const S3_INTERNAL_ERROR: Fault = {
   status: 500,
   body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>',
 };
+
+/** A proxy in front of the world's kube-apiserver holding the admin client certificate of `kubeconfigFile`. */
+export async function startKubeProxy(server: string, kubeconfigFile: string): Promise<FaultProxy> {
+  const admin = readFileSync(kubeconfigFile, 'utf8');
+  return startFaultProxy(server, { ca: pemOf(admin, 'certificate-authority-data'), cert: pemOf(admin, 'client-certificate-data'), key: pemOf(admin, 'client-key-data') });
+}
+
+/** A kubeconfig whose only way to the apiserver is the proxy at `url` (which holds the credentials). */
+export function proxiedKubeconfig(url: string): string {
+  return ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: proxied', '  cluster:', `    server: ${url}`, '    insecure-skip-tls-verify: true', 'users:', '- name: auditor', '  user:', '    token: held-by-the-proxy', 'contexts:', '- name: proxied', '  context: {cluster: proxied, user: auditor}', 'current-context: proxied', ''].join('\n');
+}
+
+/** PEM from a kubeconfig's base64 `*-data` field. */
+function pemOf(kubeconfig: string, field: string): string {
+  const value = new RegExp(`${field}: (\\S+)`).exec(kubeconfig)?.[1];
+  if (!value) throw new Error(`the world kubeconfig has no ${field}`);
+  return Buffer.from(value, 'base64').toString('utf8');
+}
