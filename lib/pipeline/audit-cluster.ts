@@ -1,3 +1,5 @@
+import type { AuditLogSource } from '../auditlog/index.ts';
+import { withActors } from '../auditlog/index.ts';
 import { CHECK_KINDS, applyExemptions, declaredPodTemplates, runChecks } from '../checks/index.ts';
 import type { LiveState } from '../cluster/types.ts';
 import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
@@ -40,6 +42,8 @@ export interface ClusterAuditInput {
   drift?: DriftOptions;
   /** Cluster hygiene checks; absent: none run. */
   checks?: ChecksRun;
+  /** The cluster's audit log: who made each change (`actor`); absent: `scan.auditLog` says not configured. */
+  auditLog?: AuditLogSource;
   runId: string;
   now?: () => Date;
   onProgress?: (message: string) => void;
@@ -86,7 +90,12 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const computed = computeDrift(declared.objects, liveInScope, input.drift);
   const result = prepared ? { ...computed, drift: withRemediation(computed.drift, declared.objects, liveInScope.objects, remediationSource(prepared, renderRequest)) } : computed;
   const generatedAt = (input.now ?? (() => new Date()))();
-  const report = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, includeSecrets: input.includeSecrets === true, ...(prepared ? { render: prepared.info } : {}) });
+  const built = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, includeSecrets: input.includeSecrets === true, ...(prepared ? { render: prepared.info } : {}) });
+  const report = await withActors(built, input.auditLog, live.lists);
+  if (input.auditLog && report.scan.auditLog && 'matched' in report.scan.auditLog) {
+    const { events, matched, unmatched } = report.scan.auditLog;
+    progress(`${input.cluster}: audit log: ${events} writes, ${matched} changes attributed, ${unmatched} not`);
+  }
   if (!input.checks || !checksOn) return report;
   // A snapshot is judged at the time it was taken, not at the time it is read.
   const observedAt = new Date(report.scan.observedAt ?? generatedAt.toISOString());

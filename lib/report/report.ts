@@ -1,3 +1,4 @@
+import type { AuditLogSummary } from '../auditlog/types.ts';
 import type { ListOutcome, LiveState } from '../cluster/types.ts';
 import type { DriftEntry, DriftResult } from '../diff/audit.ts';
 import type { HistoryMark } from '../diff/object.ts';
@@ -40,6 +41,8 @@ export interface ScanCompleteness {
   listedKinds?: string[];
   /** Of `unverified`, the declared Secrets left unread because Secrets are read only on request (least privilege). */
   unreadSecrets?: ObjectRef[];
+  /** Whether an audit log said who made the changes, and how many it attributed (absent in older reports). */
+  auditLog?: AuditLogSummary;
   /** Things the reader should know that cost the audit something (an object without attribution, Secrets not read). */
   warnings?: string[];
 }

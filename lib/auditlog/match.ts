@@ -1,0 +1,145 @@
+/**
+ * Who made each drift: the audit event behind a change, an extra object or a missing one. Pure.
+ *
+ * A change is matched on the object (group, resource, namespace, name, subresource), a write verb, and the time its
+ * managedFields entry shows (second precision, so within TIME_TOLERANCE_MS of the event's receipt..completion), and
+ * where the user agent names a program, the same program as the field manager (`kubectl-edit` ↔ `kubectl/v1.34`).
+ * A missing object gets the last delete of it.
+ */
+import type { DriftEntry } from '../diff/audit.ts';
+import type { Change } from '../diff/object.ts';
+import { groupOf } from '../kube/object.ts';
+import type { ResourceNames } from './resources.ts';
+import type { Actor, AuditEvent, AuditObjectRef } from './types.ts';
+
+/** managedFields times are truncated to the second; clocks of one API server agree. */
+export const TIME_TOLERANCE_MS = 2_000;
+
+const MODIFY_VERBS = ['update', 'patch', 'create'];
+const CREATE_VERBS = ['create', 'update', 'patch'];
+
+function keyOf(ref: AuditObjectRef): string {
+  return [ref.group, ref.resource, ref.namespace ?? '', ref.name, ref.subresource ?? ''].join('\u0000');
+}
+
+/** Events by object, oldest first. */
+export class AuditIndex {
+  private readonly byObject = new Map<string, AuditEvent[]>();
+
+  constructor(events: readonly AuditEvent[]) {
+    for (const event of events) {
+      const key = keyOf(event.objectRef);
+      const list = this.byObject.get(key);
+      if (list) list.push(event);
+      else this.byObject.set(key, [event]);
+    }
+    for (const list of this.byObject.values()) list.sort((a, b) => a.completedMs - b.completedMs);
+  }
+
+  eventsOf(ref: AuditObjectRef): readonly AuditEvent[] {
+    return this.byObject.get(keyOf(ref)) ?? [];
+  }
+}
+
+/** The program a user agent names (`kubectl/v1.34.4 (linux/amd64) kubernetes/abc` → `kubectl`). */
+function programOf(userAgent: string | undefined): string | undefined {
+  const product = userAgent?.split(/[/ ]/, 1)[0];
+  return product === undefined || product === '' ? undefined : product;
+}
+
+/** False only when both name a program and they differ (managers default to the user agent's program, kubectl's add `-verb`). */
+export function sameTool(manager: string | undefined, userAgent: string | undefined): boolean {
+  const program = programOf(userAgent);
+  if (manager === undefined || program === undefined) return true;
+  return manager === program || manager.startsWith(`${program}-`);
+}
+
+interface Wanted {
+  ref: AuditObjectRef;
+  verbs: readonly string[];
+  manager?: string;
+  /** ISO time from managedFields, second precision. */
+  time: string;
+}
+
+/** The event nearest in time that fits; verbs earlier in `verbs` win a tie. */
+export function findWrite(index: AuditIndex, wanted: Wanted): AuditEvent | undefined {
+  const at = Date.parse(wanted.time);
+  if (Number.isNaN(at)) return undefined;
+  let best: { event: AuditEvent; distance: number; rank: number } | undefined;
+  for (const event of index.eventsOf(wanted.ref)) {
+    const rank = wanted.verbs.indexOf(event.verb);
+    if (rank < 0 || !sameTool(wanted.manager, event.userAgent)) continue;
+    // the managedFields time lies between receipt and completion, truncated to the second
+    const from = Math.floor(event.receivedMs / 1000) * 1000 - TIME_TOLERANCE_MS;
+    const to = event.completedMs + TIME_TOLERANCE_MS;
+    if (at < from || at > to) continue;
+    const distance = Math.abs(Math.floor(event.completedMs / 1000) * 1000 - at);
+    if (!best || distance < best.distance || (distance === best.distance && (rank < best.rank || event.completedMs > best.event.completedMs))) best = { event, distance, rank };
+  }
+  return best?.event;
+}
+
+/** The last delete of the object. */
+export function findDelete(index: AuditIndex, ref: AuditObjectRef): AuditEvent | undefined {
+  const deletes = index.eventsOf(ref).filter((event) => event.verb === 'delete');
+  return deletes[deletes.length - 1];
+}
+
+export function actorOf(event: AuditEvent): Actor {
+  const acting = event.impersonatedUser ?? event.user;
+  const actor: Actor = { username: acting.username, verb: event.verb, time: event.time, auditId: event.auditId };
+  if (acting.groups) actor.groups = [...acting.groups];
+  if (acting.uid) actor.uid = acting.uid;
+  if (event.impersonatedUser) actor.impersonatedBy = event.user.username;
+  if (event.sourceIPs) actor.sourceIPs = [...event.sourceIPs];
+  if (event.userAgent) actor.userAgent = event.userAgent;
+  return actor;
+}
+
+export interface Attribution {
+  drift: DriftEntry[];
+  matched: number;
+  unmatched: number;
+}
+
+/** Adds `actor` to every change, extra and missing entry whose event is found; counts what was and was not. */
+export function attributeDrift(drift: readonly DriftEntry[], index: AuditIndex, resources: ResourceNames): Attribution {
+  let matched = 0;
+  let unmatched = 0;
+  const found = (event: AuditEvent | undefined): Actor | undefined => {
+    if (event) matched++;
+    else unmatched++;
+    return event ? actorOf(event) : undefined;
+  };
+  const unattributed = <T>(item: T): T => {
+    unmatched++;
+    return item;
+  };
+  const attributed = drift.map((entry): DriftEntry => {
+    const group = groupOf(entry.apiVersion);
+    const ref = (subresource?: string): AuditObjectRef => ({
+      group,
+      resource: resources.resourceOf(group, entry.kind),
+      ...(entry.namespace ? { namespace: entry.namespace } : {}),
+      name: entry.name,
+      ...(subresource ? { subresource } : {}),
+    });
+    if (entry.status === 'missing') {
+      const actor = found(findDelete(index, ref()));
+      return actor ? { ...entry, actor } : entry;
+    }
+    if (entry.status === 'extra') {
+      if (entry.time === undefined) return unattributed(entry);
+      const actor = found(findWrite(index, { ref: ref(), verbs: CREATE_VERBS, time: entry.time, ...(entry.manager ? { manager: entry.manager } : {}) }));
+      return actor ? { ...entry, actor } : entry;
+    }
+    const changes = entry.changes?.map((change): Change => {
+      if (change.time === undefined) return unattributed(change);
+      const actor = found(findWrite(index, { ref: ref(change.subresource), verbs: MODIFY_VERBS, time: change.time, ...(change.manager ? { manager: change.manager } : {}) }));
+      return actor ? { ...change, actor } : change;
+    });
+    return changes ? { ...entry, changes } : entry;
+  });
+  return { drift: attributed, matched, unmatched };
+}
