@@ -3,7 +3,8 @@
  *
  * A change is matched on the object (group, resource, namespace, name, subresource), a write verb, and the time its
  * managedFields entry shows (second precision, so within TIME_TOLERANCE_MS of the event's receipt..completion), and
- * where the user agent names a program, the same program as the field manager (`kubectl-edit` ↔ `kubectl/v1.34`).
+ * the same tool: the request's `fieldManager` when its URI names one, else the user agent's program
+ * (`kubectl-edit` ↔ `kubectl/v1.34`).
  * A missing object gets the last delete of it.
  */
 import type { DriftEntry } from '../diff/audit.ts';
@@ -47,9 +48,14 @@ function programOf(userAgent: string | undefined): string | undefined {
   return product === undefined || product === '' ? undefined : product;
 }
 
-/** False only when both name a program and they differ (managers default to the user agent's program, kubectl's add `-verb`). */
-export function sameTool(manager: string | undefined, userAgent: string | undefined): boolean {
-  const program = programOf(userAgent);
+/**
+ * Whether the event can be the manager's write: the field manager the request named must be the manager; without
+ * one, the user agent's program must be the manager or its prefix (managers default to the program, kubectl's
+ * commands add `-verb`); with neither, nothing says otherwise.
+ */
+export function sameTool(manager: string | undefined, event: Pick<AuditEvent, 'userAgent' | 'fieldManager'>): boolean {
+  if (manager !== undefined && event.fieldManager !== undefined) return event.fieldManager === manager;
+  const program = programOf(event.userAgent);
   if (manager === undefined || program === undefined) return true;
   return manager === program || manager.startsWith(`${program}-`);
 }
@@ -58,18 +64,23 @@ interface Wanted {
   ref: AuditObjectRef;
   verbs: readonly string[];
   manager?: string;
-  /** ISO time from managedFields, second precision. */
-  time: string;
+  /** ISO time from managedFields, second precision; absent when the write recorded none (`kubectl scale`). */
+  time?: string;
 }
 
-/** The event nearest in time that fits; verbs earlier in `verbs` win a tie. */
+/**
+ * The event nearest in time that fits; verbs earlier in `verbs` win a tie. Without a time (managedFields keep none
+ * for some subresource writes), the last write of that tool through that subresource: the one whose value is live.
+ */
 export function findWrite(index: AuditIndex, wanted: Wanted): AuditEvent | undefined {
+  if (wanted.time === undefined && wanted.manager === undefined) return undefined; // nothing to tell one write from another
+  if (wanted.time === undefined) return lastOf(index.eventsOf(wanted.ref).filter((event) => wanted.verbs.includes(event.verb) && sameTool(wanted.manager, event)));
   const at = Date.parse(wanted.time);
   if (Number.isNaN(at)) return undefined;
   let best: { event: AuditEvent; distance: number; rank: number } | undefined;
   for (const event of index.eventsOf(wanted.ref)) {
     const rank = wanted.verbs.indexOf(event.verb);
-    if (rank < 0 || !sameTool(wanted.manager, event.userAgent)) continue;
+    if (rank < 0 || !sameTool(wanted.manager, event)) continue;
     // the managedFields time lies between receipt and completion, truncated to the second
     const from = Math.floor(event.receivedMs / 1000) * 1000 - TIME_TOLERANCE_MS;
     const to = event.completedMs + TIME_TOLERANCE_MS;
@@ -82,8 +93,11 @@ export function findWrite(index: AuditIndex, wanted: Wanted): AuditEvent | undef
 
 /** The last delete of the object. */
 export function findDelete(index: AuditIndex, ref: AuditObjectRef): AuditEvent | undefined {
-  const deletes = index.eventsOf(ref).filter((event) => event.verb === 'delete');
-  return deletes[deletes.length - 1];
+  return lastOf(index.eventsOf(ref).filter((event) => event.verb === 'delete'));
+}
+
+function lastOf(events: readonly AuditEvent[]): AuditEvent | undefined {
+  return events[events.length - 1];
 }
 
 export function actorOf(event: AuditEvent): Actor {
@@ -112,10 +126,6 @@ export function attributeDrift(drift: readonly DriftEntry[], index: AuditIndex, 
     else unmatched++;
     return event ? actorOf(event) : undefined;
   };
-  const unattributed = <T>(item: T): T => {
-    unmatched++;
-    return item;
-  };
   const attributed = drift.map((entry): DriftEntry => {
     const group = groupOf(entry.apiVersion);
     const ref = (subresource?: string): AuditObjectRef => ({
@@ -130,13 +140,11 @@ export function attributeDrift(drift: readonly DriftEntry[], index: AuditIndex, 
       return actor ? { ...entry, actor } : entry;
     }
     if (entry.status === 'extra') {
-      if (entry.time === undefined) return unattributed(entry);
-      const actor = found(findWrite(index, { ref: ref(), verbs: CREATE_VERBS, time: entry.time, ...(entry.manager ? { manager: entry.manager } : {}) }));
+      const actor = found(findWrite(index, { ref: ref(), verbs: CREATE_VERBS, ...(entry.time ? { time: entry.time } : {}), ...(entry.manager ? { manager: entry.manager } : {}) }));
       return actor ? { ...entry, actor } : entry;
     }
     const changes = entry.changes?.map((change): Change => {
-      if (change.time === undefined) return unattributed(change);
-      const actor = found(findWrite(index, { ref: ref(change.subresource), verbs: MODIFY_VERBS, time: change.time, ...(change.manager ? { manager: change.manager } : {}) }));
+      const actor = found(findWrite(index, { ref: ref(change.subresource), verbs: MODIFY_VERBS, ...(change.time ? { time: change.time } : {}), ...(change.manager ? { manager: change.manager } : {}) }));
       return actor ? { ...change, actor } : change;
     });
     return changes ? { ...entry, changes } : entry;

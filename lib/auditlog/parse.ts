@@ -77,7 +77,16 @@ function toEvent(value: unknown): AuditEvent | 'malformed' | 'skipped' {
   if (sourceIPs) event.sourceIPs = sourceIPs;
   const userAgent = text(value, 'userAgent');
   if (userAgent) event.userAgent = userAgent;
+  const fieldManager = fieldManagerOf(text(value, 'requestURI'));
+  if (fieldManager) event.fieldManager = fieldManager;
   return event;
+}
+
+/** `/apis/apps/v1/namespaces/shop/deployments/web?fieldManager=kubectl-set` → `kubectl-set`. */
+function fieldManagerOf(uri: string | undefined): string | undefined {
+  const query = uri?.split('?', 2)[1];
+  if (!query) return undefined;
+  return new URLSearchParams(query).get('fieldManager') ?? undefined;
 }
 
 function toUser(record: Record<string, unknown>): AuditUser | undefined {

@@ -27,6 +27,8 @@ export interface AuditEvent {
   impersonatedUser?: AuditUser;
   sourceIPs?: string[];
   userAgent?: string;
+  /** The `fieldManager` the request named in its URI (kubectl's commands do: `kubectl-edit`, `kubectl-set`). */
+  fieldManager?: string;
   code: number;
   /** Epoch milliseconds. */
   receivedMs: number;
