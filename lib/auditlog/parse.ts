@@ -70,7 +70,7 @@ function toEvent(value: unknown): AuditEvent | 'malformed' | 'skipped' {
   const completedMs = completed === undefined ? Number.NaN : Date.parse(completed);
   if (completed === undefined || Number.isNaN(completedMs)) return 'malformed';
   const receivedMs = received === undefined || Number.isNaN(Date.parse(received)) ? completedMs : Date.parse(received);
-  const event: AuditEvent = { auditId, verb, objectRef, user, code, receivedMs, completedMs, time: new Date(completedMs).toISOString() };
+  const event: AuditEvent = { auditId, verb, objectRef, user, code, receivedMs, completedMs, time: completed };
   const impersonated = isRecord(value['impersonatedUser']) ? toUser(value['impersonatedUser']) : undefined;
   if (impersonated) event.impersonatedUser = impersonated;
   const sourceIPs = texts(value, 'sourceIPs');

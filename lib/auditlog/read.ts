@@ -33,8 +33,9 @@ async function isGzip(file: string): Promise<boolean> {
 }
 
 async function readInto(file: string, parser: AuditLineParser): Promise<void> {
+  const gzipped = await isGzip(file); // before the stream: a file that cannot be opened fails here
   const raw = createReadStream(file);
-  const stream: Readable = (await isGzip(file)) ? raw.pipe(createGunzip()) : raw;
+  const stream: Readable = gzipped ? raw.pipe(createGunzip()) : raw;
   const failed = new Promise<never>((_resolve, reject) => {
     raw.once('error', reject);
     stream.once('error', reject);

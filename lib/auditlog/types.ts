@@ -33,7 +33,7 @@ export interface AuditEvent {
   /** Epoch milliseconds. */
   receivedMs: number;
   completedMs: number;
-  /** ISO 8601, as logged (stageTimestamp). */
+  /** ISO 8601 with microseconds, as logged (stageTimestamp). */
   time: string;
 }
 
