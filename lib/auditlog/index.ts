@@ -1,9 +1,9 @@
 /** Who made each drift, from the cluster's audit log: read a source, attribute a report. */
-import type { ListOutcome } from '../cluster/types.ts';
+import type { LiveState } from '../cluster/types.ts';
 import type { Report } from '../report/report.ts';
-import { AuditIndex, attributeDrift } from './match.ts';
+import { AuditIndex, attributeDrift, attributeFindings } from './match.ts';
 import { ResourceNames } from './resources.ts';
-import type { AuditLogSource, AuditLogSummary } from './types.ts';
+import type { AuditLogRead, AuditLogSource, AuditLogSummary } from './types.ts';
 
 export type { Actor, AuditEvent, AuditLogRead, AuditLogSource, AuditLogSummary } from './types.ts';
 export { fileAuditLog, readAuditLogFiles } from './read.ts';
@@ -12,28 +12,29 @@ export { parseAuditLines } from './parse.ts';
 export const NOT_CONFIGURED: AuditLogSummary = { source: 'not configured' };
 
 /**
- * The report with `actor` on each change and entry the log explains, and `scan.auditLog` saying how it went. A log
+ * The report with `actor` on each change, entry and hand-made-object finding the log explains, and `scan.auditLog` saying how it went. A log
  * that cannot be read costs the attribution only: the reason is in `scan.auditLog`, the drift stays as it is.
  */
-export async function withActors(report: Report, source: AuditLogSource | undefined, lists: readonly ListOutcome[]): Promise<Report> {
+export async function withActors(report: Report, source: AuditLogSource | undefined, live: Pick<LiveState, 'lists' | 'objects'>): Promise<Report> {
   if (!source) return { ...report, scan: { ...report.scan, auditLog: NOT_CONFIGURED } };
-  let summary: AuditLogSummary;
-  let drift = report.drift;
+  let read: AuditLogRead;
   try {
-    const read = await source.read();
-    const attribution = attributeDrift(report.drift, new AuditIndex(read.events), new ResourceNames(lists));
-    drift = attribution.drift;
-    summary = {
-      source: source.describe,
-      events: read.events.length,
-      matched: attribution.matched,
-      unmatched: attribution.unmatched,
-      ...(read.malformed > 0 ? { malformed: read.malformed } : {}),
-      ...(read.events.length === 0 ? { reason: 'no events in window' } : {}),
-    };
+    read = await source.read();
   } catch (error) {
     const reason = `cannot be read: ${error instanceof Error ? error.message : String(error)}`;
-    summary = { source: source.describe, events: 0, matched: 0, unmatched: 0, reason };
+    return { ...report, scan: { ...report.scan, auditLog: { source: source.describe, events: 0, matched: 0, unmatched: 0, reason } } };
   }
-  return { ...report, drift, scan: { ...report.scan, auditLog: summary } };
+  const index = new AuditIndex(read.events);
+  const resources = new ResourceNames(live.lists);
+  const drift = attributeDrift(report.drift, index, resources);
+  const findings = attributeFindings(report.findings, index, resources, live.objects);
+  const summary: AuditLogSummary = {
+    source: source.describe,
+    events: read.events.length,
+    matched: drift.matched + findings.matched,
+    unmatched: drift.unmatched + findings.unmatched,
+    ...(read.malformed > 0 ? { malformed: read.malformed } : {}),
+    ...(read.events.length === 0 ? { reason: 'no events in window' } : {}),
+  };
+  return { ...report, drift: drift.drift, findings: findings.findings, scan: { ...report.scan, auditLog: summary } };
 }

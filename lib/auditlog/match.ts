@@ -10,6 +10,8 @@
 import type { DriftEntry } from '../diff/audit.ts';
 import type { Change } from '../diff/object.ts';
 import { groupOf } from '../kube/object.ts';
+import type { KubeObject } from '../kube/object.ts';
+import type { Finding } from '../report/report.ts';
 import type { ResourceNames } from './resources.ts';
 import type { Actor, AuditEvent, AuditObjectRef } from './types.ts';
 
@@ -115,6 +117,35 @@ export interface Attribution {
   drift: DriftEntry[];
   matched: number;
   unmatched: number;
+}
+
+export interface FindingAttribution {
+  findings: Finding[];
+  matched: number;
+  unmatched: number;
+}
+
+/** A hand-made object gets the create whose time is its creationTimestamp (the same second precision). */
+export function attributeFindings(findings: readonly Finding[], index: AuditIndex, resources: ResourceNames, objects: readonly KubeObject[]): FindingAttribution {
+  let matched = 0;
+  let unmatched = 0;
+  const byName = new Map(objects.map((object) => [`${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`, object]));
+  const attributed = findings.map((finding): Finding => {
+    if (finding.check !== 'hand-made-object') return finding;
+    const object = byName.get(`${finding.kind}/${finding.namespace ?? ''}/${finding.name}`);
+    const stamp = object?.metadata['creationTimestamp'];
+    const created = typeof stamp === 'string' ? stamp : undefined;
+    const group = object ? groupOf(object.apiVersion) : '';
+    const ref: AuditObjectRef = { group, resource: resources.resourceOf(group, finding.kind), ...(finding.namespace ? { namespace: finding.namespace } : {}), name: finding.name };
+    const event = created === undefined ? undefined : findWrite(index, { ref, verbs: ['create'], time: created });
+    if (!event) {
+      unmatched++;
+      return finding;
+    }
+    matched++;
+    return { ...finding, actor: actorOf(event) };
+  });
+  return { findings: attributed, matched, unmatched };
 }
 
 /** Adds `actor` to every change, extra and missing entry whose event is found; counts what was and was not. */

@@ -91,16 +91,21 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const result = prepared ? { ...computed, drift: withRemediation(computed.drift, declared.objects, liveInScope.objects, remediationSource(prepared, renderRequest)) } : computed;
   const generatedAt = (input.now ?? (() => new Date()))();
   const built = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, includeSecrets: input.includeSecrets === true, ...(prepared ? { render: prepared.info } : {}) });
-  const report = await withActors(built, input.auditLog, live.lists);
+  const checked = input.checks && checksOn ? withChecks(input, input.checks, built, declared, liveInScope) : built;
+  const report = await withActors(checked, input.auditLog, live);
   if (input.auditLog && report.scan.auditLog && 'matched' in report.scan.auditLog) {
     const { events, matched, unmatched } = report.scan.auditLog;
     progress(`${input.cluster}: audit log: ${events} writes, ${matched} changes attributed, ${unmatched} not`);
   }
-  if (!input.checks || !checksOn) return report;
+  return report;
+}
+
+function withChecks(input: ClusterAuditInput, checks: ChecksRun, report: Report, declared: DeclaredState, live: LiveState): Report {
+  const generatedAt = new Date(report.generatedAt);
   // A snapshot is judged at the time it was taken, not at the time it is read.
-  const observedAt = new Date(report.scan.observedAt ?? generatedAt.toISOString());
-  const findings = checkFindings(input, input.checks, declared, liveInScope, { observedAt, generatedAt });
-  progress(`${input.cluster}: ${findings.length} findings from the cluster checks`);
+  const observedAt = new Date(report.scan.observedAt ?? report.generatedAt);
+  const findings = checkFindings(input, checks, declared, live, { observedAt, generatedAt });
+  input.onProgress?.(`${input.cluster}: ${findings.length} findings from the cluster checks`);
   return withFindings(report, findings);
 }
 

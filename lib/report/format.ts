@@ -172,6 +172,7 @@ function findingLines(report: Report, paint: (text: string, style: Parameters<ty
     const color = finding.exempted ? 'gray' : SEVERITY_COLORS[finding.severity];
     // The message is a sentence that already names its subject (see Finding.message).
     lines.push(`${paint(severity.padEnd(9), color)} ${finding.check}  ${finding.message}`);
+    if (finding.actor) lines.push(`          who: ${describeWriter(undefined, undefined, undefined, finding.actor)}`);
     if (finding.remediation && !finding.exempted) lines.push(`          fix: ${finding.remediation}`);
   }
   return lines;
@@ -260,7 +261,7 @@ function formatMarkdown(report: Report): string {
   if (report.findings.length > 0) {
     lines.push('', '## Findings', '', '| Severity | Check | Object | Finding | Remediation |', '|---|---|---|---|---|');
     for (const finding of report.findings) {
-      const cells = [finding.exempted ? `exempted (${finding.severity})` : finding.severity, finding.check, findingTarget(finding), finding.message, finding.remediation ? `\`${finding.remediation}\`` : ''];
+      const cells = [finding.exempted ? `exempted (${finding.severity})` : finding.severity, finding.check, findingTarget(finding), finding.actor ? `${finding.message} (${describeWriter(undefined, undefined, undefined, finding.actor)})` : finding.message, finding.remediation ? `\`${finding.remediation}\`` : ''];
       lines.push(`| ${cells.map(escapeCell).join(' | ')} |`);
     }
   }

@@ -1,4 +1,4 @@
-import type { AuditLogSummary } from '../auditlog/types.ts';
+import type { Actor, AuditLogSummary } from '../auditlog/types.ts';
 import type { ListOutcome, LiveState } from '../cluster/types.ts';
 import type { DriftEntry, DriftResult } from '../diff/audit.ts';
 import type { HistoryMark } from '../diff/object.ts';
@@ -18,6 +18,8 @@ export interface Finding {
   /** One sentence that names its subject (`Pod shop/web has been Pending for 12 min`): shown as is, never after the subject. */
   message: string;
   remediation?: string;
+  /** For a hand-made-object finding: who created the object, from the cluster's audit log. */
+  actor?: Actor;
   exempted?: boolean;
   history?: HistoryMark;
   firstSeen?: string;

@@ -102,13 +102,15 @@ describe('who made each change, from the kube-apiserver audit log', () => {
   test('the missing object is attributed to the person who deleted it, the extra one to who made it', () => {
     expect(entry('ConfigMap', 'doomed')).toMatchObject({ status: 'missing', actor: { username: 'dave@example.com', verb: 'delete', impersonatedBy: 'driftwatch-admin' } });
     expect(entry('ConfigMap', 'handmade')).toMatchObject({ status: 'extra', actor: { username: 'erin@example.com', verb: 'create' } });
+    expect(report.findings.find((finding) => finding.check === 'hand-made-object' && finding.name === 'handmade')).toMatchObject({ actor: { username: 'erin@example.com', verb: 'create' } });
   });
 
   test('scan.auditLog counts what was matched; nothing is left unmatched', () => {
+    expect(report.scan.auditLog).toHaveProperty('events');
     expect(report.scan.auditLog).toMatchObject({ source: 'file audit.log', unmatched: 0 });
     const summary = report.scan.auditLog;
     if (!summary || !('matched' in summary)) throw new Error('no audit log counts');
-    expect(summary.matched).toBe(5);
+    expect(summary.matched).toBe(6); // 3 changes, the missing and the extra ConfigMap, the hand-made-object finding
     expect(summary.events).toBeGreaterThanOrEqual(6);
   });
 

@@ -167,15 +167,17 @@ describe('matching drift to audit events', () => {
   });
 });
 
+const NO_LIVE = { lists: [], objects: [] };
+
 describe('scan.auditLog', () => {
-  const report = { drift: [], scan: { complete: true, lists: [], unverified: [], withoutManagedFields: 0 } } as unknown as Report;
+  const report = { drift: [], findings: [], scan: { complete: true, lists: [], unverified: [], withoutManagedFields: 0 } } as unknown as Report;
 
   test('not configured, an empty log, a log that cannot be read', async () => {
-    expect((await withActors(report, undefined, [])).scan.auditLog).toEqual({ source: 'not configured' });
+    expect((await withActors(report, undefined, NO_LIVE)).scan.auditLog).toEqual({ source: 'not configured' });
     const empty = join(dir, 'empty.log');
     writeFileSync(empty, '');
-    expect((await withActors(report, fileAuditLog([empty]), [])).scan.auditLog).toEqual({ source: 'file empty.log', events: 0, matched: 0, unmatched: 0, reason: 'no events in window' });
-    const absent = (await withActors(report, fileAuditLog([join(dir, 'absent.log')]), [])).scan.auditLog;
+    expect((await withActors(report, fileAuditLog([empty]), NO_LIVE)).scan.auditLog).toEqual({ source: 'file empty.log', events: 0, matched: 0, unmatched: 0, reason: 'no events in window' });
+    const absent = (await withActors(report, fileAuditLog([join(dir, 'absent.log')]), NO_LIVE)).scan.auditLog;
     expect(absent).toMatchObject({ source: 'file absent.log', events: 0, reason: expect.stringMatching(/^cannot be read: /) });
   });
 });
