@@ -1,11 +1,11 @@
 /** Who made each drift, from the cluster's audit log: read a source, attribute a report. */
 import type { LiveState } from '../cluster/types.ts';
 import type { Report } from '../report/report.ts';
-import { AuditIndex, attributeDrift, attributeFindings } from './match.ts';
+import { AuditIndex, attributeDrift, attributeFindings, requestOf } from './match.ts';
 import { ResourceNames } from './resources.ts';
 import type { AuditLogRead, AuditLogSource, AuditLogSummary } from './types.ts';
 
-export type { Actor, AuditEvent, AuditLogRead, AuditLogSource, AuditLogSummary } from './types.ts';
+export type { Actor, AuditEvent, AuditLogRead, AuditLogRequest, AuditLogSource, AuditLogSummary, AuditObjectRef } from './types.ts';
 export { fileAuditLog, readAuditLogFiles } from './read.ts';
 export { parseAuditLines } from './parse.ts';
 
@@ -17,15 +17,15 @@ export const NOT_CONFIGURED: AuditLogSummary = { source: 'not configured' };
  */
 export async function withActors(report: Report, source: AuditLogSource | undefined, live: Pick<LiveState, 'lists' | 'objects'>): Promise<Report> {
   if (!source) return { ...report, scan: { ...report.scan, auditLog: NOT_CONFIGURED } };
+  const resources = new ResourceNames(live.lists);
   let read: AuditLogRead;
   try {
-    read = await source.read();
+    read = await source.read(requestOf(report.drift, report.findings, resources, live.objects));
   } catch (error) {
     const reason = `cannot be read: ${error instanceof Error ? error.message : String(error)}`;
     return { ...report, scan: { ...report.scan, auditLog: { source: source.describe, events: 0, matched: 0, unmatched: 0, reason } } };
   }
   const index = new AuditIndex(read.events);
-  const resources = new ResourceNames(live.lists);
   const drift = attributeDrift(report.drift, index, resources);
   const findings = attributeFindings(report.findings, index, resources, live.objects);
   const summary: AuditLogSummary = {

@@ -13,7 +13,7 @@ import { groupOf } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { Finding } from '../report/report.ts';
 import type { ResourceNames } from './resources.ts';
-import type { Actor, AuditEvent, AuditObjectRef } from './types.ts';
+import type { Actor, AuditEvent, AuditLogRequest, AuditObjectRef } from './types.ts';
 
 /** managedFields times are truncated to the second; clocks of one API server agree. */
 export const TIME_TOLERANCE_MS = 2_000;
@@ -113,6 +113,43 @@ export function actorOf(event: AuditEvent): Actor {
   return actor;
 }
 
+/** The objects (with subresources) the drift and findings are about, and the oldest managedFields time among them. */
+export function requestOf(drift: readonly DriftEntry[], findings: readonly Finding[], resources: ResourceNames, objects: readonly KubeObject[]): AuditLogRequest {
+  const refs = new Map<string, AuditObjectRef>();
+  const times: number[] = [];
+  let untimed = false;
+  const add = (group: string, kind: string, namespace: string | undefined, name: string, time: string | undefined, subresource?: string): void => {
+    const ref: AuditObjectRef = { group, resource: resources.resourceOf(group, kind), ...(namespace ? { namespace } : {}), name, ...(subresource ? { subresource } : {}) };
+    refs.set(keyOf(ref), ref);
+    const at = time === undefined ? Number.NaN : Date.parse(time);
+    if (Number.isNaN(at)) untimed = true;
+    else times.push(at);
+  };
+  for (const entry of drift) {
+    const group = groupOf(entry.apiVersion);
+    if (entry.status !== 'modified') add(group, entry.kind, entry.namespace, entry.name, entry.time);
+    for (const change of entry.changes ?? []) add(group, entry.kind, entry.namespace, entry.name, change.time, change.subresource);
+  }
+  const byName = objectsByName(objects);
+  for (const finding of findings) {
+    if (finding.check !== 'hand-made-object') continue;
+    const object = byName.get(findingKey(finding));
+    const stamp = object?.metadata['creationTimestamp'];
+    add(object ? groupOf(object.apiVersion) : '', finding.kind, finding.namespace, finding.name, typeof stamp === 'string' ? stamp : undefined);
+  }
+  const request: AuditLogRequest = { objects: [...refs.values()] };
+  if (!untimed && times.length > 0) request.since = new Date(Math.min(...times) - TIME_TOLERANCE_MS);
+  return request;
+}
+
+function objectsByName(objects: readonly KubeObject[]): Map<string, KubeObject> {
+  return new Map(objects.map((object) => [`${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`, object]));
+}
+
+function findingKey(finding: Pick<Finding, 'kind' | 'namespace' | 'name'>): string {
+  return `${finding.kind}/${finding.namespace ?? ''}/${finding.name}`;
+}
+
 export interface Attribution {
   drift: DriftEntry[];
   matched: number;
@@ -129,10 +166,10 @@ export interface FindingAttribution {
 export function attributeFindings(findings: readonly Finding[], index: AuditIndex, resources: ResourceNames, objects: readonly KubeObject[]): FindingAttribution {
   let matched = 0;
   let unmatched = 0;
-  const byName = new Map(objects.map((object) => [`${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`, object]));
+  const byName = objectsByName(objects);
   const attributed = findings.map((finding): Finding => {
     if (finding.check !== 'hand-made-object') return finding;
-    const object = byName.get(`${finding.kind}/${finding.namespace ?? ''}/${finding.name}`);
+    const object = byName.get(findingKey(finding));
     const stamp = object?.metadata['creationTimestamp'];
     const created = typeof stamp === 'string' ? stamp : undefined;
     const group = object ? groupOf(object.apiVersion) : '';

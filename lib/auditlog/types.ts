@@ -79,9 +79,16 @@ export interface AuditLogRead {
   skipped: number;
 }
 
+/** What the attribution looks for: a source may read only these objects' events, and only since `since`. */
+export interface AuditLogRequest {
+  objects: AuditObjectRef[];
+  /** The oldest time in question (the earliest managedFields time, less the tolerance); absent: the source's own bound. */
+  since?: Date;
+}
+
 /** Where the audit log of a cluster comes from (local files, CloudWatch Logs). */
 export interface AuditLogSource {
   /** What the report names as the source (file names, a log group); never credentials. */
   describe: string;
-  read(): Promise<AuditLogRead>;
+  read(request: AuditLogRequest): Promise<AuditLogRead>;
 }

@@ -102,7 +102,7 @@ async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Repo
       log: progressLog(progress),
       metrics: NO_METRICS,
     },
-    flags.auditLog !== undefined && flags.auditLog.length > 0 ? { ...cluster, auditLog: fileAuditLog(flags.auditLog) } : cluster,
+    flags.auditLog !== undefined && flags.auditLog.length > 0 ? { ...cluster, auditLogSource: fileAuditLog(flags.auditLog) } : cluster,
     { runId: context.runId },
   );
   // Only a run with a delivery ledger can meet a later run of its cluster; the CLI has none.

@@ -31,7 +31,7 @@ export interface ClusterRun {
   helm?: HelmRenderOptions;
   kustomize?: KustomizeRenderOptions;
   /** Where the cluster's audit log is read (who made each change); absent: not configured. */
-  auditLog?: AuditLogSource;
+  auditLogSource?: AuditLogSource;
 }
 
 /** What every cluster of a run shares: how to render, what drift is, which checks run. */
@@ -238,7 +238,7 @@ async function auditOrFail(deps: RunClusterDeps, cluster: ClusterRun, runId: str
       readLive: (kinds, namespaces) => readLiveState(cluster.access, kinds, namespaces, deps.live),
       render: renderRequestFor(deps.settings.renderer, cluster, () => readLiveCapabilities(cluster.access, deps.live)),
       drift: deps.settings.drift,
-      ...(cluster.auditLog ? { auditLog: cluster.auditLog } : {}),
+      ...(cluster.auditLogSource ? { auditLog: cluster.auditLogSource } : {}),
       checks: { ...deps.settings.checks, ...(previous ? { since: previousObservedAt(previous) } : {}) },
       runId,
       now: () => deps.clock.now(),

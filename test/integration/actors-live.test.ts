@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -6,6 +6,7 @@ import type { Actor } from '../../lib/auditlog/index.ts';
 import type { DriftEntry } from '../../lib/diff/audit.ts';
 import type { Report } from '../../lib/report/report.ts';
 import { runCli } from '../cli/run-cli.ts';
+import { driftAsPeople } from './fixtures/actors.ts';
 import type { KubeWorld } from '../world/kube.ts';
 import { startWorld } from '../world/testenv.ts';
 import type { World } from '../world/testenv.ts';
@@ -21,52 +22,12 @@ let workDir: string;
 let report: Report;
 let table: string;
 
-const MANIFESTS = `apiVersion: v1
-kind: Namespace
-metadata: { name: team }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: team }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers:
-        - { name: web, image: "nginx:1.27" }
----
-apiVersion: v1
-kind: ConfigMap
-metadata: { name: settings, namespace: team }
-data: { mode: calm }
----
-apiVersion: v1
-kind: ConfigMap
-metadata: { name: doomed, namespace: team }
-data: { keep: "yes" }
-`;
-
-function as(user: string): string[] {
-  return ['--as', user, '--as-group', 'system:masters'];
-}
-
 beforeAll(async () => {
   world = await startWorld({ kube: true, moto: false, slack: false });
   if (!world.kube) throw new Error('no kube-apiserver in the test world');
   kube = world.kube;
   workDir = mkdtempSync(join(tmpdir(), 'driftwatch-actors-'));
-  const source = join(workDir, 'git');
-  const manifests = join(source, 'team.yaml');
-  await import('node:fs/promises').then(({ mkdir }) => mkdir(source));
-  writeFileSync(manifests, MANIFESTS);
-  await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', manifests]);
-  await kube.kubectl([...as('alice@example.com'), 'set', 'image', 'deployment/web', 'web=nginx:hotfix', '-n', 'team']);
-  await kube.kubectl([...as('bob@example.com'), 'scale', 'deployment/web', '--replicas=5', '-n', 'team']);
-  await kube.kubectl([...as('carol@example.com'), 'label', 'configmap/settings', 'owner=carol', '-n', 'team']);
-  await kube.kubectl([...as('dave@example.com'), 'delete', 'configmap/doomed', '-n', 'team']);
-  await kube.kubectl([...as('erin@example.com'), 'create', 'configmap', 'handmade', '--from-literal=a=b', '-n', 'team']);
+  const source = await driftAsPeople(kube, workDir);
   const result = runCli(['audit', '--source', source, '--kubeconfig', kube.kubeconfig, '--cluster', 'team', '--audit-log', kube.auditLog, '--format', 'json', '--no-write', '--fail-on', 'none']);
   expect(result.status, result.stderr).toBe(0);
   report = JSON.parse(result.stdout) as Report;
