@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cloudWatchAuditLog, filterPatternFor } from '../../lib/auditlog/cloudwatch.ts';
 import { defaultEksLogGroup } from '../../lib/auditlog/log-group.ts';
@@ -11,7 +11,7 @@ import type { Report } from '../../lib/report/report.ts';
 import { openSource } from '../../lib/source/open.ts';
 import { startWorld } from '../world/testenv.ts';
 import type { World } from '../world/testenv.ts';
-import { driftAsPeople } from './fixtures/actors.ts';
+import { auditLogToCloudWatch, driftAsPeople } from './fixtures/actors.ts';
 
 /**
  * EKS sends the audit log to CloudWatch Logs; here the real kube-apiserver's audit events are put into a log group on
@@ -32,14 +32,7 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'driftwatch-actors-cw-'));
   const source = await driftAsPeople(kube, workDir);
   const logs = new CloudWatchLogsClient({ region: REGION, endpoint: world.env.AWS_ENDPOINT_URL, credentials });
-  await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }));
-  await logs.send(new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName: 'kube-apiserver-audit-0a1b2c' }));
-  await logs.send(new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName: 'kube-apiserver-0a1b2c' }));
-  const lines = readFileSync(kube.auditLog, 'utf8').split('\n').filter((line) => line !== '');
-  const events = lines.map((message) => ({ message, timestamp: Date.parse((JSON.parse(message) as { stageTimestamp: string }).stageTimestamp) }));
-  await logs.send(new PutLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: 'kube-apiserver-audit-0a1b2c', logEvents: events }));
-  // the API server's own log is another stream of the same group: never read as audit events
-  await logs.send(new PutLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: 'kube-apiserver-0a1b2c', logEvents: [{ message: 'I1203 serving securely', timestamp: Date.now() }] }));
+  await auditLogToCloudWatch(logs, LOG_GROUP, kube.auditLog);
   report = await auditCluster({
     cluster: 'prod',
     sourcePath: '.',
