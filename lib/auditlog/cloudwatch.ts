@@ -46,14 +46,15 @@ async function readWindow(options: CloudWatchAuditLogOptions, request: AuditLogR
   const oldest = end - (options.maxWindowMs ?? DEFAULT_WINDOW_MS);
   const start = Math.max(oldest, request.since?.getTime() ?? oldest);
   const filterPattern = filterPatternFor(request);
+  const maxPages = options.maxPages ?? 200;
   let nextToken: string | undefined;
-  for (let page = 0; page < (options.maxPages ?? 200); page++) {
+  for (let page = 0; page < maxPages; page++) {
     const response = await options.client.send(
       new FilterLogEventsCommand({ logGroupName: options.logGroup, logStreamNamePrefix: AUDIT_STREAM_PREFIX, startTime: start, endTime: end, filterPattern, ...(nextToken ? { nextToken } : {}) }),
     );
     for (const event of response.events ?? []) if (event.message !== undefined) parser.add(event.message);
     nextToken = response.nextToken;
-    if (!nextToken) break;
+    if (!nextToken) return parser.result();
   }
-  return parser.result();
+  return { ...parser.result(), truncated: `read ${maxPages} pages of FilterLogEvents and stopped` };
 }

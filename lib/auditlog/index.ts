@@ -34,7 +34,7 @@ export async function withActors(report: Report, source: AuditLogSource | undefi
     matched: drift.matched + findings.matched,
     unmatched: drift.unmatched + findings.unmatched,
     ...(read.malformed > 0 ? { malformed: read.malformed } : {}),
-    ...(read.events.length === 0 ? { reason: 'no events in window' } : {}),
+    ...(read.truncated ? { reason: read.truncated } : read.events.length === 0 ? { reason: 'no events in window' } : {}),
   };
   return { ...report, drift: drift.drift, findings: findings.findings, scan: { ...report.scan, auditLog: summary } };
 }

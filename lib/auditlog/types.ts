@@ -77,6 +77,8 @@ export interface AuditLogRead {
   malformed: number;
   /** Events that were not completed 2xx writes (reads, failures, other stages). */
   skipped: number;
+  /** Set when the source stopped before the end of the window (a bound on what one audit reads), saying where. */
+  truncated?: string;
 }
 
 /** What the attribution looks for: a source may read only these objects' events, and only since `since`. */

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { fileAuditLog, parseAuditLines, readAuditLogFiles, withActors } from '../../../lib/auditlog/index.ts';
 import { AuditIndex, attributeDrift, findWrite, sameTool } from '../../../lib/auditlog/match.ts';
 import { ResourceNames } from '../../../lib/auditlog/resources.ts';
+import { cloudWatchAuditLog } from '../../../lib/auditlog/cloudwatch.ts';
 import type { DriftEntry } from '../../../lib/diff/audit.ts';
 import type { Report } from '../../../lib/report/report.ts';
 
@@ -179,5 +180,23 @@ describe('scan.auditLog', () => {
     expect((await withActors(report, fileAuditLog([empty]), NO_LIVE)).scan.auditLog).toEqual({ source: 'file empty.log', events: 0, matched: 0, unmatched: 0, reason: 'no events in window' });
     const absent = (await withActors(report, fileAuditLog([join(dir, 'absent.log')]), NO_LIVE)).scan.auditLog;
     expect(absent).toMatchObject({ source: 'file absent.log', events: 0, reason: expect.stringMatching(/^cannot be read: /) });
+  });
+});
+
+describe('CloudWatch Logs reading bound', () => {
+  test('a window longer than maxPages says it was cut short', async () => {
+    const pages: unknown[] = [];
+    const endless = {
+      send: (command: unknown): Promise<{ events: Array<{ message: string }>; nextToken: string }> => {
+        pages.push(command);
+        return Promise.resolve({ events: [{ message: line({ id: `p${pages.length}`, at: '2026-11-20T10:00:00.000Z' }) }], nextToken: 'more' });
+      },
+    };
+    const source = cloudWatchAuditLog({ client: endless as unknown as Parameters<typeof cloudWatchAuditLog>[0]['client'], logGroup: '/aws/eks/prod/cluster', now: new Date('2026-11-21T00:00:00Z'), maxPages: 3 });
+    const read = await source.read({ objects: [{ group: 'apps', resource: 'deployments', namespace: 'shop', name: 'web' }] });
+    expect(pages).toHaveLength(3);
+    expect(read.events).toHaveLength(3);
+    expect(read.truncated).toBe('read 3 pages of FilterLogEvents and stopped');
+    expect((await source.read({ objects: [] })).events).toEqual([]);
   });
 });
