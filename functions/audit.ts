@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -25,6 +26,15 @@ import { logOf, logger, metricSinkOf, recordMetrics, requiredEnv } from './obser
 
 const s3 = defaultS3Client();
 const sns = new SNSClient({});
+/** One CloudWatch Logs client per region, for clusters whose audit log is read there. */
+const logsClients = new Map<string, CloudWatchLogsClient>();
+function logsClient(region: string): CloudWatchLogsClient {
+  const existing = logsClients.get(region);
+  if (existing) return existing;
+  const client = new CloudWatchLogsClient({ region });
+  logsClients.set(region, client);
+  return client;
+}
 const secrets = new SecretReader(new SecretsManagerClient({}));
 const eks = new EksAccess({ credentials: defaultProvider() });
 const configClients = { s3: () => s3, ssm: lazily(() => new SSMClient({})) };
@@ -80,6 +90,7 @@ async function auditRecords(event: SQSEvent, context: Context): Promise<SQSBatch
           s3,
           sns,
           eks,
+          logs: logsClient,
           secrets,
           destination,
           source: sourceOfRun(config, message.runId),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileAuditLog } from '../auditlog/index.ts';
 import type { Log, MetricSink } from '../pipeline/observe.ts';
 import { runCluster } from '../pipeline/run-cluster.ts';
 import type { ReportStore } from '../pipeline/run-cluster.ts';
@@ -15,7 +16,7 @@ import { describeError } from './errors.ts';
 import { EXIT } from './exit.ts';
 import type { FailOn } from './main.ts';
 import type { ClusterPlan, PlanFlags, RunPlan } from './plan.ts';
-import { planRun } from './plan.ts';
+import { UsageError, planRun } from './plan.ts';
 import { progressWriter } from './progress.ts';
 
 export interface AuditFlags extends PlanFlags {
@@ -24,6 +25,8 @@ export interface AuditFlags extends PlanFlags {
   format: ReportFormat;
   failOn: FailOn[];
   quiet?: boolean;
+  /** `--audit-log FILE`, repeatable: the audited cluster's audit log. */
+  auditLog?: string[];
 }
 
 /** The declared state of the run, shared by its clusters: a tree, nothing (checks only), or why it could not be read. */
@@ -44,6 +47,8 @@ interface RunContext {
 export async function runAudit(flags: AuditFlags): Promise<number> {
   const progress = progressWriter(flags.quiet === true);
   const plan = await planRun(flags);
+  const auditLogFiles = flags.auditLog ?? [];
+  if (auditLogFiles.length > 0 && plan.clusters.length > 1) throw new UsageError('--audit-log is the log of one cluster: name it with --cluster');
   const context: RunContext = { plan, source: await readRunSource(plan.source, progress), runId: randomUUID().slice(0, 8), flags, progress };
   const reports: Report[] = [];
   for (const cluster of plan.clusters) reports.push(await auditOne(context, cluster));
@@ -97,7 +102,7 @@ async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Repo
       log: progressLog(progress),
       metrics: NO_METRICS,
     },
-    cluster,
+    flags.auditLog !== undefined && flags.auditLog.length > 0 ? { ...cluster, auditLogSource: fileAuditLog(flags.auditLog) } : cluster,
     { runId: context.runId },
   );
   // Only a run with a delivery ledger can meet a later run of its cluster; the CLI has none.

@@ -73,6 +73,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--kubeconfig <file>', 'live state from a cluster through this kubeconfig')
     .option('--context <name>', 'kubeconfig context (default: current-context)')
     .option('--include-secrets', 'also read Secrets from the cluster (needs RBAC on secrets; values are never reported)')
+    .option('--audit-log <file>', 'the cluster\'s Kubernetes audit log (JSON lines, plain or .gz), repeatable for rotated files: who made each change', collect, [])
     .option('-n, --namespace <names>', 'namespaces in scope, comma-separated (default: those the manifests use)')
     .option('--request-timeout <seconds>', 'timeout of each API request to the cluster', parseSeconds, 30)
     .option('-o, --out <folder>', 'folder for the JSON reports (default: the config\'s report destination, else ./driftwatch-reports)')

@@ -8,7 +8,8 @@ import type { PendingIssue } from './issues.ts';
 import { DEFAULT_RENDERER_SETTINGS } from '../render/types.ts';
 import type { HelmRenderOptions, RendererSettings } from '../render/types.ts';
 import type { RawAccess, RawChecks, RawCluster, RawConfig, RawHelm, RawSource } from './raw.ts';
-import type { ChecksConfig, ClusterAccess, ClusterConfig, DriftwatchConfig, ExemptionConfig, ReportConfig, SourceConfig } from './types.ts';
+import { defaultEksLogGroup } from '../auditlog/log-group.ts';
+import type { AuditLogConfig, ChecksConfig, ClusterAccess, ClusterConfig, DriftwatchConfig, ExemptionConfig, ReportConfig, SourceConfig } from './types.ts';
 
 export const DEFAULT_REPORT_DESTINATION = './driftwatch-reports';
 
@@ -30,6 +31,11 @@ export function checkConfig(raw: RawConfig): PendingIssue[] {
     ...raw.clusters.flatMap((cluster, index) =>
       archiveFolder(cluster.path) === undefined
         ? [{ at: ['clusters', index, 'path'], message: 'must be a folder inside the source (no leading / and no ..)' }]
+        : [],
+    ),
+    ...raw.clusters.flatMap((cluster, index) =>
+      cluster.auditLog?.cloudWatch && !('eks' in cluster) && (cluster.auditLog.cloudWatch.logGroup === undefined || cluster.auditLog.cloudWatch.region === undefined)
+        ? [{ at: ['clusters', index, 'auditLog', 'cloudWatch'], message: 'logGroup and region are required without eks access' }]
         : [],
     ),
     ...checkDestination(raw.report?.destination),
@@ -147,9 +153,21 @@ function normalizeCluster(raw: RawCluster, paths: PathContext): ClusterConfig {
     ...(raw.namespaces !== undefined && { namespaces: raw.namespaces }),
     access: accessOf(raw, paths),
     includeSecrets: raw.includeSecrets ?? false,
+    ...auditLogOf(raw),
     ...(raw.helm !== undefined && { helm: normalizeHelm(raw.helm) }),
     ...(raw.kustomize !== undefined && { kustomize: raw.kustomize }),
   };
+}
+
+/** `/aws/eks/<name>/cluster` in the cluster's region unless named; without EKS access both must be given (checkConfig). */
+function auditLogOf(raw: RawCluster): { auditLog?: AuditLogConfig } {
+  const cloudWatch = raw.auditLog?.cloudWatch;
+  if (!cloudWatch) return {};
+  const eks = 'eks' in raw ? raw.eks : undefined;
+  const logGroup = cloudWatch.logGroup ?? (eks ? defaultEksLogGroup(eks.name) : undefined);
+  const region = cloudWatch.region ?? eks?.region;
+  if (logGroup === undefined || region === undefined) return {};
+  return { auditLog: { cloudWatch: { logGroup, region } } };
 }
 
 function normalizeHelm(raw: RawHelm): HelmRenderOptions {

@@ -45,6 +45,7 @@ export interface RawClusterBase {
   path: string;
   namespaces?: string[];
   includeSecrets?: boolean;
+  auditLog?: { cloudWatch?: { logGroup?: string; region?: string } };
   helm?: RawHelm;
   kustomize?: KustomizeRenderOptions;
 }

@@ -48,10 +48,17 @@ export interface ClusterConfig {
   namespaces?: string[];
   access: ClusterAccess;
   includeSecrets: boolean;
+  /** Where the cluster's Kubernetes audit log is read: who made each change. */
+  auditLog?: AuditLogConfig;
   /** How a chart at `path` is templated (values files relative to the chart folder, in the source). */
   helm?: HelmRenderOptions;
   /** How a kustomization at `path` is built. */
   kustomize?: KustomizeRenderOptions;
+}
+
+/** EKS control-plane audit logs in CloudWatch Logs; both default from the cluster's `eks` access. */
+export interface AuditLogConfig {
+  cloudWatch: { logGroup: string; region: string };
 }
 
 /** How the live state of a cluster is read: exactly one per cluster. */

@@ -131,7 +131,7 @@ function driftLines(item: NewDrift): string[] {
 function whatDrifted({ entry, change, severity }: NewDrift): string[] {
   const object = `[${severity}] ${bold(objectLabel(entry))}`;
   if (change) {
-    const writer = describeWriter(change.manager, change.time, change.subresource) || (entry.attribution === 'unavailable' ? 'writer unknown (no managedFields)' : 'writer unknown');
+    const writer = describeWriter(change.manager, change.time, change.subresource, change.actor) || (entry.attribution === 'unavailable' ? 'writer unknown (no managedFields)' : 'writer unknown');
     return [
       `${object} ${code(brief(change.path, PATH_WIDTH))}`,
       `${code(brief(change.declared, VALUE_WIDTH))} → ${code(brief(change.live, VALUE_WIDTH))}`,
@@ -140,9 +140,10 @@ function whatDrifted({ entry, change, severity }: NewDrift): string[] {
   }
   if (entry.status === 'missing') {
     const where = entry.source ? ` (declared in ${code(brief(`${entry.source.file}:${entry.source.line}`, PATH_WIDTH))})` : '';
-    return [`${object} missing from the cluster${where}`];
+    const deleter = entry.actor ? `, ${escapeMrkdwn(describeWriter(undefined, undefined, undefined, entry.actor))}` : '';
+    return [`${object} missing from the cluster${where}${deleter}`];
   }
-  const creator = describeWriter(entry.manager, entry.time);
+  const creator = describeWriter(entry.manager, entry.time, undefined, entry.actor);
   return [`${object} extra: not declared${creator ? `, created by ${escapeMrkdwn(creator)}` : ''}`];
 }
 

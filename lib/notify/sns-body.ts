@@ -38,6 +38,8 @@ interface DriftItem extends ObjectBrief {
   declared?: string;
   live?: string;
   manager?: string;
+  /** The person who made the change, from the cluster's audit log. */
+  changedBy?: string;
   time?: string;
   firstSeen?: string;
 }
@@ -135,6 +137,7 @@ function objectBrief(item: { kind: string; namespace?: string; name: string }): 
 function driftItem({ entry, change, severity }: NewDrift): DriftItem {
   const item: DriftItem = { ...objectBrief(entry), apiVersion: entry.apiVersion, status: entry.status, severity };
   const manager = change ? change.manager : entry.manager;
+  const actor = change ? change.actor : entry.actor;
   const time = change ? change.time : entry.time;
   const firstSeen = change ? change.firstSeen : entry.firstSeen;
   if (change) {
@@ -143,6 +146,7 @@ function driftItem({ entry, change, severity }: NewDrift): DriftItem {
     item.live = brief(change.live, VALUE_WIDTH);
   }
   if (manager) item.manager = manager;
+  if (actor) item.changedBy = actor.username;
   if (time) item.time = time;
   if (firstSeen) item.firstSeen = firstSeen;
   return item;

@@ -1,3 +1,5 @@
+import type { AuditLogSource } from '../auditlog/index.ts';
+import { withActors } from '../auditlog/index.ts';
 import { CHECK_KINDS, applyExemptions, declaredPodTemplates, runChecks } from '../checks/index.ts';
 import type { LiveState } from '../cluster/types.ts';
 import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
@@ -40,6 +42,8 @@ export interface ClusterAuditInput {
   drift?: DriftOptions;
   /** Cluster hygiene checks; absent: none run. */
   checks?: ChecksRun;
+  /** The cluster's audit log: who made each change (`actor`); absent: `scan.auditLog` says not configured. */
+  auditLog?: AuditLogSource;
   runId: string;
   now?: () => Date;
   onProgress?: (message: string) => void;
@@ -86,12 +90,22 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const computed = computeDrift(declared.objects, liveInScope, input.drift);
   const result = prepared ? { ...computed, drift: withRemediation(computed.drift, declared.objects, liveInScope.objects, remediationSource(prepared, renderRequest)) } : computed;
   const generatedAt = (input.now ?? (() => new Date()))();
-  const report = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, includeSecrets: input.includeSecrets === true, ...(prepared ? { render: prepared.info } : {}) });
-  if (!input.checks || !checksOn) return report;
+  const built = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, includeSecrets: input.includeSecrets === true, ...(prepared ? { render: prepared.info } : {}) });
+  const checked = input.checks && checksOn ? withChecks(input, input.checks, built, declared, liveInScope) : built;
+  const report = await withActors(checked, input.auditLog, live);
+  if (input.auditLog && report.scan.auditLog && 'matched' in report.scan.auditLog) {
+    const { events, matched, unmatched } = report.scan.auditLog;
+    progress(`${input.cluster}: audit log: ${events} writes, ${matched} changes attributed, ${unmatched} not`);
+  }
+  return report;
+}
+
+function withChecks(input: ClusterAuditInput, checks: ChecksRun, report: Report, declared: DeclaredState, live: LiveState): Report {
+  const generatedAt = new Date(report.generatedAt);
   // A snapshot is judged at the time it was taken, not at the time it is read.
-  const observedAt = new Date(report.scan.observedAt ?? generatedAt.toISOString());
-  const findings = checkFindings(input, input.checks, declared, liveInScope, { observedAt, generatedAt });
-  progress(`${input.cluster}: ${findings.length} findings from the cluster checks`);
+  const observedAt = new Date(report.scan.observedAt ?? report.generatedAt);
+  const findings = checkFindings(input, checks, declared, live, { observedAt, generatedAt });
+  input.onProgress?.(`${input.cluster}: ${findings.length} findings from the cluster checks`);
   return withFindings(report, findings);
 }
 

@@ -2,9 +2,13 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { presignReportLink } from '../aws/report-link.ts';
 import { describeError } from '../cli/errors.ts';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { cloudWatchAuditLog } from '../auditlog/cloudwatch.ts';
+import type { AuditLogSource } from '../auditlog/types.ts';
 import type { SecretReader } from '../aws/secrets.ts';
 import type { EksAccess } from '../cluster/eks.ts';
 import type { DriftwatchConfig } from '../config/load.ts';
+import type { ClusterConfig } from '../config/types.ts';
 import { buildSlackMessage, sendSlack } from '../notify/slack.ts';
 import { buildSnsMessage, publishSns } from '../notify/sns.ts';
 import { openSource } from '../source/open.ts';
@@ -32,6 +36,8 @@ export interface AwsAuditDeps {
   sns: SNSClient;
   secrets: SecretReader;
   eks: EksAccess;
+  /** A CloudWatch Logs client for a region, for clusters whose audit log is there (`clusters[].auditLog.cloudWatch`). */
+  logs?: (region: string) => Pick<CloudWatchLogsClient, 'send'>;
   destination: S3Destination;
   /** The run's declared state; the handler keeps it while a warm Lambda works through the clusters of a run. */
   source: DeclaredSource;
@@ -73,9 +79,15 @@ export async function auditAndPublish(deps: AwsAuditDeps, message: AuditMessage)
       log: deps.log,
       metrics: deps.metrics,
     },
-    { ...cluster, sourcePath: cluster.path },
+    { ...cluster, sourcePath: cluster.path, ...auditLogSourceOf(deps, cluster) },
     { runId: message.runId, ...(message.scheduledAt ? { scheduledAt: message.scheduledAt } : {}) },
   );
+}
+
+function auditLogSourceOf(deps: AwsAuditDeps, cluster: ClusterConfig): { auditLogSource?: AuditLogSource } {
+  const cloudWatch = cluster.auditLog?.cloudWatch;
+  if (!cloudWatch || !deps.logs) return {};
+  return { auditLogSource: cloudWatchAuditLog({ client: deps.logs(cloudWatch.region), logGroup: cloudWatch.logGroup, now: deps.clock.now() }) };
 }
 
 /** Opens the configured source (token from Secrets Manager when configured); the caller caches the tree. */

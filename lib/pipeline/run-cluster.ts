@@ -11,6 +11,7 @@ import { applyHistory, previousObservedAt } from '../report/history.ts';
 import type { Report } from '../report/report.ts';
 import type { SourceTree } from '../source/types.ts';
 import type { ReportKeys } from '../store/layout.ts';
+import type { AuditLogSource } from '../auditlog/index.ts';
 import { auditCluster } from './audit-cluster.ts';
 import type { LiveAccess, LiveStateDeps } from './live.ts';
 import { readLiveCapabilities, readLiveState } from './live.ts';
@@ -30,6 +31,8 @@ export interface ClusterRun {
   includeSecrets: boolean;
   helm?: HelmRenderOptions;
   kustomize?: KustomizeRenderOptions;
+  /** Where the cluster's audit log is read (who made each change); absent: not configured. */
+  auditLogSource?: AuditLogSource;
 }
 
 /** What every cluster of a run shares: how to render, what drift is, which checks run. */
@@ -238,6 +241,7 @@ async function auditOrFail(deps: RunClusterDeps, cluster: ClusterRun, runId: str
       readLive: (kinds, namespaces) => readLiveState(cluster.access, kinds, namespaces, deps.live),
       render: renderRequestFor(deps.settings.renderer, cluster, () => readLiveCapabilities(cluster.access, deps.live)),
       drift: deps.settings.drift,
+      ...(cluster.auditLogSource ? { auditLog: cluster.auditLogSource } : {}),
       checks: { ...deps.settings.checks, ...(previous ? { since: previousObservedAt(previous) } : {}) },
       runId,
       now: () => deps.clock.now(),

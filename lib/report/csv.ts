@@ -1,6 +1,6 @@
 import type { ExportItem, ExportPeriod } from './export.ts';
 import { gapText, isoSeconds, valueText } from './export.ts';
-import { TIME_UNKNOWN } from './format.ts';
+import { TIME_UNKNOWN, actorVerb } from './format.ts';
 
 /**
  * CSV as spreadsheets read it (RFC 4180): one header row, CRLF after every record, a field quoted when it holds a
@@ -58,8 +58,8 @@ const COLUMNS: ReadonlyArray<[string, (item: ExportItem) => string]> = [
   ['message', (item) => item.message ?? ''],
   ['remediation', (item) => item.remediation ?? ''],
   ['exemption', (item) => item.exemption ?? ''],
-  ['changed_by', (item) => (item.manager ? `${item.manager}${item.subresource ? ` (${item.subresource})` : ''}` : '')],
-  ['changed_at', (item) => (item.changedAt ? isoSeconds(item.changedAt) : item.manager ? TIME_UNKNOWN : '')],
+  ['changed_by', changedBy],
+  ['changed_at', (item) => (item.changedAt ? isoSeconds(item.changedAt) : item.actor?.time ? isoSeconds(item.actor.time) : item.manager ? TIME_UNKNOWN : '')],
   ['commit', (item) => item.commit ?? ''],
   ['first_seen', (item) => isoSeconds(item.firstSeen)],
   ['last_seen', (item) => isoSeconds(item.lastSeen)],
@@ -78,4 +78,12 @@ export const EXPORT_CSV_HEADER: readonly string[] = COLUMNS.map(([name]) => name
 export function exportCsv(period: ExportPeriod, options: CsvOptions = {}): string {
   const rows = period.items.map((item) => COLUMNS.map(([, cell]) => cell(item)));
   return toCsv(EXPORT_CSV_HEADER, rows, options);
+}
+
+/** `kubectl-edit by alice@example.com`, `kubectl (scale)`, `deleted by bob@example.com`: the tool and, from the audit log, the person. */
+function changedBy(item: ExportItem): string {
+  const person = item.actor ? `by ${item.actor.username}` : '';
+  if (!item.manager) return item.actor ? `${actorVerb(item.actor.verb)} ${person}` : '';
+  const tool = `${item.manager}${item.subresource ? ` (${item.subresource})` : ''}`;
+  return person ? `${tool} ${person}` : tool;
 }

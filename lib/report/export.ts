@@ -1,6 +1,8 @@
+import type { Actor } from '../auditlog/types.ts';
 import type { DriftEntry, DriftStatus } from '../diff/audit.ts';
 import type { Change } from '../diff/object.ts';
 import { describeWriter } from './format.ts';
+import type { ActorName } from './format.ts';
 import { driftKey, findingKey } from './history.ts';
 import type { Finding, Report, ResolvedItem } from './report.ts';
 
@@ -69,6 +71,8 @@ export interface ExportItem {
   manager?: string;
   subresource?: string;
   changedAt?: string;
+  /** Who that was, from the cluster's audit log: the person (`username`) and the write (`verb`). */
+  actor?: ActorName;
   /** Declared-state commit of the last report that had the item. */
   commit?: string;
   /** Findings: `active`, or `exempted` with the exemption's reason, owner and expiry when known. */
@@ -246,7 +250,7 @@ function driftSightings(cluster: string, entry: DriftEntry, commit: string | und
   const object = objectOf(cluster, entry);
   const withCommit = commit ? { commit } : {};
   if (!entry.changes || entry.changes.length === 0) {
-    const details: ItemDetails = { key: driftKey(cluster, entry), type: 'drift', ...object, path: `#${entry.status}`, ...writer(entry.manager, entry.time), ...withCommit };
+    const details: ItemDetails = { key: driftKey(cluster, entry), type: 'drift', ...object, path: `#${entry.status}`, ...writer(entry.manager, entry.time, entry.actor), ...withCommit };
     return [{ details, ...(entry.firstSeen ? { firstSeen: entry.firstSeen } : {}) }];
   }
   return entry.changes.map((change: Change) => {
@@ -258,7 +262,7 @@ function driftSightings(cluster: string, entry: DriftEntry, commit: string | und
       reason: change.reason,
       ...('declared' in change ? { declared: change.declared } : {}),
       ...('live' in change ? { live: change.live } : {}),
-      ...writer(change.manager, change.time),
+      ...writer(change.manager, change.time, change.actor),
       ...(change.subresource ? { subresource: change.subresource } : {}),
       ...withCommit,
     };
@@ -266,8 +270,8 @@ function driftSightings(cluster: string, entry: DriftEntry, commit: string | und
   });
 }
 
-function writer(manager: string | undefined, time: string | undefined): Pick<ItemDetails, 'manager' | 'changedAt'> {
-  return { ...(manager ? { manager } : {}), ...(time ? { changedAt: time } : {}) };
+function writer(manager: string | undefined, time: string | undefined, actor: Actor | undefined): Pick<ItemDetails, 'manager' | 'changedAt' | 'actor'> {
+  return { ...(manager ? { manager } : {}), ...(time ? { changedAt: time } : {}), ...(actor ? { actor: { username: actor.username, verb: actor.verb, time: actor.time } } : {}) };
 }
 
 function findingSighting(cluster: string, finding: Finding, commit: string | undefined): Sighting {
@@ -387,7 +391,7 @@ export function exportMarkdown(period: ExportPeriod): string {
         itemSubject(item),
         item.type === 'drift' ? valueText(item.declared) : (item.message ?? ''),
         valueText(item.live),
-        describeWriter(item.manager, item.changedAt ? isoSeconds(item.changedAt) : undefined, item.subresource),
+        describeWriter(item.manager, item.changedAt ? isoSeconds(item.changedAt) : undefined, item.subresource, item.actor),
         item.commit?.slice(0, 12) ?? '',
         item.exemption ?? '',
         isoSeconds(item.firstSeen),

@@ -1,3 +1,4 @@
+import type { Actor } from '../auditlog/types.ts';
 import { styleText } from 'node:util';
 import type { DriftEntry } from '../diff/audit.ts';
 import type { Change } from '../diff/object.ts';
@@ -26,11 +27,34 @@ function printableReport(report: Report): Report {
   return printableValue(report) as Report;
 }
 
-/** `kubectl-edit at 2026-11-20T10:02:11Z`, `kubectl (scale), time unknown`: who wrote the live value, through what, and when. */
-export function describeWriter(manager: string | undefined, time: string | undefined, subresource?: string): string {
-  if (!manager) return '';
-  const who = subresource ? `${manager} (${subresource})` : manager;
+/** The person behind a write as the outputs name them (an Actor from the audit log, or less). */
+export type ActorName = Pick<Actor, 'username' | 'verb'> & { time?: string };
+
+/**
+ * `kubectl-edit by alice@example.com at 2026-11-20T10:02:11Z`, `kubectl (scale), time unknown`: who wrote the live
+ * value, through what, and when; without a manager (a missing object), what the audit log says: `deleted by bob at …`.
+ */
+export function describeWriter(manager: string | undefined, time: string | undefined, subresource?: string, actor?: ActorName): string {
+  if (!manager) {
+    if (!actor) return '';
+    const at = actor.time ? isoSecond(actor.time) : time;
+    return `${actorVerb(actor.verb)} by ${actor.username}${at ? ` at ${at}` : ''}`;
+  }
+  const tool = subresource ? `${manager} (${subresource})` : manager;
+  const who = actor ? `${tool} by ${actor.username}` : tool;
   return time ? `${who} at ${time}` : `${who}, ${TIME_UNKNOWN}`;
+}
+
+/** `deleted`, `created`, `changed`: the verb of an audit event as a past participle. */
+export function actorVerb(verb: string): string {
+  if (verb === 'delete') return 'deleted';
+  if (verb === 'create') return 'created';
+  return 'changed';
+}
+
+/** An audit event's time (microseconds) at the second precision managedFields show. */
+function isoSecond(time: string): string {
+  return time.replace(/\.\d+Z$/, 'Z');
 }
 
 /** What every output says when managedFields name a writer but no time. */
@@ -73,7 +97,7 @@ function rowsOf(report: Report): Row[] {
 function changeRows(entry: DriftEntry): Row[] {
   const object = objectName(entry);
   if (!entry.changes || entry.changes.length === 0) {
-    return [{ status: entry.status, object, path: '', declared: '', live: '', who: describeWriter(entry.manager, entry.time), seen: seenText(entry) }];
+    return [{ status: entry.status, object, path: '', declared: '', live: '', who: describeWriter(entry.manager, entry.time, undefined, entry.actor), seen: seenText(entry) }];
   }
   return entry.changes.map((change: Change) => ({
     status: entry.status,
@@ -81,7 +105,7 @@ function changeRows(entry: DriftEntry): Row[] {
     path: change.path,
     declared: brief(change.declared),
     live: brief(change.live),
-    who: describeWriter(change.manager, change.time, change.subresource),
+    who: describeWriter(change.manager, change.time, change.subresource, change.actor),
     seen: seenText(change),
   }));
 }
@@ -148,6 +172,7 @@ function findingLines(report: Report, paint: (text: string, style: Parameters<ty
     const color = finding.exempted ? 'gray' : SEVERITY_COLORS[finding.severity];
     // The message is a sentence that already names its subject (see Finding.message).
     lines.push(`${paint(severity.padEnd(9), color)} ${finding.check}  ${finding.message}`);
+    if (finding.actor) lines.push(`          who: ${describeWriter(undefined, undefined, undefined, finding.actor)}`);
     if (finding.remediation && !finding.exempted) lines.push(`          fix: ${finding.remediation}`);
   }
   return lines;
@@ -236,7 +261,7 @@ function formatMarkdown(report: Report): string {
   if (report.findings.length > 0) {
     lines.push('', '## Findings', '', '| Severity | Check | Object | Finding | Remediation |', '|---|---|---|---|---|');
     for (const finding of report.findings) {
-      const cells = [finding.exempted ? `exempted (${finding.severity})` : finding.severity, finding.check, findingTarget(finding), finding.message, finding.remediation ? `\`${finding.remediation}\`` : ''];
+      const cells = [finding.exempted ? `exempted (${finding.severity})` : finding.severity, finding.check, findingTarget(finding), finding.actor ? `${finding.message} (${describeWriter(undefined, undefined, undefined, finding.actor)})` : finding.message, finding.remediation ? `\`${finding.remediation}\`` : ''];
       lines.push(`| ${cells.map(escapeCell).join(' | ')} |`);
     }
   }

@@ -118,10 +118,10 @@ ${item.commit ? html`<div class="who">Declared state at commit <span class="mono
 }
 
 function driftDetails(item: ExportItem): Html {
-  if (item.driftStatus === 'missing') return html`<p class="note">Declared in Git but not found in the cluster.</p>`;
-  if (item.driftStatus === 'extra') return html`<p class="note">In the cluster but not declared in Git.</p>${writerLine(item.manager, item.changedAt)}`;
+  if (item.driftStatus === 'missing') return html`<p class="note">Declared in Git but not found in the cluster.</p>${writerLine(undefined, undefined, undefined, item.actor)}`;
+  if (item.driftStatus === 'extra') return html`<p class="note">In the cluster but not declared in Git.</p>${writerLine(item.manager, item.changedAt, undefined, item.actor)}`;
   if (item.sightings === 0) return html`<p class="note">${itemSubject(item)}: last seen before the period began.</p>`;
-  return html`${sideBySide({ value: item.declared, present: 'declared' in item }, { value: item.live, present: 'live' in item })}${writerLine(item.manager, item.changedAt, item.subresource)}`;
+  return html`${sideBySide({ value: item.declared, present: 'declared' in item }, { value: item.live, present: 'live' in item })}${writerLine(item.manager, item.changedAt, item.subresource, item.actor)}`;
 }
 
 function findingDetails(item: ExportItem): Html {

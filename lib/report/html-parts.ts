@@ -1,6 +1,7 @@
 import type { Html, HtmlValue } from './html-escape.ts';
 import { html } from './html-escape.ts';
-import { TIME_UNKNOWN } from './format.ts';
+import { TIME_UNKNOWN, actorVerb } from './format.ts';
+import type { ActorName } from './format.ts';
 
 /** Building blocks shared by the report page and the export page. */
 
@@ -50,9 +51,18 @@ export function sideBySide(declared: { value: unknown; present: boolean }, live:
 }
 
 /** `kubectl-edit (scale) at 2026-11-20 10:02 UTC`. */
-export function writerLine(manager: string | undefined, time: string | undefined, subresource?: string): Html {
-  if (!manager) return html``;
-  return html`<div class="who">Changed by <b>${manager}</b>${subresource ? html` (${subresource})` : ''}${time ? html` at ${timeTag(time)}` : html`, ${TIME_UNKNOWN}`}</div>`;
+export function writerLine(manager: string | undefined, time: string | undefined, subresource?: string, actor?: ActorName): Html {
+  const person = actor ? html` by <b>${actor.username}</b>` : html``;
+  if (!manager) {
+    if (!actor) return html``;
+    const at = actor.time ?? time;
+    return html`<div class="who">${capitalized(actorVerb(actor.verb))}${person}${at ? html` at ${timeTag(at)}` : ''}</div>`;
+  }
+  return html`<div class="who">Changed by <b>${manager}</b>${subresource ? html` (${subresource})` : ''}${person}${time ? html` at ${timeTag(time)}` : html`, ${TIME_UNKNOWN}`}</div>`;
+}
+
+function capitalized(word: string): string {
+  return `${word.charAt(0).toUpperCase()}${word.slice(1)}`;
 }
 
 /** The sticky filter bar; the inline script finds it by these ids. */

@@ -154,8 +154,8 @@ function repairLines(entry: DriftEntry): Html {
 }
 
 function entryBody(entry: DriftEntry): Html {
-  if (entry.status === 'missing') return html`<p class="note">Declared in Git but not found in the cluster (<span class="mono">${entry.apiVersion}</span>).</p>`;
-  if (entry.status === 'extra') return html`<p class="note">In the cluster but not declared in Git (<span class="mono">${entry.apiVersion}</span>).</p>${writerLine(entry.manager, entry.time)}`;
+  if (entry.status === 'missing') return html`<p class="note">Declared in Git but not found in the cluster (<span class="mono">${entry.apiVersion}</span>).</p>${writerLine(undefined, undefined, undefined, entry.actor)}`;
+  if (entry.status === 'extra') return html`<p class="note">In the cluster but not declared in Git (<span class="mono">${entry.apiVersion}</span>).</p>${writerLine(entry.manager, entry.time, undefined, entry.actor)}`;
   const unattributed = entry.attribution === 'unavailable' ? html`<p class="note">No managedFields on the live object: fields added by hand could not be checked, and changes are not attributed.</p>` : '';
   return html`${(entry.changes ?? []).map(changeBlock)}${unattributed}`;
 }
@@ -171,7 +171,7 @@ function changeBlock(change: Change): Html {
   return html`<div class="change">
 <div class="change-head"><code class="path">${change.path}</code><span class="reason">${REASONS[change.reason] ?? change.reason}</span>${seenMark(change)}</div>
 ${sideBySide({ value: change.declared, present: 'declared' in change }, { value: change.live, present: 'live' in change })}
-${writerLine(change.manager, change.time, change.subresource)}
+${writerLine(change.manager, change.time, change.subresource, change.actor)}
 </div>`;
 }
 

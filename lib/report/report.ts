@@ -1,3 +1,4 @@
+import type { Actor, AuditLogSummary } from '../auditlog/types.ts';
 import type { ListOutcome, LiveState } from '../cluster/types.ts';
 import type { DriftEntry, DriftResult } from '../diff/audit.ts';
 import type { HistoryMark } from '../diff/object.ts';
@@ -17,6 +18,8 @@ export interface Finding {
   /** One sentence that names its subject (`Pod shop/web has been Pending for 12 min`): shown as is, never after the subject. */
   message: string;
   remediation?: string;
+  /** For a hand-made-object finding: who created the object, from the cluster's audit log. */
+  actor?: Actor;
   exempted?: boolean;
   history?: HistoryMark;
   firstSeen?: string;
@@ -40,6 +43,8 @@ export interface ScanCompleteness {
   listedKinds?: string[];
   /** Of `unverified`, the declared Secrets left unread because Secrets are read only on request (least privilege). */
   unreadSecrets?: ObjectRef[];
+  /** Whether an audit log said who made the changes, and how many it attributed (absent in older reports). */
+  auditLog?: AuditLogSummary;
   /** Things the reader should know that cost the audit something (an object without attribution, Secrets not read). */
   warnings?: string[];
 }

@@ -527,7 +527,10 @@ describe('IAM least privilege', () => {
     const policy = possibleValues(props(template, 'AuditRole')['Policies'])[0];
     const raw = isObject(policy) && isObject(policy['PolicyDocument']) ? policy['PolicyDocument']['Statement'] : undefined;
     const conditional = (Array.isArray(raw) ? raw : []).filter((s) => isObject(s) && Array.isArray(s['Fn::If'])).map((s) => (isObject(s) && Array.isArray(s['Fn::If']) ? s['Fn::If'][0] : null));
-    expect(conditional).toEqual(expect.arrayContaining(['HasSlackWebhookSecret', 'HasGitTokenSecret', 'HasKubeconfigSecrets', 'HasReportKmsKey', 'HasEksRoles']));
+    expect(conditional).toEqual(expect.arrayContaining(['HasSlackWebhookSecret', 'HasGitTokenSecret', 'HasKubeconfigSecrets', 'HasReportKmsKey', 'HasEksRoles', 'HasAuditLogGroups']));
+    // EKS audit logs (issue 13): FilterLogEvents on the listed log groups only, nothing else of CloudWatch Logs to read
+    expect(statementFor(statements, 'logs:FilterLogEvents').map((s) => s.Resource)).toEqual([{ Ref: 'AuditLogGroupArns' }]);
+    expect([...actions].filter((action) => action.startsWith('logs:')).sort()).toEqual(['logs:CreateLogStream', 'logs:FilterLogEvents', 'logs:PutLogEvents']);
 
     // KMS only for the report key parameter, and only through S3.
     const kms = statementFor(statements, 'kms:GenerateDataKey');

@@ -252,16 +252,20 @@ describe('npm run testenv -- start / status / stop', () => {
     untrackDir(stateDir);
   });
 
-  it('start prints the four lines and returns while the world keeps running; stop ends it', async () => {
+  it('start prints the five lines and returns while the world keeps running; stop ends it', async () => {
     const started = await runCli(['start'], env);
     expect(started.code, started.stderr).toBe(0);
     const lines = started.stdout.trim().split('\n');
-    expect(lines.map((line) => line.split('=')[0]).sort()).toEqual(['AWS_ENDPOINT_URL', 'KUBECONFIG', 'SLACK_WEBHOOK_URL', 'TESTENV_DIR']);
+    expect(lines.map((line) => line.split('=')[0]).sort()).toEqual(['AUDIT_LOG', 'AWS_ENDPOINT_URL', 'KUBECONFIG', 'SLACK_WEBHOOK_URL', 'TESTENV_DIR']);
     const values = parseKeyValueLines(started.stdout);
     const dir = required(values.get('TESTENV_DIR'), 'TESTENV_DIR');
     const kubeconfig = required(values.get('KUBECONFIG'), 'KUBECONFIG');
     const slackUrl = required(values.get('SLACK_WEBHOOK_URL'), 'SLACK_WEBHOOK_URL');
     const awsEndpoint = required(values.get('AWS_ENDPOINT_URL'), 'AWS_ENDPOINT_URL');
+    // kube-apiserver's audit log: JSON lines, its own bootstrap writes already in it (issue 13)
+    const auditLog = required(values.get('AUDIT_LOG'), 'AUDIT_LOG');
+    expect(auditLog.startsWith(dir)).toBe(true);
+    expect(JSON.parse(readFileSync(auditLog, 'utf8').split('\n')[0] ?? '')).toMatchObject({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata' });
     console.log(`testenv start returned in ${started.ms} ms`);
 
     // the servers outlive the start process

@@ -3,7 +3,7 @@
  *
  * `start` prints exactly these lines on stdout (progress goes to stderr) and returns while the servers keep running
  * as detached background processes:
- *   KUBECONFIG=<path>  AWS_ENDPOINT_URL=<url>  SLACK_WEBHOOK_URL=<url>  TESTENV_DIR=<dir>
+ *   KUBECONFIG=<path>  AUDIT_LOG=<path>  AWS_ENDPOINT_URL=<url>  SLACK_WEBHOOK_URL=<url>  TESTENV_DIR=<dir>
  * `stop` ends what `start` started. State: `<TESTENV_DIR>/pids.json` lists the process groups; a well-known state file
  * (see statePath()) remembers which TESTENV_DIR is current.
  */
@@ -21,7 +21,7 @@ Runs the driftwatch test world on 127.0.0.1: etcd + kube-apiserver, moto_server 
 receiver, each as a detached background process (logs in TESTENV_DIR).
 
 commands:
-  start    start the world; prints KUBECONFIG=, AWS_ENDPOINT_URL=, SLACK_WEBHOOK_URL=, TESTENV_DIR= lines and returns
+  start    start the world; prints KUBECONFIG=, AUDIT_LOG=, AWS_ENDPOINT_URL=, SLACK_WEBHOOK_URL=, TESTENV_DIR= lines and returns
   stop     stop the world that start started and remove TESTENV_DIR
   status   print whether it runs (exit 0) or not (exit 1)
   --help   this text
@@ -34,7 +34,7 @@ environment:
   DRIFTWATCH_CACHE, KUBEBUILDER_ASSETS, ...  passed to test/world/build-binaries.sh
 `;
 
-const ENV_KEYS = ['KUBECONFIG', 'AWS_ENDPOINT_URL', 'SLACK_WEBHOOK_URL', 'TESTENV_DIR'] as const;
+const ENV_KEYS = ['KUBECONFIG', 'AUDIT_LOG', 'AWS_ENDPOINT_URL', 'SLACK_WEBHOOK_URL', 'TESTENV_DIR'] as const;
 
 /** Contents of `<TESTENV_DIR>/pids.json`. */
 interface PidsFile {

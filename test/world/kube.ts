@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
@@ -33,6 +33,8 @@ export interface KubeWorld {
   kubeconfig: string;
   /** https://127.0.0.1:PORT */
   server: string;
+  /** kube-apiserver's audit log (JSON lines, `Metadata` level for write verbs). */
+  auditLog: string;
   kubectlPath: string;
   /** etcd and kube-apiserver, as process group leaders. */
   daemons: Daemon[];
@@ -54,6 +56,16 @@ export interface StartKubeOptions {
 }
 
 const ETCD_TIMEOUT_MS = 20_000;
+
+/** Metadata (who, what, when; no bodies) for every write; nothing for reads. */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    verbs: [create, update, patch, delete, deletecollection]
+  - level: None
+`;
 const APISERVER_TIMEOUT_MS = 60_000;
 const KUBECTL_TIMEOUT_MS = 60_000;
 
@@ -81,6 +93,7 @@ export async function startKube(options: StartKubeOptions): Promise<KubeWorld> {
       options,
       kubeconfig,
       server: apiserver.server,
+      auditLog: apiserver.auditLog,
       caFile: apiserver.caFile,
       clientCa: credentials.clientCa,
       etcd: etcd.daemon,
@@ -134,8 +147,11 @@ async function startApiserver(
   options: StartKubeOptions,
   etcdUrl: string,
   credentials: Credentials,
-): Promise<{ daemon: Daemon; server: string; caFile: string; readyMs: number }> {
+): Promise<{ daemon: Daemon; server: string; caFile: string; auditLog: string; readyMs: number }> {
   const [port] = await freePorts(1);
+  const auditPolicy = join(options.workDir, 'audit-policy.yaml');
+  const auditLog = join(options.workDir, 'audit.log');
+  await writeFile(auditPolicy, AUDIT_POLICY);
   const server = `https://127.0.0.1:${String(port)}`;
   const servingDir = join(options.workDir, 'certs', 'serving');
   const started = Date.now();
@@ -161,6 +177,9 @@ async function startApiserver(
       // MutatingAdmissionPolicy (beta in 1.34) gives the tests a real admission mutation without a webhook server
       '--feature-gates=MutatingAdmissionPolicy=true',
       '--runtime-config=admissionregistration.k8s.io/v1beta1=true',
+      // who made every write (issue 13): JSON lines, written as each event completes
+      `--audit-policy-file=${auditPolicy}`, `--audit-log-path=${auditLog}`, '--audit-log-format=json',
+      '--audit-log-mode=blocking',
     ],
     logFile: join(options.workDir, 'apiserver.log'),
     cwd: options.workDir,
@@ -171,7 +190,7 @@ async function startApiserver(
     timeoutMs: APISERVER_TIMEOUT_MS,
     intervalMs: 100,
   });
-  return { daemon, server, caFile, readyMs: Date.now() - started };
+  return { daemon, server, caFile, auditLog, readyMs: Date.now() - started };
 }
 
 /** Resolves true for any 2xx; false for errors (not up yet). */
@@ -217,6 +236,7 @@ interface KubeWorldParts {
   options: StartKubeOptions;
   kubeconfig: string;
   server: string;
+  auditLog: string;
   caFile: string;
   clientCa: ClientCa;
   etcd: Daemon;
@@ -231,6 +251,7 @@ function makeKubeWorld(parts: KubeWorldParts): KubeWorld {
   return {
     kubeconfig: parts.kubeconfig,
     server: parts.server,
+    auditLog: parts.auditLog,
     kubectlPath,
     daemons: [parts.apiserver, parts.etcd],
     timings: parts.timings,

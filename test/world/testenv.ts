@@ -42,6 +42,8 @@ export interface WorldOptions {
 export interface WorldEnv {
   TESTENV_DIR: string;
   KUBECONFIG?: string;
+  /** kube-apiserver's audit log (JSON lines). */
+  AUDIT_LOG?: string;
   AWS_ENDPOINT_URL?: string;
   SLACK_WEBHOOK_URL?: string;
 }
@@ -185,7 +187,10 @@ interface WorldParts extends Omit<Parts, 'timings'> {
 function assembleWorld(parts: WorldParts): World {
   const daemons = [...(parts.kube?.daemons ?? []), ...(parts.moto ? [parts.moto.daemon] : []), ...(parts.slack?.daemon ? [parts.slack.daemon] : [])];
   const env: WorldEnv = { TESTENV_DIR: parts.dir };
-  if (parts.kube) env.KUBECONFIG = parts.kube.kubeconfig;
+  if (parts.kube) {
+    env.KUBECONFIG = parts.kube.kubeconfig;
+    env.AUDIT_LOG = parts.kube.auditLog;
+  }
   if (parts.moto) env.AWS_ENDPOINT_URL = parts.moto.endpoint;
   if (parts.slack) env.SLACK_WEBHOOK_URL = parts.slack.url;
   let stopping: Promise<void> | undefined;
