@@ -19,6 +19,7 @@ export interface RenderFlags extends PlanFlags {
 }
 
 import { RENDER_FORMATS } from './formats.ts';
+import { problemPlace } from '../source/problem.ts';
 
 /**
  * `driftwatch render`: the declared objects of one cluster path as the audit sees them (rendered, namespaces
@@ -72,5 +73,5 @@ function selectObjects(objects: KubeObject[], names: readonly string[]): KubeObj
 }
 
 function describeProblem(problem: SourceProblem): string {
-  return `${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`;
+  return `${problemPlace(problem)}: ${problem.message}`;
 }

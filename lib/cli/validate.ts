@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { EXIT } from './exit.ts';
 import { UsageError, configFor, sourceLocation, sourceOptions } from './plan.ts';
 import { progressWriter } from './progress.ts';
+import { problemPlace } from '../source/problem.ts';
 
 export interface ValidateFlags {
   config?: string;
@@ -83,5 +84,5 @@ function sourceToValidate(flags: ValidateFlags, config: DriftwatchConfig | undef
 }
 
 function describeProblem(problem: SourceProblem): string {
-  return `${problem.severity}: ${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`;
+  return `${problem.severity}: ${problemPlace(problem)}: ${problem.message}`;
 }

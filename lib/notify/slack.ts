@@ -3,6 +3,7 @@ import { brief, describeWriter } from '../report/format.ts';
 import type { NewDrift, NotificationDecision, ScanProblems } from './decide.ts';
 import { bold, clampMrkdwn, code, escapeMrkdwn } from './mrkdwn.ts';
 import { countsOf, findingsText, headline, moreText, objectLabel, plural, title } from './summary.ts';
+import { problemPlace } from '../source/problem.ts';
 
 export { sendSlack } from './slack-send.ts';
 export type { SlackDelivery, SlackSendOptions } from './slack-send.ts';
@@ -101,7 +102,7 @@ function problemLines(problems: ScanProblems): string[] {
   lines.push(...lists, ...more(problems.failedLists.length, lists.length));
   if (problems.unverified > 0) lines.push(`• ${problems.unverified} declared objects not verified (their type could not be listed)`);
   const files = problems.failedFiles.slice(0, TOP_PROBLEMS).map((file) => {
-    const where = `${file.file}${file.line ? `:${file.line}` : ''}`;
+    const where = problemPlace(file);
     return `• failed file ${code(brief(where, PATH_WIDTH))}: ${escapeMrkdwn(brief(file.message, 200))}`;
   });
   lines.push(...files, ...more(problems.failedFiles.length, files.length));

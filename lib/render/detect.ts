@@ -5,7 +5,7 @@ import type { SourceTree } from '../source/types.ts';
 export type RendererType = 'plain' | 'kustomize' | 'helm';
 
 /** The file names kustomize reads as a kustomization (sigs.k8s.io/kustomize/api/konfig: RecognizedKustomizationFileNames). */
-export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
 export function isKustomizationFile(name: string): boolean {
   return (KUSTOMIZATION_FILES as readonly string[]).includes(name);

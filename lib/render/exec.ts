@@ -19,6 +19,8 @@ export interface ExecRequest {
   what: string;
   /** The workspace's tree root: removed from error messages, so they name files as the repository does. */
   root?: string;
+  /** Text that must never appear in an error (what feeds a Secret): replaced before anything is shown. */
+  secrets?: readonly string[];
 }
 
 /** stderr kept for the error message: renderers print their reason in the first lines. */
@@ -69,7 +71,7 @@ export function execRenderer(request: ExecRequest): Promise<string> {
       clearTimeout(timer);
       if (failure !== undefined) return reject(new RenderError(`${request.what} ${failure}`));
       if (code === 0) return resolve(Buffer.concat(stdout).toString('utf8'));
-      const said = firstLines(withoutRoot(Buffer.concat(stderr).toString('utf8'), request.root));
+      const said = firstLines(withoutSecrets(withoutRoot(Buffer.concat(stderr).toString('utf8'), request.root), request.secrets ?? []));
       const how = signal ? `was killed (${signal}${signal === 'SIGKILL' || signal === 'SIGSEGV' ? `, memory limit ${limits.memoryMiB} MiB?` : ''})` : `failed (exit ${code})`;
       reject(new RenderError(`${request.what} ${how}${said ? `: ${said}` : ''}`));
     });
@@ -80,6 +82,11 @@ export function execRenderer(request: ExecRequest): Promise<string> {
 function firstLines(text: string): string {
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '').slice(0, ERROR_LINES);
   return redact(lines.join(' | '));
+}
+
+/** Longest first, so a value that contains another is masked whole. */
+function withoutSecrets(text: string, secrets: readonly string[]): string {
+  return [...secrets].filter((secret) => secret !== '').sort((a, b) => b.length - a.length).reduce((masked, secret) => masked.split(secret).join('[redacted]'), text);
 }
 
 function withoutRoot(text: string, root: string | undefined): string {

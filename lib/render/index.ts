@@ -1,5 +1,5 @@
 // Rendering: the declared state of a cluster path as Argo CD and Flux see it (plain YAML, Kustomize or Helm).
-export { detectRenderer, KUSTOMIZATION_FILES } from './detect.ts';
+export { detectRenderer } from './detect.ts';
 export type { RendererType } from './detect.ts';
 export { RenderError } from './error.ts';
 export { locateRenderer } from './locate.ts';

@@ -19,6 +19,7 @@ const DEFAULT_CHART_HOME = 'charts';
  */
 export function refuseRemoteKustomizeInputs(tree: SourceTree, root: string): void {
   const paths = new Set(tree.files.map((file) => file.path));
+  const folders = foldersOf(paths);
   const visited = new Set<string>();
   const pending = [root];
   while (pending.length > 0) {
@@ -36,7 +37,7 @@ export function refuseRemoteKustomizeInputs(tree: SourceTree, root: string): voi
       entries.forEach((entry: unknown, index) => {
         if (typeof entry !== 'string') return;
         const local = posix.normalize(posix.join(folder, entry));
-        const held = paths.has(local) || [...paths].some((path) => path.startsWith(`${local}/`));
+        const held = paths.has(local) || folders.has(local);
         if (!held && looksRemote(entry)) {
           throw new RenderError(`${file}: ${field}[${index}] ${entry} is remote; driftwatch renders without network: vendor it into the repository`);
         }
@@ -45,6 +46,15 @@ export function refuseRemoteKustomizeInputs(tree: SourceTree, root: string): voi
     }
     refuseUnvendoredCharts(kustomization, folder, file, paths);
   }
+}
+
+/** Every folder that holds a file, at any depth: `a/b/c.yaml` gives `a` and `a/b`. */
+function foldersOf(paths: ReadonlySet<string>): Set<string> {
+  const folders = new Set<string>();
+  for (const path of paths) {
+    for (let slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) folders.add(path.slice(0, slash));
+  }
+  return folders;
 }
 
 function parseKustomization(tree: SourceTree, file: string): Record<string, unknown> | undefined {

@@ -64,7 +64,7 @@ async function prepareRendered(tree: SourceTree, folder: string, type: Exclude<R
   try {
     const tool = { name: renderer.name, versions: await toolVersions(renderer, workspace, limits) };
     if (type === 'kustomize') {
-      const text = await renderKustomize(renderer, workspace, folder, request, limits);
+      const text = await renderKustomize(renderer, workspace, tree, folder, request, limits);
       const name = filesIn(tree, folder).find(isKustomizationFile) ?? 'kustomization.yaml';
       return { ...base, files: [{ path: joinTree(folder, name), content: Buffer.from(text) }], info: { renderer: type, tool } };
     }
@@ -119,7 +119,7 @@ function searchPath(renderer: Renderer): string[] {
   return [dirname(renderer.path), ...(renderer.name === 'kustomize' && renderer.helm ? [dirname(renderer.helm)] : [])];
 }
 
-async function renderKustomize(renderer: Renderer, workspace: RenderWorkspace, folder: string, request: RenderRequest, limits: ExecLimits): Promise<string> {
+async function renderKustomize(renderer: Renderer, workspace: RenderWorkspace, tree: SourceTree, folder: string, request: RenderRequest, limits: ExecLimits): Promise<string> {
   const options = request.kustomize ?? {};
   const args = ['build', join(workspace.root, folder), '--load-restrictor', options.loadRestrictor ?? 'LoadRestrictionsRootOnly'];
   if (options.enableHelm) {
@@ -129,7 +129,7 @@ async function renderKustomize(renderer: Renderer, workspace: RenderWorkspace, f
     args.push('--enable-helm', '--helm-command', helm);
   }
   const what = `${folder || '.'}: kustomize build`;
-  return execRenderer({ program: renderer.path, args: argsFor(renderer, 'kustomize', args), cwd: workspace.root, env: workspace.env, limits, what, root: workspace.root });
+  return execRenderer({ program: renderer.path, args: argsFor(renderer, 'kustomize', args), cwd: workspace.root, env: workspace.env, limits, what, root: workspace.root, secrets: secretGeneratorInputs(tree) });
 }
 
 async function renderHelm(
@@ -191,6 +191,38 @@ function asksForApiVersions(tree: SourceTree, folder: string): boolean {
   return tree.files.some((file) => file.path.startsWith(prefix) && (file.path.endsWith('.tgz') || file.content.includes('APIVersions')));
 }
 
+/**
+ * What a kustomization's secretGenerator turns into Secret values: its literals (and their values) and the lines of
+ * the env files and files it reads. kustomize quotes a malformed input in its error ("invalid literal source …"),
+ * so these are masked out of every render error.
+ */
+function secretGeneratorInputs(tree: SourceTree): string[] {
+  const inputs: string[] = [];
+  for (const file of tree.files) {
+    const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+    if (!isKustomizationFile(name)) continue;
+    const parsed = parseYaml(file.content.toString('utf8'));
+    const kustomization = parsed.ok ? parsed.documents[0]?.value : undefined;
+    const generators = isPlainObject(kustomization) ? kustomization['secretGenerator'] : undefined;
+    if (!Array.isArray(generators)) continue;
+    const folder = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '';
+    for (const generator of generators) {
+      if (!isPlainObject(generator)) continue;
+      for (const literal of stringsOf(generator['literals'])) inputs.push(literal, literal.slice(literal.indexOf('=') + 1));
+      for (const entry of [...stringsOf(generator['envs']), ...stringsOf(generator['files'])]) {
+        const path = posix.normalize(posix.join(folder, entry.slice(entry.indexOf('=') + 1)));
+        const content = tree.files.find((candidate) => candidate.path === path)?.content.toString('utf8') ?? '';
+        for (const line of content.split('\n').map((each) => each.trim())) inputs.push(line, line.slice(line.indexOf('=') + 1));
+      }
+    }
+  }
+  return inputs;
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
 function chartOf(tree: SourceTree, folder: string): { name: string; version: string } {
   const file = tree.files.find((candidate) => candidate.path === joinTree(folder, 'Chart.yaml'));
   const parsed = file ? parseYaml(file.content.toString('utf8')) : undefined;
@@ -243,4 +275,3 @@ function joinTree(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`;
 }
 
-export type { RendererType };

@@ -4,8 +4,8 @@ import type { DriftEntry } from '../diff/audit.ts';
 import type { Change } from '../diff/object.ts';
 import { printableValue } from '../io/printable.ts';
 import { toPolicyReport } from './policy-report.ts';
-import type { SourceProblem } from '../source/types.ts';
 import type { Finding, Report } from './report.ts';
+import { problemPlace } from '../source/problem.ts';
 
 export type ReportFormat = 'table' | 'json' | 'markdown' | 'policyreport';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'markdown', 'policyreport'];
@@ -111,7 +111,7 @@ function changeRows(entry: DriftEntry): Row[] {
 }
 
 /** `fix: <command>` and, for a change that should stay, `keep: declare <paths> in <file>`. */
-export function remediationNotes(entry: DriftEntry): string[] {
+function remediationNotes(entry: DriftEntry): string[] {
   const { remediation } = entry;
   if (!remediation) return [];
   const notes = [`fix: ${remediation.command}`];
@@ -179,7 +179,7 @@ function findingLines(report: Report, paint: (text: string, style: Parameters<ty
 }
 
 /** `rendered overlays/prod with kustomize v5.8.2 (dwrender)`, for a kustomization or a chart. */
-export function renderedWith(report: Report): string[] {
+function renderedWith(report: Report): string[] {
   const { renderer, tool, chart, release } = report.source;
   if (renderer === undefined || renderer === 'plain') return [];
   const version = tool?.versions[renderer];
@@ -217,17 +217,13 @@ function completenessLines(report: Report): string[] {
     const names = unreadSecrets.map((ref) => `${ref.namespace ?? ''}/${ref.name}`).join(', ');
     lines.push(`${unreadSecrets.length} declared Secrets not verified (${names}): Secrets are not read by default; --include-secrets (includeSecrets: true in the config), with RBAC on secrets, verifies them`);
   }
-  for (const problem of source.failedFiles) lines.push(`failed file: ${where(problem)}: ${problem.message}`);
-  for (const problem of source.warnings) lines.push(`source warning: ${where(problem)}: ${problem.message}`);
+  for (const problem of source.failedFiles) lines.push(`failed file: ${problemPlace(problem)}: ${problem.message}`);
+  for (const problem of source.warnings) lines.push(`source warning: ${problemPlace(problem)}: ${problem.message}`);
   for (const warning of scan.warnings ?? []) lines.push(`warning: ${warning}`);
   if (scan.withoutManagedFields > 0) {
     lines.push(`${scan.withoutManagedFields} live objects had no managedFields: hand-added fields were not checked and changes are not attributed`);
   }
   return lines;
-}
-
-function where(problem: SourceProblem): string {
-  return `${problem.file}${problem.line ? `:${problem.line}` : ''}`;
 }
 
 function escapeCell(text: string): string {

@@ -6,6 +6,7 @@ import { htmlPage } from './html-page.ts';
 import { badge, card, group, plural, seenMark, sideBySide, timeTag, toolbar, writerLine } from './html-parts.ts';
 import { historySection } from './html-history.ts';
 import type { Finding, Report } from './report.ts';
+import { problemPlace } from '../source/problem.ts';
 
 export interface HtmlOptions {
   /** Earlier reports of the same cluster (any order): adds a trend of the counts over time. */
@@ -83,7 +84,7 @@ function completenessSection(report: Report): Html {
     problems.push(html`<li>${plural(scan.unverified.length, 'declared object')} not verified (their type could not be listed)<details><summary class="muted">show</summary><ul>${names}</ul></details></li>`);
   }
   for (const problem of source.failedFiles) {
-    problems.push(html`<li>Failed file <code>${problem.file}${problem.line ? `:${problem.line}` : ''}</code>: ${problem.message} — its objects were not audited</li>`);
+    problems.push(html`<li>Failed file <code>${problemPlace(problem)}</code>: ${problem.message} — its objects were not audited</li>`);
   }
   const unattributed = scan.withoutManagedFields > 0 ? html`<p class="muted">${plural(scan.withoutManagedFields, 'live object')} had no managedFields: fields added by hand were not checked and changes are not attributed.</p>` : '';
   const listed = scan.lists.length - notListed.length;

@@ -1,4 +1,5 @@
 import type { DeclaredState } from './types.ts';
+import { problemPlace } from './problem.ts';
 
 /** A cluster with a source whose folder declares no object at all: auditing it would give a clean bill for nothing. */
 export class NothingDeclaredError extends Error {
@@ -25,6 +26,6 @@ function whyNothing(declared: DeclaredState): string {
   if (declared.fileCount === 0) return failed.some((problem) => problem.message.startsWith('folder not found')) ? 'the folder does not exist' : 'no .yaml, .yml or .json file';
   const files = `${declared.fileCount} manifest file${declared.fileCount === 1 ? '' : 's'}`;
   const first = failed[0];
-  if (first) return `${files}, ${failed.length} failed (first: ${first.file}${first.line ? `:${first.line}` : ''}: ${first.message})`;
+  if (first) return `${files}, ${failed.length} failed (first: ${problemPlace(first)}: ${first.message})`;
   return `${files}, none holds a Kubernetes object`;
 }

@@ -7,7 +7,7 @@ export function normalizeFolder(path: string | undefined): string {
 }
 
 /** True when some file of the tree lies in this folder ('' is the root: any file). */
-export function folderExists(tree: SourceTree, folder: string): boolean {
+function folderExists(tree: SourceTree, folder: string): boolean {
   return folder === '' ? tree.files.length > 0 : tree.files.some((file) => file.path.startsWith(`${folder}/`));
 }
 

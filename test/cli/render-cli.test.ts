@@ -59,6 +59,16 @@ describe('driftwatch render', () => {
     expect(`${result.stdout}${result.stderr}`).not.toContain(Buffer.from('hunter2-not-printed').toString('base64'));
   });
 
+  test('a render error never quotes what feeds a Secret, even a malformed secretGenerator literal', () => {
+    const root = writeTree(join(work, 'bad-literal'), { 'kustomization.yaml': 'secretGenerator:\n  - name: creds\n    literals: [hunter2-without-key]\n' });
+
+    const result = runCli(['render', '--source', root, '--format', 'json']);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('invalid literal source [redacted]');
+    expect(result.stderr).not.toContain('hunter2-without-key');
+  });
+
   test('a failed render exits 2 with one line on stderr and nothing on stdout', () => {
     const root = writeTree(join(work, 'broken'), { 'kustomization.yaml': 'resources: [missing.yaml]\n' });
 
