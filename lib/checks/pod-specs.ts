@@ -1,5 +1,5 @@
-import { at, record, records } from './fields.ts';
-import type { Fields } from './fields.ts';
+import { at, record, records } from './field-readers.ts';
+import type { Fields } from './field-readers.ts';
 
 /**
  * The pod spec inside a value: a CronJob (spec.jobTemplate.spec.template.spec), a workload (spec.template.spec),
