@@ -1,7 +1,7 @@
 /**
  * The check cases under test/fixtures/checks/<id>/, one folder per check id as Polaris keeps
  * test/checks/<id>/{success,failure}: `fires-<case>.yaml` must produce exactly the findings it expects, `quiet-<case>.yaml`
- * none of that check. See test/fixtures/checks/README.md for the format.
+ * none of that check. test/fixtures/checks/README.md describes the format.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { CORE_SCHEMA, dump, loadAll } from 'js-yaml';
@@ -38,9 +38,7 @@ interface CheckCase {
 const caseFiles = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .flatMap((folder) =>
-    readdirSync(new URL(`${folder.name}/`, FIXTURES))
-      .filter((file) => file.endsWith('.yaml'))
-      .map((file) => ({ check: folder.name, file, path: `${folder.name}/${file}` })),
+    readdirSync(new URL(`${folder.name}/`, FIXTURES)).map((file) => ({ check: folder.name, file, path: `${folder.name}/${file}` })),
   )
   .sort((a, b) => (a.path < b.path ? -1 : 1));
 
