@@ -1,6 +1,6 @@
 import { cniMultiple } from './cni.ts';
 import { csrDenied, csrFailed, csrPending } from './csr.ts';
-import type { CheckDefinition, CheckInfo, KindRef } from './definition.ts';
+import type { CheckDefinition, CheckInfo, CheckKind } from './definition.ts';
 import { eventAdmissionDenied, eventBackoff, eventFailedCreate, eventFailedMount, eventFailedScheduling } from './events.ts';
 import { exemptionExpired } from './exemptions.ts';
 import { handMadeObject } from './hand-made.ts';
@@ -65,10 +65,10 @@ export function isCheckId(value: string): value is CheckId {
 }
 
 /** The kinds the checks read, each once: list these (besides the declared kinds) before calling runChecks. */
-export const CHECK_KINDS: readonly KindRef[] = uniqueKinds(CHECK_DEFINITIONS.flatMap((check) => check.reads));
+export const CHECK_KINDS: readonly CheckKind[] = uniqueKinds(CHECK_DEFINITIONS.flatMap((check) => check.reads));
 
-function uniqueKinds(kinds: readonly KindRef[]): KindRef[] {
-  const byKey = new Map<string, KindRef>();
+function uniqueKinds(kinds: readonly CheckKind[]): CheckKind[] {
+  const byKey = new Map<string, CheckKind>();
   for (const { group, kind } of kinds) {
     const key = `${group}/${kind}`;
     if (!byKey.has(key)) byKey.set(key, { group, kind });

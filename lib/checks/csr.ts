@@ -1,13 +1,13 @@
 import type { KubeObject } from '../kube/object.ts';
 import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
-import type { CheckDefinition, KindRef } from './definition.ts';
+import type { CheckDefinition, CheckKind } from './definition.ts';
 import { at, records, text, timeOf } from './field-readers.ts';
 import type { CheckFinding } from './finding.ts';
 import { describe, finding } from './finding.ts';
 import { excerpt, formatAge } from './message-text.ts';
 
-const CSR: KindRef = { group: 'certificates.k8s.io', kind: 'CertificateSigningRequest' };
+const CSR: CheckKind = { group: 'certificates.k8s.io', kind: 'CertificateSigningRequest' };
 
 export const csrPending: CheckDefinition<'csr-pending'> = {
   id: 'csr-pending',

@@ -3,8 +3,8 @@ import type { CheckContext } from './context.ts';
 import type { CheckFinding } from './finding.ts';
 import type { Severity } from './severity.ts';
 
-/** A kind of one API group ('' is core). */
-export interface KindRef {
+/** A kind the checks read, of one API group ('' is core). */
+export interface CheckKind {
   group: string;
   kind: string;
 }
@@ -25,12 +25,12 @@ export interface CheckInfo<Id extends string = string> {
 /** A check run on the live objects (and declared pod templates) by runChecks. */
 export interface CheckDefinition<Id extends string = string> extends CheckInfo<Id> {
   /** Live kinds it reads: the audit lists the union of these besides the declared kinds. */
-  reads: readonly KindRef[];
+  reads: readonly CheckKind[];
   /** Its findings, and only findings of its own id, at its default severity. */
   run: (context: CheckContext) => CheckFinding[];
 }
 
-export const POD: KindRef = { group: '', kind: 'Pod' };
-export const NODE: KindRef = { group: '', kind: 'Node' };
+export const POD: CheckKind = { group: '', kind: 'Pod' };
+export const NODE: CheckKind = { group: '', kind: 'Node' };
 // Core Events only: events.k8s.io serves the same objects (event-records.ts reads both, counting each event once).
-export const EVENT: KindRef = { group: '', kind: 'Event' };
+export const EVENT: CheckKind = { group: '', kind: 'Event' };

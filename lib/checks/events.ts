@@ -6,10 +6,12 @@ import { eventRecords } from './event-records.ts';
 import type { CheckFinding, Subject } from './finding.ts';
 import { describe, finding, namespaceFlag } from './finding.ts';
 import { excerpt } from './message-text.ts';
+import type { Severity } from './severity.ts';
 
+/** The event checks share one shape: a Warning reason, grouped per involved object. */
 type EventCheckId = 'event-admission-denied' | 'event-failed-scheduling' | 'event-backoff' | 'event-failed-mount' | 'event-failed-create';
 
-function eventCheck<Id extends EventCheckId>(id: Id, severity: 'high' | 'medium', title: string, firesOn: string): CheckDefinition<Id> {
+function eventCheck<Id extends EventCheckId>(id: Id, severity: Severity, title: string, firesOn: string): CheckDefinition<Id> {
   const check: CheckDefinition<Id> = { id, severity, title, firesOn, reads: [EVENT], run: (context) => eventFindings(context, check) };
   return check;
 }

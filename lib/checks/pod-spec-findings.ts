@@ -1,5 +1,5 @@
 import type { CheckContext } from './context.ts';
-import type { CheckDefinition, KindRef } from './definition.ts';
+import type { CheckDefinition, CheckKind } from './definition.ts';
 import { POD } from './definition.ts';
 import type { CheckFinding, Subject } from './finding.ts';
 import { describe, finding } from './finding.ts';
@@ -9,7 +9,7 @@ import type { PodSpecRule } from './pod-spec-rule.ts';
 import { podSpecIn } from './pod-specs.ts';
 
 /** Live pods, and the ReplicaSets and Jobs that name a pod's Deployment or CronJob (one finding per workload). */
-const POD_SPEC_READS: readonly KindRef[] = [POD, { group: 'apps', kind: 'ReplicaSet' }, { group: 'batch', kind: 'Job' }];
+const POD_SPEC_READS: readonly CheckKind[] = [POD, { group: 'apps', kind: 'ReplicaSet' }, { group: 'batch', kind: 'Job' }];
 
 /** A pod spec rule as a check: it reads live pods (and their owners) besides the declared templates. */
 export function podSpecCheck<Id extends string>(rule: PodSpecRule<Id>): CheckDefinition<Id> {
