@@ -108,7 +108,6 @@ const EXTRA_ENDPOINT_EDIT = entry('ops-console', 'Update', EDITED_AT, {
 });
 
 const options = { trust: trustPolicy(), ignoreRules: [] };
-const withCrd = { ...options, fieldRules: fieldRulesCatalog([gatewayCrd()]).forKind('example.com', 'Gateway') };
 
 describe('list strategies from a CRD schema', () => {
   const lookup = crdFieldSchemas([gatewayCrd()]);
@@ -149,33 +148,6 @@ describe('list strategies from a CRD schema', () => {
     expect(withSchema.listStrategy(place('metadata', 'finalizers'))).toEqual({ type: 'set' });
     expect(builtInOnly.listStrategy(place('spec', 'endpoints'))).toEqual({ type: 'atomic' });
     expect(withSchema.listStrategy(place('spec', 'missing'))).toEqual({ type: 'atomic' });
-  });
-});
-
-describe('custom resource lists compared with the CRD in view', () => {
-  test('reordered endpoints and tags are no drift', () => {
-    const diff = diffObject(gateway(DECLARED_SPEC), gateway(REORDERED, [APPLIED]), withCrd);
-    expect(diff.changes).toEqual([]);
-  });
-
-  test('an endpoint added live by a foreign manager is one live-only item, attributed to that manager', () => {
-    const diff = diffObject(gateway(DECLARED_SPEC), gateway(WITH_EXTRA_ENDPOINT, [APPLIED, EXTRA_ENDPOINT_EDIT]), withCrd);
-    expect(diff.changes).toEqual([
-      { path: '/spec/endpoints/name=extra', reason: 'live-only', live: { name: 'extra', url: 'http://x' }, manager: 'ops-console', operation: 'Update', time: EDITED_AT },
-    ]);
-  });
-
-  test('a set member added live is one live-only member', () => {
-    const edit = entry('ops-console', 'Update', EDITED_AT, { 'f:spec': { 'f:tags': { 'v:"red"': {} } } });
-    const diff = diffObject(gateway(DECLARED_SPEC), gateway({ ...DECLARED_SPEC, tags: ['blue', 'green', 'red'] }, [APPLIED, edit]), withCrd);
-    expect(diff.changes).toMatchObject([{ path: '/spec/tags/2', reason: 'live-only', live: 'red', manager: 'ops-console' }]);
-    expect(diff.changes).toHaveLength(1);
-  });
-
-  test('without the CRD, the list compares whole as before', () => {
-    const diff = diffObject(gateway(DECLARED_SPEC), gateway(WITH_EXTRA_ENDPOINT, [APPLIED, EXTRA_ENDPOINT_EDIT]), options);
-    expect(diff.changes).toMatchObject([{ path: '/spec/endpoints', reason: 'differs' }]);
-    expect(diff.changes).toHaveLength(1);
   });
 });
 
