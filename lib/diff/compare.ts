@@ -133,8 +133,14 @@ class Comparer {
       if (!isEmptyValue(declared) && !isOmittedZero(declared)) this.changes.push({ path: this.place.copy(), reason: 'absent-live', declared });
       return;
     }
-    if (isPlainObject(declared) && isPlainObject(live)) return this.compareMaps(declared, live, trail);
-    if (Array.isArray(declared) && Array.isArray(live)) return this.compareLists(declared, live, trail);
+    if (isPlainObject(declared) && isPlainObject(live)) {
+      this.compareMaps(declared, live, trail);
+      return;
+    }
+    if (Array.isArray(declared) && Array.isArray(live)) {
+      this.compareLists(declared, live, trail);
+      return;
+    }
     if (isPlainObject(declared) || Array.isArray(declared) || isPlainObject(live) || Array.isArray(live)) {
       if (!(isEmptyValue(declared) && isEmptyValue(live))) this.differs(declared, live, trail);
       return;
@@ -161,10 +167,10 @@ class Comparer {
   private compareLists(declared: unknown[], live: unknown[], trail: Trail): void {
     const strategy = this.rules.listStrategy(this.place);
     if (strategy.type === 'keyed' && declared.every((item) => itemKey(item, strategy))) {
-      return this.compareKeyedLists(declared, live, trail, strategy);
-    }
-    if (strategy.type === 'set') return this.compareSets(declared, live, trail);
-    if (!atomicEqual(declared, live, this.place.field(), this.place.parentField())) this.differs(declared, live, trail);
+      this.compareKeyedLists(declared, live, trail, strategy);
+    } else if (strategy.type === 'set') {
+      this.compareSets(declared, live, trail);
+    } else if (!atomicEqual(declared, live, this.place.field(), this.place.parentField())) this.differs(declared, live, trail);
   }
 
   private compareKeyedLists(declared: unknown[], live: unknown[], trail: Trail, strategy: KeyedStrategy): void {
@@ -218,11 +224,15 @@ class Comparer {
     if (Array.isArray(live)) {
       const strategy = this.rules.listStrategy(this.place);
       if (strategy.type === 'keyed' && live.every((item) => itemKey(item, strategy))) {
-        live.forEach((item, index) => this.liveOnlyItem(item, index, trail, strategy));
+        live.forEach((item, index) => {
+          this.liveOnlyItem(item, index, trail, strategy);
+        });
         return;
       }
       if (strategy.type === 'set') {
-        live.forEach((member, index) => this.liveOnlyMember(member, index, trail));
+        live.forEach((member, index) => {
+          this.liveOnlyMember(member, index, trail);
+        });
         return;
       }
     }
