@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 /**
  * How fast the drift engine and the checks are on a large cluster: N Deployments declared, their live twins with
  * server defaults, managedFields, and drift on every tenth.
@@ -7,6 +6,7 @@ import { randomBytes } from 'node:crypto';
  *
  * Prints objects, wall time and heap growth for computeDrift and runChecks separately.
  */
+import { randomBytes } from 'node:crypto';
 import { runChecks, DEFAULT_CHECKS_CONFIG } from '../lib/checks/index.ts';
 import type { LiveState } from '../lib/cluster/types.ts';
 import { computeDrift } from '../lib/diff/drift.ts';

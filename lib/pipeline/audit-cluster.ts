@@ -6,6 +6,7 @@ import type { LiveState } from '../cluster/types.ts';
 import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
 import type { DriftOptions } from '../diff/drift.ts';
 import { computeDrift } from '../diff/drift.ts';
+import type { SecretDigestKey } from '../diff/secret.ts';
 import { DEFAULT_TRUSTED_MANAGERS, trustPolicy } from '../diff/trust.ts';
 import { groupOf } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
@@ -42,7 +43,7 @@ export interface ClusterAuditInput {
   render?: RenderRequest;
   drift?: DriftOptions;
   /** The key of this run's Secret digests in the report; a fresh random one when absent (one run, one key). */
-  secretDigestKey?: Uint8Array;
+  secretDigestKey?: SecretDigestKey;
   /** Cluster hygiene checks; absent: none run. */
   checks?: ChecksRun;
   /** The cluster's audit log: who made each change (`actor`); absent: `scan.auditLog` says not configured. */
