@@ -1,5 +1,5 @@
 import type { KubeObject } from '../kube/object.ts';
-import { LAST_APPLIED_ANNOTATION } from '../diff/normalize.ts';
+import { LAST_APPLIED_ANNOTATION } from '../diff/server-set.ts';
 import { SYSTEM_NAMESPACES, isClusterDefault, isClusterGenerated, isNamespaceDefault } from '../kube/builtin.ts';
 import { groupOf } from '../kube/object.ts';
 import type { CheckContext } from './context.ts';

@@ -4,12 +4,14 @@ import { CONTROL_PLANE_MANAGERS, SYSTEM_NAMESPACES, isClusterDefault, isClusterG
 import type { KubeObject, ObjectRef } from '../kube/object.ts';
 import { groupOf, isPlainObject, refKey, refOf } from '../kube/object.ts';
 import type { DeclaredObject } from '../source/types.ts';
-import type { CrdListLookup } from './crd-lists.ts';
-import { crdListStrategies, isCrd } from './crd-lists.ts';
+import { isCrd } from './crd-schema.ts';
+import type { FieldRulesCatalog } from './field-rules.ts';
+import { fieldRulesCatalog } from './field-rules.ts';
 import type { IgnoreRule } from './ignore.ts';
 import { isObjectIgnored } from './ignore.ts';
 import type { Change, HistoryMark } from './object.ts';
 import { diffObject } from './object.ts';
+import type { SecretDigestKey } from './secret.ts';
 import type { TrustedManager } from './trust.ts';
 import { DEFAULT_TRUSTED_MANAGERS, trustPolicy } from './trust.ts';
 
@@ -63,13 +65,18 @@ export interface DriftOptions {
   ignoreHpaReplicas?: boolean;
 }
 
+/** One drift computation: the settings, and the key of this run's Secret digests (made once per run by the caller). */
+export interface DriftRun extends DriftOptions {
+  secretDigestKey: SecretDigestKey;
+}
+
 /** Matches declared objects with live ones and classifies every difference. Pure. */
-export function computeDrift(declared: readonly DeclaredObject[], live: LiveState, options: DriftOptions = {}): DriftResult {
+export function computeDrift(declared: readonly DeclaredObject[], live: LiveState, options: DriftRun): DriftResult {
   const ignoreRules = options.ignoreRules ?? [];
   const trust = trustPolicy(options.trustedManagers ?? DEFAULT_TRUSTED_MANAGERS);
   const liveByKey = new Map(live.objects.map((object) => [refKey(refOf(object)), object]));
   const hpaTargets = options.ignoreHpaReplicas === false ? new Set<string>() : scaledByHpa(live.objects);
-  const crdLists = crdsInView(declared, live.objects);
+  const rules = fieldRulesInView(declared, live.objects);
   const drift: DriftEntry[] = [];
   const unverified: ObjectRef[] = [];
   let compared = 0;
@@ -86,7 +93,8 @@ export function computeDrift(declared: readonly DeclaredObject[], live: LiveStat
     }
     compared++;
     const ignorePointers = hpaTargets.has(refKey(ref)) ? ['/spec/replicas'] : [];
-    const diff = diffObject(object, liveObject, { trust, ignoreRules, ignorePointers, crdLists });
+    const fieldRules = rules.forKind(ref.group, ref.kind);
+    const diff = diffObject(object, liveObject, { trust, ignoreRules, ignorePointers, fieldRules, secretDigestKey: options.secretDigestKey });
     if (!diff.attributed) withoutManagedFields++;
     if (diff.changes.length === 0) continue;
     const entry: DriftEntry = { ...identity(liveObject), status: 'modified', changes: diff.changes, source: { file, line } };
@@ -99,14 +107,15 @@ export function computeDrift(declared: readonly DeclaredObject[], live: LiveStat
 }
 
 /**
- * List types from every CRD in view: declared ones (the custom resources may be new to the cluster) and live ones,
- * which win, since the live schema is the one the API server merges with.
+ * Field rules from the built-in tables and every CRD in view (list types and schema defaults): declared CRDs (the
+ * custom resources may be new to the cluster) and live ones, which win, since the live schema is the one the API
+ * server merges and defaults with.
  */
-function crdsInView(declared: readonly DeclaredObject[], liveObjects: readonly KubeObject[]): CrdListLookup {
+function fieldRulesInView(declared: readonly DeclaredObject[], liveObjects: readonly KubeObject[]): FieldRulesCatalog {
   const byName = new Map<string, KubeObject>();
   for (const { object } of declared) if (isCrd(object)) byName.set(object.metadata.name, object);
   for (const object of liveObjects) if (isCrd(object)) byName.set(object.metadata.name, object);
-  return crdListStrategies([...byName.values()]);
+  return fieldRulesCatalog([...byName.values()]);
 }
 
 function identity(object: KubeObject): Pick<DriftEntry, 'apiVersion' | 'kind' | 'namespace' | 'name'> {

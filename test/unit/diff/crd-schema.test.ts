@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import type { LiveState } from '../../../lib/cluster/types.ts';
-import { computeDrift } from '../../../lib/diff/audit.ts';
-import { crdListStrategies } from '../../../lib/diff/crd-lists.ts';
-import { listStrategy } from '../../../lib/diff/listkeys.ts';
+import { randomBytes } from 'node:crypto';
+import { crdFieldSchemas } from '../../../lib/diff/crd-schema.ts';
+import { computeDrift } from '../../../lib/diff/drift.ts';
+import { fieldRulesCatalog } from '../../../lib/diff/field-rules.ts';
 import { diffObject } from '../../../lib/diff/object.ts';
+import { placeOf } from '../../../lib/diff/path.ts';
 import { trustPolicy } from '../../../lib/diff/trust.ts';
 import type { KubeObject, ManagedFieldsEntry } from '../../../lib/kube/object.ts';
 import type { DeclaredObject } from '../../../lib/source/types.ts';
@@ -106,11 +108,10 @@ const EXTRA_ENDPOINT_EDIT = entry('ops-console', 'Update', EDITED_AT, {
 });
 
 const options = { trust: trustPolicy(), ignoreRules: [] };
-const withCrd = { ...options, crdLists: crdListStrategies([gatewayCrd()]) };
 
 describe('list strategies from a CRD schema', () => {
-  const lookup = crdListStrategies([gatewayCrd()]);
-  const strategy = (...fieldPath: string[]) => lookup.strategy('example.com', 'Gateway', fieldPath);
+  const lookup = crdFieldSchemas([gatewayCrd()]);
+  const strategy = (...fieldPath: string[]) => lookup.get('example.com/Gateway')?.listStrategy(fieldPath);
 
   test('map, set and atomic list types of the storage version', () => {
     expect(strategy('spec', 'endpoints')).toEqual({ type: 'keyed', keys: ['name'], defaults: {} });
@@ -128,50 +129,25 @@ describe('list strategies from a CRD schema', () => {
     expect(strategy('spec', 'missing')).toBeUndefined();
     expect(strategy('spec', 'plugins', 'chain')).toBeUndefined();
     expect(strategy('spec', 'replicas')).toBeUndefined();
-    expect(lookup.strategy('example.com', 'Route', ['spec', 'endpoints'])).toBeUndefined();
-    expect(lookup.strategy('other.example.com', 'Gateway', ['spec', 'endpoints'])).toBeUndefined();
+    expect(lookup.get('example.com/Route')?.listStrategy(['spec', 'endpoints'])).toBeUndefined();
+    expect(lookup.get('other.example.com/Gateway')?.listStrategy(['spec', 'endpoints'])).toBeUndefined();
   });
 
   test('a map list without map keys, and a non-v1 CRD, fall back safely', () => {
-    const keyless = crdListStrategies([gatewayCrd({ type: 'object', properties: { spec: { type: 'object', properties: { endpoints: { type: 'array', 'x-kubernetes-list-type': 'map', items: { type: 'object' } } } } } })]);
-    expect(keyless.strategy('example.com', 'Gateway', ['spec', 'endpoints'])).toEqual({ type: 'atomic' });
-    const beta = crdListStrategies([{ ...gatewayCrd(), apiVersion: 'apiextensions.k8s.io/v1beta1' }]);
-    expect(beta.strategy('example.com', 'Gateway', ['spec', 'endpoints'])).toBeUndefined();
+    const keyless = crdFieldSchemas([gatewayCrd({ type: 'object', properties: { spec: { type: 'object', properties: { endpoints: { type: 'array', 'x-kubernetes-list-type': 'map', items: { type: 'object' } } } } } })]);
+    expect(keyless.get('example.com/Gateway')?.listStrategy(['spec', 'endpoints'])).toEqual({ type: 'atomic' });
+    const beta = crdFieldSchemas([{ ...gatewayCrd(), apiVersion: 'apiextensions.k8s.io/v1beta1' }]);
+    expect(beta.get('example.com/Gateway')?.listStrategy(['spec', 'endpoints'])).toBeUndefined();
   });
 
   test('built-in rules come first, the CRD next, atomic last', () => {
-    const path = (...names: string[]) => names.map((field) => ({ field }));
-    expect(listStrategy('example.com', 'Gateway', path('spec', 'endpoints'), lookup)).toEqual({ type: 'keyed', keys: ['name'], defaults: {} });
-    expect(listStrategy('example.com', 'Gateway', path('metadata', 'finalizers'), lookup)).toEqual({ type: 'set' });
-    expect(listStrategy('example.com', 'Gateway', path('spec', 'endpoints'))).toEqual({ type: 'atomic' });
-    expect(listStrategy('example.com', 'Gateway', path('spec', 'missing'), lookup)).toEqual({ type: 'atomic' });
-  });
-});
-
-describe('custom resource lists compared with the CRD in view', () => {
-  test('reordered endpoints and tags are no drift', () => {
-    const diff = diffObject(gateway(DECLARED_SPEC), gateway(REORDERED, [APPLIED]), withCrd);
-    expect(diff.changes).toEqual([]);
-  });
-
-  test('an endpoint added live by a foreign manager is one live-only item, attributed to that manager', () => {
-    const diff = diffObject(gateway(DECLARED_SPEC), gateway(WITH_EXTRA_ENDPOINT, [APPLIED, EXTRA_ENDPOINT_EDIT]), withCrd);
-    expect(diff.changes).toEqual([
-      { path: '/spec/endpoints/name=extra', reason: 'live-only', live: { name: 'extra', url: 'http://x' }, manager: 'ops-console', operation: 'Update', time: EDITED_AT },
-    ]);
-  });
-
-  test('a set member added live is one live-only member', () => {
-    const edit = entry('ops-console', 'Update', EDITED_AT, { 'f:spec': { 'f:tags': { 'v:"red"': {} } } });
-    const diff = diffObject(gateway(DECLARED_SPEC), gateway({ ...DECLARED_SPEC, tags: ['blue', 'green', 'red'] }, [APPLIED, edit]), withCrd);
-    expect(diff.changes).toMatchObject([{ path: '/spec/tags/2', reason: 'live-only', live: 'red', manager: 'ops-console' }]);
-    expect(diff.changes).toHaveLength(1);
-  });
-
-  test('without the CRD, the list compares whole as before', () => {
-    const diff = diffObject(gateway(DECLARED_SPEC), gateway(WITH_EXTRA_ENDPOINT, [APPLIED, EXTRA_ENDPOINT_EDIT]), options);
-    expect(diff.changes).toMatchObject([{ path: '/spec/endpoints', reason: 'differs' }]);
-    expect(diff.changes).toHaveLength(1);
+    const place = (...names: string[]) => placeOf(names.map((field) => ({ field })));
+    const withSchema = fieldRulesCatalog([gatewayCrd()]).forKind('example.com', 'Gateway');
+    const builtInOnly = fieldRulesCatalog().forKind('example.com', 'Gateway');
+    expect(withSchema.listStrategy(place('spec', 'endpoints'))).toEqual({ type: 'keyed', keys: ['name'], defaults: {} });
+    expect(withSchema.listStrategy(place('metadata', 'finalizers'))).toEqual({ type: 'set' });
+    expect(builtInOnly.listStrategy(place('spec', 'endpoints'))).toEqual({ type: 'atomic' });
+    expect(withSchema.listStrategy(place('spec', 'missing'))).toEqual({ type: 'atomic' });
   });
 });
 
@@ -187,7 +163,7 @@ describe('computeDrift finds the CRDs', () => {
   }
 
   function gatewayChanges(declared: DeclaredObject[], live: LiveState): unknown {
-    const entry = computeDrift(declared, live).drift.find((candidate) => candidate.kind === 'Gateway');
+    const entry = computeDrift(declared, live, { secretDigestKey: randomBytes(32) }).drift.find((candidate) => candidate.kind === 'Gateway');
     return entry?.changes ?? [];
   }
 
@@ -215,5 +191,83 @@ describe('computeDrift finds the CRDs', () => {
   test('no CRD in view: the old atomic behaviour', () => {
     const live = liveState([gateway(ENDPOINTS_REORDERED, [APPLIED])]);
     expect(gatewayChanges(declaredOf(gateway(DECLARED_SPEC)), live)).toMatchObject([{ path: '/spec/endpoints', reason: 'differs' }]);
+  });
+});
+
+describe('schema defaults of a CRD', () => {
+  /** `replicas`, `tls.mode` and each endpoint's `weight` have a `default:`; the API server fills them in. */
+  const DEFAULTED_SCHEMA: Schema = {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: {
+          replicas: { type: 'integer', default: 1 },
+          tls: { type: 'object', default: {}, properties: { mode: { type: 'string', default: 'strict' }, secretName: STRING } },
+          endpoints: {
+            type: 'array',
+            'x-kubernetes-list-type': 'map',
+            'x-kubernetes-list-map-keys': ['name'],
+            items: { type: 'object', properties: { name: STRING, url: STRING, weight: { type: 'integer', default: 100 } } },
+          },
+          labels: { type: 'array', default: ['edge'], items: STRING },
+        },
+      },
+    },
+  };
+  const DECLARED: Record<string, unknown> = { endpoints: [{ name: 'a', url: 'http://a' }] };
+
+  /** Created by `kubectl create`: the creator (not a trusted applier) is recorded as the owner of every defaulted field. */
+  function created(spec: Record<string, unknown>): KubeObject {
+    const fields = entry('kubectl-create', 'Update', APPLIED_AT, {
+      'f:spec': {
+        'f:replicas': {},
+        'f:tls': { '.': {}, 'f:mode': {} },
+        'f:labels': {},
+        'f:endpoints': { 'k:{"name":"a"}': { '.': {}, 'f:name': {}, 'f:url': {}, 'f:weight': {} } },
+      },
+    });
+    return { apiVersion: 'example.com/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'shop', managedFields: [fields] }, spec };
+  }
+  const declared = (): KubeObject => ({ apiVersion: 'example.com/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'shop' }, spec: structuredClone(DECLARED) });
+  const defaulted = { replicas: 1, tls: { mode: 'strict' }, labels: ['edge'], endpoints: [{ name: 'a', url: 'http://a', weight: 100 }] };
+  const withDefaults = { ...options, fieldRules: fieldRulesCatalog([gatewayCrd(DEFAULTED_SCHEMA)]).forKind('example.com', 'Gateway') };
+
+  test('fields the declared object omits and the live one holds at their schema default are no drift', () => {
+    expect(diffObject(declared(), created(defaulted), withDefaults).changes).toEqual([]);
+  });
+
+  test('the same fields at another value are drift, attributed to their writer', () => {
+    const changed = { replicas: 3, tls: { mode: 'permissive' }, labels: ['edge', 'canary'], endpoints: [{ name: 'a', url: 'http://a', weight: 5 }] };
+    expect(diffObject(declared(), created(changed), withDefaults).changes.map(({ path, reason, live, manager }) => ({ path, reason, live, manager }))).toEqual([
+      { path: '/spec/endpoints/name=a/weight', reason: 'live-only', live: 5, manager: 'kubectl-create' },
+      { path: '/spec/replicas', reason: 'live-only', live: 3, manager: 'kubectl-create' },
+      { path: '/spec/tls/mode', reason: 'live-only', live: 'permissive', manager: 'kubectl-create' },
+      { path: '/spec/labels', reason: 'live-only', live: ['edge', 'canary'], manager: 'kubectl-create' },
+    ]);
+  });
+
+  test('without the CRD in view, the defaulted fields are reported as before', () => {
+    const paths = diffObject(declared(), created(defaulted), options).changes.map((change) => change.path);
+    expect(paths).toEqual(expect.arrayContaining(['/spec/replicas', '/spec/tls/mode', '/spec/labels']));
+  });
+
+  test('computeDrift reads the defaults of a live CRD, and of a declared one', () => {
+    const key = { secretDigestKey: randomBytes(32) };
+    const live = (objects: KubeObject[]): LiveState => ({ origin: 'test', objects, lists: [], complete: true, clusterScopedKinds: [], listedKinds: ['example.com/Gateway', 'apiextensions.k8s.io/CustomResourceDefinition'] });
+    const gatewayEntry = (result: ReturnType<typeof computeDrift>) => result.drift.find((candidate) => candidate.kind === 'Gateway');
+    expect(gatewayEntry(computeDrift([{ object: declared(), file: 'g.yaml', line: 1 }], live([gatewayCrd(DEFAULTED_SCHEMA), created(defaulted)]), key))).toBeUndefined();
+    const both = [{ object: gatewayCrd(DEFAULTED_SCHEMA), file: 'crd.yaml', line: 1 }, { object: declared(), file: 'g.yaml', line: 1 }];
+    expect(gatewayEntry(computeDrift(both, live([created(defaulted)]), key))).toBeUndefined();
+    expect(gatewayEntry(computeDrift([{ object: declared(), file: 'g.yaml', line: 1 }], live([created(defaulted)]), key))?.status).toBe('modified');
+  });
+
+  test('the schema lookup gives defaults by field names, list steps left out', () => {
+    const schema = crdFieldSchemas([gatewayCrd(DEFAULTED_SCHEMA)]).get('example.com/Gateway');
+    expect(schema?.defaultAt(['spec', 'replicas'])).toEqual({ value: 1 });
+    expect(schema?.defaultAt(['spec', 'endpoints', 'weight'])).toEqual({ value: 100 });
+    expect(schema?.defaultAt(['spec', 'tls'])).toEqual({ value: {} });
+    expect(schema?.defaultAt(['spec', 'tls', 'secretName'])).toBeUndefined();
+    expect(schema?.defaultAt(['spec', 'unknown'])).toBeUndefined();
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isLiveOnlyExempt } from '../../../lib/diff/normalize.ts';
+import { placeOf } from '../../../lib/diff/path.ts';
+import { isLiveOnlyExempt } from '../../../lib/diff/server-set.ts';
 
-const label = (name: string) => [{ field: 'metadata' }, { field: 'labels' }, { field: name }];
-const annotation = (name: string) => [{ field: 'metadata' }, { field: 'annotations' }, { field: name }];
+const label = (name: string) => placeOf([{ field: 'metadata' }, { field: 'labels' }, { field: name }]);
+const annotation = (name: string) => placeOf([{ field: 'metadata' }, { field: 'annotations' }, { field: name }]);
 
 describe('Helm bookkeeping on a live object follows the applier-bookkeeping rule', () => {
   it('is not drift when only live: helm.sh/chart, meta.helm.sh/release-*, app.kubernetes.io/managed-by', () => {

@@ -1,12 +1,12 @@
-import type { Path } from './path.ts';
-import { fieldNames } from './path.ts';
-
 /**
- * Values the API server fills in when a field is left out. A manager that created an object through an Update
+ * Values the API server fills in when a field is left out. They follow the defaulting functions of Kubernetes:
+ * `pkg/apis/core/v1/defaults.go` (containers, probes, volumes, pod specs, Services, PVCs),
+ * `pkg/apis/apps/v1/defaults.go` (Deployments, StatefulSets, DaemonSets, ReplicaSets),
+ * `pkg/apis/batch/v1/defaults.go` (Jobs, CronJobs) and `pkg/apis/admissionregistration/v1/defaults.go` (webhooks). A manager that created an object through an Update
  * (`kubectl create`, a client-side applier) is recorded as the owner of these defaults, so a live-only field that
  * holds its default is the server's doing, not a hand-made change.
  */
-type DefaultValue = (parent: Readonly<Record<string, unknown>>) => unknown;
+export type DefaultValue = (parent: Readonly<Record<string, unknown>>) => unknown;
 
 const constant = (value: unknown): DefaultValue => () => value;
 
@@ -31,7 +31,8 @@ const DAEMONSET = new Set(['apps/DaemonSet']);
 const JOBS = new Set(['batch/Job', 'batch/CronJob']);
 
 const DEFAULTS: ReadonlyArray<DefaultRule> = [
-  // Containers (any container list in any pod template).
+  // Containers (any container list in any pod template): core/v1 defaults.go SetDefaults_Container, _Probe, _HTTPGetAction,
+  // _ObjectFieldSelector, _ResourceFieldRef, _ConfigMapVolumeSource, _SecretVolumeSource, ...
   ['imagePullPolicy', pullPolicyDefault],
   ['terminationMessagePath', constant('/dev/termination-log')],
   ['terminationMessagePolicy', constant('File')],
@@ -47,13 +48,14 @@ const DEFAULTS: ReadonlyArray<DefaultRule> = [
   ['resourceFieldRef.divisor', constant('0')],
   ['configMap.defaultMode', constant(420)], ['secret.defaultMode', constant(420)],
   ['projected.defaultMode', constant(420)], ['downwardAPI.defaultMode', constant(420)],
-  // Pod specs.
+  // Pod specs: core/v1 defaults.go SetDefaults_PodSpec.
   ['spec.dnsPolicy', constant('ClusterFirst')],
   ['spec.restartPolicy', constant('Always')],
   ['spec.schedulerName', constant('default-scheduler')],
   ['spec.terminationGracePeriodSeconds', constant(30)],
   ['spec.enableServiceLinks', constant(true)],
-  // Workloads.
+  // Workloads: apps/v1 defaults.go SetDefaults_Deployment, _StatefulSet, _DaemonSet, _ReplicaSet; batch/v1 defaults.go
+  // SetDefaults_Job, _CronJob; core/v1 defaults.go SetDefaults_PersistentVolumeClaimSpec (volumeMode).
   ['spec.replicas', constant(1), WORKLOADS],
   ['spec.progressDeadlineSeconds', constant(600)],
   ['spec.revisionHistoryLimit', constant(10)],
@@ -78,7 +80,7 @@ const DEFAULTS: ReadonlyArray<DefaultRule> = [
   ['spec.successfulJobsHistoryLimit', constant(3)],
   ['spec.failedJobsHistoryLimit', constant(1)],
   ['spec.volumeMode', constant('Filesystem')],
-  // Services.
+  // Services: core/v1 defaults.go SetDefaults_Service.
   ['spec.sessionAffinity', constant('None'), SERVICE],
   ['spec.type', constant('ClusterIP'), SERVICE],
   ['spec.internalTrafficPolicy', constant('Cluster'), SERVICE],
@@ -86,7 +88,8 @@ const DEFAULTS: ReadonlyArray<DefaultRule> = [
   ['spec.allocateLoadBalancerNodePorts', constant(true), SERVICE],
   ['spec.sessionAffinityConfig.clientIP.timeoutSeconds', constant(10800), SERVICE],
   ['spec.ports.targetPort', (port) => port['port'], SERVICE],
-  // Admission webhooks.
+  // Admission webhooks: admissionregistration/v1 defaults.go SetDefaults_ValidatingWebhook, _MutatingWebhook,
+  // _ServiceReference, _Rule.
   ['webhooks.failurePolicy', constant('Fail')],
   ['webhooks.matchPolicy', constant('Equivalent')],
   ['webhooks.timeoutSeconds', constant(10)],
@@ -96,41 +99,26 @@ const DEFAULTS: ReadonlyArray<DefaultRule> = [
 ];
 
 /** The rules that apply to one `group/Kind`, by suffix; the first rule of the table wins among equal suffixes. */
-type KindDefaults = ReadonlyMap<string, DefaultValue>;
+export type KindDefaults = ReadonlyMap<string, DefaultValue>;
 
-/** Built once per kind on first use: the walk asks for every live-only field, the table never changes. */
-const BY_KIND = new Map<string, KindDefaults>();
-
-function defaultsOf(objectKind: string): KindDefaults {
-  let index = BY_KIND.get(objectKind);
-  if (!index) {
-    const rules = new Map<string, DefaultValue>();
-    for (const [suffix, value, kinds] of DEFAULTS) if ((!kinds || kinds.has(objectKind)) && !rules.has(suffix)) rules.set(suffix, value);
-    index = rules;
-    BY_KIND.set(objectKind, index);
-  }
-  return index;
+/** The table's rules for one `group/Kind` (objectKind), indexed by suffix. */
+export function builtInDefaults(objectKind: string): KindDefaults {
+  const rules = new Map<string, DefaultValue>();
+  for (const [suffix, value, kinds] of DEFAULTS) if ((!kinds || kinds.has(objectKind)) && !rules.has(suffix)) rules.set(suffix, value);
+  return rules;
 }
 
-/** True when `value` is what the server would have filled in at `path` had the field been left out. */
-export function isServerDefault(
-  objectKind: string,
-  path: Path,
-  value: unknown,
-  parent: Readonly<Record<string, unknown>> | undefined,
-): boolean {
-  const names = fieldNames(path).join('.');
-  const rules = defaultsOf(objectKind);
-  // The longest matching suffix wins: the whole name first, then what follows each dot, left to right (a field name
-  // may hold dots itself, and the table matches the joined text, so this stays the text's suffix match).
+/**
+ * The rule for the field at `joinedNames` (field names joined by dots): the longest matching suffix wins, the whole
+ * name first, then what follows each dot, left to right (a field name may hold dots itself, and the table matches the
+ * joined text, so this stays the text's suffix match). Undefined when no rule applies.
+ */
+export function defaultRuleAt(rules: KindDefaults, joinedNames: string): DefaultValue | undefined {
   for (let start = 0; ; ) {
-    const rule = rules.get(start === 0 ? names : names.slice(start));
-    if (rule) {
-      const expected = rule(parent ?? {});
-      return expected === value || JSON.stringify(expected) === JSON.stringify(value);
-    }
-    const dot = names.indexOf('.', start);
-    if (dot < 0) return false;
+    const rule = rules.get(start === 0 ? joinedNames : joinedNames.slice(start));
+    if (rule) return rule;
+    const dot = joinedNames.indexOf('.', start);
+    if (dot < 0) return undefined;
     start = dot + 1;
   }
 }

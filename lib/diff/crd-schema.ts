@@ -1,15 +1,22 @@
 import type { KubeObject } from '../kube/object.ts';
 import { isPlainObject } from '../kube/object.ts';
-import type { ListStrategy } from './listkeys.ts';
+import type { ListStrategy } from './list-strategy.ts';
+import { ATOMIC } from './list-strategy.ts';
 
-/** How the lists of custom resources merge, as their CustomResourceDefinitions publish it. */
-export interface CrdListLookup {
+/**
+ * What the CustomResourceDefinition of one custom resource kind publishes about its fields, from the structural
+ * schema of its storage version: how its lists merge (`x-kubernetes-list-type`, `x-kubernetes-list-map-keys`) and
+ * the values the API server fills in for fields left out (`default:`, applied on every read and write, see
+ * apiextensions-apiserver pkg/apiserver/schema/defaulting/algorithm.go).
+ */
+export interface CrdFieldSchema {
   /**
-   * The strategy of the list at `fieldPath` (field names, list steps left out, as `fieldNames()` gives them) in a
-   * custom resource of `group`/`kind`; undefined when no CRD in view defines the kind or its schema does not reach
-   * the field (pruning disabled, unknown field, not a list).
+   * The strategy of the list at `names` (field names, list steps left out, as `fieldNames()` gives them); undefined
+   * when the schema does not reach the field (pruning disabled, unknown field) or it is no list.
    */
-  strategy(group: string, kind: string, fieldPath: readonly string[]): ListStrategy | undefined;
+  listStrategy(names: readonly string[]): ListStrategy | undefined;
+  /** The schema's `default:` of the field at `names`, wrapped; undefined when it has none. */
+  defaultAt(names: readonly string[]): { value: unknown } | undefined;
 }
 
 type Schema = Record<string, unknown>;
@@ -21,23 +28,30 @@ export function isCrd(object: KubeObject): boolean {
   return object.apiVersion === CRD_API_VERSION && object.kind === 'CustomResourceDefinition';
 }
 
-/** Builds the lookup from CRD objects; anything that is not a v1 CRD with a schema is passed over. */
-export function crdListStrategies(crds: readonly KubeObject[]): CrdListLookup {
-  const roots = new Map<string, Schema>();
+/** The schemas of the kinds the CRDs define, by `group/Kind`; anything that is not a v1 CRD with a schema is passed over. */
+export function crdFieldSchemas(crds: readonly KubeObject[]): ReadonlyMap<string, CrdFieldSchema> {
+  const schemas = new Map<string, CrdFieldSchema>();
   for (const crd of crds) {
     const entry = storageSchema(crd);
-    if (entry) roots.set(kindKey(entry.group, entry.kind), entry.schema);
+    if (entry) schemas.set(kindKey(entry.group, entry.kind), fieldSchemaOf(entry.schema));
   }
+  return schemas;
+}
+
+function fieldSchemaOf(root: Schema): CrdFieldSchema {
   return {
-    strategy(group, kind, fieldPath) {
-      const root = roots.get(kindKey(group, kind));
-      const node = root && schemaAt(root, fieldPath);
+    listStrategy(names) {
+      const node = schemaAt(root, names);
       return node && strategyOf(node);
+    },
+    defaultAt(names) {
+      const node = schemaAt(root, names);
+      return node && 'default' in node ? { value: node['default'] } : undefined;
     },
   };
 }
 
-function kindKey(group: string, kind: string): string {
+export function kindKey(group: string, kind: string): string {
   return `${group}/${kind}`;
 }
 
@@ -98,9 +112,9 @@ function strategyOf(node: Schema): ListStrategy | undefined {
   if (listType === 'map') {
     const keys = mapKeys(node['x-kubernetes-list-map-keys']);
     // A map list without keys is rejected by the API server; comparing it whole is the safe reading.
-    return keys ? { type: 'keyed', keys, defaults: {} } : { type: 'atomic' };
+    return keys ? { type: 'keyed', keys, defaults: {} } : ATOMIC;
   }
-  return { type: 'atomic' };
+  return ATOMIC;
 }
 
 function mapKeys(value: unknown): string[] | undefined {
