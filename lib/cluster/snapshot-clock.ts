@@ -11,16 +11,26 @@ export const CAPTURED_AT_ANNOTATION = 'driftwatch.io/captured-at';
  * the audit then falls back to the wall clock and says so.
  */
 export function snapshotClock(capturedAt: string | undefined, objects: readonly KubeObject[]): LiveClock | undefined {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const object of objects) newest = Math.max(newest, newestObservation(object));
+  return snapshotClockAt(capturedAt, newest);
+}
+
+/** The same clock from the newest observation already found (`newestObservation` over the objects, as they stream). */
+export function snapshotClockAt(capturedAt: string | undefined, newest: number): LiveClock | undefined {
   const annotated = capturedAt === undefined ? undefined : Date.parse(capturedAt);
   if (annotated !== undefined && !Number.isNaN(annotated)) return { source: 'annotation', at: new Date(annotated).toISOString() };
-  let newest = Number.NEGATIVE_INFINITY;
-  for (const object of objects) {
-    for (const value of observedTimes(object)) {
-      const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      if (!Number.isNaN(time) && time > newest) newest = time;
-    }
-  }
   return Number.isFinite(newest) ? { source: 'snapshot', at: new Date(newest).toISOString() } : undefined;
+}
+
+/** The newest time (ms) one object shows having happened; -Infinity when it shows none. */
+export function newestObservation(object: KubeObject): number {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const value of observedTimes(object)) {
+    const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+    if (!Number.isNaN(time) && time > newest) newest = time;
+  }
+  return newest;
 }
 
 /**
