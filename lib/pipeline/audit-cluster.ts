@@ -35,8 +35,11 @@ export interface ClusterAuditInput {
   includeSecrets?: boolean;
   /** The declared state; absent when only the cluster checks run (no drift is computed then). */
   tree?: SourceTree;
-  /** Reads the live state of the kinds the manifests declare (plus what the audit needs, such as HPAs). */
-  readLive: (kinds: readonly KindRef[], namespaces: readonly string[] | undefined) => Promise<LiveState>;
+  /**
+   * Reads the live state of the kinds the manifests declare (plus what the audit needs, such as HPAs). A reader that
+   * holds more kinds than it was asked for (a snapshot) may drop the objects of kinds outside `retainKinds`.
+   */
+  readLive: (kinds: readonly KindRef[], namespaces: readonly string[] | undefined, needs: LiveNeeds) => Promise<LiveState>;
   /** How a kustomization or chart at `sourcePath` is rendered; default settings when absent. */
   render?: RenderRequest;
   drift?: DriftOptions;
@@ -47,6 +50,12 @@ export interface ClusterAuditInput {
   runId: string;
   now?: () => Date;
   onProgress?: (message: string) => void;
+}
+
+/** What the audit reads of the live objects beyond the kinds it lists. */
+export interface LiveNeeds {
+  /** Kinds (`group/Kind`) whose objects the diff and the checks read; undefined: every kind. */
+  retainKinds: ReadonlySet<string> | undefined;
 }
 
 export interface ChecksRun {
@@ -83,7 +92,7 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   let declared = declare();
   progress(`${input.cluster}: ${declared.objects.length} declared objects in ${declared.fileCount} files`);
   const checksOn = input.checks?.config.enabled === true;
-  const live = await input.readLive(kindsToRead(declared, input.includeSecrets === true, checksOn), input.namespaces);
+  const live = await input.readLive(kindsToRead(declared, input.includeSecrets === true, checksOn), input.namespaces, { retainKinds: kindsReadInFull(declared, checksOn) });
   progress(`${input.cluster}: ${live.objects.length} live objects from ${live.origin}`);
   if (teachScope(scope, live)) declared = declare();
   const liveInScope = { ...live, objects: live.objects.filter((object) => inNamespaces(object, input.namespaces)) };
@@ -154,6 +163,18 @@ function kindsToRead(declared: DeclaredState, includeSecrets: boolean, checks: b
   const customResources = [...kinds.values()].some((kind) => !BUILT_IN_GROUPS.has(kind.group));
   for (const kind of [...ALWAYS_READ, ...(checks ? CHECK_KINDS : []), ...(customResources ? [CRD_KIND] : [])]) kinds.set(`${kind.group}/${kind.kind}`, kind);
   return [...kinds.values()];
+}
+
+/**
+ * Kinds whose live objects the diff and the checks read: every declared kind (Secrets too: a snapshot that holds them
+ * is compared), ReplicaSets (rollback), HPAs and CRDs (their list types). With the checks on, every kind: the
+ * hand-made-object check reads whatever live objects it is given. A snapshot drops the objects of the other kinds.
+ */
+function kindsReadInFull(declared: DeclaredState, checks: boolean): ReadonlySet<string> | undefined {
+  if (checks) return undefined;
+  const kinds = new Set(declared.objects.map(({ object }) => `${groupOf(object.apiVersion)}/${object.kind}`));
+  for (const kind of [REPLICA_SETS, ...ALWAYS_READ, CRD_KIND]) kinds.add(`${kind.group}/${kind.kind}`);
+  return kinds;
 }
 
 /** Discovery knows better than the built-in table which kinds are cluster-scoped; true when it taught something new. */
