@@ -24,12 +24,18 @@ export class SnapshotError extends Error {
 }
 
 export interface ReadSnapshotOptions {
-  /**
-   * Kinds (`group/Kind`) whose objects the audit reads. Objects of other kinds still count for what the snapshot
-   * holds (listedKinds, cluster scope, its clock, managedFields warnings) and are then dropped, not kept in memory.
-   * Absent: every object is kept.
-   */
-  retainKinds?: ReadonlySet<string>;
+  /** What the audit reads of the objects; absent: every object is kept whole. */
+  reduce?: SnapshotReduction;
+}
+
+/**
+ * Objects of the kinds in `fullKinds` are kept whole. The others still count for what the snapshot holds
+ * (listedKinds, cluster scope, its clock, managedFields warnings) and are then dropped, or kept without the field
+ * sets of their managedFields (`fieldsV1`: only the diff's ownership trees read them), as they stream in.
+ */
+export interface SnapshotReduction {
+  fullKinds: ReadonlySet<string>;
+  otherKinds: 'drop' | 'without-field-sets';
 }
 
 /**
@@ -41,8 +47,17 @@ export async function readSnapshot(path: string, options: ReadSnapshotOptions = 
   const streamed = await streamSnapshot(path, options);
   if (streamed) return streamed;
   const state = parseSnapshot(await readSnapshotText(path), path);
-  const { retainKinds } = options;
-  return retainKinds ? { ...state, objects: state.objects.filter((object) => retainKinds.has(kindKey(object))) } : state;
+  const { reduce } = options;
+  return reduce ? { ...state, objects: state.objects.flatMap((object) => reduced(object, reduce)) } : state;
+}
+
+/** The object as the audit needs it (see SnapshotReduction): whole, without field sets, or nothing. */
+function reduced(object: KubeObject, reduce: SnapshotReduction): KubeObject[] {
+  if (reduce.fullKinds.has(kindKey(object))) return [object];
+  if (reduce.otherKinds === 'drop') return [];
+  const { managedFields } = object.metadata;
+  if (managedFields === undefined) return [object];
+  return [{ ...object, metadata: { ...object.metadata, managedFields: managedFields.map(({ fieldsV1: _fields, ...entry }) => entry) } }];
 }
 
 /** Objects as they stream in, and what the snapshot holds besides them (kinds, scope evidence, clock, warnings). */
@@ -55,10 +70,10 @@ class SnapshotCollector {
   newest = Number.NEGATIVE_INFINITY;
   /** Items without their own apiVersion and kind (a typed list's), and every item after one: typed at the end. */
   readonly pending: unknown[] = [];
-  private readonly retainKinds: ReadonlySet<string> | undefined;
+  private readonly reduce: SnapshotReduction | undefined;
 
-  constructor(retainKinds: ReadonlySet<string> | undefined) {
-    this.retainKinds = retainKinds;
+  constructor(reduce: SnapshotReduction | undefined) {
+    this.reduce = reduce;
   }
 
   item(item: unknown): void {
@@ -76,14 +91,15 @@ class SnapshotCollector {
       this.kinds.add(key);
       (object.metadata.namespace ? this.withNamespace : this.withoutNamespace).add(key);
       this.newest = Math.max(this.newest, newestObservation(object));
-      if (!this.retainKinds || this.retainKinds.has(key)) this.objects.push(object);
+      if (!this.reduce) this.objects.push(object);
+      else this.objects.push(...reduced(object, this.reduce));
     }
   }
 }
 
 /** A streamed JSON snapshot; undefined when the file is not one the stream takes (YAML, invalid JSON, a top-level array). */
 async function streamSnapshot(path: string, options: ReadSnapshotOptions): Promise<LiveState | undefined> {
-  const collector = new SnapshotCollector(options.retainKinds);
+  const collector = new SnapshotCollector(options.reduce);
   let result: Awaited<ReturnType<typeof streamJsonItems>>;
   try {
     result = await streamJsonItems(path, (item) => collector.item(item), { maxDepth: MAX_JSON_DEPTH });

@@ -52,10 +52,15 @@ export interface ClusterAuditInput {
   onProgress?: (message: string) => void;
 }
 
-/** What the audit reads of the live objects beyond the kinds it lists. */
+/**
+ * What the audit reads of live objects, for a reader that holds more than it was asked for (a snapshot): objects of
+ * `fullKinds` whole (the diff reads them, managedFields ownership trees included); of other kinds nothing when the
+ * checks are off, else everything but their managedFields' field sets (the hand-made-object check reads every kind
+ * it is given, but no check reads `fieldsV1`).
+ */
 export interface LiveNeeds {
-  /** Kinds (`group/Kind`) whose objects the diff and the checks read; undefined: every kind. */
-  retainKinds: ReadonlySet<string> | undefined;
+  fullKinds: ReadonlySet<string>;
+  otherKinds: 'drop' | 'without-field-sets';
 }
 
 export interface ChecksRun {
@@ -92,7 +97,7 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   let declared = declare();
   progress(`${input.cluster}: ${declared.objects.length} declared objects in ${declared.fileCount} files`);
   const checksOn = input.checks?.config.enabled === true;
-  const live = await input.readLive(kindsToRead(declared, input.includeSecrets === true, checksOn), input.namespaces, { retainKinds: kindsReadInFull(declared, checksOn) });
+  const live = await input.readLive(kindsToRead(declared, input.includeSecrets === true, checksOn), input.namespaces, liveNeeds(declared, checksOn));
   progress(`${input.cluster}: ${live.objects.length} live objects from ${live.origin}`);
   if (teachScope(scope, live)) declared = declare();
   const liveInScope = { ...live, objects: live.objects.filter((object) => inNamespaces(object, input.namespaces)) };
@@ -166,15 +171,13 @@ function kindsToRead(declared: DeclaredState, includeSecrets: boolean, checks: b
 }
 
 /**
- * Kinds whose live objects the diff and the checks read: every declared kind (Secrets too: a snapshot that holds them
- * is compared), ReplicaSets (rollback), HPAs and CRDs (their list types). With the checks on, every kind: the
- * hand-made-object check reads whatever live objects it is given. A snapshot drops the objects of the other kinds.
+ * The diff reads every declared kind (Secrets too: a snapshot that holds them is compared), ReplicaSets (rollback),
+ * HPAs and CRDs (their list types); the checks read every kind (see LiveNeeds).
  */
-function kindsReadInFull(declared: DeclaredState, checks: boolean): ReadonlySet<string> | undefined {
-  if (checks) return undefined;
-  const kinds = new Set(declared.objects.map(({ object }) => `${groupOf(object.apiVersion)}/${object.kind}`));
-  for (const kind of [REPLICA_SETS, ...ALWAYS_READ, CRD_KIND]) kinds.add(`${kind.group}/${kind.kind}`);
-  return kinds;
+function liveNeeds(declared: DeclaredState, checks: boolean): LiveNeeds {
+  const fullKinds = new Set(declared.objects.map(({ object }) => `${groupOf(object.apiVersion)}/${object.kind}`));
+  for (const kind of [REPLICA_SETS, ...ALWAYS_READ, CRD_KIND]) fullKinds.add(`${kind.group}/${kind.kind}`);
+  return { fullKinds, otherKinds: checks ? 'without-field-sets' : 'drop' };
 }
 
 /** Discovery knows better than the built-in table which kinds are cluster-scoped; true when it taught something new. */

@@ -22,16 +22,16 @@ export interface LiveStateDeps {
 
 /**
  * Reads the live state of these kinds (in these namespaces) through whichever access the cluster has. A snapshot
- * holds what it holds; of that it keeps in memory the objects of the kinds in `needs.retainKinds`.
+ * holds what it holds; of that it keeps in memory what `needs` says the audit reads.
  */
 export async function readLiveState(
   access: LiveAccess,
   kinds: readonly KindRef[],
   namespaces: readonly string[] | undefined,
   deps: LiveStateDeps = {},
-  needs: LiveNeeds = { retainKinds: undefined },
+  needs?: LiveNeeds,
 ): Promise<LiveState> {
-  if (access.type === 'snapshot') return readSnapshot(access.path, needs.retainKinds ? { retainKinds: needs.retainKinds } : {});
+  if (access.type === 'snapshot') return readSnapshot(access.path, needs ? { reduce: needs } : {});
   const kubeconfig = await kubeconfigFor(access, deps);
   // The Kubernetes client loads only for a cluster read: a snapshot audit never needs it.
   const { readCluster } = await import('../cluster/live.ts');

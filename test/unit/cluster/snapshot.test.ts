@@ -251,29 +251,39 @@ describe('readSnapshot', () => {
     expect(error).toMatchObject({ file: truncated, message: expect.stringMatching(/^.*truncated\.json:\d+: invalid YAML: /) });
   });
 
-  test('drops the objects of kinds not retained, still counting them as held, for scope and for the clock', async () => {
-    const path = join(folder, 'retain.json');
+  test('drops the objects of other kinds, or their field sets, still counting them as held, for scope and the clock', async () => {
+    const path = join(folder, 'reduce.json');
+    const fieldsV1 = { 'f:data': {} };
     const items = [
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'shop', creationTimestamp: '2026-04-01T00:00:00Z' } },
-      { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'dropped', namespace: 'shop', creationTimestamp: '2026-04-03T00:00:00Z' } },
-      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'dropped-too', managedFields: 'oops' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'shop', creationTimestamp: '2026-04-01T00:00:00Z', managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1 }] } },
+      { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'other', namespace: 'shop', managedFields: [{ manager: 'c', operation: 'Update', time: '2026-04-03T00:00:00Z', fieldsV1 }] }, endpoints: [] },
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'other-too', managedFields: 'oops' } },
     ];
     await writeFile(path, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
     const all = await readSnapshot(path);
-    const retained = await readSnapshot(path, { retainKinds: new Set(['/ConfigMap']) });
+    const fullKinds = new Set(['/ConfigMap']);
+    const dropped = await readSnapshot(path, { reduce: { fullKinds, otherKinds: 'drop' } });
+    const stripped = await readSnapshot(path, { reduce: { fullKinds, otherKinds: 'without-field-sets' } });
 
-    expect(retained.objects.map((object) => object.metadata.name)).toEqual(['kept']);
     expect(all.objects).toHaveLength(3);
-    expect(retained).toEqual({ ...all, objects: retained.objects });
-    expect(retained.listedKinds).toEqual(['/ConfigMap', 'discovery.k8s.io/EndpointSlice', 'storage.k8s.io/StorageClass']);
-    expect(retained.clusterScopedKinds).toEqual(['storage.k8s.io/StorageClass']);
-    expect(retained.clock).toEqual({ source: 'snapshot', at: '2026-04-03T00:00:00.000Z' });
-    expect(retained.warnings).toEqual(['StorageClass dropped-too: metadata.managedFields is not a list; its changes are not attributed']);
+    expect(dropped.objects).toEqual([all.objects[0]]);
+    expect(dropped).toEqual({ ...all, objects: dropped.objects });
+    expect(dropped.listedKinds).toEqual(['/ConfigMap', 'discovery.k8s.io/EndpointSlice', 'storage.k8s.io/StorageClass']);
+    expect(dropped.clusterScopedKinds).toEqual(['storage.k8s.io/StorageClass']);
+    expect(dropped.clock).toEqual({ source: 'snapshot', at: '2026-04-03T00:00:00.000Z' });
+    expect(dropped.warnings).toEqual(['StorageClass other-too: metadata.managedFields is not a list; its changes are not attributed']);
 
-    const yamlPath = join(folder, 'retain.yaml');
-    await writeFile(yamlPath, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept, namespace: shop}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: dropped, namespace: shop}\n');
-    const yaml = await readSnapshot(yamlPath, { retainKinds: new Set(['/ConfigMap']) });
+    expect(stripped).toEqual({ ...all, objects: stripped.objects });
+    expect(stripped.objects[0]).toEqual(all.objects[0]);
+    expect(stripped.objects[1]).toEqual({ ...items[1], metadata: { ...items[1]?.metadata, managedFields: [{ manager: 'c', operation: 'Update', time: '2026-04-03T00:00:00Z' }] } });
+    expect(stripped.objects[2]).toEqual(all.objects[2]);
+
+    const yamlPath = join(folder, 'reduce.yaml');
+    await writeFile(yamlPath, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept, namespace: shop}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: other, namespace: shop, managedFields: [{manager: k, fieldsV1: {}}]}\n');
+    const yaml = await readSnapshot(yamlPath, { reduce: { fullKinds, otherKinds: 'drop' } });
     expect(yaml.objects.map((object) => object.metadata.name)).toEqual(['kept']);
     expect(yaml.listedKinds).toEqual(['/ConfigMap', '/Pod']);
+    const yamlStripped = await readSnapshot(yamlPath, { reduce: { fullKinds, otherKinds: 'without-field-sets' } });
+    expect(yamlStripped.objects[1]?.metadata.managedFields).toEqual([{ manager: 'k' }]);
   });
 });

@@ -24,10 +24,11 @@ async function needsOf(checksEnabled: boolean): Promise<LiveNeeds | undefined> {
   return seen;
 }
 
-describe('what the audit asks a live reader to keep', () => {
+describe('what the audit asks a live reader to keep (LiveNeeds)', () => {
   it('without the checks: the declared kinds (Secrets too, which a snapshot compares), ReplicaSets, HPAs and CRDs', async () => {
     const needs = await needsOf(false);
-    expect([...(needs?.retainKinds ?? ['every kind'])].sort()).toEqual([
+    expect(needs?.otherKinds).toBe('drop');
+    expect([...(needs?.fullKinds ?? [])].sort()).toEqual([
       '/Secret',
       'apiextensions.k8s.io/CustomResourceDefinition',
       'apps/Deployment',
@@ -36,7 +37,10 @@ describe('what the audit asks a live reader to keep', () => {
     ]);
   });
 
-  it('with the checks: every kind, since the hand-made-object check reads whatever it is given', async () => {
-    expect(await needsOf(true)).toEqual({ retainKinds: undefined });
+  it('with the checks: every kind, since the hand-made-object check reads whatever it is given, but no field sets', async () => {
+    const needs = await needsOf(true);
+    expect(needs?.otherKinds).toBe('without-field-sets');
+    expect(needs?.fullKinds.has('apps/Deployment')).toBe(true);
+    expect(needs?.fullKinds.has('/Pod')).toBe(false);
   });
 });
