@@ -84,4 +84,15 @@ describe('streamJsonItems', () => {
       for (const chunkBytes of [1, 7, undefined]) expect((await stream(text, chunkBytes)).result, text).toEqual({ status: 'invalid' });
     }
   });
+
+  it('frames pretty-printed items whatever their indentation suggests, and counts their depth', async () => {
+    const misleading = '{"items": [\n  {"a": {\n  },\n  "b": "\\n  }"\n  },\n  {\n  }\n]}';
+    for (const chunkBytes of [3, undefined]) {
+      expect(await stream(misleading, chunkBytes)).toEqual({ result: { status: 'parsed', header: { items: [] }, itemCount: 2 }, items: [{ a: {}, b: '\n  }' }, {}] });
+    }
+    const deepItem = (levels: number): string => JSON.stringify({ kind: 'List', items: [JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`)].map((list: unknown) => ({ list })) }, null, 4);
+    expect((await stream(deepItem(97))).result.status).toBe('parsed');
+    expect((await stream(deepItem(98))).result).toEqual({ status: 'too-deep' });
+    expect((await stream('{"items": [\n  {\n  } x\n]}')).result).toEqual({ status: 'invalid' });
+  });
 });
