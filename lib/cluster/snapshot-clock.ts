@@ -62,7 +62,7 @@ function later(newest: number, value: unknown): number {
   if (typeof value !== 'string') return newest;
   if (value !== lastParsed.text) lastParsed = { text: value, time: Date.parse(value) };
   const { time } = lastParsed;
-  return time > newest ? time : newest;
+  return Number.isNaN(time) ? newest : Math.max(newest, time);
 }
 
 function entriesOf(value: unknown): Record<string, unknown>[] {
