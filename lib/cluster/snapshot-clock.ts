@@ -11,42 +11,58 @@ export const CAPTURED_AT_ANNOTATION = 'driftwatch.io/captured-at';
  * the audit then falls back to the wall clock and says so.
  */
 export function snapshotClock(capturedAt: string | undefined, objects: readonly KubeObject[]): LiveClock | undefined {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const object of objects) newest = Math.max(newest, newestObservation(object));
+  return snapshotClockAt(capturedAt, newest);
+}
+
+/** The same clock from the newest observation already found (`newestObservation` over the objects, as they stream). */
+export function snapshotClockAt(capturedAt: string | undefined, newest: number): LiveClock | undefined {
   const annotated = capturedAt === undefined ? undefined : Date.parse(capturedAt);
   if (annotated !== undefined && !Number.isNaN(annotated)) return { source: 'annotation', at: new Date(annotated).toISOString() };
-  let newest = Number.NEGATIVE_INFINITY;
-  for (const object of objects) {
-    for (const value of observedTimes(object)) {
-      const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      if (!Number.isNaN(time) && time > newest) newest = time;
-    }
-  }
   return Number.isFinite(newest) ? { source: 'snapshot', at: new Date(newest).toISOString() } : undefined;
 }
 
 /**
- * Times that record something having happened by capture. Only observations: fields that name the future
- * (certificate renewal, expiry) would move the clock forward.
+ * The newest time (ms) one object shows having happened; -Infinity when it shows none. Only observations: fields
+ * that name the future (certificate renewal, expiry) would move the clock forward. Runs once per object of a
+ * snapshot as it streams, so it walks the fields in place, without collecting them.
  */
-function observedTimes(object: KubeObject): unknown[] {
+export function newestObservation(object: KubeObject): number {
   const { metadata } = object;
-  const managed = Array.isArray(metadata.managedFields) ? metadata.managedFields : [];
-  const times: unknown[] = [metadata['creationTimestamp'], ...managed.map((entry: unknown) => (isPlainObject(entry) ? entry['time'] : undefined))];
+  let newest = later(Number.NEGATIVE_INFINITY, metadata['creationTimestamp']);
+  if (Array.isArray(metadata.managedFields)) {
+    for (const entry of metadata.managedFields as unknown[]) if (isPlainObject(entry)) newest = later(newest, entry['time']);
+  }
   // Events (core/v1 and events.k8s.io/v1).
   const series = object['series'];
-  times.push(object['lastTimestamp'], object['firstTimestamp'], object['eventTime'], object['deprecatedLastTimestamp'], isPlainObject(series) ? series['lastObservedTime'] : undefined);
+  newest = later(later(later(later(newest, object['lastTimestamp']), object['firstTimestamp']), object['eventTime']), object['deprecatedLastTimestamp']);
+  if (isPlainObject(series)) newest = later(newest, series['lastObservedTime']);
   const status = object['status'];
-  if (!isPlainObject(status)) return times;
-  times.push(status['startTime'], status['lastScheduleTime'], status['lastSuccessfulTime'], status['completionTime']);
+  if (!isPlainObject(status)) return newest;
+  newest = later(later(later(later(newest, status['startTime']), status['lastScheduleTime']), status['lastSuccessfulTime']), status['completionTime']);
   for (const condition of entriesOf(status['conditions'])) {
-    times.push(condition['lastTransitionTime'], condition['lastHeartbeatTime'], condition['lastProbeTime'], condition['lastUpdateTime']);
+    newest = later(later(later(later(newest, condition['lastTransitionTime']), condition['lastHeartbeatTime']), condition['lastProbeTime']), condition['lastUpdateTime']);
   }
-  for (const container of [...entriesOf(status['containerStatuses']), ...entriesOf(status['initContainerStatuses'])]) {
-    for (const state of [container['state'], container['lastState']]) {
-      if (!isPlainObject(state)) continue;
-      for (const detail of Object.values(state)) if (isPlainObject(detail)) times.push(detail['startedAt'], detail['finishedAt']);
+  for (const statuses of [status['containerStatuses'], status['initContainerStatuses']]) {
+    for (const container of entriesOf(statuses)) {
+      for (const state of [container['state'], container['lastState']]) {
+        if (!isPlainObject(state)) continue;
+        for (const detail of Object.values(state)) if (isPlainObject(detail)) newest = later(later(newest, detail['startedAt']), detail['finishedAt']);
+      }
     }
   }
-  return times;
+  return newest;
+}
+
+/** The last time string parsed: objects of one snapshot repeat their times (one apply, one rollout). */
+let lastParsed: { text: string; time: number } = { text: '', time: Number.NaN };
+
+function later(newest: number, value: unknown): number {
+  if (typeof value !== 'string') return newest;
+  if (value !== lastParsed.text) lastParsed = { text: value, time: Date.parse(value) };
+  const { time } = lastParsed;
+  return Number.isNaN(time) ? newest : Math.max(newest, time);
 }
 
 function entriesOf(value: unknown): Record<string, unknown>[] {

@@ -37,8 +37,11 @@ export interface ClusterAuditInput {
   includeSecrets?: boolean;
   /** The declared state; absent when only the cluster checks run (no drift is computed then). */
   tree?: SourceTree;
-  /** Reads the live state of the kinds the manifests declare (plus what the audit needs, such as HPAs). */
-  readLive: (kinds: readonly KindRef[], namespaces: readonly string[] | undefined) => Promise<LiveState>;
+  /**
+   * Reads the live state of the kinds the manifests declare (plus what the audit needs, such as HPAs). A reader that
+   * holds more kinds than it was asked for (a snapshot) may drop the objects of kinds outside `retainKinds`.
+   */
+  readLive: (kinds: readonly KindRef[], namespaces: readonly string[] | undefined, needs: LiveNeeds) => Promise<LiveState>;
   /** How a kustomization or chart at `sourcePath` is rendered; default settings when absent. */
   render?: RenderRequest;
   drift?: DriftOptions;
@@ -51,6 +54,17 @@ export interface ClusterAuditInput {
   runId: string;
   now?: () => Date;
   onProgress?: (message: string) => void;
+}
+
+/**
+ * What the audit reads of live objects, for a reader that holds more than it was asked for (a snapshot): objects of
+ * `fullKinds` whole (the diff reads them, managedFields ownership trees included); of other kinds nothing when the
+ * checks are off, else everything but their managedFields' field sets (the hand-made-object check reads every kind
+ * it is given, but no check reads `fieldsV1`).
+ */
+export interface LiveNeeds {
+  fullKinds: ReadonlySet<string>;
+  otherKinds: 'drop' | 'without-field-sets';
 }
 
 export interface ChecksRun {
@@ -87,7 +101,7 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   let declared = declare();
   progress(`${input.cluster}: ${declared.objects.length} declared objects in ${declared.fileCount} files`);
   const checksOn = input.checks?.config.enabled === true;
-  const live = await input.readLive(kindsToRead(declared, input.includeSecrets === true, checksOn), input.namespaces);
+  const live = await input.readLive(kindsToRead(declared, input.includeSecrets === true, checksOn), input.namespaces, liveNeeds(declared, checksOn));
   progress(`${input.cluster}: ${live.objects.length} live objects from ${live.origin}`);
   if (teachScope(scope, live)) declared = declare();
   const liveInScope = { ...live, objects: live.objects.filter((object) => inNamespaces(object, input.namespaces)) };
@@ -158,6 +172,16 @@ function kindsToRead(declared: DeclaredState, includeSecrets: boolean, checks: b
   const customResources = [...kinds.values()].some((kind) => !BUILT_IN_GROUPS.has(kind.group));
   for (const kind of [...ALWAYS_READ, ...(checks ? CHECK_KINDS : []), ...(customResources ? [CRD_KIND] : [])]) kinds.set(`${kind.group}/${kind.kind}`, kind);
   return [...kinds.values()];
+}
+
+/**
+ * The diff reads every declared kind (Secrets too: a snapshot that holds them is compared), ReplicaSets (rollback),
+ * HPAs and CRDs (their list types); the checks read every kind (see LiveNeeds).
+ */
+function liveNeeds(declared: DeclaredState, checks: boolean): LiveNeeds {
+  const fullKinds = new Set(declared.objects.map(({ object }) => `${groupOf(object.apiVersion)}/${object.kind}`));
+  for (const kind of [REPLICA_SETS, ...ALWAYS_READ, CRD_KIND]) fullKinds.add(`${kind.group}/${kind.kind}`);
+  return { fullKinds, otherKinds: checks ? 'without-field-sets' : 'drop' };
 }
 
 /** Discovery knows better than the built-in table which kinds are cluster-scoped; true when it taught something new. */

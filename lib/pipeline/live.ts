@@ -5,7 +5,7 @@ import type { ReadClusterOptions } from '../cluster/live.ts';
 import { readSnapshot } from '../cluster/snapshot.ts';
 import type { LiveState } from '../cluster/types.ts';
 import type { EksAccess, KubeconfigSecretAccess, SnapshotAccess } from '../config/types.ts';
-import type { KindRef } from './audit-cluster.ts';
+import type { KindRef, LiveNeeds } from './audit-cluster.ts';
 
 /** Every way to reach a cluster's live state; the local CLI may leave the kubeconfig path to KUBECONFIG. */
 export type LiveAccess = SnapshotAccess | { type: 'kubeconfig'; path?: string; context?: string } | KubeconfigSecretAccess | EksAccess;
@@ -20,14 +20,18 @@ export interface LiveStateDeps {
   onProgress?: (line: string) => void;
 }
 
-/** Reads the live state of these kinds (in these namespaces) through whichever access the cluster has. */
+/**
+ * Reads the live state of these kinds (in these namespaces) through whichever access the cluster has. A snapshot
+ * holds what it holds; of that it keeps in memory what `needs` says the audit reads.
+ */
 export async function readLiveState(
   access: LiveAccess,
   kinds: readonly KindRef[],
   namespaces: readonly string[] | undefined,
   deps: LiveStateDeps = {},
+  needs?: LiveNeeds,
 ): Promise<LiveState> {
-  if (access.type === 'snapshot') return readSnapshot(access.path);
+  if (access.type === 'snapshot') return readSnapshot(access.path, needs ? { reduce: needs } : {});
   const kubeconfig = await kubeconfigFor(access, deps);
   // The Kubernetes client loads only for a cluster read: a snapshot audit never needs it.
   const { readCluster } = await import('../cluster/live.ts');

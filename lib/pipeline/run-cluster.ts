@@ -238,7 +238,7 @@ async function auditOrFail(deps: RunClusterDeps, cluster: ClusterRun, runId: str
       ...(cluster.namespaces ? { namespaces: cluster.namespaces } : {}),
       includeSecrets: cluster.includeSecrets,
       ...(tree ? { tree } : {}),
-      readLive: (kinds, namespaces) => readLiveState(cluster.access, kinds, namespaces, deps.live),
+      readLive: (kinds, namespaces, needs) => readLiveState(cluster.access, kinds, namespaces, deps.live, needs),
       render: renderRequestFor(deps.settings.renderer, cluster, () => readLiveCapabilities(cluster.access, deps.live)),
       drift: deps.settings.drift,
       ...(cluster.auditLogSource ? { auditLog: cluster.auditLogSource } : {}),

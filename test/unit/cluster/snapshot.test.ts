@@ -196,4 +196,94 @@ describe('readSnapshot', () => {
 
     await expect(readSnapshot(path)).rejects.toThrow(`${path}:5: invalid YAML`);
   });
+
+  /** The same file read by the stream (readSnapshot) and whole (parseSnapshot): the same live state. */
+  async function bothWays(name: string, text: string): Promise<{ streamed: unknown; whole: unknown }> {
+    const path = join(folder, name);
+    await writeFile(path, text);
+    return { streamed: await readSnapshot(path), whole: parseSnapshot(text, path) };
+  }
+
+  test('streams a JSON List to the same live state as reading it whole: typed lists, nested lists, clock, warnings', async () => {
+    const typed = {
+      apiVersion: 'apps/v1',
+      kind: 'DeploymentList',
+      metadata: { annotations: { 'driftwatch.io/captured-kinds': 'ReplicaSet.apps' } },
+      items: [
+        { metadata: { name: 'untyped', namespace: 'shop', creationTimestamp: '2026-04-01T00:00:00Z' }, spec: { replicas: 1 } },
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'typed', namespace: 'shop', managedFields: [null] } },
+        { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', creationTimestamp: '2026-04-02T00:00:00Z' } }] },
+        'not an object',
+      ],
+    };
+    const { streamed, whole } = await bothWays('typed.json', JSON.stringify(typed, null, 4));
+    expect(streamed).toEqual(whole);
+    expect(streamed).toMatchObject({
+      objects: [{ kind: 'Deployment', metadata: { name: 'untyped' } }, { kind: 'Deployment', metadata: { name: 'typed' } }, { kind: 'Namespace' }],
+      listedKinds: ['/Namespace', 'apps/Deployment', 'apps/ReplicaSet'],
+      clusterScopedKinds: ['/Namespace'],
+      clock: { source: 'snapshot', at: '2026-04-02T00:00:00.000Z' },
+      warnings: ['Deployment shop/typed: metadata.managedFields entry 0 is not a mapping; its changes are not attributed'],
+    });
+    for (const [name, text] of [
+      ['kubectl.json', KUBECTL_JSON],
+      ['single.json', '{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}'],
+      ['named-list.json', '{"apiVersion": "example.com/v1", "kind": "AllowList", "metadata": {"name": "office"}, "items": [{"a": 1}]}'],
+      ['yaml-flow.json', '{apiVersion: v1, kind: Namespace, metadata: {name: shop}}'],
+    ] as const) {
+      const both = await bothWays(name, text);
+      expect(both.streamed, name).toEqual(both.whole);
+    }
+  });
+
+  test('refuses a JSON snapshot nested too deep, and names the file of a truncated one', async () => {
+    const deep = join(folder, 'deep.json');
+    await writeFile(deep, JSON.stringify({ kind: 'List', items: [JSON.parse(`${'['.repeat(120)}${']'.repeat(120)}`)] }));
+    await expect(readSnapshot(deep)).rejects.toThrow(new SnapshotError(deep, undefined, 'nested deeper than 100 levels'));
+
+    const truncated = join(folder, 'truncated.json');
+    await writeFile(truncated, KUBECTL_JSON.slice(0, KUBECTL_JSON.length / 2));
+    const error = await readSnapshot(truncated).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(SnapshotError);
+    expect(error).toMatchObject({ file: truncated, message: expect.stringMatching(/^.*truncated\.json:\d+: invalid YAML: /) });
+  });
+
+  test('drops the objects of other kinds, or their field sets, still counting them as held, for scope and the clock', async () => {
+    const path = join(folder, 'reduce.json');
+    const fieldsV1 = { 'f:data': {} };
+    const items = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'shop', creationTimestamp: '2026-04-01T00:00:00Z', managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1 }] } },
+      { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'other', namespace: 'shop', managedFields: [{ manager: 'c', operation: 'Update', time: '2026-04-03T00:00:00Z', fieldsV1 }] }, endpoints: [] },
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'other-too', managedFields: 'oops' } },
+    ];
+    await writeFile(path, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    const all = await readSnapshot(path);
+    const fullKinds = new Set(['/ConfigMap']);
+    const dropped = await readSnapshot(path, { reduce: { fullKinds, otherKinds: 'drop' } });
+    const stripped = await readSnapshot(path, { reduce: { fullKinds, otherKinds: 'without-field-sets' } });
+
+    expect(all.objects).toHaveLength(3);
+    expect(dropped.objects).toEqual([all.objects[0]]);
+    expect(dropped).toEqual({ ...all, objects: dropped.objects });
+    expect(dropped.listedKinds).toEqual(['/ConfigMap', 'discovery.k8s.io/EndpointSlice', 'storage.k8s.io/StorageClass']);
+    expect(dropped.clusterScopedKinds).toEqual(['storage.k8s.io/StorageClass']);
+    expect(dropped.clock).toEqual({ source: 'snapshot', at: '2026-04-03T00:00:00.000Z' });
+    expect(dropped.warnings).toEqual(['StorageClass other-too: metadata.managedFields is not a list; its changes are not attributed']);
+
+    expect(stripped).toEqual({ ...all, objects: stripped.objects });
+    expect(stripped.objects[0]).toEqual(all.objects[0]);
+    expect(stripped.objects[1]).toEqual({ ...items[1], metadata: { ...items[1]?.metadata, managedFields: [{ manager: 'c', operation: 'Update', time: '2026-04-03T00:00:00Z' }] } });
+    expect(stripped.objects[2]).toEqual(all.objects[2]);
+
+    const yamlPath = join(folder, 'reduce.yaml');
+    await writeFile(yamlPath, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept, namespace: shop}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: other, namespace: shop, managedFields: [{manager: k, fieldsV1: {}}]}\n');
+    const yaml = await readSnapshot(yamlPath, { reduce: { fullKinds, otherKinds: 'drop' } });
+    expect(yaml.objects.map((object) => object.metadata.name)).toEqual(['kept']);
+    expect(yaml.listedKinds).toEqual(['/ConfigMap', '/Pod']);
+    const yamlStripped = await readSnapshot(yamlPath, { reduce: { fullKinds, otherKinds: 'without-field-sets' } });
+    expect(yamlStripped.objects[1]?.metadata.managedFields).toEqual([{ manager: 'k' }]);
+  });
 });
