@@ -3,10 +3,10 @@ import type { CheckDefinition, CheckKind } from './definition.ts';
 import { POD } from './definition.ts';
 import type { CheckFinding, Subject } from './finding.ts';
 import { describe, finding } from './finding.ts';
-import type { OwnerIndex } from './owners.ts';
 import { ownerIndex, workloadOf } from './owners.ts';
 import type { PodSpecRule } from './pod-spec-rule.ts';
 import { podSpecIn } from './pod-specs.ts';
+import type { Fields } from './field-readers.ts';
 
 /** Live pods, and the ReplicaSets and Jobs that name a pod's Deployment or CronJob (one finding per workload). */
 const POD_SPEC_READS: readonly CheckKind[] = [POD, { group: 'apps', kind: 'ReplicaSet' }, { group: 'batch', kind: 'Job' }];
@@ -17,15 +17,41 @@ export function podSpecCheck<Id extends string>(rule: PodSpecRule<Id>): CheckDef
   return { id, severity, title, firesOn, ...(optIn !== undefined && { optIn }), reads: POD_SPEC_READS, run: (context) => podSpecFindings(context, rule) };
 }
 
-/** Built once per run: every pod spec check maps pods to their workloads. */
-const ownerIndexes = new WeakMap<CheckContext, OwnerIndex>();
+/** A pod spec to inspect and the workload it is reported on (a live pod's name when it came from a pod). */
+interface InspectedSpec {
+  spec: Fields;
+  subject: Subject;
+  key: string;
+  pod?: string;
+}
 
-function ownersOf(context: CheckContext): OwnerIndex {
-  const cached = ownerIndexes.get(context);
+/**
+ * Built once per run: every pod spec check inspects the same specs on the same workloads, so the spec lookup and the
+ * owner walk of each pod are done once, not once per rule.
+ */
+const inspectedSpecs = new WeakMap<CheckContext, readonly InspectedSpec[]>();
+
+function specsOf(context: CheckContext): readonly InspectedSpec[] {
+  const cached = inspectedSpecs.get(context);
   if (cached !== undefined) return cached;
-  const index = ownerIndex(context.objects);
-  ownerIndexes.set(context, index);
-  return index;
+  const specs: InspectedSpec[] = [];
+  for (const { ref, template } of context.declaredPodTemplates) {
+    const spec = podSpecIn(template);
+    if (spec !== undefined) specs.push({ spec, subject: ref, key: subjectKey(ref) });
+  }
+  const owners = ownerIndex(context.objects);
+  for (const pod of context.ofKind('', 'Pod')) {
+    const spec = podSpecIn(pod);
+    if (spec === undefined) continue;
+    const subject = workloadOf(pod, owners);
+    specs.push({ spec, subject, key: subjectKey(subject), pod: pod.metadata.name });
+  }
+  inspectedSpecs.set(context, specs);
+  return specs;
+}
+
+function subjectKey(subject: Subject): string {
+  return [subject.kind, subject.namespace ?? '', subject.name].join('\u0000');
 }
 
 /** What one rule found in one workload, across its declared template and its live pods. */
@@ -43,25 +69,14 @@ interface Hit {
  */
 function podSpecFindings(context: CheckContext, rule: PodSpecRule): CheckFinding[] {
   const hits = new Map<string, Hit>();
-  const record = (subject: Subject, problems: string[], pod?: string): void => {
-    if (problems.length === 0) return;
-    const key = [subject.kind, subject.namespace ?? '', subject.name].join('\u0000');
+  for (const { spec, subject, key, pod } of specsOf(context)) {
+    const problems = rule.inspect(spec);
+    if (problems.length === 0) continue;
     const hit = hits.get(key) ?? { rule, subject, problems: new Set<string>(), declared: false, pods: [] };
     for (const problem of problems) hit.problems.add(problem);
     if (pod === undefined) hit.declared = true;
     else hit.pods.push(pod);
     hits.set(key, hit);
-  };
-  for (const { ref, template } of context.declaredPodTemplates) {
-    const spec = podSpecIn(template);
-    if (spec !== undefined) record(ref, rule.inspect(spec));
-  }
-  const owners = ownersOf(context);
-  for (const pod of context.ofKind('', 'Pod')) {
-    const spec = podSpecIn(pod);
-    if (spec === undefined) continue;
-    const subject = workloadOf(pod, owners);
-    record(subject, rule.inspect(spec), pod.metadata.name);
   }
   return [...hits.values()].map(hitFinding);
 }
