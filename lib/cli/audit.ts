@@ -12,11 +12,11 @@ import { openSource } from '../source/open.ts';
 import type { SourceTree } from '../source/types.ts';
 import { localKeys, parseWholeReport, readLatestLocalReport, readLocalReport, writeLocalDated, writeLocalLatest } from '../store/local.ts';
 import { printable } from '../io/printable.ts';
-import { describeError } from './errors.ts';
+import { describeError } from '../io/errors.ts';
 import { EXIT } from './exit.ts';
-import type { FailOn } from './main.ts';
-import type { ClusterPlan, PlanFlags, RunPlan } from './plan.ts';
-import { UsageError, planRun } from './plan.ts';
+import type { FailOn } from './exit.ts';
+import type { ClusterPlan, PlanFlags, RunPlan } from './run-options.ts';
+import { UsageError, planRun } from './run-options.ts';
 import { progressWriter } from './progress.ts';
 
 export interface AuditFlags extends PlanFlags {

@@ -7,8 +7,8 @@ import { displayLocation } from '../source/display.ts';
 import { openSource } from '../source/open.ts';
 import type { SourceProblem } from '../source/types.ts';
 import { EXIT } from './exit.ts';
-import type { PlanFlags } from './plan.ts';
-import { UsageError, planRun } from './plan.ts';
+import type { PlanFlags } from './run-options.ts';
+import { UsageError, planRun } from './run-options.ts';
 import { progressWriter } from './progress.ts';
 
 export interface RenderFlags extends PlanFlags {

@@ -8,7 +8,7 @@ import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from
 import type { DeclaredState, SourceProblem, SourceTree } from '../source/types.ts';
 import { resolve } from 'node:path';
 import { EXIT } from './exit.ts';
-import { UsageError, configFor, sourceLocation, sourceOptions } from './plan.ts';
+import { UsageError, configFor, sourceLocation, sourceOptions } from './run-options.ts';
 import { progressWriter } from './progress.ts';
 import { problemPlace } from '../source/problem.ts';
 

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { presignReportLink } from '../aws/report-link.ts';
-import { describeError } from '../cli/errors.ts';
+import { describeError } from '../io/errors.ts';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { cloudWatchAuditLog } from '../auditlog/cloudwatch.ts';
 import type { AuditLogSource } from '../auditlog/types.ts';

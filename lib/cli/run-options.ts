@@ -14,8 +14,9 @@ import { readFile } from 'node:fs/promises';
 import { describeFsError } from '../io/fs-error.ts';
 import { adHocIdentity } from './identity.ts';
 
-/** How the CLI reads one cluster's live state. */
-export type LiveAccess = { type: 'snapshot'; path: string } | { type: 'kubeconfig'; path?: string; context?: string };
+import type { LiveAccess } from './live-access.ts';
+
+export type { LiveAccess } from './live-access.ts';
 
 export interface ClusterPlan {
   name: string;
