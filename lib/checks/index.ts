@@ -25,7 +25,8 @@ export type { ChecksInput, DeclaredPodTemplate } from './context.ts';
 export { declaredPodTemplates } from './declared.ts';
 export { DEFAULT_ALLOWED_SUBJECTS, DEFAULT_CHECKS_CONFIG, EXEMPT_ANNOTATION } from './defaults.ts';
 export { applyExemptions, isExpired } from './exemptions.ts';
-export type { CheckFinding, Evidence, FindingExemption, Subject } from './finding.ts';
+export type { CheckFinding, Evidence, Finding, FindingExemption, Subject } from './finding.ts';
+export type { ChecksConfig, ExemptionConfig } from './options.ts';
 export { sortFindings } from './finding.ts';
 
 /** A kind the checks read: list these (besides the declared kinds) before calling runChecks. */

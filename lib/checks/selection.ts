@@ -1,4 +1,4 @@
-import type { ChecksConfig } from '../config/types.ts';
+import type { ChecksConfig } from './options.ts';
 import type { CheckId } from './catalog.ts';
 import { OPT_IN_CHECKS } from './catalog.ts';
 import type { CheckFinding } from './finding.ts';
