@@ -8,7 +8,7 @@ import { formatReport } from '../report/format.ts';
 import { toPolicyReport } from '../report/policy-report.ts';
 import type { Report } from '../report/report.ts';
 import { displayLocation } from '../source/display.ts';
-import { openSource } from '../source/open.ts';
+import { openCliSource } from './open-source.ts';
 import type { SourceTree } from '../source/types.ts';
 import { localKeys, parseWholeReport, readLatestLocalReport, readLocalReport, writeLocalDated, writeLocalLatest } from '../store/local.ts';
 import { printable } from '../io/printable.ts';
@@ -67,7 +67,7 @@ async function readRunSource(source: RunPlan['source'], progress: (line: string)
   const shown = displayLocation(source.location);
   progress(`reading source ${shown}`);
   try {
-    const tree = await openSource(source.location, source.options);
+    const tree = await openCliSource(source.location, source.options);
     progress(`source: ${tree.files.length} files${tree.commit ? ` at commit ${tree.commit}` : ''}`);
     return { tree };
   } catch (error) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClusterAccess, DriftwatchConfig } from '../config/load.ts';
 import { loadConfig } from '../config/load.ts';
-import { clusterNameProblem, isClusterName } from '../config/cluster-name.ts';
+import { clusterNameProblem, isClusterName } from '../store/cluster-name.ts';
 import { DEFAULT_CHECKS_CONFIG } from '../checks/index.ts';
 import type { ChecksConfig, ExemptionConfig, SourceConfig } from '../config/types.ts';
 import type { DriftOptions } from '../diff/audit.ts';
