@@ -6,7 +6,8 @@ import type { AttributedDriftEntry, AttributedFinding, AuditLogRead, AuditLogSou
 
 export type { Actor, AttributedChange, AttributedDriftEntry, AttributedFinding, AuditEvent, AuditLogRead, AuditLogRequest, AuditLogSource, AuditLogSummary, AuditObjectRef } from './types.ts';
 export { fileAuditLog, readAuditLogFiles } from './read.ts';
-export { parseAuditLines } from './parse.ts';
+export { AuditLineParser, parseAuditLines } from './parse.ts';
+export { defaultEksLogGroup } from './log-group.ts';
 
 export const NOT_CONFIGURED: AuditLogSummary = { source: 'not configured' };
 

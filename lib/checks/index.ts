@@ -19,7 +19,8 @@ import { isEnabled, withConfiguredSeverity } from './selection.ts';
 import { taintFindings } from './taints.ts';
 import { workloadFindings } from './workloads.ts';
 
-export { CHECK_IDS, CHECKS, SEVERITIES } from './catalog.ts';
+export { CHECK_IDS, CHECKS, SEVERITIES, isCheckId } from './catalog.ts';
+export { matchesPattern } from './glob.ts';
 export type { CheckId, CheckInfo, Severity } from './catalog.ts';
 export type { ChecksInput, DeclaredPodTemplate } from './context.ts';
 export { declaredPodTemplates } from './declared.ts';

@@ -8,8 +8,8 @@ import type { ChecksConfig, ExemptionConfig, SourceConfig } from '../config/type
 import type { DriftOptions } from '../diff/audit.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
-import { DEFAULT_RENDERER_SETTINGS } from '../render/types.ts';
-import type { HelmRenderOptions, HelmValuesFile, KustomizeRenderOptions, LoadRestrictor, RendererSettings } from '../render/types.ts';
+import { DEFAULT_RENDERER_SETTINGS } from '../render/index.ts';
+import type { HelmRenderOptions, HelmValuesFile, KustomizeRenderOptions, LoadRestrictor, RendererSettings } from '../render/index.ts';
 import { readFile } from 'node:fs/promises';
 import { describeFsError } from '../io/fs-error.ts';
 import { adHocIdentity } from './identity.ts';

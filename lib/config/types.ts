@@ -1,6 +1,6 @@
 import type { IgnoreRule } from '../diff/ignore.ts';
 import type { TrustedManager } from '../diff/trust.ts';
-import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/types.ts';
+import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/index.ts';
 import type { ChecksConfig, ExemptionConfig } from '../checks/index.ts';
 import type { ArchiveLimits } from '../source/types.ts';
 

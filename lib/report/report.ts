@@ -3,7 +3,7 @@ import type { ListOutcome, LiveState } from '../cluster/types.ts';
 import type { DriftEntry, DriftResult } from '../diff/audit.ts';
 import type { HistoryMark } from '../diff/object.ts';
 import type { ObjectRef } from '../kube/object.ts';
-import type { RenderInfo } from '../render/types.ts';
+import type { RenderInfo } from '../render/index.ts';
 import type { DeclaredState, SourceProblem } from '../source/types.ts';
 
 export const REPORT_SCHEMA_VERSION = '1.0';
