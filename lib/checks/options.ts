@@ -1,4 +1,4 @@
-import type { Severity } from './catalog.ts';
+import type { Severity } from './severity.ts';
 
 /** Cluster checks (lib/checks): which run, how severe, and their thresholds. */
 export interface ChecksConfig {
