@@ -89,7 +89,6 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['node_modules', '\\.json$'] },
-    reporterOptions: { text: { highlightFocused: true } },
+    exclude: { path: 'node_modules' },
   },
 };
