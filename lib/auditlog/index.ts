@@ -1,21 +1,30 @@
-/** Who made each drift, from the cluster's audit log: read a source, attribute a report. */
+/** Who made each drift, from the cluster's audit log: read a source, attribute drift and findings. */
 import type { LiveState } from '../cluster/types.ts';
-import type { Report } from '../report/report.ts';
 import { AuditIndex, attributeDrift, attributeFindings, requestOf } from './match.ts';
 import { ResourceNames } from './resources.ts';
-import type { AuditLogRead, AuditLogSource, AuditLogSummary } from './types.ts';
+import type { AttributedDriftEntry, AttributedFinding, AuditLogRead, AuditLogSource, AuditLogSummary } from './types.ts';
 
-export type { Actor, AuditEvent, AuditLogRead, AuditLogRequest, AuditLogSource, AuditLogSummary, AuditObjectRef } from './types.ts';
+export type { Actor, AttributedChange, AttributedDriftEntry, AttributedFinding, AuditEvent, AuditLogRead, AuditLogRequest, AuditLogSource, AuditLogSummary, AuditObjectRef } from './types.ts';
 export { fileAuditLog, readAuditLogFiles } from './read.ts';
-export { parseAuditLines } from './parse.ts';
+export { AuditLineParser, parseAuditLines } from './parse.ts';
+export { defaultEksLogGroup } from './log-group.ts';
 
 export const NOT_CONFIGURED: AuditLogSummary = { source: 'not configured' };
+
+/**
+ * What attribution reads and writes: a report (lib/report) is one, without this folder knowing its other fields.
+ */
+export interface Attributable {
+  drift: AttributedDriftEntry[];
+  findings: AttributedFinding[];
+  scan: { auditLog?: AuditLogSummary };
+}
 
 /**
  * The report with `actor` on each change, entry and hand-made-object finding the log explains, and `scan.auditLog` saying how it went. A log
  * that cannot be read costs the attribution only: the reason is in `scan.auditLog`, the drift stays as it is.
  */
-export async function withActors(report: Report, source: AuditLogSource | undefined, live: Pick<LiveState, 'lists' | 'objects'>): Promise<Report> {
+export async function withActors<R extends Attributable>(report: R, source: AuditLogSource | undefined, live: Pick<LiveState, 'lists' | 'objects'>): Promise<R> {
   if (!source) return { ...report, scan: { ...report.scan, auditLog: NOT_CONFIGURED } };
   const resources = new ResourceNames(live.lists);
   let read: AuditLogRead;

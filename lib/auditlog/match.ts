@@ -11,9 +11,9 @@ import type { DriftEntry } from '../diff/drift.ts';
 import type { Change } from '../diff/object.ts';
 import { groupOf } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
-import type { Finding } from '../report/report.ts';
+import type { Finding } from '../checks/index.ts';
 import type { ResourceNames } from './resources.ts';
-import type { Actor, AuditEvent, AuditLogRequest, AuditObjectRef } from './types.ts';
+import type { Actor, AttributedChange, AttributedDriftEntry, AttributedFinding, AuditEvent, AuditLogRequest, AuditObjectRef } from './types.ts';
 
 /** managedFields times are truncated to the second; clocks of one API server agree. */
 export const TIME_TOLERANCE_MS = 2_000;
@@ -151,13 +151,13 @@ function findingKey(finding: Pick<Finding, 'kind' | 'namespace' | 'name'>): stri
 }
 
 export interface Attribution {
-  drift: DriftEntry[];
+  drift: AttributedDriftEntry[];
   matched: number;
   unmatched: number;
 }
 
 export interface FindingAttribution {
-  findings: Finding[];
+  findings: AttributedFinding[];
   matched: number;
   unmatched: number;
 }
@@ -167,7 +167,7 @@ export function attributeFindings(findings: readonly Finding[], index: AuditInde
   let matched = 0;
   let unmatched = 0;
   const byName = objectsByName(objects);
-  const attributed = findings.map((finding): Finding => {
+  const attributed = findings.map((finding): AttributedFinding => {
     if (finding.check !== 'hand-made-object') return finding;
     const object = byName.get(findingKey(finding));
     const stamp = object?.metadata['creationTimestamp'];
@@ -194,7 +194,7 @@ export function attributeDrift(drift: readonly DriftEntry[], index: AuditIndex, 
     else unmatched++;
     return event ? actorOf(event) : undefined;
   };
-  const attributed = drift.map((entry): DriftEntry => {
+  const attributed = drift.map((entry): AttributedDriftEntry => {
     const group = groupOf(entry.apiVersion);
     const ref = (subresource?: string): AuditObjectRef => ({
       group,
@@ -211,7 +211,7 @@ export function attributeDrift(drift: readonly DriftEntry[], index: AuditIndex, 
       const actor = found(findWrite(index, { ref: ref(), verbs: CREATE_VERBS, ...(entry.time ? { time: entry.time } : {}), ...(entry.manager ? { manager: entry.manager } : {}) }));
       return actor ? { ...entry, actor } : entry;
     }
-    const changes = entry.changes?.map((change): Change => {
+    const changes = entry.changes?.map((change): AttributedChange => {
       const actor = found(findWrite(index, { ref: ref(change.subresource), verbs: MODIFY_VERBS, ...(change.time ? { time: change.time } : {}), ...(change.manager ? { manager: change.manager } : {}) }));
       return actor ? { ...change, actor } : change;
     });

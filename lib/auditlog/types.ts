@@ -1,3 +1,7 @@
+import type { Finding } from '../checks/index.ts';
+import type { DriftEntry } from '../diff/drift.ts';
+import type { Change } from '../diff/object.ts';
+
 /**
  * Kubernetes audit events (audit.k8s.io/v1), reduced to what attribution needs: who, what, when. Request and
  * response bodies are never read into these types, so they cannot reach a report.
@@ -52,6 +56,15 @@ export interface Actor {
   time: string;
   auditId: string;
 }
+
+/** A drifted field with who made that write, from the cluster's audit log (the diff leaves `actor` to this folder). */
+export type AttributedChange = Change & { actor?: Actor };
+
+/** A drift entry with its changes attributed, and who created an extra object or deleted a missing one. */
+export type AttributedDriftEntry = Omit<DriftEntry, 'changes'> & { changes?: AttributedChange[]; actor?: Actor };
+
+/** A finding with who created its object (hand-made-object findings), from the cluster's audit log. */
+export type AttributedFinding = Finding & { actor?: Actor };
 
 /** What the report says about the audit log: where it came from and what it gave. */
 export type AuditLogSummary =

@@ -1,4 +1,4 @@
-import type { ChecksConfig } from '../config/types.ts';
+import type { ChecksConfig } from './options.ts';
 import type { TrustPolicy } from '../diff/trust.ts';
 import { trustPolicy } from '../diff/trust.ts';
 import type { KubeObject } from '../kube/object.ts';

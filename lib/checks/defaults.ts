@@ -1,4 +1,4 @@
-import type { ChecksConfig } from '../config/types.ts';
+import type { ChecksConfig } from './options.ts';
 
 /**
  * Subjects that may hold cluster-admin or wildcard roles without a finding. A wildcard here never covers the

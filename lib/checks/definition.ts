@@ -1,4 +1,4 @@
-import type { ChecksConfig } from '../config/types.ts';
+import type { ChecksConfig } from './options.ts';
 import type { CheckContext } from './context.ts';
 import type { CheckFinding } from './finding.ts';
 import type { Severity } from './severity.ts';

@@ -1,5 +1,5 @@
-import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
 import type { CheckInfo } from './definition.ts';
+import type { ChecksConfig, ExemptionConfig } from './options.ts';
 import type { CheckFinding } from './finding.ts';
 import { finding, sortFindings } from './finding.ts';
 import { matchesPattern } from './glob.ts';

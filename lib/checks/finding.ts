@@ -1,6 +1,21 @@
-import type { Finding } from '../report/report.ts';
+import type { HistoryMark } from '../diff/object.ts';
 import type { Severity } from './severity.ts';
 import { SEVERITIES } from './severity.ts';
+
+/** A hygiene finding, as the checks produce it (`actor` is added by lib/auditlog, history by lib/report). */
+export interface Finding {
+  check: string;
+  severity: Severity;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** One sentence that names its subject (`Pod shop/web has been Pending for 12 min`): shown as is, never after the subject. */
+  message: string;
+  remediation?: string;
+  exempted?: boolean;
+  history?: HistoryMark;
+  firstSeen?: string;
+}
 
 /** Why a finding is accepted: a config exemption (with owner and expiry) or the object's own annotation. */
 export interface FindingExemption {

@@ -6,14 +6,16 @@ import { sortFindings } from './finding.ts';
 import { applySelfExemptions } from './self-exemption.ts';
 import { isEnabled, withConfiguredSeverity } from './selection.ts';
 
-export { CATALOG, CHECK_DEFINITIONS, CHECK_IDS, CHECK_KINDS } from './catalog.ts';
+export { CATALOG, CHECK_DEFINITIONS, CHECK_IDS, CHECK_KINDS, isCheckId } from './catalog.ts';
+export { matchesPattern } from './glob.ts';
 export type { CheckId } from './catalog.ts';
 export type { ChecksInput, DeclaredPodTemplate } from './context.ts';
 export { declaredPodTemplates } from './declared.ts';
 export { DEFAULT_ALLOWED_SUBJECTS, DEFAULT_CHECKS_CONFIG, EXEMPT_ANNOTATION } from './defaults.ts';
 export type { CheckDefinition, CheckInfo, CheckKind } from './definition.ts';
 export { applyExemptions, isExpired } from './exemptions.ts';
-export type { CheckFinding, Evidence, FindingExemption, Subject } from './finding.ts';
+export type { CheckFinding, Evidence, Finding, FindingExemption, Subject } from './finding.ts';
+export type { ChecksConfig, ExemptionConfig } from './options.ts';
 export { sortFindings } from './finding.ts';
 export { SEVERITIES } from './severity.ts';
 export type { Severity } from './severity.ts';

@@ -1,5 +1,5 @@
-import type { ChecksConfig } from '../config/types.ts';
 import type { CheckInfo } from './definition.ts';
+import type { ChecksConfig } from './options.ts';
 import type { CheckFinding } from './finding.ts';
 
 /** On unless switched off (all checks, or this id); opt-in checks also need their own switch. */

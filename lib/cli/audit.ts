@@ -8,15 +8,15 @@ import { formatReport } from '../report/format.ts';
 import { toPolicyReport } from '../report/policy-report.ts';
 import type { Report } from '../report/report.ts';
 import { displayLocation } from '../source/display.ts';
-import { openSource } from '../source/open.ts';
+import { openCliSource } from './open-source.ts';
 import type { SourceTree } from '../source/types.ts';
 import { localKeys, parseWholeReport, readLatestLocalReport, readLocalReport, writeLocalDated, writeLocalLatest } from '../store/local.ts';
 import { printable } from '../io/printable.ts';
-import { describeError } from './errors.ts';
+import { describeError } from '../io/errors.ts';
 import { EXIT } from './exit.ts';
-import type { FailOn } from './main.ts';
-import type { ClusterPlan, PlanFlags, RunPlan } from './plan.ts';
-import { UsageError, planRun } from './plan.ts';
+import type { FailOn } from './exit.ts';
+import type { ClusterPlan, PlanFlags, RunPlan } from './run-options.ts';
+import { UsageError, planRun } from './run-options.ts';
 import { progressWriter } from './progress.ts';
 
 export interface AuditFlags extends PlanFlags {
@@ -67,7 +67,7 @@ async function readRunSource(source: RunPlan['source'], progress: (line: string)
   const shown = displayLocation(source.location);
   progress(`reading source ${shown}`);
   try {
-    const tree = await openSource(source.location, source.options);
+    const tree = await openCliSource(source.location, source.options);
     progress(`source: ${tree.files.length} files${tree.commit ? ` at commit ${tree.commit}` : ''}`);
     return { tree };
   } catch (error) {

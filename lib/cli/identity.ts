@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { displayLocation } from '../source/display.ts';
-import type { LiveAccess } from './plan.ts';
+import type { LiveAccess } from './live-access.ts';
 
 /** What an ad-hoc run audits: the declared state (if any) and the live state. */
 export interface AdHocTarget {

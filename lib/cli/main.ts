@@ -2,16 +2,15 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { ReportFormat } from '../report/format.ts';
 import { REPORT_FORMATS } from '../report/format.ts';
 import type { AuditFlags } from './audit.ts';
-import { EXIT } from './exit.ts';
+import { EXIT, FAIL_ON_VALUES } from './exit.ts';
+import type { FailOn } from './exit.ts';
 import { printable } from '../io/printable.ts';
-import { describeError } from './errors.ts';
+import { describeError } from '../io/errors.ts';
 import { RENDER_FORMATS } from './formats.ts';
 import { reportsCommand } from './reports.ts';
 import type { RenderFlags } from './render.ts';
 import type { ValidateFlags } from './validate.ts';
 
-const FAIL_ON_VALUES = ['drift', 'modified', 'missing', 'extra', 'incomplete', 'none', 'critical', 'high', 'medium', 'low', 'info'] as const;
-export type FailOn = (typeof FAIL_ON_VALUES)[number];
 
 function parseFailOn(value: string): FailOn[] {
   const parts = value.split(',').map((part) => part.trim()).filter(Boolean);

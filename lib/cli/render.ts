@@ -5,11 +5,11 @@ import type { KubeObject } from '../kube/object.ts';
 import { ScopeTable } from '../kube/scope.ts';
 import { declarePrepared, prepareManifests, renderRequestFor } from '../render/index.ts';
 import { displayLocation } from '../source/display.ts';
-import { openSource } from '../source/open.ts';
+import { openCliSource } from './open-source.ts';
 import type { SourceProblem } from '../source/types.ts';
 import { EXIT } from './exit.ts';
-import type { PlanFlags } from './plan.ts';
-import { UsageError, planRun } from './plan.ts';
+import type { PlanFlags } from './run-options.ts';
+import { UsageError, planRun } from './run-options.ts';
 import { progressWriter } from './progress.ts';
 
 export interface RenderFlags extends PlanFlags {
@@ -41,7 +41,7 @@ export async function runRender(flags: RenderFlags): Promise<number> {
     throw new UsageError(`render needs one cluster: add --cluster NAME (clusters: ${plan.clusters.map((each) => each.name).join(', ')})`);
   }
   progress(`reading source ${displayLocation(plan.source.location)}`);
-  const tree = await openSource(plan.source.location, plan.source.options);
+  const tree = await openCliSource(plan.source.location, plan.source.options);
   const prepared = await prepareManifests(tree, cluster.sourcePath, renderRequestFor(plan.renderer, cluster));
   const declared = declarePrepared(prepared, new ScopeTable());
   for (const warning of declared.problems.filter((problem) => problem.severity === 'warning')) progress(`warning: ${describeProblem(warning)}`);

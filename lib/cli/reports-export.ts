@@ -9,7 +9,7 @@ import { listReports } from '../store/list.ts';
 import type { ReportStore } from '../store/read.ts';
 import { describeKey, describeStore, readStoredReport } from '../store/read.ts';
 import { EXIT } from './exit.ts';
-import { UsageError } from './plan.ts';
+import { UsageError } from './run-options.ts';
 import { progressWriter } from './progress.ts';
 import type { StoreFlags } from './reports-store.ts';
 import { storeFor } from './reports-store.ts';

@@ -3,7 +3,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describeKey, s3ObjectKey } from '../store/read.ts';
 import { SHA256_METADATA } from '../store/s3.ts';
 import { EXIT } from './exit.ts';
-import { UsageError } from './plan.ts';
+import { UsageError } from './run-options.ts';
 import type { StoreFlags } from './reports-store.ts';
 import { resolveReport, storeFor } from './reports-store.ts';
 

@@ -5,7 +5,7 @@ import { listReports } from '../store/list.ts';
 import type { ReportStore } from '../store/read.ts';
 import { IntegrityError, describeKey, describeStore, readStoredReport } from '../store/read.ts';
 import { printable } from '../io/printable.ts';
-import { describeError } from './errors.ts';
+import { describeError } from '../io/errors.ts';
 import { EXIT } from './exit.ts';
 import { progressWriter } from './progress.ts';
 import type { StoreFlags } from './reports-store.ts';

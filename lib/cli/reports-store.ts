@@ -4,7 +4,7 @@ import type { StoredReportRef } from '../store/list.ts';
 import { findReportAt } from '../store/list.ts';
 import type { ReportStore } from '../store/read.ts';
 import { describeStore, openReportStore } from '../store/read.ts';
-import { UsageError, configFor } from './plan.ts';
+import { UsageError, configFor } from './run-options.ts';
 
 export interface StoreFlags {
   store?: string;

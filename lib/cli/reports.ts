@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { clusterNameProblem, isClusterName } from '../config/cluster-name.ts';
+import { clusterNameProblem, isClusterName } from '../store/cluster-name.ts';
 import { EXPORT_FORMATS, GET_FORMATS } from './formats.ts';
 import type { ExportFlags } from './reports-export.ts';
 import type { GetFlags } from './reports-get.ts';

@@ -1,14 +1,14 @@
 import type { DriftwatchConfig } from '../config/load.ts';
 import { ScopeTable } from '../kube/scope.ts';
 import { displayLocation } from '../source/display.ts';
-import { openSource } from '../source/open.ts';
+import { openCliSource } from './open-source.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
 import { DEFAULT_RENDERER_SETTINGS, RenderError, declarePrepared, prepareManifests, renderRequestFor } from '../render/index.ts';
 import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/index.ts';
 import type { DeclaredState, SourceProblem, SourceTree } from '../source/types.ts';
 import { resolve } from 'node:path';
 import { EXIT } from './exit.ts';
-import { UsageError, configFor, sourceLocation, sourceOptions } from './plan.ts';
+import { UsageError, configFor, sourceLocation, sourceOptions } from './run-options.ts';
 import { progressWriter } from './progress.ts';
 import { problemPlace } from '../source/problem.ts';
 
@@ -27,7 +27,7 @@ export async function runValidate(flags: ValidateFlags): Promise<number> {
   if (config) progress('config is valid');
   const { location, options } = sourceToValidate(flags, config);
   progress(`reading source ${displayLocation(location)}`);
-  const tree = await openSource(location, options);
+  const tree = await openCliSource(location, options);
   let errors = 0;
   for (const target of targetsToValidate(flags, config)) {
     const declared = await declaredOrError(tree, target, config?.renderer ?? rendererFromFlags(flags));

@@ -1,14 +1,12 @@
 import { join, resolve } from 'node:path';
-import { CHECK_IDS, isCheckId } from '../checks/catalog.ts';
-import { DEFAULT_CHECKS_CONFIG } from '../checks/defaults.ts';
-import { matchesPattern } from '../checks/glob.ts';
+import { CHECK_IDS, DEFAULT_CHECKS_CONFIG, isCheckId, matchesPattern } from '../checks/index.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import { DEFAULT_ARCHIVE_LIMITS } from '../source/types.ts';
 import type { PendingIssue } from './issues.ts';
-import { DEFAULT_RENDERER_SETTINGS } from '../render/types.ts';
-import type { HelmRenderOptions, RendererSettings } from '../render/types.ts';
+import { DEFAULT_RENDERER_SETTINGS } from '../render/index.ts';
+import type { HelmRenderOptions, RendererSettings } from '../render/index.ts';
 import type { RawAccess, RawChecks, RawCluster, RawConfig, RawHelm, RawSource } from './raw.ts';
-import { defaultEksLogGroup } from '../auditlog/log-group.ts';
+import { defaultEksLogGroup } from '../auditlog/index.ts';
 import type { AuditLogConfig, ChecksConfig, ClusterAccess, ClusterConfig, DriftwatchConfig, ExemptionConfig, ReportConfig, SourceConfig } from './types.ts';
 
 export const DEFAULT_REPORT_DESTINATION = './driftwatch-reports';

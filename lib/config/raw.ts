@@ -1,5 +1,5 @@
 import type { TrustedManager } from '../diff/trust.ts';
-import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/types.ts';
+import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/index.ts';
 import type { ArchiveLimits } from '../source/types.ts';
 import type { ExemptionConfig, IgnoreRuleConfig, NotificationSeverity, NotificationsConfig, ReportFileFormat } from './types.ts';
 

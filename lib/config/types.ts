@@ -1,6 +1,7 @@
 import type { IgnoreRule } from '../diff/ignore.ts';
 import type { TrustedManager } from '../diff/trust.ts';
-import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/types.ts';
+import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/index.ts';
+import type { ChecksConfig, ExemptionConfig } from '../checks/index.ts';
 import type { ArchiveLimits } from '../source/types.ts';
 
 /** The normalised `driftwatch.yaml`: validated, `${env:…}` expanded, defaults applied, local paths absolute. */
@@ -125,34 +126,5 @@ export interface SnsNotificationConfig {
   includeResolved?: boolean;
 }
 
-/** Cluster checks (lib/checks): which run, how severe, and their thresholds. */
-export interface ChecksConfig {
-  /** False switches every check off. */
-  enabled: boolean;
-  /** Check ids switched off. */
-  disable: string[];
-  /** Severity per check id, replacing the check's default. */
-  severity: Record<string, NotificationSeverity>;
-  podRestarts: { threshold: number };
-  podPending: { minutes: number };
-  events: { windowMinutes: number };
-  csrPending: { minutes: number };
-  /** Turns on the opt-in `images-without-digest` check. */
-  imagesWithoutDigest: boolean;
-  /** The built-in allowed subjects followed by the config's additions (`user:x`, `group:x`, `serviceaccount:ns/x`, globs). */
-  rbac: { allowSubjects: string[] };
-  /** Honour the `driftwatch.io/exempt` annotation on objects. */
-  allowSelfExemption: boolean;
-}
-
-/** Accepts matching findings until it expires; check, kind, namespace and name are globs. */
-export interface ExemptionConfig {
-  check: string;
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  reason: string;
-  owner: string;
-  /** Last day the exemption applies, `YYYY-MM-DD` (UTC). */
-  expires: string;
-}
+// The checks' options are theirs (lib/checks/options.ts): the config produces them, the checks define them.
+export type { ChecksConfig, ExemptionConfig } from '../checks/index.ts';

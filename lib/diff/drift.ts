@@ -1,4 +1,3 @@
-import type { Actor } from '../auditlog/types.ts';
 import type { ListOutcome, LiveState } from '../cluster/types.ts';
 import { CONTROL_PLANE_MANAGERS, SYSTEM_NAMESPACES, isClusterDefault, isClusterGenerated, isNamespaceDefault } from '../kube/builtin.ts';
 import type { KubeObject, ObjectRef } from '../kube/object.ts';
@@ -29,8 +28,6 @@ export interface DriftEntry {
   /** For an extra object: who created it and when, from managedFields. */
   manager?: string;
   time?: string;
-  /** Who created an extra object or deleted a missing one, from the cluster's audit log (lib/auditlog/). */
-  actor?: Actor;
   /** Where the declared object is, for modified and missing entries. */
   source?: { file: string; line: number };
   /** Set by the report's history step (on modified entries: the earliest of their changes). */

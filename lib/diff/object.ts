@@ -1,4 +1,3 @@
-import type { Actor } from '../auditlog/types.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { isPlainObject, refOf } from '../kube/object.ts';
 import type { RawChange } from './compare.ts';
@@ -28,8 +27,6 @@ export interface Change {
   subresource?: string;
   /** When that manager last wrote the object. */
   time?: string;
-  /** Who made that write, from the cluster's audit log (lib/auditlog/). */
-  actor?: Actor;
   /** Set by the report's history step: first seen in this run, or seen before (since `firstSeen`). */
   history?: HistoryMark;
   firstSeen?: string;

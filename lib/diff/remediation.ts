@@ -1,23 +1,13 @@
 import type { KubeObject } from '../kube/object.ts';
 import { groupOf, refKey, refOf } from '../kube/object.ts';
 import type { DriftEntry, Remediation } from './drift.ts';
+import { shellQuote } from '../io/shell-quote.ts';
+import type { RemediationSource } from '../render/index.ts';
 import { rollbackRevision } from './rollback.ts';
 
-/** How the declared state can be produced again for `kubectl apply`. */
-export interface RemediationSource {
-  /** The folder of the cluster path in the repository. */
-  folder: string;
-  /** Absent for plain files, which kubectl applies as they are. */
-  render?: {
-    renderer: 'kustomize' | 'helm';
-    /** The source as driftwatch opened it, without credentials. */
-    location: string;
-    /** Flags that reproduce the render (`--helm-release shop --helm-namespace shop ...`), already shell-quoted. */
-    flags: string[];
-    /** The stock command printing the same objects with Secret values (driftwatch render digests them). */
-    toolCommand: string;
-  };
-}
+// The render produces the source of a remediation (lib/render/reproduce.ts); the quoting is shared with it.
+export type { RemediationSource } from '../render/index.ts';
+export { shellQuote } from '../io/shell-quote.ts';
 
 const APPLY = 'kubectl apply --server-side --force-conflicts';
 
@@ -72,9 +62,4 @@ function kubectlTarget(entry: DriftEntry): string {
   const group = groupOf(entry.apiVersion);
   const resource = `${entry.kind.toLowerCase()}${group ? `.${group}` : ''}/${entry.name}`;
   return `${shellQuote(resource)}${entry.namespace ? ` -n ${shellQuote(entry.namespace)}` : ''}`;
-}
-
-/** Single-quotes a word for a POSIX shell unless it is made only of safe characters. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,6 +1,6 @@
 import type { ListOutcome } from '../cluster/types.ts';
-import type { DriftEntry } from '../diff/drift.ts';
-import type { Change } from '../diff/object.ts';
+import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
+import type { AttributedChange as Change } from '../auditlog/index.ts';
 import type { Finding, Report, ResolvedItem } from '../report/report.ts';
 import type { SourceProblem } from '../source/types.ts';
 import type { Severity } from './severity.ts';

@@ -1,5 +1,5 @@
-import type { DriftEntry } from '../diff/drift.ts';
-import type { Change } from '../diff/object.ts';
+import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
+import type { AttributedChange as Change } from '../auditlog/index.ts';
 import { isSecret } from '../diff/secret.ts';
 import { groupOf } from '../kube/object.ts';
 import type { Finding, Report, ResolvedItem } from '../report/report.ts';

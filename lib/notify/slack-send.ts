@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { SlackMessage } from './slack.ts';
+import type { SlackMessage } from './slack-message.ts';
 
 export interface SlackSendOptions {
   /** Tries in all, the first included. Default 4. */

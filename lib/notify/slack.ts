@@ -7,29 +7,8 @@ import { problemPlace } from '../source/problem.ts';
 
 export { sendSlack } from './slack-send.ts';
 export type { SlackDelivery, SlackSendOptions } from './slack-send.ts';
-
-/** A Block Kit message for an incoming webhook; `text` is the fallback shown in notifications. */
-export interface SlackMessage {
-  text: string;
-  blocks: SlackBlock[];
-}
-
-interface PlainText {
-  type: 'plain_text';
-  text: string;
-}
-
-interface MrkdwnText {
-  type: 'mrkdwn';
-  text: string;
-}
-
-export type SlackBlock =
-  | { type: 'header'; text: PlainText }
-  | { type: 'section'; text: MrkdwnText }
-  | { type: 'context'; elements: MrkdwnText[] }
-  | { type: 'divider' }
-  | { type: 'actions'; elements: Array<{ type: 'button'; text: PlainText; url: string }> };
+export type { SlackBlock, SlackMessage } from './slack-message.ts';
+import type { SlackBlock, SlackMessage } from './slack-message.ts';
 
 /** Slack's own limits (Block Kit reference); a message over any of them is refused with `invalid_blocks`. */
 export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150, buttonText: 75, buttonUrl: 3000 } as const;

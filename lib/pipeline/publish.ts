@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { presignReportLink } from '../aws/report-link.ts';
-import { describeError } from '../cli/errors.ts';
+import { describeError } from '../io/errors.ts';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { cloudWatchAuditLog } from '../auditlog/cloudwatch.ts';
-import type { AuditLogSource } from '../auditlog/types.ts';
+import type { AuditLogSource } from '../auditlog/index.ts';
+import { cloudWatchAuditLog } from '../aws/cloudwatch-audit-log.ts';
 import type { SecretReader } from '../aws/secrets.ts';
 import type { EksAccess } from '../cluster/eks.ts';
 import type { DriftwatchConfig } from '../config/load.ts';

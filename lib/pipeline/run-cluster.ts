@@ -1,5 +1,5 @@
 import type { ReportLink } from '../aws/report-link.ts';
-import { describeError } from '../cli/errors.ts';
+import { describeError } from '../io/errors.ts';
 import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
 import type { DriftOptions } from '../diff/drift.ts';
 import type { ChannelPolicy, NotificationDecision } from '../notify/decide.ts';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DriftwatchConfig } from '../config/load.ts';
+import type { QueueRefusal, SendBatch } from '../aws/sqs.ts';
 import type { AuditMessage } from './publish.ts';
 
 /** One message per cluster of the config, sharing a run id so the reports of one hour belong together. */
@@ -26,19 +27,8 @@ export function parseAuditMessage(body: string): AuditMessage {
 /** SQS takes at most 10 entries per SendMessageBatch. */
 export const SQS_BATCH_SIZE = 10;
 
-export interface QueueEntry {
-  /** Unique within the batch (the message's index in the run). */
-  id: string;
-  body: string;
-}
-
-export interface QueueRefusal {
-  id: string;
-  code?: string;
-}
-
-/** Sends one batch of at most SQS_BATCH_SIZE entries; resolves with the entries the queue refused. */
-export type SendBatch = (entries: readonly QueueEntry[]) => Promise<{ failed: readonly QueueRefusal[] }>;
+// What a queue send takes and gives back is the queue's (lib/aws/sqs.ts implements it for SQS).
+export type { QueueEntry, QueueRefusal, SendBatch } from '../aws/sqs.ts';
 
 /**
  * Enqueues the audit messages in batches of at most ten. Every batch is sent even when the queue refuses entries of

@@ -15,6 +15,7 @@ export type {
   HelmValuesFile,
   KustomizeRenderOptions,
   LoadRestrictor,
+  RemediationSource,
   RenderInfo,
   RenderRequest,
   RendererSettings,

@@ -1,7 +1,6 @@
-import { shellQuote } from '../diff/remediation.ts';
-import type { RemediationSource } from '../diff/remediation.ts';
+import { shellQuote } from '../io/shell-quote.ts';
 import type { PreparedManifests } from './render.ts';
-import type { HelmRenderOptions, RenderRequest } from './types.ts';
+import type { HelmRenderOptions, RemediationSource, RenderRequest } from './types.ts';
 
 /**
  * How a user gets this cluster's declared objects again: the `driftwatch render` flags that repeat this render, and

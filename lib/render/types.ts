@@ -78,3 +78,19 @@ export interface RenderInfo {
   /** Helm release and namespace, for the remediation command. */
   release?: { name: string; namespace: string };
 }
+
+/** How the declared state can be produced again for `kubectl apply`. */
+export interface RemediationSource {
+  /** The folder of the cluster path in the repository. */
+  folder: string;
+  /** Absent for plain files, which kubectl applies as they are. */
+  render?: {
+    renderer: 'kustomize' | 'helm';
+    /** The source as driftwatch opened it, without credentials. */
+    location: string;
+    /** Flags that reproduce the render (`--helm-release shop --helm-namespace shop ...`), already shell-quoted. */
+    flags: string[];
+    /** The stock command printing the same objects with Secret values (driftwatch render digests them). */
+    toolCommand: string;
+  };
+}

@@ -1,6 +1,7 @@
-import type { Actor } from '../auditlog/types.ts';
-import type { DriftEntry, DriftStatus } from '../diff/drift.ts';
-import type { Change } from '../diff/object.ts';
+import type { Actor } from '../auditlog/index.ts';
+import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
+import type { DriftStatus } from '../diff/drift.ts';
+import type { AttributedChange as Change } from '../auditlog/index.ts';
 import { describeWriter } from './format.ts';
 import type { ActorName } from './format.ts';
 import { driftKey, findingKey } from './history.ts';

@@ -1,4 +1,4 @@
-import type { RenderInfo } from '../render/types.ts';
+import type { RenderInfo } from '../render/index.ts';
 import type { SourceProblem } from '../source/types.ts';
 import type { Report } from './report.ts';
 import { REPORT_SCHEMA_VERSION, renderFields } from './report.ts';

@@ -1,7 +1,7 @@
-import type { Actor } from '../auditlog/types.ts';
+import type { Actor } from '../auditlog/index.ts';
 import { styleText } from 'node:util';
-import type { DriftEntry } from '../diff/drift.ts';
-import type { Change } from '../diff/object.ts';
+import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
+import type { AttributedChange as Change } from '../auditlog/index.ts';
 import { printableValue } from '../io/printable.ts';
 import { toPolicyReport } from './policy-report.ts';
 import type { Finding, Report } from './report.ts';

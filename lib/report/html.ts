@@ -1,5 +1,5 @@
-import type { DriftEntry } from '../diff/drift.ts';
-import type { Change } from '../diff/object.ts';
+import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
+import type { AttributedChange as Change } from '../auditlog/index.ts';
 import type { Html } from './html-escape.ts';
 import { html } from './html-escape.ts';
 import { htmlPage } from './html-page.ts';

@@ -1,29 +1,15 @@
-import type { Actor, AuditLogSummary } from '../auditlog/types.ts';
+import type { AttributedDriftEntry, AttributedFinding, AuditLogSummary } from '../auditlog/index.ts';
 import type { ListOutcome, LiveState } from '../cluster/types.ts';
 import type { DriftEntry, DriftResult } from '../diff/drift.ts';
 import type { HistoryMark } from '../diff/object.ts';
 import type { ObjectRef } from '../kube/object.ts';
-import type { RenderInfo } from '../render/types.ts';
+import type { RenderInfo } from '../render/index.ts';
 import type { DeclaredState, SourceProblem } from '../source/types.ts';
 
 export const REPORT_SCHEMA_VERSION = '1.0';
 
-/** A hygiene finding (cluster checks); the list stays empty until the checks run. */
-export interface Finding {
-  check: string;
-  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
-  kind: string;
-  namespace?: string;
-  name: string;
-  /** One sentence that names its subject (`Pod shop/web has been Pending for 12 min`): shown as is, never after the subject. */
-  message: string;
-  remediation?: string;
-  /** For a hand-made-object finding: who created the object, from the cluster's audit log. */
-  actor?: Actor;
-  exempted?: boolean;
-  history?: HistoryMark;
-  firstSeen?: string;
-}
+/** A finding as the report holds it: the checks' finding (lib/checks), with who made its object when the audit log says. */
+export type Finding = AttributedFinding;
 
 export interface ScanCompleteness {
   /** True when every LIST in scope succeeded and the live state was read to the end. */
@@ -91,7 +77,7 @@ export interface Report {
   live: { origin: string };
   scan: ScanCompleteness;
   summary: Summary;
-  drift: DriftEntry[];
+  drift: AttributedDriftEntry[];
   findings: Finding[];
   /** Comparison with the previous report of this cluster, when there was one. */
   history?: ReportHistory;

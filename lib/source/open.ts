@@ -20,6 +20,7 @@ export interface OpenSourceOptions {
   tokenHeader?: string;
   /** Commit id to report when the source carries none of its own (an archive's own commit id wins). */
   commit?: string;
+  /** Reads `s3://` sources; the adapter makes it (the CLI and the Lambda: lib/aws/s3-client.ts), required for them. */
   s3Client?: S3Client;
 }
 
@@ -43,6 +44,7 @@ export async function openSource(location: string, options: OpenSourceOptions = 
   const scheme = URL_SCHEME.exec(location)?.[1]?.toLowerCase();
   if (scheme === 'https' || scheme === 'http') return openWeb(location, limits, options);
   if (scheme === 's3') {
+    if (options.s3Client === undefined) throw new SourceError(`${location}: no S3 client to read it with`);
     const download = await downloadS3(location, options.s3Client, archiveByteCap(limits));
     return openDownload(download, location, limits, options.commit);
   }

@@ -1,5 +1,4 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { s3Sdk } from '../aws/s3-sdk.ts';
 import { SourceError } from './error.ts';
 import { archiveTooLarge } from './tree.ts';
 
@@ -169,11 +168,15 @@ function parseS3Location(location: string): { bucket: string; key: string } {
 }
 
 
-export async function downloadS3(location: string, client: S3Client | undefined, cap: number): Promise<Download> {
+/**
+ * Downloads `s3://bucket/key` with the client the adapter gives (lib/aws/s3-client.ts makes the default one): this
+ * folder reads archives, it does not decide how to reach AWS.
+ */
+export async function downloadS3(location: string, client: S3Client, cap: number): Promise<Download> {
   const { bucket, key } = parseS3Location(location);
-  const { GetObjectCommand } = await s3Sdk();
-  const s3 = client ?? (await import('../aws/s3-client.ts')).defaultS3Client();
-  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
+  // Loaded on first use: a run that reads a folder or an https archive never needs the S3 part of the SDK.
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
     throw s3Error(location, error);
   });
   const body = response.Body;

@@ -1,4 +1,4 @@
-import { clusterNameProblem, isClusterName } from '../config/cluster-name.ts';
+import { clusterNameProblem, isClusterName } from './cluster-name.ts';
 import type { Report } from '../report/report.ts';
 import { driftKey, findingKey } from '../report/history.ts';
 

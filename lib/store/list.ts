@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { s3Sdk } from '../aws/s3-sdk.ts';
+import { s3Sdk } from './s3-sdk.ts';
 import type { ListObjectsV2CommandInput, ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { ReportStore } from './read.ts';
 import { s3ObjectKey } from './read.ts';

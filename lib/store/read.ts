@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { s3Sdk } from '../aws/s3-sdk.ts';
+import { s3Sdk } from './s3-sdk.ts';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { MAX_REPORT_DEPTH, exceedsJsonDepth, tooDeepReason } from '../io/json-depth.ts';
 import type { Report } from '../report/report.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { s3Sdk } from '../aws/s3-sdk.ts';
+import { s3Sdk } from './s3-sdk.ts';
 import type { S3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import type { Report } from '../report/report.ts';
 import type { ReportKeys } from './layout.ts';

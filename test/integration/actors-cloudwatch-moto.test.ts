@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cloudWatchAuditLog, filterPatternFor } from '../../lib/auditlog/cloudwatch.ts';
+import { cloudWatchAuditLog, filterPatternFor } from '../../lib/aws/cloudwatch-audit-log.ts';
 import { defaultEksLogGroup } from '../../lib/auditlog/log-group.ts';
 import { readCluster } from '../../lib/cluster/live.ts';
 import { auditCluster } from '../../lib/pipeline/audit-cluster.ts';

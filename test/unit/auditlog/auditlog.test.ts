@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { fileAuditLog, parseAuditLines, readAuditLogFiles, withActors } from '../../../lib/auditlog/index.ts';
 import { AuditIndex, attributeDrift, findWrite, sameTool } from '../../../lib/auditlog/match.ts';
 import { ResourceNames } from '../../../lib/auditlog/resources.ts';
-import { cloudWatchAuditLog } from '../../../lib/auditlog/cloudwatch.ts';
+import { cloudWatchAuditLog } from '../../../lib/aws/cloudwatch-audit-log.ts';
 import type { DriftEntry } from '../../../lib/diff/drift.ts';
 import type { Report } from '../../../lib/report/report.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CLUSTER_NAME_PATTERN, isClusterName } from '../../../lib/config/cluster-name.ts';
+import { CLUSTER_NAME_PATTERN, isClusterName } from '../../../lib/store/cluster-name.ts';
 import schema from '../../../lib/config/driftwatch.schema.json' with { type: 'json' };
 
 describe('cluster names', () => {

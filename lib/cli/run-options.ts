@@ -2,20 +2,21 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClusterAccess, DriftwatchConfig } from '../config/load.ts';
 import { loadConfig } from '../config/load.ts';
-import { clusterNameProblem, isClusterName } from '../config/cluster-name.ts';
+import { clusterNameProblem, isClusterName } from '../store/cluster-name.ts';
 import { DEFAULT_CHECKS_CONFIG } from '../checks/index.ts';
 import type { ChecksConfig, ExemptionConfig, SourceConfig } from '../config/types.ts';
 import type { DriftOptions } from '../diff/drift.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
-import { DEFAULT_RENDERER_SETTINGS } from '../render/types.ts';
-import type { HelmRenderOptions, HelmValuesFile, KustomizeRenderOptions, LoadRestrictor, RendererSettings } from '../render/types.ts';
+import { DEFAULT_RENDERER_SETTINGS } from '../render/index.ts';
+import type { HelmRenderOptions, HelmValuesFile, KustomizeRenderOptions, LoadRestrictor, RendererSettings } from '../render/index.ts';
 import { readFile } from 'node:fs/promises';
 import { describeFsError } from '../io/fs-error.ts';
 import { adHocIdentity } from './identity.ts';
 
-/** How the CLI reads one cluster's live state. */
-export type LiveAccess = { type: 'snapshot'; path: string } | { type: 'kubeconfig'; path?: string; context?: string };
+import type { LiveAccess } from './live-access.ts';
+
+export type { LiveAccess } from './live-access.ts';
 
 export interface ClusterPlan {
   name: string;

@@ -6,8 +6,8 @@
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { AuditLineParser } from './parse.ts';
-import type { AuditLogRead, AuditLogRequest, AuditLogSource } from './types.ts';
+import { AuditLineParser } from '../auditlog/index.ts';
+import type { AuditLogRead, AuditLogRequest, AuditLogSource } from '../auditlog/index.ts';
 
 export interface CloudWatchAuditLogOptions {
   client: Pick<CloudWatchLogsClient, 'send'>;
