@@ -20,15 +20,30 @@ const TYPE_WORDS: Readonly<Record<string, string>> = {
 /** Longest field name quoted in a problem: a key of a hostile document can be any length. */
 const MAX_NAME = 80;
 
+/**
+ * The errors of one failed validation (ajv with `allErrors: false`) as one problem. Ajv stops at the first failure,
+ * so there is one error, except under an `anyOf`, whose own error comes after those of its branches: the last error
+ * is the one to tell, and a value of none of the branches' types says which types would do.
+ */
+export function schemaProblem(errors: readonly ErrorObject[]): string {
+  const error = errors.at(-1);
+  if (!error) return 'not valid';
+  if (error.keyword === 'anyOf') {
+    const types = errors.filter((branch) => branch.keyword === 'type' && branch.instancePath === error.instancePath).map((branch) => branch.params['type']);
+    if (types.length > 0) return located(pointerSegments(error.instancePath), `must be ${typeWords(types.flat())}`);
+  }
+  return problemOf(error);
+}
+
 /** `drift[3].kind: must be a string`; a missing field is named itself (`drift[0].apiVersion: required`). */
-export function schemaProblem(error: ErrorObject): string {
+function problemOf(error: ErrorObject): string {
   const at = pointerSegments(error.instancePath);
   const params: Record<string, unknown> = error.params;
   switch (error.keyword) {
     case 'required':
       return located([...at, String(params['missingProperty'])], 'required');
     case 'additionalProperties':
-      return located(at, `unknown field ${JSON.stringify(shortName(String(params['additionalProperty'])))}`);
+      return located(at, `unknown field ${quoted(String(params['additionalProperty']))}`);
     case 'type':
       return located(at, `must be ${typeWords(params['type'])}`);
     case 'enum':
@@ -49,10 +64,10 @@ export function formatPath(segments: readonly (string | number)[]): string {
   let text = '';
   for (const segment of segments) {
     if (typeof segment === 'number') text += `[${segment}]`;
-    else if (!/^[A-Za-z_$][\w$-]*$/.test(segment)) text += `[${JSON.stringify(shortName(segment))}]`;
+    else if (!/^[A-Za-z_$][\w$-]*$/.test(segment)) text += `[${quoted(segment)}]`;
     else text += text === '' ? segment : `.${segment}`;
   }
-  return printable(text);
+  return text;
 }
 
 function located(at: readonly (string | number)[], message: string): string {
@@ -78,6 +93,7 @@ function listOf(values: unknown): string {
   return Array.isArray(values) ? values.map((value) => String(value)).join(', ') : String(values);
 }
 
-function shortName(name: string): string {
-  return printable(name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name);
+/** A field name of the document as a JSON string, shortened; what JSON leaves as it is (bidi overrides) escaped too. */
+function quoted(name: string): string {
+  return printable(JSON.stringify(name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name));
 }

@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { schemaProblem } from '../io/schema-problem.ts';
-import type { Report } from './report.ts';
+import type { Report, Summary } from './report.ts';
 import { countDrift, countFindings, REPORT_SCHEMA_VERSION } from './report.ts';
 import reportSchemaJson from './report.schema.json' with { type: 'json' };
 
@@ -50,8 +50,7 @@ export function checkStoredReport(value: unknown, cluster: string): { report: Re
   const document = withOlderSections(value);
   const validate = reportValidator();
   if (!validate(document)) {
-    const [error] = validate.errors ?? [];
-    return { problem: error ? schemaProblem(error) : 'not a report' };
+    return { problem: schemaProblem(validate.errors ?? []) };
   }
   const problem = inconsistency(document);
   return problem ? { problem } : { report: document };
@@ -85,16 +84,18 @@ function withOlderSections(value: Json): Json {
 function inconsistency(report: Report): string | undefined {
   if (Number.isNaN(Date.parse(report.generatedAt))) return 'generatedAt: not a time';
   if (report.scan.observedAt !== undefined && Number.isNaN(Date.parse(report.scan.observedAt))) return 'scan.observedAt: not a time';
-  const { findings: bySeverity, ...counts } = { ...countDrift(report.drift), ...countFindings(report.findings), failedFiles: report.source.failedFiles.length };
-  for (const [field, count] of Object.entries(counts)) {
-    const stored = report.summary[field as keyof typeof counts];
-    if (stored !== count) return `summary.${field}: ${stored}, but the report holds ${count}`;
-  }
-  for (const [severity, count] of Object.entries(bySeverity)) {
-    const stored = report.summary.findings[severity as keyof typeof bySeverity];
-    if (stored !== count) return `summary.findings.${severity}: ${stored}, but the report holds ${count}`;
+  const counted: Summary = { ...report.summary, ...countDrift(report.drift), failedFiles: report.source.failedFiles.length, ...countFindings(report.findings) };
+  const stored = summedCounts(report.summary);
+  for (const [field, count] of summedCounts(counted)) {
+    if (stored.get(field) !== count) return `summary.${field}: ${String(stored.get(field))}, but the report holds ${count}`;
   }
   return undefined;
+}
+
+/** The counts of a summary that follow from the report's entries (`declared` and `compared` do not), by field path. */
+function summedCounts(summary: Summary): Map<string, number> {
+  const { declared: _declared, compared: _compared, findings, ...counts } = summary;
+  return new Map([...Object.entries(counts), ...Object.entries(findings).map(([severity, count]): [string, number] => [`findings.${severity}`, count])]);
 }
 
 function isRecord(value: unknown): value is Json {
