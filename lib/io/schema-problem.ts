@@ -52,6 +52,8 @@ function problemOf(error: ErrorObject): string {
       return located(at, `must be ${JSON.stringify(params['allowedValue'])}`);
     case 'pattern':
       return located(at, `must match ${String(params['pattern'])}`);
+    case 'minLength':
+      return located(at, params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters`);
     case 'minimum':
       return located(at, `must be at least ${String(params['limit'])}`);
     default:
