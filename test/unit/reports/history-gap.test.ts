@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { EXPORT_CSV_HEADER, exportCsv } from '../../../lib/report/csv.ts';
 import { buildExport, exportMarkdown } from '../../../lib/report/export.ts';
 import { applyHistory } from '../../../lib/report/history.ts';
-import { renderExportHtml } from '../../../lib/report/html-export.ts';
+import { renderExportHtml } from '../../../lib/report/html/export.ts';
 import type { Report } from '../../../lib/report/report.ts';
 import { checkStoredReport } from '../../../lib/report/validate.ts';
 import { reportProblem } from '../../../lib/store/local.ts';
