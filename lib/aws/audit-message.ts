@@ -1,11 +1,10 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
 import { schemaProblem } from '../io/schema-problem.ts';
-import auditMessageSchemaJson from './audit-message.schema.json' with { type: 'json' };
+import validateMessage from './audit-message.validate.js';
 
 /*
- * The audit queue's message, described once by audit-message.schema.json. Its own file, not sqs.ts: the audit
- * function reads messages without the SQS client in its bundle (Lambda hands it the records).
+ * The audit queue's message, described once by audit-message.schema.json and validated by the module ajv compiles
+ * from it ahead of time (audit-message.validate.js, from bin/generate-validators.ts). Its own file, not sqs.ts: the
+ * audit function reads messages without the SQS client in its bundle (Lambda hands it the records).
  */
 
 /** One SQS message: audit this cluster as part of this run. */
@@ -13,17 +12,6 @@ export interface AuditMessage {
   runId: string;
   cluster: string;
   scheduledAt?: string;
-}
-
-/** audit-message.schema.json. */
-export const auditMessageSchema: Readonly<Record<string, unknown>> = auditMessageSchemaJson;
-
-let compiled: ValidateFunction<AuditMessage> | undefined;
-
-function messageValidator(): ValidateFunction<AuditMessage> {
-  // Compiled on first use, once per process (a warm Lambda reuses it for every record).
-  compiled ??= new Ajv2020({ strict: true, allErrors: false }).compile<AuditMessage>(auditMessageSchema);
-  return compiled;
 }
 
 /**
@@ -37,8 +25,7 @@ export function parseAuditMessage(body: string): AuditMessage {
   } catch {
     throw new Error('audit message is not JSON');
   }
-  const validate = messageValidator();
-  if (!validate(parsed)) throw new Error(`audit message: ${schemaProblem(validate.errors ?? [])}`);
+  if (!validateMessage(parsed)) throw new Error(`audit message: ${schemaProblem(validateMessage.errors ?? [])}`);
   const { runId, cluster, scheduledAt } = parsed;
   return scheduledAt === undefined ? { runId, cluster } : { runId, cluster, scheduledAt };
 }

@@ -1,9 +1,7 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
 import { schemaProblem } from '../io/schema-problem.ts';
 import type { Report, Summary } from './report.ts';
 import { countDrift, countFindings, REPORT_SCHEMA_VERSION } from './report.ts';
-import reportSchemaJson from './report.schema.json' with { type: 'json' };
+import validateReport from './report.validate.js';
 
 /*
  * A stored report is read back to be the "previous" report of the history step (and for the time of the last run, and
@@ -12,22 +10,14 @@ import reportSchemaJson from './report.schema.json' with { type: 'json' };
  * test/unit/report/schema-types.test.ts), and true to itself in what a schema cannot say (times that are times, a
  * summary that counts the entries it sums up). Sections older versions did not write (findings, scan, source) get
  * neutral defaults first. Anything else is refused with one reason: where in the document and what is wrong.
+ *
+ * The schema is compiled ahead of time (report.validate.js, from bin/generate-validators.ts): compiling it takes a
+ * cold Lambda hundreds of milliseconds (bench/schemas.ts), the generated module none.
  */
 
 type Json = Record<string, unknown>;
 
-/** report.schema.json; its `schemaVersion` is the const this version writes. */
-export const reportSchema: Readonly<Record<string, unknown>> = reportSchemaJson;
-
 const MAJOR = REPORT_SCHEMA_VERSION.split('.')[0] ?? '';
-
-let compiled: ValidateFunction<Report> | undefined;
-
-function reportValidator(): ValidateFunction<Report> {
-  // Compiled on first use (once per process): a run that reads no previous report does not pay for it.
-  compiled ??= new Ajv2020({ strict: true, allErrors: false }).compile<Report>(reportSchema);
-  return compiled;
-}
 
 /** The stored report of `cluster` if `value` (parsed JSON) is one (see checkStoredReport); undefined otherwise. */
 export function asStoredReport(value: unknown, cluster: string): Report | undefined {
@@ -48,10 +38,7 @@ export function checkStoredReport(value: unknown, cluster: string): { report: Re
   }
   if (value['cluster'] !== cluster) return { problem: typeof value['cluster'] === 'string' ? `a report of another cluster (${value['cluster'].slice(0, 80)})` : 'no cluster' };
   const document = withOlderSections(value);
-  const validate = reportValidator();
-  if (!validate(document)) {
-    return { problem: schemaProblem(validate.errors ?? []) };
-  }
+  if (!validateReport(document)) return { problem: schemaProblem(validateReport.errors ?? []) };
   const problem = inconsistency(document);
   return problem ? { problem } : { report: document };
 }

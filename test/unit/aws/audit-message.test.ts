@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, test } from 'vitest';
 import type { AuditMessage } from '../../../lib/aws/audit-message.ts';
-import { auditMessageBody, auditMessageSchema, parseAuditMessage } from '../../../lib/aws/audit-message.ts';
+import auditMessageSchemaJson from '../../../lib/aws/audit-message.schema.json' with { type: 'json' };
+import { auditMessageBody, parseAuditMessage } from '../../../lib/aws/audit-message.ts';
 import { loadConfig } from '../../../lib/config/load.ts';
 import { enqueueAudits, scheduleMessages } from '../../../lib/pipeline/schedule.ts';
 import type { QueueEntry } from '../../../lib/pipeline/schedule.ts';
+
+const auditMessageSchema: Record<string, unknown> = auditMessageSchemaJson;
 
 type KeysOf<T> = T extends unknown ? keyof T & string : never;
 

@@ -8,7 +8,8 @@ import type { KubeObject } from '../../../lib/kube/object.ts';
 import { failedReport } from '../../../lib/report/failed.ts';
 import { applyHistory } from '../../../lib/report/history.ts';
 import type { Report } from '../../../lib/report/report.ts';
-import { checkStoredReport, reportSchema } from '../../../lib/report/validate.ts';
+import reportSchemaJson from '../../../lib/report/report.schema.json' with { type: 'json' };
+import { checkStoredReport } from '../../../lib/report/validate.ts';
 import { auditSnapshot, snapshotText, tree, WALL } from '../pipeline/helpers.ts';
 
 /*
@@ -21,6 +22,8 @@ import { auditSnapshot, snapshotText, tree, WALL } from '../pipeline/helpers.ts'
  */
 
 type Json = Record<string, unknown>;
+
+const reportSchema: Json = reportSchemaJson;
 type KeysOf<T> = T extends unknown ? keyof T & string : never;
 type Item<T> = T extends readonly (infer U)[] ? U : never;
 

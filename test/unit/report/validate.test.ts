@@ -141,14 +141,13 @@ describe('checkStoredReport: why a stored report is refused', () => {
     expect(JSON.stringify(old)).toBe(before);
   });
 
-  test('the schema is compiled once, on first use', async () => {
+  test('no schema is compiled at run time: the validator is the module generated from report.schema.json', async () => {
     vi.resetModules();
     const compile = vi.spyOn(Ajv2020.prototype, 'compile');
     try {
       const fresh = await import('../../../lib/report/validate.ts');
-      expect(compile).not.toHaveBeenCalled();
       for (let round = 0; round < 3; round++) expect(fresh.checkStoredReport(JSON.parse(JSON.stringify(stored())), 'prod')).toHaveProperty('report');
-      expect(compile).toHaveBeenCalledTimes(1);
+      expect(compile).not.toHaveBeenCalled();
     } finally {
       compile.mockRestore();
     }
