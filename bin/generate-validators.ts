@@ -30,12 +30,12 @@ export const STANDALONE_VALIDATORS: readonly StandaloneValidator[] = [
 const ROOT = resolve(import.meta.dirname, '..');
 
 /**
- * The module and its declaration. `allErrors: false`: a document is refused at its first error, which is the one
+ * The module and its declaration (the schema without its titles and descriptions). `allErrors: false`: a document is refused at its first error, which is the one
  * reason given; `unicode: false`: string lengths without ajv's runtime helper, so the module imports nothing.
  */
 export function generateValidator(validator: StandaloneValidator, root = ROOT): { module: string; declaration: string } {
-  const schema: unknown = JSON.parse(readFileSync(join(root, validator.schema), 'utf8'));
-  if (typeof schema !== 'object' || schema === null) throw new Error(`${validator.schema} is not a JSON schema`);
+  const schema = withoutAnnotations(JSON.parse(readFileSync(join(root, validator.schema), 'utf8')));
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) throw new Error(`${validator.schema} is not a JSON schema`);
   // `unicode` is deprecated in ajv 8 (it says so once per instance); if a later ajv drops it, the require check below fails.
   const logger = { log: console.log, warn: (message: unknown) => void (String(message).includes('option unicode') || console.warn(message)), error: console.error };
   const ajv = new Ajv2020({ strict: true, allErrors: false, unicode: false, logger, code: { source: true, esm: true, lines: true } });
@@ -55,6 +55,24 @@ export function generateValidator(validator: StandaloneValidator, root = ROOT): 
     '',
   ].join('\n');
   return { module: `${header}${code}\n`, declaration };
+}
+
+/** Keywords that only annotate: the generated module embeds the schema, and needs none of them to validate. */
+const ANNOTATIONS = new Set(['title', 'description']);
+/** Keywords whose value maps names (of fields, of definitions) to schemas: a field may be called `description`. */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+
+function withoutAnnotations(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutAnnotations);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([keyword]) => !ANNOTATIONS.has(keyword))
+      .map(([keyword, value]) => [
+        keyword,
+        SCHEMA_MAPS.has(keyword) && typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value).map(([name, item]) => [name, withoutAnnotations(item)])) : withoutAnnotations(value),
+      ]),
+  );
 }
 
 function declarationPath(module: string): string {

@@ -2,7 +2,7 @@
 "use strict";
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://driftwatch.dev/schemas/audit-message-1.json","title":"driftwatch audit message","description":"The body of one message on the audit queue: the schedule function sends one per cluster of the config, the audit function audits that cluster. Fields a later version adds are allowed, so a message sent by the other side of a deployment is still read.","type":"object","required":["runId","cluster"],"properties":{"runId":{"type":"string","minLength":1,"description":"Identifier shared by every cluster of one scheduled run; the reports of one hour belong together."},"cluster":{"type":"string","minLength":1,"description":"Name of the cluster in the config (clusters[].name)."},"scheduledAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$","description":"ISO 8601 UTC time the run was scheduled: a redelivered message of a run already stored is finished, not audited again."}},"additionalProperties":true};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://driftwatch.dev/schemas/audit-message-1.json","type":"object","required":["runId","cluster"],"properties":{"runId":{"type":"string","minLength":1},"cluster":{"type":"string","minLength":1},"scheduledAt":{"type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$"}},"additionalProperties":true};
 const pattern4 = new RegExp("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
