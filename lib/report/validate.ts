@@ -11,8 +11,8 @@ import validateReport from './report.validate.js';
  * summary that counts the entries it sums up). Sections older versions did not write (findings, scan, source) get
  * neutral defaults first. Anything else is refused with one reason: where in the document and what is wrong.
  *
- * The schema is compiled ahead of time (report.validate.js, from bin/generate-validators.ts): compiling it takes a
- * cold Lambda hundreds of milliseconds (bench/schemas.ts), the generated module none.
+ * The schema is compiled ahead of time (report.validate.js, from bin/generate-validators.ts): compiling it cost a
+ * cold process about half a second (bench/schemas.ts), the generated module nothing.
  */
 
 type Json = Record<string, unknown>;
