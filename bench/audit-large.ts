@@ -6,9 +6,10 @@
  *
  * Prints objects, wall time and heap growth for computeDrift and runChecks separately.
  */
+import { randomBytes } from 'node:crypto';
 import { runChecks, DEFAULT_CHECKS_CONFIG } from '../lib/checks/index.ts';
 import type { LiveState } from '../lib/cluster/types.ts';
-import { computeDrift } from '../lib/diff/audit.ts';
+import { computeDrift } from '../lib/diff/drift.ts';
 import type { KubeObject } from '../lib/kube/object.ts';
 import type { DeclaredObject } from '../lib/source/types.ts';
 
@@ -74,7 +75,7 @@ function measure<T>(label: string, run: () => T): T {
 const declared: DeclaredObject[] = Array.from({ length: count }, (_, index) => ({ object: declaredDeployment(index), file: `app-${index}.yaml`, line: 1 }));
 const live: LiveState = { origin: 'bench', objects: declared.map(({ object }, index) => liveTwin(object, index)), lists: [], complete: true, clusterScopedKinds: [] };
 process.stdout.write(`${count} declared Deployments, ${live.objects.length} live objects\n`);
-const result = measure('computeDrift', () => computeDrift(declared, live));
+const result = measure('computeDrift', () => computeDrift(declared, live, { secretDigestKey: randomBytes(32) }));
 process.stdout.write(`  ${result.drift.length} modified (expected ${Math.ceil(count / 10)})\n`);
 if (process.env["BENCH_DEBUG"]) process.stdout.write(JSON.stringify(result.drift.slice(0, 2), null, 1));
 const findings = measure('runChecks', () => runChecks({ objects: live.objects, now: new Date(), config: DEFAULT_CHECKS_CONFIG }));

@@ -62,6 +62,9 @@ const dependencies = {
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.kind === 'entry-point' || BUNDLED.some((name) => args.path === name || args.path.startsWith(`${name}/`))) return undefined;
+      // What a bundled package imports comes with it (undici, ws, jose, socks, ...: about 150 CommonJS modules that
+      // Node would otherwise resolve, wrap and compile one by one at every cluster read). Built-ins stay external.
+      if (args.importer.includes('/node_modules/')) return undefined;
       return { path: args.path, external: true };
     });
   },
@@ -86,6 +89,8 @@ async function build(root, cache, folder) {
     platform: 'node',
     target: 'node24',
     outExtension: { '.js': '.mjs' },
+    // The bundled CommonJS modules `require` Node built-ins, which an ES module has no `require` for (as serverless.yml's banner).
+    banner: { js: "import { createRequire as __driftwatchCreateRequire } from 'node:module'; const require = __driftwatchCreateRequire(import.meta.url);" },
     plugins: [sourceUrls, dependencies],
     logLevel: 'silent',
   });

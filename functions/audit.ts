@@ -1,125 +1,30 @@
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { loadRuntimeConfig } from '../lib/aws/config-source.ts';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lazily } from '../lib/aws/lazy.ts';
-import { parseSignerSecret } from '../lib/aws/report-link.ts';
-import { defaultS3Client } from '../lib/aws/s3-client.ts';
-import { SecretReader } from '../lib/aws/secrets.ts';
-import { EksAccess } from '../lib/cluster/eks.ts';
-import type { DriftwatchConfig } from '../lib/config/load.ts';
 import { parseReportLinkSeconds } from '../lib/pipeline/env.ts';
-import { auditAndPublish, openConfiguredSource } from '../lib/pipeline/publish.ts';
-import type { AuditMessage } from '../lib/pipeline/publish.ts';
-import type { DeclaredSource } from '../lib/pipeline/run-cluster.ts';
-import { parseAuditMessage } from '../lib/pipeline/schedule.ts';
-import { displayLocation } from '../lib/source/display.ts';
-import type { SourceTree } from '../lib/source/types.ts';
-import { parseS3Destination } from '../lib/store/s3.ts';
-import { logOf, logger, metricSinkOf, recordMetrics, requiredEnv } from './observability.ts';
-
-const s3 = defaultS3Client();
-const sns = new SNSClient({});
-/** One CloudWatch Logs client per region, for clusters whose audit log is read there. */
-const logsClients = new Map<string, CloudWatchLogsClient>();
-function logsClient(region: string): CloudWatchLogsClient {
-  const existing = logsClients.get(region);
-  if (existing) return existing;
-  const client = new CloudWatchLogsClient({ region });
-  logsClients.set(region, client);
-  return client;
-}
-const secrets = new SecretReader(new SecretsManagerClient({}));
-const eks = new EksAccess({ credentials: defaultProvider() });
-const configClients = { s3: () => s3, ssm: lazily(() => new SSMClient({})) };
-/** Checked at cold start: a bad value fails the deployment's first invocation with the variable's name. */
-const linkExpiresSeconds = parseReportLinkSeconds(process.env['REPORT_LINK_SECONDS']);
-/** Report links signed with the dedicated signer's access key (infra/iam.yml `ReportLinkSigner`), read when first needed. */
-const linkSignerSecretId = process.env['REPORT_LINK_SIGNER_SECRET_ID'];
-const linkClient = linkSignerSecretId ? defaultS3Client(async () => parseSignerSecret(await secrets.read(linkSignerSecretId), linkSignerSecretId)) : undefined;
-const processor = new BatchProcessor(EventType.SQS);
-
-/** The source tree of a run, kept while a warm Lambda works through that run's clusters (dropped if it failed). */
-let runSource: { key: string; tree: Promise<SourceTree> } | undefined;
-
-function sourceOfRun(config: DriftwatchConfig, runId: string): DeclaredSource {
-  const key = `${runId}|${config.source.location}`;
-  return {
-    location: displayLocation(config.source.location),
-    open: () => {
-      if (runSource?.key === key) return runSource.tree;
-      const tree = openConfiguredSource(config, s3, secrets);
-      runSource = { key, tree };
-      tree.catch(() => {
-        if (runSource?.tree === tree) runSource = undefined;
-      });
-      return tree;
-    },
-  };
-}
+import type { AuditSettings } from './audit-records.ts';
+import { logger } from './observability.ts';
 
 /**
- * SQS → one cluster per record, through Powertools' batch processing: a record whose run could not store even an
- * error report is reported back as a batch item failure, so only it is retried (and after 3 tries goes to the DLQ).
+ * Read at cold start: a bad REPORT_LINK_SECONDS fails the deployment's first invocation with the variable's name, and
+ * each execution environment keeps the settings it started with.
  */
-async function auditRecords(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const config = await loadRuntimeConfig(requiredEnv('DRIFTWATCH_CONFIG'), configClients);
-  const prefix = process.env['REPORT_PREFIX'] ?? '';
-  const destination = parseS3Destination(`s3://${requiredEnv('REPORT_BUCKET')}${prefix ? `/${prefix}` : ''}`);
-  const auditRecord = async (record: SQSRecord): Promise<void> => {
-    let message: AuditMessage;
-    try {
-      message = parseAuditMessage(record.body);
-    } catch (error) {
-      logger.error('not an audit message; it will go to the DLQ', { messageId: record.messageId, error: error instanceof Error ? error : new Error(String(error)) });
-      throw error;
-    }
-    const recordLogger = logger.createChild({ persistentKeys: { cluster: message.cluster, runId: message.runId, messageId: record.messageId } });
-    const metrics = recordMetrics(message.cluster);
-    const metricSink = metricSinkOf(metrics);
-    try {
-      await auditAndPublish(
-        {
-          config,
-          s3,
-          sns,
-          eks,
-          logs: logsClient,
-          secrets,
-          destination,
-          source: sourceOfRun(config, message.runId),
-          ...optionalEnv('REPORT_KMS_KEY_ID', 'kmsKeyId'),
-          ...optionalEnv('TOPIC_ARN', 'topicArn'),
-          ...optionalEnv('SLACK_WEBHOOK_SECRET_ID', 'slackWebhookSecretId'),
-          linkExpiresSeconds,
-          ...(linkClient ? { linkClient } : {}),
-          log: logOf(recordLogger),
-          metrics: metricSink,
-          clock: { now: () => new Date(), remainingMs: () => context.getRemainingTimeInMillis() },
-        },
-        message,
-      );
-    } catch (error) {
-      // The Error itself: Powertools logs its name, message, stack and cause.
-      recordLogger.error('audit failed; the message will be retried', { error: error instanceof Error ? error : new Error(String(error)) });
-      metricSink.count('AuditFailures', 1);
-      throw error;
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
-  return processPartialResponse(event, auditRecord, processor, { context, throwOnFullBatchFailure: false });
+const settings: AuditSettings = {
+  linkExpiresSeconds: parseReportLinkSeconds(process.env['REPORT_LINK_SECONDS']),
+  linkSignerSecretId: process.env['REPORT_LINK_SIGNER_SECRET_ID'],
+};
+
+/*
+ * Init stays small (issue 12: ≤ 200 ms): the SDK clients, the Kubernetes client and the audit engine are in
+ * ./audit-records.ts, imported at the first batch. In the bundle esbuild keeps that module unevaluated until then
+ * (bench/lambda-init.ts measures it).
+ */
+const auditRecords = lazily(async () => (await import('./audit-records.ts')).createAuditRecords(settings));
+
+/** SQS → one cluster per record (functions/audit-records.ts). */
+async function auditBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  return (await auditRecords())(event, context);
 }
 
-function optionalEnv<K extends string>(name: string, key: K): Partial<Record<K, string>> {
-  const value = process.env[name];
-  return value ? ({ [key]: value } as Partial<Record<K, string>>) : {};
-}
-
-export const handler = middy(auditRecords).use(injectLambdaContext(logger));
+export const handler = middy(auditBatch).use(injectLambdaContext(logger));

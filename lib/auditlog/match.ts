@@ -7,7 +7,7 @@
  * (`kubectl-edit` ↔ `kubectl/v1.34`).
  * A missing object gets the last delete of it.
  */
-import type { DriftEntry } from '../diff/audit.ts';
+import type { DriftEntry } from '../diff/drift.ts';
 import type { Change } from '../diff/object.ts';
 import { groupOf } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';

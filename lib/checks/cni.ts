@@ -1,6 +1,7 @@
 import type { KubeObject } from '../kube/object.ts';
 import type { CheckContext } from './context.ts';
-import { at, count } from './fields.ts';
+import type { CheckDefinition } from './definition.ts';
+import { at, count } from './field-readers.ts';
 import type { CheckFinding } from './finding.ts';
 import { describe, finding } from './finding.ts';
 import { subjectOf } from './context.ts';
@@ -25,7 +26,17 @@ export const CNI_DAEMONSETS: readonly string[] = [
  * one without status (not yet observed) does. One finding per active CNI DaemonSet, each naming the others: a
  * finding names one real object, which a PolicyReport result and an exemption can point at.
  */
-export function cniFindings(context: CheckContext): CheckFinding[] {
+export const cniMultiple: CheckDefinition<'cni-multiple'> = {
+  id: 'cni-multiple',
+  severity: 'high',
+  title: 'More than one CNI plugin active',
+  firesOn:
+    'two or more CNI DaemonSets (aws-node, calico-node, cilium, kube-flannel-ds, weave-net, antrea-agent, kube-router, canal) scheduling pods: one finding per DaemonSet, naming the others',
+  reads: [{ group: 'apps', kind: 'DaemonSet' }],
+  run: (context) => cniFindings(context),
+};
+
+function cniFindings(context: CheckContext): CheckFinding[] {
   const active = context
     .ofKind('apps', 'DaemonSet')
     .filter((daemonSet) => CNI_DAEMONSETS.some((pattern) => matchesPattern(daemonSet.metadata.name, pattern)))
@@ -34,7 +45,7 @@ export function cniFindings(context: CheckContext): CheckFinding[] {
   const names = active.map(qualifiedName).sort();
   return active.map((daemonSet) => {
     const others = active.filter((other) => other !== daemonSet);
-    return finding('cni-multiple', subjectOf(daemonSet), {
+    return finding(cniMultiple, subjectOf(daemonSet), {
       message: `${describe(subjectOf(daemonSet))} is one of ${active.length} active CNI plugins; also active: ${others.map(qualifiedName).sort().join(', ')}`,
       remediation: remediationOf(daemonSet, others),
       evidence: { daemonSets: names },

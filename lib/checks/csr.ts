@@ -1,19 +1,52 @@
 import type { KubeObject } from '../kube/object.ts';
 import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
-import { at, excerpt, formatAge, records, text, timeOf } from './fields.ts';
+import type { CheckDefinition, CheckKind } from './definition.ts';
+import { at, records, text, timeOf } from './field-readers.ts';
 import type { CheckFinding } from './finding.ts';
 import { describe, finding } from './finding.ts';
+import { excerpt, formatAge } from './message-text.ts';
+
+const CSR: CheckKind = { group: 'certificates.k8s.io', kind: 'CertificateSigningRequest' };
+
+export const csrPending: CheckDefinition<'csr-pending'> = {
+  id: 'csr-pending',
+  severity: 'medium',
+  title: 'CertificateSigningRequest pending longer than the threshold',
+  firesOn: 'CSR without Approved/Denied/Failed older than `checks.csrPending.minutes` (60)',
+  reads: [CSR],
+  run: (context) => csrsOf(context).flatMap((csr) => (decisionOf(csr) === undefined ? pending(csr, context) : [])),
+};
+
+export const csrDenied: CheckDefinition<'csr-denied'> = {
+  id: 'csr-denied',
+  severity: 'low',
+  title: 'CertificateSigningRequest denied',
+  firesOn: 'CSR with a Denied condition',
+  reads: [CSR],
+  run: (context) => rejections(context, 'Denied'),
+};
+
+export const csrFailed: CheckDefinition<'csr-failed'> = {
+  id: 'csr-failed',
+  severity: 'medium',
+  title: 'CertificateSigningRequest failed',
+  firesOn: 'CSR with a Failed condition',
+  reads: [CSR],
+  run: (context) => rejections(context, 'Failed'),
+};
 
 const DECISIONS = ['Approved', 'Denied', 'Failed'];
 
-/** csr-pending, csr-denied, csr-failed. */
-export function csrFindings(context: CheckContext): CheckFinding[] {
-  return context.ofKind('certificates.k8s.io', 'CertificateSigningRequest').flatMap((csr) => {
+function csrsOf(context: CheckContext): readonly KubeObject[] {
+  return context.ofKind(CSR.group, CSR.kind);
+}
+
+/** CSRs whose decision is `type` (Denied or Failed). */
+function rejections(context: CheckContext, type: 'Denied' | 'Failed'): CheckFinding[] {
+  return csrsOf(context).flatMap((csr) => {
     const decision = decisionOf(csr);
-    if (decision === undefined) return pending(csr, context);
-    if (decision.type === 'Denied' || decision.type === 'Failed') return [rejected(csr, decision.type, decision.message)];
-    return [];
+    return decision?.type === type ? [rejected(csr, type, decision.message)] : [];
   });
 }
 
@@ -42,7 +75,7 @@ function pending(csr: KubeObject, context: CheckContext): CheckFinding[] {
   const name = csr.metadata.name;
   const request = requestOf(csr);
   return [
-    finding('csr-pending', subjectOf(csr), {
+    finding(csrPending, subjectOf(csr), {
       message: `${describe(subjectOf(csr))}${request ? ` ${request}` : ''} has been pending for ${formatAge(context.now - created)} (threshold ${minutes} min)`,
       remediation: `Check the requester (kubectl get csr ${name} -o yaml), then kubectl certificate approve ${name} (or kubectl certificate deny ${name})`,
       evidence: { pendingMinutes: Math.floor((context.now - created) / 60_000), ...(request !== '' && { request }) },
@@ -50,10 +83,10 @@ function pending(csr: KubeObject, context: CheckContext): CheckFinding[] {
   ];
 }
 
-function rejected(csr: KubeObject, type: string, detail: string): CheckFinding {
+function rejected(csr: KubeObject, type: 'Denied' | 'Failed', detail: string): CheckFinding {
   const name = csr.metadata.name;
   const request = requestOf(csr);
-  const check = type === 'Denied' ? 'csr-denied' : 'csr-failed';
+  const check = type === 'Denied' ? csrDenied : csrFailed;
   return finding(check, subjectOf(csr), {
     message: `${describe(subjectOf(csr))}${request ? ` ${request}` : ''} was ${type === 'Denied' ? 'denied' : 'not signed (Failed)'}${detail ? `: ${excerpt(detail)}` : ''}`,
     remediation:

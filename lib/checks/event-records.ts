@@ -1,6 +1,6 @@
 import type { KubeObject } from '../kube/object.ts';
 import type { CheckContext } from './context.ts';
-import { at, count, record, text, timeOf } from './fields.ts';
+import { at, count, record, text, timeOf } from './field-readers.ts';
 import type { Subject } from './finding.ts';
 
 /** One Event, core/v1 or events.k8s.io/v1, reduced to what the checks read. */
@@ -15,7 +15,18 @@ export interface EventRecord {
   lastSeen: number | undefined;
 }
 
-export function eventRecords(context: CheckContext): EventRecord[] {
+/** Parsed once per run: six checks read the same events. */
+const parsed = new WeakMap<CheckContext, readonly EventRecord[]>();
+
+export function eventRecords(context: CheckContext): readonly EventRecord[] {
+  const cached = parsed.get(context);
+  if (cached !== undefined) return cached;
+  const records = parseEvents(context);
+  parsed.set(context, records);
+  return records;
+}
+
+function parseEvents(context: CheckContext): EventRecord[] {
   const events = [...context.ofKind('', 'Event'), ...context.ofKind('events.k8s.io', 'Event')];
   // Both APIs serve the same stored events: one listed through both must count once.
   const seen = new Set<string>();

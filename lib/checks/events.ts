@@ -1,12 +1,33 @@
-import type { CheckId } from './catalog.ts';
 import type { CheckContext } from './context.ts';
+import type { CheckDefinition } from './definition.ts';
+import { EVENT } from './definition.ts';
 import type { EventRecord } from './event-records.ts';
 import { eventRecords } from './event-records.ts';
-import { excerpt } from './fields.ts';
 import type { CheckFinding, Subject } from './finding.ts';
 import { describe, finding, namespaceFlag } from './finding.ts';
+import { excerpt } from './message-text.ts';
+import type { Severity } from './severity.ts';
 
-const CHECK_BY_REASON: Readonly<Record<string, CheckId>> = {
+/** The event checks share one shape: a Warning reason, grouped per involved object. */
+type EventCheckId = 'event-admission-denied' | 'event-failed-scheduling' | 'event-backoff' | 'event-failed-mount' | 'event-failed-create';
+
+function eventCheck<Id extends EventCheckId>(id: Id, severity: Severity, title: string, firesOn: string): CheckDefinition<Id> {
+  const check: CheckDefinition<Id> = { id, severity, title, firesOn, reads: [EVENT], run: (context) => eventFindings(context, check) };
+  return check;
+}
+
+export const eventAdmissionDenied = eventCheck(
+  'event-admission-denied',
+  'high',
+  'Admission webhook denied a create',
+  'Warning FailedCreate events whose message says "admission webhook" or "denied the request"',
+);
+export const eventFailedScheduling = eventCheck('event-failed-scheduling', 'medium', 'FailedScheduling warning events', 'Warning FailedScheduling events');
+export const eventBackoff = eventCheck('event-backoff', 'medium', 'BackOff warning events', 'Warning BackOff events');
+export const eventFailedMount = eventCheck('event-failed-mount', 'medium', 'FailedMount warning events', 'Warning FailedMount events');
+export const eventFailedCreate = eventCheck('event-failed-create', 'medium', 'FailedCreate warning events', 'other Warning FailedCreate events');
+
+const CHECK_BY_REASON: Readonly<Record<string, EventCheckId>> = {
   FailedScheduling: 'event-failed-scheduling',
   BackOff: 'event-backoff',
   FailedMount: 'event-failed-mount',
@@ -17,7 +38,7 @@ const CHECK_BY_REASON: Readonly<Record<string, CheckId>> = {
 const ADMISSION_DENIAL = /admission webhook|denied the request/i;
 
 interface EventGroup {
-  check: CheckId;
+  check: CheckDefinition<EventCheckId>;
   involved: Subject;
   reason: string;
   count: number;
@@ -25,15 +46,14 @@ interface EventGroup {
 }
 
 /**
- * event-*: Warning events seen inside the window, grouped per involved object and check with their counts
- * summed, so that a pod failing 40 times is one finding, not 40.
+ * event-*: Warning events of the check's reason seen inside the window, grouped per involved object with their
+ * counts summed, so that a pod failing 40 times is one finding, not 40.
  */
-export function eventFindings(context: CheckContext): CheckFinding[] {
+function eventFindings(context: CheckContext, check: CheckDefinition<EventCheckId>): CheckFinding[] {
   const groups = new Map<string, EventGroup>();
   for (const event of eventRecords(context)) {
-    const check = checkOf(event);
-    if (check === undefined || event.type !== 'Warning' || !inWindow(event, context)) continue;
-    const key = [check, event.involved.kind, event.involved.namespace ?? '', event.involved.name].join('\u0000');
+    if (checkOf(event) !== check.id || event.type !== 'Warning' || !inWindow(event, context)) continue;
+    const key = [event.involved.kind, event.involved.namespace ?? '', event.involved.name].join('\u0000');
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { check, involved: event.involved, reason: event.reason, count: event.count, latest: event });
     else {
@@ -44,7 +64,7 @@ export function eventFindings(context: CheckContext): CheckFinding[] {
   return [...groups.values()].map(groupFinding);
 }
 
-function checkOf(event: EventRecord): CheckId | undefined {
+function checkOf(event: EventRecord): EventCheckId | undefined {
   if (event.reason === 'FailedCreate' && ADMISSION_DENIAL.test(event.message)) return 'event-admission-denied';
   return CHECK_BY_REASON[event.reason];
 }
@@ -57,15 +77,15 @@ function inWindow(event: EventRecord, context: CheckContext): boolean {
 function groupFinding(group: EventGroup): CheckFinding {
   const { involved } = group;
   const lastSeen = group.latest.lastSeen === undefined ? '' : new Date(group.latest.lastSeen).toISOString();
-  const what = group.check === 'event-admission-denied' ? 'admission webhook denials' : `${group.reason} warnings`;
+  const what = group.check.id === 'event-admission-denied' ? 'admission webhook denials' : `${group.reason} warnings`;
   return finding(group.check, involved, {
     message: `${describe(involved)}: ${group.count} ${what}, latest at ${lastSeen}: ${excerpt(group.latest.message)}`,
-    remediation: remediationOf(group.check, involved),
+    remediation: remediationOf(group.check.id, involved),
     evidence: { reason: group.reason, count: group.count, lastSeen, latestMessage: excerpt(group.latest.message) },
   });
 }
 
-function remediationOf(check: CheckId, involved: Subject): string {
+function remediationOf(check: EventCheckId, involved: Subject): string {
   const describeCommand = `kubectl describe ${involved.kind.toLowerCase()} ${involved.name}${namespaceFlag(involved.namespace)}`;
   switch (check) {
     case 'event-admission-denied':

@@ -1,8 +1,17 @@
 import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
+import type { CheckInfo } from './definition.ts';
 import type { CheckFinding } from './finding.ts';
 import { finding, sortFindings } from './finding.ts';
 import { matchesPattern } from './glob.ts';
 import { isEnabled, withConfiguredSeverity } from './selection.ts';
+
+/** Found by applyExemptions from the config, not by a run over live objects: it reads no kind. */
+export const exemptionExpired: CheckInfo<'exemption-expired'> = {
+  id: 'exemption-expired',
+  severity: 'low',
+  title: 'Exemption past its expiry date',
+  firesOn: 'a config exemption past its `expires` day',
+};
 
 const DAY = 86_400_000;
 
@@ -35,7 +44,7 @@ export function applyExemptions(
 ): CheckFinding[] {
   const inForce = exemptions.filter((exemption) => !isExpired(exemption, now));
   const marked = findings.map((found) => (found.exempted ? found : exempt(found, inForce)));
-  const reportExpired = config === undefined || isEnabled('exemption-expired', config);
+  const reportExpired = config === undefined || isEnabled(exemptionExpired, config);
   const expired = reportExpired ? exemptions.filter((exemption) => isExpired(exemption, now)).map(expiredFinding) : [];
   const tuned = config === undefined ? expired : expired.map((found) => withConfiguredSeverity(found, config));
   return sortFindings([...marked, ...tuned]);
@@ -60,7 +69,7 @@ export function describeExemption(exemption: ExemptionConfig): string {
 function expiredFinding(exemption: ExemptionConfig): CheckFinding {
   const described = describeExemption(exemption);
   return finding(
-    'exemption-expired',
+    exemptionExpired,
     { kind: 'Exemption', name: described },
     {
       message: `Exemption for ${described} (owner ${exemption.owner}) expired on ${exemption.expires}; the findings it covered are reported again`,

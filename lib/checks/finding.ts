@@ -1,6 +1,6 @@
 import type { Finding } from '../report/report.ts';
-import type { CheckId, Severity } from './catalog.ts';
-import { CHECKS, SEVERITIES } from './catalog.ts';
+import type { Severity } from './severity.ts';
+import { SEVERITIES } from './severity.ts';
 
 /** Why a finding is accepted: a config exemption (with owner and expiry) or the object's own annotation. */
 export interface FindingExemption {
@@ -33,11 +33,17 @@ export interface FindingParts {
   evidence?: Evidence;
 }
 
+/** The check a finding is of: its id and default severity (a CheckDefinition). */
+export interface FindingCheck {
+  id: string;
+  severity: Severity;
+}
+
 /** A finding of `check` at its default severity (overrides are applied once, in runChecks). */
-export function finding(check: CheckId, subject: Subject, parts: FindingParts): CheckFinding {
+export function finding(check: FindingCheck, subject: Subject, parts: FindingParts): CheckFinding {
   return {
-    check,
-    severity: CHECKS[check].severity,
+    check: check.id,
+    severity: check.severity,
     kind: subject.kind,
     ...(subject.namespace !== undefined && subject.namespace !== '' && { namespace: subject.namespace }),
     name: subject.name,

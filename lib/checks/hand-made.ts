@@ -1,12 +1,12 @@
 import type { KubeObject } from '../kube/object.ts';
-import { LAST_APPLIED_ANNOTATION } from '../diff/normalize.ts';
+import { LAST_APPLIED_ANNOTATION } from '../diff/server-set.ts';
 import { SYSTEM_NAMESPACES, isClusterDefault, isClusterGenerated, isNamespaceDefault } from '../kube/builtin.ts';
 import { groupOf } from '../kube/object.ts';
 import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
+import type { CheckDefinition } from './definition.ts';
 import type { CheckFinding } from './finding.ts';
 import { describe, finding } from './finding.ts';
-
 
 /**
  * hand-made-object: live objects (namespaced in the audited namespaces, and cluster-scoped) with no sign of a declared origin — no last-applied annotation,
@@ -14,7 +14,18 @@ import { describe, finding } from './finding.ts';
  * (subresources) are left out: a controller updating the status of a hand-made object does not make it declared.
  * Objects without managedFields are skipped (snapshots often strip them): there is no evidence either way.
  */
-export function handMadeFindings(context: CheckContext): CheckFinding[] {
+export const handMadeObject: CheckDefinition<'hand-made-object'> = {
+  id: 'hand-made-object',
+  severity: 'medium',
+  title: 'Object created by hand: no applier, no owner',
+  firesOn:
+    'live object in an audited namespace with no last-applied annotation, no owner, and only untrusted non-Apply managers',
+  // It judges every object the audit lists (the declared kinds and what the other checks read): no kind of its own.
+  reads: [],
+  run: (context) => handMadeFindings(context),
+};
+
+function handMadeFindings(context: CheckContext): CheckFinding[] {
   return context.objects
     .filter((object) => isAudited(object, context.auditedNamespaces))
     .filter((object) => !isClusterGenerated(object) && !isNamespaceDefault(object) && !(object.metadata.namespace === undefined && isClusterDefault(object)))
@@ -49,7 +60,7 @@ function handMadeFinding(object: KubeObject, writers: readonly string[]): CheckF
   const target = `${object.kind.toLowerCase()} ${object.metadata.name}${namespace ? ` -n ${namespace}` : ''}`;
   // Never suggest printing a Secret: its values would land in a terminal or a ticket.
   const show = object.kind === 'Secret' && groupOf(object.apiVersion) === '' ? `kubectl describe ${target}` : `kubectl get ${target} -o yaml`;
-  return finding('hand-made-object', subject, {
+  return finding(handMadeObject, subject, {
     message: `${describe(subject)} looks hand-made: no last-applied configuration, no owner, written only by ${writers.join(', ')}`,
     remediation: `Declare it in Git (${show}) or delete it (kubectl delete ${target})`,
     evidence: { managers: [...writers] },

@@ -1,6 +1,6 @@
-import { text } from './fields.ts';
-import type { Fields } from './fields.ts';
-import type { PodSpecRule } from './pod-spec-rule.ts';
+import { text } from './field-readers.ts';
+import type { Fields } from './field-readers.ts';
+import { podSpecCheck } from './pod-spec-findings.ts';
 import { showCommand } from './pod-spec-rule.ts';
 import { containersOf } from './pod-specs.ts';
 
@@ -28,8 +28,11 @@ function images(spec: Fields): Array<{ container: string; image: string }> {
 }
 
 /** images-latest: a moving tag means the running version depends on when the node pulled it. */
-const latest: PodSpecRule = {
-  check: 'images-latest',
+export const imagesLatest = podSpecCheck({
+  id: 'images-latest',
+  severity: 'medium',
+  title: 'Image tagged :latest or untagged',
+  firesOn: 'image tagged `:latest` or untagged, and not digest-pinned',
   inspect: (spec) =>
     images(spec).flatMap(({ container, image }) => {
       const reference = parseImage(image);
@@ -38,16 +41,18 @@ const latest: PodSpecRule = {
       return reference.tag === 'latest' ? [`container "${container}" uses image "${image}"`] : [];
     }),
   remediation: (subject) => `Pin a version tag or @sha256 digest in Git (inspect: ${showCommand(subject)})`,
-};
+});
 
 /** images-without-digest (opt-in): a tag can be re-pushed; only a digest names one image for good. */
-const withoutDigest: PodSpecRule = {
-  check: 'images-without-digest',
+export const imagesWithoutDigest = podSpecCheck({
+  id: 'images-without-digest',
+  severity: 'low',
+  title: 'Image not pinned by digest (opt-in)',
+  firesOn: 'image without `@sha256:` digest — off unless `checks.imagesWithoutDigest: true`',
+  optIn: (config) => config.imagesWithoutDigest,
   inspect: (spec) =>
     images(spec)
       .filter(({ image }) => !parseImage(image).pinned)
       .map(({ container, image }) => `container "${container}" uses image "${image}" without a digest`),
   remediation: (subject) => `Pin the image by digest (image@sha256:...) in Git (inspect: ${showCommand(subject)})`,
-};
-
-export const IMAGE_RULES: readonly PodSpecRule[] = [latest, withoutDigest];
+});

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../kube/object.ts';
 import { subjectOf } from './context.ts';
-import { record, records, text } from './fields.ts';
+import { record, records, text } from './field-readers.ts';
 import type { Subject } from './finding.ts';
 
 export interface OwnerIndex {

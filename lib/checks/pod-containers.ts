@@ -1,10 +1,50 @@
 import type { KubeObject } from '../kube/object.ts';
-import type { CheckId } from './catalog.ts';
 import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
-import { at, count, excerpt, records, text } from './fields.ts';
+import type { CheckDefinition } from './definition.ts';
+import { POD } from './definition.ts';
+import { at, count, records, text } from './field-readers.ts';
 import type { CheckFinding, FindingParts } from './finding.ts';
 import { describe, finding } from './finding.ts';
+import { excerpt } from './message-text.ts';
+
+export const podImagePull: CheckDefinition<'pod-image-pull'> = {
+  id: 'pod-image-pull',
+  severity: 'high',
+  title: 'Container cannot pull its image (ImagePullBackOff/ErrImagePull)',
+  firesOn: 'container waiting in ImagePullBackOff / ErrImagePull / InvalidImageName',
+  reads: [POD],
+  run: (context) => stuckContainerFindings(context, podImagePull),
+};
+
+export const podCrashLoop: CheckDefinition<'pod-crash-loop'> = {
+  id: 'pod-crash-loop',
+  severity: 'high',
+  title: 'Container in CrashLoopBackOff',
+  firesOn: 'container waiting in CrashLoopBackOff',
+  reads: [POD],
+  run: (context) => stuckContainerFindings(context, podCrashLoop),
+};
+
+export const podConfigError: CheckDefinition<'pod-config-error'> = {
+  id: 'pod-config-error',
+  severity: 'high',
+  title: 'Container cannot start: CreateContainerConfigError',
+  firesOn: 'container waiting in CreateContainerConfigError',
+  reads: [POD],
+  run: (context) => stuckContainerFindings(context, podConfigError),
+};
+
+export const podRestarts: CheckDefinition<'pod-restarts'> = {
+  id: 'pod-restarts',
+  severity: 'medium',
+  title: 'Container restarted more often than the threshold',
+  firesOn: 'container restartCount above `checks.podRestarts.threshold` (5); not for crash-looping containers',
+  reads: [POD],
+  run: (context) => restartFindings(context),
+};
+
+type StuckCheckId = (typeof podImagePull | typeof podCrashLoop | typeof podConfigError)['id'];
 
 /** A container status, flattened. */
 export interface ContainerState {
@@ -18,7 +58,7 @@ export interface ContainerState {
 }
 
 /** Waiting reasons that mean the container will not start without help. */
-const STUCK_REASONS: Readonly<Record<string, CheckId>> = {
+const STUCK_REASONS: Readonly<Record<string, StuckCheckId>> = {
   ImagePullBackOff: 'pod-image-pull',
   ErrImagePull: 'pod-image-pull',
   InvalidImageName: 'pod-image-pull',
@@ -55,23 +95,19 @@ function exitOf(terminated: unknown): string | undefined {
 }
 
 /** The check a stuck container belongs to, if it is stuck. */
-export function stuckCheck(state: ContainerState): CheckId | undefined {
+export function stuckCheck(state: ContainerState): StuckCheckId | undefined {
   return state.waitingReason === undefined ? undefined : STUCK_REASONS[state.waitingReason];
 }
 
 /** pod-image-pull, pod-crash-loop, pod-config-error: one finding per pod and check, naming every stuck container. */
-export function stuckContainerFindings(context: CheckContext): CheckFinding[] {
+function stuckContainerFindings(context: CheckContext, check: CheckDefinition<StuckCheckId>): CheckFinding[] {
   return context.ofKind('', 'Pod').flatMap((pod) => {
-    const byCheck = new Map<CheckId, ContainerState[]>();
-    for (const state of containerStates(pod)) {
-      const check = stuckCheck(state);
-      if (check !== undefined) byCheck.set(check, [...(byCheck.get(check) ?? []), state]);
-    }
-    return [...byCheck].map(([check, states]) => finding(check, subjectOf(pod), stuckParts(check, pod, states)));
+    const states = containerStates(pod).filter((state) => stuckCheck(state) === check.id);
+    return states.length === 0 ? [] : [finding(check, subjectOf(pod), stuckParts(check.id, pod, states))];
   });
 }
 
-function stuckParts(check: CheckId, pod: KubeObject, states: readonly ContainerState[]): FindingParts {
+function stuckParts(check: StuckCheckId, pod: KubeObject, states: readonly ContainerState[]): FindingParts {
   const { name, namespace = 'default' } = pod.metadata;
   const first = states[0]?.container ?? '';
   const what = states.map((state) => `${containerLabel(state, check)} (${waitingText(state)})`).join('; ');
@@ -95,7 +131,7 @@ function stuckParts(check: CheckId, pod: KubeObject, states: readonly ContainerS
   }
 }
 
-function containerLabel(state: ContainerState, check: CheckId): string {
+function containerLabel(state: ContainerState, check: StuckCheckId): string {
   if (check === 'pod-image-pull') return `container "${state.container}" cannot pull image "${state.image}"`;
   if (check === 'pod-crash-loop') return `container "${state.container}" is crash-looping after ${state.restarts} restarts`;
   return `container "${state.container}" cannot be created`;
@@ -110,7 +146,7 @@ function waitingText(state: ContainerState): string {
  * pod-restarts: containers restarted more than the threshold. A container in CrashLoopBackOff is left to
  * pod-crash-loop, which already says so with a sharper remediation.
  */
-export function restartFindings(context: CheckContext): CheckFinding[] {
+function restartFindings(context: CheckContext): CheckFinding[] {
   const threshold = context.config.podRestarts.threshold;
   return context.ofKind('', 'Pod').flatMap((pod) => {
     const restarted = containerStates(pod).filter((state) => state.restarts > threshold && stuckCheck(state) !== 'pod-crash-loop');
@@ -121,7 +157,7 @@ export function restartFindings(context: CheckContext): CheckFinding[] {
       .map((state) => `container "${state.container}" restarted ${state.restarts} times${state.lastExit ? ` (last exit: ${state.lastExit})` : ''}`)
       .join('; ');
     return [
-      finding('pod-restarts', subjectOf(pod), {
+      finding(podRestarts, subjectOf(pod), {
         message: `${describe(subjectOf(pod))}: ${what}; threshold ${threshold}`,
         remediation: `kubectl logs ${name} -n ${namespace} -c ${first.container} --previous (and kubectl describe pod ${name} -n ${namespace} for OOMKilled or failing probes)`,
         evidence: { containers: restarted.map((state) => state.container), restarts: Math.max(...restarted.map((state) => state.restarts)), threshold },

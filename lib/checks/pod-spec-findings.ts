@@ -1,9 +1,32 @@
 import type { CheckContext } from './context.ts';
+import type { CheckDefinition, CheckKind } from './definition.ts';
+import { POD } from './definition.ts';
 import type { CheckFinding, Subject } from './finding.ts';
 import { describe, finding } from './finding.ts';
+import type { OwnerIndex } from './owners.ts';
 import { ownerIndex, workloadOf } from './owners.ts';
 import type { PodSpecRule } from './pod-spec-rule.ts';
 import { podSpecIn } from './pod-specs.ts';
+
+/** Live pods, and the ReplicaSets and Jobs that name a pod's Deployment or CronJob (one finding per workload). */
+const POD_SPEC_READS: readonly CheckKind[] = [POD, { group: 'apps', kind: 'ReplicaSet' }, { group: 'batch', kind: 'Job' }];
+
+/** A pod spec rule as a check: it reads live pods (and their owners) besides the declared templates. */
+export function podSpecCheck<Id extends string>(rule: PodSpecRule<Id>): CheckDefinition<Id> {
+  const { id, severity, title, firesOn, optIn } = rule;
+  return { id, severity, title, firesOn, ...(optIn !== undefined && { optIn }), reads: POD_SPEC_READS, run: (context) => podSpecFindings(context, rule) };
+}
+
+/** Built once per run: every pod spec check maps pods to their workloads. */
+const ownerIndexes = new WeakMap<CheckContext, OwnerIndex>();
+
+function ownersOf(context: CheckContext): OwnerIndex {
+  const cached = ownerIndexes.get(context);
+  if (cached !== undefined) return cached;
+  const index = ownerIndex(context.objects);
+  ownerIndexes.set(context, index);
+  return index;
+}
 
 /** What one rule found in one workload, across its declared template and its live pods. */
 interface Hit {
@@ -15,14 +38,14 @@ interface Hit {
 }
 
 /**
- * Runs pod spec rules on declared templates and on live pods. Live pods are reported on their workload, once
- * per workload and rule (not once per replica); a workload found both in Git and live is one finding.
+ * Runs a pod spec rule on declared templates and on live pods. Live pods are reported on their workload, once
+ * per workload (not once per replica); a workload found both in Git and live is one finding.
  */
-export function podSpecFindings(context: CheckContext, rules: readonly PodSpecRule[]): CheckFinding[] {
+function podSpecFindings(context: CheckContext, rule: PodSpecRule): CheckFinding[] {
   const hits = new Map<string, Hit>();
-  const record = (rule: PodSpecRule, subject: Subject, problems: string[], pod?: string): void => {
+  const record = (subject: Subject, problems: string[], pod?: string): void => {
     if (problems.length === 0) return;
-    const key = [rule.check, subject.kind, subject.namespace ?? '', subject.name].join('\u0000');
+    const key = [subject.kind, subject.namespace ?? '', subject.name].join('\u0000');
     const hit = hits.get(key) ?? { rule, subject, problems: new Set<string>(), declared: false, pods: [] };
     for (const problem of problems) hit.problems.add(problem);
     if (pod === undefined) hit.declared = true;
@@ -31,14 +54,14 @@ export function podSpecFindings(context: CheckContext, rules: readonly PodSpecRu
   };
   for (const { ref, template } of context.declaredPodTemplates) {
     const spec = podSpecIn(template);
-    if (spec !== undefined) for (const rule of rules) record(rule, ref, rule.inspect(spec));
+    if (spec !== undefined) record(ref, rule.inspect(spec));
   }
-  const owners = ownerIndex(context.objects);
+  const owners = ownersOf(context);
   for (const pod of context.ofKind('', 'Pod')) {
     const spec = podSpecIn(pod);
     if (spec === undefined) continue;
     const subject = workloadOf(pod, owners);
-    for (const rule of rules) record(rule, subject, rule.inspect(spec), pod.metadata.name);
+    record(subject, rule.inspect(spec), pod.metadata.name);
   }
   return [...hits.values()].map(hitFinding);
 }
@@ -47,7 +70,7 @@ function hitFinding(hit: Hit): CheckFinding {
   const problems = [...hit.problems].sort();
   const pods = [...hit.pods].sort();
   const example = pods[0];
-  return finding(hit.rule.check, hit.subject, {
+  return finding(hit.rule, hit.subject, {
     message: `${describe(hit.subject)}: ${problems.join('; ')}${whereSeen(hit, pods.length, example)}`,
     remediation: hit.rule.remediation(hit.subject),
     evidence: {

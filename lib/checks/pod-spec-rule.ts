@@ -1,10 +1,9 @@
-import type { CheckId } from './catalog.ts';
-import type { Fields } from './fields.ts';
+import type { CheckInfo } from './definition.ts';
+import type { Fields } from './field-readers.ts';
 import type { Subject } from './finding.ts';
 
-/** A check on one pod spec, run on declared templates and on live pods alike. */
-export interface PodSpecRule {
-  check: CheckId;
+/** A check on one pod spec, run on declared templates and on live pods alike (pod-spec-findings.ts runs it). */
+export interface PodSpecRule<Id extends string = string> extends CheckInfo<Id> {
   /** Problems in the spec, each a short phrase naming the container: `container "app" is privileged`. */
   inspect: (spec: Fields) => string[];
   /** What to do about it, for the workload (or bare pod) it was found in. */

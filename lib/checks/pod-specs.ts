@@ -1,5 +1,6 @@
-import { at, record, records } from './fields.ts';
-import type { Fields } from './fields.ts';
+import type { CheckKind } from './definition.ts';
+import { at, record, records } from './field-readers.ts';
+import type { Fields } from './field-readers.ts';
 
 /**
  * The pod spec inside a value: a CronJob (spec.jobTemplate.spec.template.spec), a workload (spec.template.spec),
@@ -35,7 +36,7 @@ export function containersOf(spec: Fields): Fields[] {
 }
 
 /** Kinds whose live objects carry a pod template (for the tolerations the taint check looks for). */
-export const POD_TEMPLATE_KINDS: ReadonlyArray<{ group: string; kind: string }> = [
+export const POD_TEMPLATE_KINDS: readonly CheckKind[] = [
   { group: 'apps', kind: 'Deployment' },
   { group: 'apps', kind: 'StatefulSet' },
   { group: 'apps', kind: 'DaemonSet' },

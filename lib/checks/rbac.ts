@@ -1,26 +1,51 @@
 import type { KubeObject } from '../kube/object.ts';
-import type { CheckId } from './catalog.ts';
 import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
-import { at, records, text, texts } from './fields.ts';
+import type { CheckDefinition, CheckKind } from './definition.ts';
+import { at, records, text, texts } from './field-readers.ts';
 import type { CheckFinding } from './finding.ts';
 import { describe, finding } from './finding.ts';
 import { isAllowedSubject, subjectKey } from './subjects.ts';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
+const BINDINGS: readonly CheckKind[] = [
+  { group: RBAC_GROUP, kind: 'ClusterRoleBinding' },
+  { group: RBAC_GROUP, kind: 'RoleBinding' },
+];
+
+export const rbacClusterAdmin: CheckDefinition<'rbac-cluster-admin'> = {
+  id: 'rbac-cluster-admin',
+  severity: 'critical',
+  title: 'cluster-admin bound to a subject outside the allow-list',
+  firesOn: '(Cluster)RoleBinding to `cluster-admin`, per subject outside the allow-list',
+  reads: BINDINGS,
+  run: (context) => rbacFindings(context, rbacClusterAdmin),
+};
+
+export const rbacWildcard: CheckDefinition<'rbac-wildcard'> = {
+  id: 'rbac-wildcard',
+  severity: 'high',
+  title: 'Role with * verbs or resources bound to a subject outside the allow-list',
+  firesOn: 'binding to a (Cluster)Role with `*` in verbs or resources, per subject outside the allow-list',
+  reads: [...BINDINGS, { group: RBAC_GROUP, kind: 'ClusterRole' }, { group: RBAC_GROUP, kind: 'Role' }],
+  run: (context) => rbacFindings(context, rbacWildcard),
+};
+
+type RbacCheck = typeof rbacClusterAdmin | typeof rbacWildcard;
+
 interface BroadGrant {
-  check: CheckId;
+  check: RbacCheck;
   /** `cluster-admin`, `ClusterRole ops-all (verbs *)`. */
   role: string;
 }
 
 /** rbac-cluster-admin, rbac-wildcard: one finding per binding and subject outside the allow-list. */
-export function rbacFindings(context: CheckContext): CheckFinding[] {
-  const bindings = [...context.ofKind(RBAC_GROUP, 'ClusterRoleBinding'), ...context.ofKind(RBAC_GROUP, 'RoleBinding')];
+function rbacFindings(context: CheckContext, check: RbacCheck): CheckFinding[] {
+  const bindings = BINDINGS.flatMap(({ group, kind }) => context.ofKind(group, kind));
   return bindings.flatMap((binding) => {
     const grant = broadGrantOf(binding, context);
-    if (grant === undefined) return [];
+    if (grant?.check !== check) return [];
     return outsiders(binding, context.config.rbac.allowSubjects).map((subject) => grantFinding(binding, grant, subject));
   });
 }
@@ -29,11 +54,11 @@ function broadGrantOf(binding: KubeObject, context: CheckContext): BroadGrant | 
   const kind = text(at(binding, 'roleRef', 'kind'));
   const name = text(at(binding, 'roleRef', 'name'));
   if (name === undefined) return undefined;
-  if (kind === 'ClusterRole' && name === 'cluster-admin') return { check: 'rbac-cluster-admin', role: 'cluster-admin' };
+  if (kind === 'ClusterRole' && name === 'cluster-admin') return { check: rbacClusterAdmin, role: 'cluster-admin' };
   const role = boundRole(kind, name, binding.metadata.namespace, context);
   const wildcards = role === undefined ? [] : wildcardFields(role);
   if (role === undefined || wildcards.length === 0) return undefined;
-  return { check: 'rbac-wildcard', role: `${describe(subjectOf(role))} (${wildcards.join(', ')})` };
+  return { check: rbacWildcard, role: `${describe(subjectOf(role))} (${wildcards.join(', ')})` };
 }
 
 /** The role a binding refers to, when it was listed: a ClusterRole by name, a Role in the binding's namespace. */

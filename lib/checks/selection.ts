@@ -1,12 +1,11 @@
 import type { ChecksConfig } from '../config/types.ts';
-import type { CheckId } from './catalog.ts';
-import { OPT_IN_CHECKS } from './catalog.ts';
+import type { CheckInfo } from './definition.ts';
 import type { CheckFinding } from './finding.ts';
 
 /** On unless switched off (all checks, or this id); opt-in checks also need their own switch. */
-export function isEnabled(check: CheckId | string, config: ChecksConfig): boolean {
-  if (!config.enabled || config.disable.includes(check)) return false;
-  return !OPT_IN_CHECKS.some((optIn) => optIn === check) || config.imagesWithoutDigest;
+export function isEnabled(check: CheckInfo, config: ChecksConfig): boolean {
+  if (!config.enabled || config.disable.includes(check.id)) return false;
+  return check.optIn === undefined || check.optIn(config);
 }
 
 /** The config's severity for the finding's check, when it sets one. */

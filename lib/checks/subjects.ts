@@ -1,5 +1,5 @@
-import { text } from './fields.ts';
-import type { Fields } from './fields.ts';
+import { text } from './field-readers.ts';
+import type { Fields } from './field-readers.ts';
 import { matchesPattern } from './glob.ts';
 
 /**

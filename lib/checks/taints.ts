@@ -1,7 +1,9 @@
 import type { KubeObject } from '../kube/object.ts';
 import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
-import { at, records, text } from './fields.ts';
+import type { CheckDefinition } from './definition.ts';
+import { NODE, POD } from './definition.ts';
+import { at, records, text } from './field-readers.ts';
 import type { CheckFinding } from './finding.ts';
 import { describe, finding } from './finding.ts';
 import { POD_TEMPLATE_KINDS, podSpecIn } from './pod-specs.ts';
@@ -21,7 +23,16 @@ const MANAGED_TAINT_KEY = /^(node\.kubernetes\.io\/|node\.cloudprovider\.kuberne
  * node-taint-untolerated: a NoSchedule/NoExecute taint that no pod or pod template in view tolerates, so the
  * node's capacity is lost to everything. Without any pod or template in view there is nothing to judge.
  */
-export function taintFindings(context: CheckContext): CheckFinding[] {
+export const nodeTaintUntolerated: CheckDefinition<'node-taint-untolerated'> = {
+  id: 'node-taint-untolerated',
+  severity: 'medium',
+  title: 'Node taint that no workload tolerates',
+  firesOn: 'NoSchedule/NoExecute taint that no pod or pod template in view tolerates',
+  reads: [NODE, POD, ...POD_TEMPLATE_KINDS],
+  run: (context) => taintFindings(context),
+};
+
+function taintFindings(context: CheckContext): CheckFinding[] {
   const tolerations = tolerationsInView(context);
   if (tolerations === undefined) return [];
   return context.ofKind('', 'Node').flatMap((node) => {
@@ -67,7 +78,7 @@ function formatTaint(taint: Taint): string {
 function untoleratedFinding(node: KubeObject, taints: readonly Taint[]): CheckFinding {
   const names = taints.map(formatTaint);
   const removals = names.map((taint) => `kubectl taint nodes ${node.metadata.name} ${taint}-`).join('; ');
-  return finding('node-taint-untolerated', subjectOf(node), {
+  return finding(nodeTaintUntolerated, subjectOf(node), {
     message: `${describe(subjectOf(node))} has taint${names.length === 1 ? '' : 's'} ${names.join(', ')} that no workload tolerates`,
     remediation: `Remove the taint if it is stale (${removals}), or add the toleration to the workloads meant for this node`,
     evidence: { taints: names },

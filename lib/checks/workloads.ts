@@ -1,8 +1,9 @@
 import type { KubeObject } from '../kube/object.ts';
 import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
-import { at, count, record, text } from './fields.ts';
-import type { Fields } from './fields.ts';
+import type { CheckDefinition } from './definition.ts';
+import { at, count, record, text } from './field-readers.ts';
+import type { Fields } from './field-readers.ts';
 import type { CheckFinding } from './finding.ts';
 import { describe, finding } from './finding.ts';
 
@@ -19,7 +20,21 @@ const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 const ROLLOUT_RESOURCE: Readonly<Record<string, string>> = { Deployment: 'deploy', StatefulSet: 'statefulset', DaemonSet: 'daemonset' };
 
 /** workload-unavailable: Deployments, StatefulSets and DaemonSets with fewer available/ready pods than desired. */
-export function workloadFindings(context: CheckContext): CheckFinding[] {
+export const workloadUnavailable: CheckDefinition<'workload-unavailable'> = {
+  id: 'workload-unavailable',
+  severity: 'high',
+  title: 'Deployment/StatefulSet/DaemonSet below its desired replicas',
+  firesOn:
+    'Deployment available / StatefulSet ready / DaemonSet available below desired; rollback hint from `deployment.kubernetes.io/revision`',
+  reads: [
+    { group: 'apps', kind: 'Deployment' },
+    { group: 'apps', kind: 'StatefulSet' },
+    { group: 'apps', kind: 'DaemonSet' },
+  ],
+  run: (context) => workloadFindings(context),
+};
+
+function workloadFindings(context: CheckContext): CheckFinding[] {
   const workloads = [
     ...context.ofKind('apps', 'Deployment'),
     ...context.ofKind('apps', 'StatefulSet'),
@@ -61,7 +76,7 @@ function unavailableFinding(workload: KubeObject, replicas: Replicas): CheckFind
   const resource = ROLLOUT_RESOURCE[workload.kind] ?? workload.kind.toLowerCase();
   const target = `${resource}/${workload.metadata.name} -n ${workload.metadata.namespace ?? 'default'}`;
   const rollback = previousRevision(workload);
-  return finding('workload-unavailable', subject, {
+  return finding(workloadUnavailable, subject, {
     message: `${describe(subject)} has ${replicas.available}/${replicas.desired} replicas ${replicas.measure}`,
     remediation:
       `kubectl rollout status ${target}` +

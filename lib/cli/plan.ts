@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load.ts';
 import { clusterNameProblem, isClusterName } from '../config/cluster-name.ts';
 import { DEFAULT_CHECKS_CONFIG } from '../checks/index.ts';
 import type { ChecksConfig, ExemptionConfig, SourceConfig } from '../config/types.ts';
-import type { DriftOptions } from '../diff/audit.ts';
+import type { DriftOptions } from '../diff/drift.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
 import { DEFAULT_RENDERER_SETTINGS } from '../render/types.ts';

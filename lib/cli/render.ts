@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { dump } from 'js-yaml';
 import { isSecret, maskedSecret } from '../diff/secret.ts';
 import type { KubeObject } from '../kube/object.ts';
@@ -51,7 +52,9 @@ export async function runRender(flags: RenderFlags): Promise<number> {
     return EXIT.error;
   }
   const selected = selectObjects(declared.objects.map(({ object }) => object), flags.object ?? []);
-  const items = selected.map((object) => (isSecret(object) ? maskedSecret(object) : object));
+  // One digest key for the whole printout: equal values show equal digests, and nothing outlives the command.
+  const digestKey = randomBytes(32);
+  const items = selected.map((object) => (isSecret(object) ? maskedSecret(object, digestKey) : object));
   progress(`${items.length} objects from ${prepared.folder || '.'} (${prepared.info.renderer})`);
   const writeProgress = progressWriter(flags.quiet === true);
   for (const line of held) writeProgress(line);

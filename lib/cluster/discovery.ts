@@ -1,6 +1,6 @@
 import type { LimitFunction } from 'p-limit';
 import { isPlainObject } from '../kube/object.ts';
-import type { ApiTransport } from './transport.ts';
+import type { ApiTransport, MediaType } from './transport.ts';
 import type { ListOutcome } from './types.ts';
 
 /** One listable resource type, at its group's preferred version. */
@@ -73,16 +73,43 @@ interface DiscoveredResource extends ResourceType {
   verbs: string[];
 }
 
-/** Reads `/api` and `/apis`, then the resource list of each group's preferred version. */
+/*
+ * Aggregated discovery (KEP-3352; apidiscovery.k8s.io/v2 from Kubernetes 1.30, v2beta1 in 1.26–1.29): `/api` and
+ * `/apis` answer with every group, version and resource in one document each, so discovery is two requests instead of
+ * two plus one per group. The Accept list is client-go's (k8s.io/client-go/discovery/discovery_client.go
+ * `acceptDiscoveryFormats`): a server that does not offer it answers plain `application/json` (APIVersions,
+ * APIGroupList), and each group's resource list is then read as before.
+ */
+const DISCOVERY_GROUP = 'apidiscovery.k8s.io';
+const AGGREGATED_VERSIONS = new Set(['v2', 'v2beta1']);
+const AGGREGATED_KIND = 'APIGroupDiscoveryList';
+export const AGGREGATED_DISCOVERY_ACCEPT = [
+  `application/json;g=${DISCOVERY_GROUP};v=v2;as=${AGGREGATED_KIND}`,
+  `application/json;g=${DISCOVERY_GROUP};v=v2beta1;as=${AGGREGATED_KIND}`,
+  'application/json',
+].join(',');
+/** `freshness` of a version whose aggregated API server could not be reached: the resources shown may be out of date. */
+const STALE = 'Stale';
+
+/**
+ * Reads `/api` and `/apis`, asking for aggregated discovery; for a document in the legacy form, then the resource list
+ * of each in-scope group's preferred version.
+ */
 export async function discover(api: ApiTransport, options: DiscoveryOptions): Promise<DiscoveryResult> {
-  const [core, groups] = await Promise.all([options.limit(() => api.get('/api')), options.limit(() => api.get('/apis'))]);
+  const [core, groups] = await Promise.all([
+    options.limit(() => api.get('/api', {}, AGGREGATED_DISCOVERY_ACCEPT)),
+    options.limit(() => api.get('/apis', {}, AGGREGATED_DISCOVERY_ACCEPT)),
+  ]);
   if (!core.ok) return { ok: false, error: `GET /api: ${core.error}` };
   if (!groups.ok) return { ok: false, error: `GET /apis: ${groups.error}` };
   const wanted = options.kinds ? new Set(options.kinds.map((selector) => `${selector.group}/${selector.kind}`)) : undefined;
-  const groupVersions = [...coreVersion(core.body), ...preferredVersions(groups.body)].filter((groupVersion) =>
-    isGroupInScope(groupVersion.group, wanted),
-  );
-  const fetched = await Promise.all(groupVersions.map((groupVersion) => options.limit(() => fetchResources(api, groupVersion))));
+  const inScope = (groupVersion: GroupVersion): boolean => isGroupInScope(groupVersion.group, wanted);
+  const fetchLegacy = (groupVersions: GroupVersion[]): Promise<FetchedResources>[] =>
+    groupVersions.filter(inScope).map((groupVersion) => options.limit(() => fetchResources(api, groupVersion)));
+  const fetched = await Promise.all([
+    ...(isAggregated(core.mediaType) ? aggregatedResources(core.body).filter((group) => inScope(group.groupVersion)) : fetchLegacy(coreVersion(core.body))),
+    ...(isAggregated(groups.mediaType) ? aggregatedResources(groups.body).filter((group) => inScope(group.groupVersion)) : fetchLegacy(preferredVersions(groups.body))),
+  ]);
   const resources = fetched.flatMap((result) => (result.ok ? result.resources : []));
   const failures = fetched.flatMap((result) => (result.ok ? [] : [result.failure]));
   const discovery: Discovery = {
@@ -92,6 +119,63 @@ export async function discover(api: ApiTransport, options: DiscoveryOptions): Pr
     unservedKinds: unservedKinds(wanted, resources, failures),
   };
   return { ok: true, discovery };
+}
+
+/** `application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList` (or v2beta1), as client-go's `isV2ContentType` checks it. */
+export function isAggregated(mediaType: MediaType): boolean {
+  return (
+    mediaType[''] === 'application/json' &&
+    mediaType['g'] === DISCOVERY_GROUP &&
+    AGGREGATED_VERSIONS.has(mediaType['v'] ?? '') &&
+    mediaType['as'] === AGGREGATED_KIND
+  );
+}
+
+type AggregatedGroup = FetchedResources & { groupVersion: GroupVersion };
+
+/**
+ * The groups of an APIGroupDiscoveryList, each at its preferred version: the server lists versions in preference order
+ * (k8s.io/api/apidiscovery/v2 `APIGroupDiscovery.versions`), so the first one, as the legacy `preferredVersion`. A
+ * preferred version marked Stale (its aggregated API server is down) is a failure like the legacy path's 503: its
+ * objects are unknown, not absent. Subresources sit under their resource here and are not listed.
+ */
+export function aggregatedResources(body: unknown): AggregatedGroup[] {
+  const items = isPlainObject(body) && Array.isArray(body['items']) ? body['items'] : [];
+  return items.flatMap((item: unknown): AggregatedGroup[] => {
+    if (!isPlainObject(item)) return [];
+    const metadata = isPlainObject(item['metadata']) ? item['metadata'] : {};
+    // The core group's entry in `/api` has no name.
+    const group = typeof metadata['name'] === 'string' ? metadata['name'] : '';
+    const versions = Array.isArray(item['versions']) ? item['versions'] : [];
+    const preferred: unknown = versions[0];
+    if (!isPlainObject(preferred) || typeof preferred['version'] !== 'string') return [];
+    const version = preferred['version'];
+    const groupVersion: GroupVersion = { group, version, groupVersion: group === '' ? version : `${group}/${version}` };
+    if (preferred['freshness'] === STALE) {
+      return [{ groupVersion, ok: false, failure: discoveryFailure(groupVersion, 'failed', 'its aggregated API server is unavailable (freshness Stale)') }];
+    }
+    const entries = Array.isArray(preferred['resources']) ? preferred['resources'] : [];
+    return [{ groupVersion, ok: true, resources: entries.flatMap((entry: unknown) => aggregatedResource(entry, groupVersion)) }];
+  });
+}
+
+/** One APIResourceDiscovery; like client-go (aggregated_discovery.go `convertAPIResource`), one without a kind is skipped. */
+function aggregatedResource(entry: unknown, groupVersion: GroupVersion): DiscoveredResource[] {
+  if (!isPlainObject(entry)) return [];
+  const { resource: name, responseKind, scope } = entry;
+  const kind = isPlainObject(responseKind) ? responseKind['kind'] : undefined;
+  if (typeof name !== 'string' || typeof kind !== 'string' || kind === '' || name.includes('/')) return [];
+  return [
+    {
+      group: groupVersion.group,
+      version: groupVersion.version,
+      apiVersion: groupVersion.groupVersion,
+      resource: name,
+      kind,
+      namespaced: scope === 'Namespaced',
+      verbs: stringsOf(entry['verbs']),
+    },
+  ];
 }
 
 /** The core group has one version in practice; prefer `v1` should a server ever offer more. */
@@ -131,16 +215,19 @@ async function fetchResources(api: ApiTransport, groupVersion: GroupVersion): Pr
   const response = await api.get(path);
   if (response.ok) return { ok: true, resources: resourcesOf(response.body, groupVersion) };
   // Aggregated APIs whose backend is down answer 503 here: their objects are unknown, not absent.
-  const failure: ListOutcome = {
+  return { ok: false, failure: discoveryFailure(groupVersion, response.status === 403 ? 'forbidden' : 'failed', response.error) };
+}
+
+function discoveryFailure(groupVersion: GroupVersion, status: 'forbidden' | 'failed', reason: string): ListOutcome {
+  return {
     group: groupVersion.group,
     version: groupVersion.version,
     resource: '*',
     kind: '*',
-    status: response.status === 403 ? 'forbidden' : 'failed',
+    status,
     count: 0,
-    error: `discovery of ${groupVersion.groupVersion} failed: ${response.error}`,
+    error: `discovery of ${groupVersion.groupVersion} failed: ${reason}`,
   };
-  return { ok: false, failure };
 }
 
 /** Top-level resources of an APIResourceList; subresources (`pods/log`, `deployments/scale`) are not objects to list. */
@@ -187,8 +274,17 @@ function kindKeyOf(resource: { group: string; kind: string }): string {
   return `${resource.group}/${resource.kind}`;
 }
 
+/**
+ * Code-unit order: group and resource names are lowercase DNS labels, so this is the order `localeCompare` gave,
+ * without loading ICU's collator (about 30 ms of a cluster audit's start, in its CPU profile).
+ */
 function byGroupThenResource(a: ResourceType, b: ResourceType): number {
-  return a.group.localeCompare(b.group) || a.resource.localeCompare(b.resource);
+  return compareText(a.group, b.group) || compareText(a.resource, b.resource);
+}
+
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 function stringsOf(value: unknown): string[] {

@@ -3,12 +3,23 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { isPlainObject } from '../kube/object.ts';
 import { redact } from '../io/redact.ts';
 
+/**
+ * The response's Content-Type, parsed by the library (`getParsedHeader`): the media type under the key `''`, each
+ * parameter under its lower-cased name (`g`, `v`, `as` name an aggregated discovery document).
+ */
+export type MediaType = Record<string, string>;
+
 /** What one GET gave: parsed JSON, or a short error text that is safe to show (no tokens, no URLs with credentials). */
-export type ApiResponse = { ok: true; body: unknown } | { ok: false; status: number; error: string };
+export type ApiResponse = { ok: true; body: unknown; mediaType: MediaType } | { ok: false; status: number; error: string };
+
+export const JSON_ACCEPT = 'application/json';
 
 export interface ApiTransport {
-  /** GET an API path (`/apis/apps/v1`) as JSON. Never throws: network errors and timeouts come back as status 0. */
-  get(path: string, query?: Record<string, string>): Promise<ApiResponse>;
+  /**
+   * GET an API path (`/apis/apps/v1`) as JSON (`accept` defaults to `application/json`). Never throws: network errors
+   * and timeouts come back as status 0.
+   */
+  get(path: string, query?: Record<string, string>, accept?: string): Promise<ApiResponse>;
   /** Closes pooled connections so a short-lived process exits promptly. */
   close(): Promise<void>;
 }
@@ -25,10 +36,10 @@ export function createTransport(kubeConfig: KubeConfig, server: string, timeoutM
   // The library builds a new connection pool per request; keeping the first one reuses connections across requests.
   let sharedDispatcher: Dispatcher | undefined;
 
-  async function prepare(path: string, query: Record<string, string>): Promise<RequestContext> {
+  async function prepare(path: string, query: Record<string, string>, accept: string): Promise<RequestContext> {
     const context = new RequestContext(`${base}${path}`, HttpMethod.GET);
     for (const [name, value] of Object.entries(query)) context.setQueryParam(name, value);
-    context.setHeaderParam('Accept', 'application/json');
+    context.setHeaderParam('Accept', accept);
     context.setSignal(AbortSignal.timeout(timeoutMs));
     await kubeConfig.applySecurityAuthentication(context);
     sharedDispatcher ??= context.getDispatcher();
@@ -36,17 +47,17 @@ export function createTransport(kubeConfig: KubeConfig, server: string, timeoutM
     return context;
   }
 
-  async function get(path: string, query: Record<string, string> = {}): Promise<ApiResponse> {
+  async function get(path: string, query: Record<string, string> = {}, accept = JSON_ACCEPT): Promise<ApiResponse> {
     let context: RequestContext;
     try {
-      context = await prepare(path, query);
+      context = await prepare(path, query, accept);
     } catch (error) {
       return { ok: false, status: 0, error: `cannot prepare request (credentials or TLS settings): ${redact(errorText(error))}` };
     }
     try {
       const response = await http.send(context).toPromise();
       const text = await response.body.text();
-      return toApiResponse(response.httpStatusCode, text);
+      return toApiResponse(response.httpStatusCode, text, response.getParsedHeader('content-type'));
     } catch (error) {
       return { ok: false, status: 0, error: describeRequestError(error, timeoutMs) };
     }
@@ -59,10 +70,10 @@ export function createTransport(kubeConfig: KubeConfig, server: string, timeoutM
   return { get, close };
 }
 
-function toApiResponse(status: number, text: string): ApiResponse {
+function toApiResponse(status: number, text: string, mediaType: MediaType): ApiResponse {
   const body = parseJson(text);
   if (status >= 200 && status < 300) {
-    return body === undefined ? { ok: false, status, error: 'response is not JSON' } : { ok: true, body };
+    return body === undefined ? { ok: false, status, error: 'response is not JSON' } : { ok: true, body, mediaType };
   }
   return { ok: false, status, error: describeStatus(status, body) };
 }

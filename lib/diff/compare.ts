@@ -1,13 +1,12 @@
 import { isPlainObject } from '../kube/object.ts';
-import type { CrdListLookup } from './crd-lists.ts';
-import type { ListStrategy } from './listkeys.ts';
-import { isServerDefault } from './defaults.ts';
-import { itemKey, listStrategy, sameKey } from './listkeys.ts';
-import { isEmptyValue, isLiveOnlyExempt, isServerSet, scalarsEqual } from './normalize.ts';
+import type { FieldRules } from './field-rules.ts';
+import type { KeyedStrategy } from './list-strategy.ts';
+import { itemKey, sameKey } from './list-strategy.ts';
 import type { Owner, OwnershipNode } from './ownership.ts';
 import { pickOwner } from './ownership.ts';
-import type { Path, PathSegment } from './path.ts';
+import type { FieldPlace, Path, PathSegment } from './path.ts';
 import type { TrustPolicy } from './trust.ts';
+import { isEmptyValue, scalarsEqual } from './values.ts';
 
 /**
  * Why a field counts as drift:
@@ -27,8 +26,8 @@ export interface RawChange {
 }
 
 export interface CompareOptions {
-  group: string;
-  kind: string;
+  /** The field rules of the object's kind (field-rules.ts): server-set fields, defaults, exemptions, list keys. */
+  rules: FieldRules;
   trust: TrustPolicy;
   /** Ownership tree from managedFields; undefined when the live object has none. */
   ownership?: OwnershipNode;
@@ -36,15 +35,46 @@ export interface CompareOptions {
   lastApplied?: unknown;
   /** Paths excluded by ignore rules. */
   isIgnored: (path: Path) => boolean;
-  /** List types published by the CRDs in view, for the lists of custom resources. */
-  crdLists?: CrdListLookup;
 }
 
 /** Compares a declared object with its live twin, field by field, and returns what drifted. */
 export function compareObjects(declared: unknown, live: unknown, options: CompareOptions): RawChange[] {
   const comparer = new Comparer(options);
-  comparer.compare(declared, live, [], { own: options.ownership, applied: options.lastApplied });
+  comparer.compare(declared, live, { own: options.ownership, applied: options.lastApplied });
   return comparer.result();
+}
+
+/**
+ * The walk's current place, one stack for the whole walk: a step pushes its segment (and its field name), the way back
+ * pops it, so no step copies the path before it (issue 12: those copies were much of the GC's share of an audit).
+ * A change copies the path once, when it is recorded. The walk does not throw, so enter/leave need no `finally`.
+ */
+class WalkPlace implements FieldPlace {
+  readonly path: PathSegment[] = [];
+  readonly names: string[] = [];
+
+  enter(segment: PathSegment): void {
+    this.path.push(segment);
+    if ('field' in segment) this.names.push(segment.field);
+  }
+
+  leave(): void {
+    const segment = this.path.pop();
+    if (segment && 'field' in segment) this.names.pop();
+  }
+
+  /** The last field name and the one before it, for scalar equality ('' when none). */
+  field(): string {
+    return this.names[this.names.length - 1] ?? '';
+  }
+
+  parentField(): string {
+    return this.names[this.names.length - 2] ?? '';
+  }
+
+  copy(): Path {
+    return this.path.slice();
+  }
 }
 
 /** What travels beside a value during the walk: its ownership node and its last-applied twin. */
@@ -76,9 +106,12 @@ class Comparer {
   /** Changes that hold only if their Apply owner turns out to be an applier of this object. */
   private readonly pendingAppliers = new Map<RawChange, readonly string[]>();
   private readonly options: CompareOptions;
+  private readonly rules: FieldRules;
+  private readonly place = new WalkPlace();
 
   constructor(options: CompareOptions) {
     this.options = options;
+    this.rules = options.rules;
   }
 
   /**
@@ -92,151 +125,164 @@ class Comparer {
     });
   }
 
-  compare(declared: unknown, live: unknown, path: Path, trail: Trail): void {
-    if (this.skipped(path) || declared === null || declared === undefined) return;
+  /** Compares the values at the current place. */
+  compare(declared: unknown, live: unknown, trail: Trail): void {
+    if (this.skipped() || declared === null || declared === undefined) return;
     for (const owner of trail.own?.owners ?? []) if (owner.operation === 'Apply') this.declaredAppliers.add(owner.manager);
     if (live === null || live === undefined) {
-      if (!isEmptyValue(declared) && !isOmittedZero(declared)) this.changes.push({ path, reason: 'absent-live', declared });
+      if (!isEmptyValue(declared) && !isOmittedZero(declared)) this.changes.push({ path: this.place.copy(), reason: 'absent-live', declared });
       return;
     }
-    if (isPlainObject(declared) && isPlainObject(live)) return this.compareMaps(declared, live, path, trail);
-    if (Array.isArray(declared) && Array.isArray(live)) return this.compareLists(declared, live, path, trail);
+    if (isPlainObject(declared) && isPlainObject(live)) {
+      this.compareMaps(declared, live, trail);
+      return;
+    }
+    if (Array.isArray(declared) && Array.isArray(live)) {
+      this.compareLists(declared, live, trail);
+      return;
+    }
     if (isPlainObject(declared) || Array.isArray(declared) || isPlainObject(live) || Array.isArray(live)) {
-      if (!(isEmptyValue(declared) && isEmptyValue(live))) this.differs(declared, live, path, trail);
+      if (!(isEmptyValue(declared) && isEmptyValue(live))) this.differs(declared, live, trail);
       return;
     }
-    if (!scalarsEqual(declared, live, path)) this.differs(declared, live, path, trail);
+    if (!scalarsEqual(declared, live, this.place.field(), this.place.parentField())) this.differs(declared, live, trail);
   }
 
-  private compareMaps(declared: Record<string, unknown>, live: Record<string, unknown>, path: Path, trail: Trail): void {
+  private compareMaps(declared: Record<string, unknown>, live: Record<string, unknown>, trail: Trail): void {
     for (const [name, value] of Object.entries(declared)) {
       const own = trail.own?.field(name);
-      this.compare(value, live[name], [...path, { field: name }], childTrail(trail, own, fieldOf(trail.applied, name)));
+      this.place.enter({ field: name });
+      this.compare(value, live[name], childTrail(trail, own, fieldOf(trail.applied, name)));
+      this.place.leave();
     }
     for (const [name, value] of Object.entries(live)) {
       if (name in declared) continue;
       const own = trail.own?.field(name);
-      this.liveOnly(value, [...path, { field: name }], childTrail(trail, own, fieldOf(trail.applied, name)), live);
+      this.place.enter({ field: name });
+      this.liveOnly(value, childTrail(trail, own, fieldOf(trail.applied, name)), live);
+      this.place.leave();
     }
   }
 
-  private compareLists(declared: unknown[], live: unknown[], path: Path, trail: Trail): void {
-    const strategy = listStrategy(this.options.group, this.options.kind, path, this.options.crdLists);
+  private compareLists(declared: unknown[], live: unknown[], trail: Trail): void {
+    const strategy = this.rules.listStrategy(this.place);
     if (strategy.type === 'keyed' && declared.every((item) => itemKey(item, strategy))) {
-      return this.compareKeyedLists(declared, live, path, trail, strategy);
-    }
-    if (strategy.type === 'set') return this.compareSets(declared, live, path, trail);
-    if (!atomicEqual(declared, live, path)) this.differs(declared, live, path, trail);
+      this.compareKeyedLists(declared, live, trail, strategy);
+    } else if (strategy.type === 'set') {
+      this.compareSets(declared, live, trail);
+    } else if (!atomicEqual(declared, live, this.place.field(), this.place.parentField())) this.differs(declared, live, trail);
   }
 
-  private compareKeyedLists(
-    declared: unknown[],
-    live: unknown[],
-    path: Path,
-    trail: Trail,
-    strategy: Extract<ListStrategy, { type: 'keyed' }>,
-  ): void {
+  private compareKeyedLists(declared: unknown[], live: unknown[], trail: Trail, strategy: KeyedStrategy): void {
     const matched = new Set<number>();
     for (const item of declared) {
       const key = itemKey(item, strategy);
       if (!key) continue;
       const liveIndex = live.findIndex((candidate, index) => !matched.has(index) && keyOf(candidate, strategy, key));
-      const itemPath: Path = [...path, { key }];
       if (liveIndex < 0) {
-        if (!this.skipped(itemPath)) this.changes.push({ path: itemPath, reason: 'absent-live', declared: item });
+        this.place.enter({ key });
+        if (!this.skipped()) this.changes.push({ path: this.place.copy(), reason: 'absent-live', declared: item });
+        this.place.leave();
         continue;
       }
       matched.add(liveIndex);
       const liveItem = live[liveIndex];
       const own = isPlainObject(liveItem) ? trail.own?.item(liveItem, liveIndex) : undefined;
-      this.compare(item, liveItem, itemPath, childTrail(trail, own, appliedItem(trail.applied, strategy, key)));
+      this.place.enter({ key });
+      this.compare(item, liveItem, childTrail(trail, own, appliedItem(trail.applied, strategy, key)));
+      this.place.leave();
     }
     live.forEach((liveItem, index) => {
       if (matched.has(index)) return;
-      this.liveOnlyItem(liveItem, index, path, trail, strategy);
+      this.liveOnlyItem(liveItem, index, trail, strategy);
     });
   }
 
-  private compareSets(declared: unknown[], live: unknown[], path: Path, trail: Trail): void {
+  private compareSets(declared: unknown[], live: unknown[], trail: Trail): void {
     const liveMembers = new Set(live.map((member) => JSON.stringify(member)));
-    if (declared.some((member) => !liveMembers.has(JSON.stringify(member)))) this.differs(declared, live, path, trail);
+    if (declared.some((member) => !liveMembers.has(JSON.stringify(member)))) this.differs(declared, live, trail);
     const declaredMembers = new Set(declared.map((member) => JSON.stringify(member)));
     live.forEach((member, index) => {
       if (declaredMembers.has(JSON.stringify(member))) return;
-      this.liveOnlyMember(member, index, path, trail);
+      this.liveOnlyMember(member, index, trail);
     });
   }
 
-  private liveOnly(live: unknown, path: Path, trail: Trail, parent: Record<string, unknown>): void {
-    if (isEmptyValue(live) || this.skipped(path)) return;
-    if (isLiveOnlyExempt(this.options.group, this.options.kind, path) || isServerDefault(`${this.options.group}/${this.options.kind}`, path, live, parent)) return;
+  /** A value at the current place that only the live object has. */
+  private liveOnly(live: unknown, trail: Trail, parent: Record<string, unknown>): void {
+    if (isEmptyValue(live) || this.skipped()) return;
+    if (this.rules.isLiveOnlyExempt(this.place) || this.rules.isDefault(this.place, live, parent)) return;
     if (isPlainObject(live)) {
       for (const [name, value] of Object.entries(live)) {
         const own = trail.own?.field(name);
-        this.liveOnly(value, [...path, { field: name }], childTrail(trail, own, fieldOf(trail.applied, name)), live);
+        this.place.enter({ field: name });
+        this.liveOnly(value, childTrail(trail, own, fieldOf(trail.applied, name)), live);
+        this.place.leave();
       }
       return;
     }
     if (Array.isArray(live)) {
-      const strategy = listStrategy(this.options.group, this.options.kind, path, this.options.crdLists);
+      const strategy = this.rules.listStrategy(this.place);
       if (strategy.type === 'keyed' && live.every((item) => itemKey(item, strategy))) {
-        live.forEach((item, index) => this.liveOnlyItem(item, index, path, trail, strategy));
+        live.forEach((item, index) => {
+          this.liveOnlyItem(item, index, trail, strategy);
+        });
         return;
       }
       if (strategy.type === 'set') {
-        live.forEach((member, index) => this.liveOnlyMember(member, index, path, trail));
+        live.forEach((member, index) => {
+          this.liveOnlyMember(member, index, trail);
+        });
         return;
       }
     }
-    this.judgeLiveOnly(live, path, trail, deepEqual(trail.applied, live, path));
+    this.judgeLiveOnly(live, trail, deepEqual(trail.applied, live, this.place.field(), this.place.parentField()));
   }
 
-  private liveOnlyItem(
-    item: unknown,
-    index: number,
-    path: Path,
-    trail: Trail,
-    strategy: Extract<ListStrategy, { type: 'keyed' }>,
-  ): void {
+  private liveOnlyItem(item: unknown, index: number, trail: Trail, strategy: KeyedStrategy): void {
     const key = itemKey(item, strategy);
     const segment: PathSegment = key ? { key } : { index };
     const own = isPlainObject(item) ? trail.own?.item(item, index) : undefined;
     const applied = key ? appliedItem(trail.applied, strategy, key) : undefined;
-    this.judgeLiveOnly(item, [...path, segment], childTrail(trail, own, applied), applied !== undefined);
+    this.place.enter(segment);
+    this.judgeLiveOnly(item, childTrail(trail, own, applied), applied !== undefined);
+    this.place.leave();
   }
 
-  private liveOnlyMember(member: unknown, index: number, path: Path, trail: Trail): void {
+  private liveOnlyMember(member: unknown, index: number, trail: Trail): void {
     const applied = Array.isArray(trail.applied) && trail.applied.some((entry) => JSON.stringify(entry) === JSON.stringify(member));
-    this.judgeLiveOnly(member, [...path, { index }], childTrail(trail, trail.own?.member(member), undefined), applied);
+    this.place.enter({ index });
+    this.judgeLiveOnly(member, childTrail(trail, trail.own?.member(member), undefined), applied);
+    this.place.leave();
   }
 
   /** A live-only value is drift when a foreign manager wrote it, or when the applier did and Git no longer has it. */
-  private judgeLiveOnly(live: unknown, path: Path, trail: Trail, inLastApplied: boolean): void {
-    if (this.skipped(path) || isLiveOnlyExempt(this.options.group, this.options.kind, path)) return;
+  private judgeLiveOnly(live: unknown, trail: Trail, inLastApplied: boolean): void {
+    if (this.skipped() || this.rules.isLiveOnlyExempt(this.place)) return;
     const owners = trail.own?.subtreeOwners() ?? [];
     const foreign = owners.filter((owner) => !this.options.trust(owner));
     if (foreign.length > 0) {
-      this.changes.push(withOwner({ path, reason: 'live-only', live }, pickOwner(foreign, this.options.trust)));
+      this.changes.push(withOwner({ path: this.place.copy(), reason: 'live-only', live }, pickOwner(foreign, this.options.trust)));
       return;
     }
     const appliers = owners.filter((owner) => owner.operation === 'Apply');
     if (inLastApplied) {
-      this.changes.push(withOwner({ path, reason: 'removed-from-git', live }, pickOwner(appliers.length > 0 ? appliers : owners, this.options.trust)));
+      this.changes.push(withOwner({ path: this.place.copy(), reason: 'removed-from-git', live }, pickOwner(appliers.length > 0 ? appliers : owners, this.options.trust)));
       return;
     }
     if (appliers.length === 0) return;
-    const change = withOwner({ path, reason: 'removed-from-git', live }, pickOwner(appliers, this.options.trust));
+    const change = withOwner({ path: this.place.copy(), reason: 'removed-from-git', live }, pickOwner(appliers, this.options.trust));
     this.changes.push(change);
     this.pendingAppliers.set(change, appliers.map((owner) => owner.manager));
   }
 
-  private differs(declared: unknown, live: unknown, path: Path, trail: Trail): void {
+  private differs(declared: unknown, live: unknown, trail: Trail): void {
     const owners = trail.own ? trail.own.subtreeOwners() : trail.inherited ?? [];
-    this.changes.push(withOwner({ path, reason: 'differs', declared, live }, pickOwner(owners, this.options.trust)));
+    this.changes.push(withOwner({ path: this.place.copy(), reason: 'differs', declared, live }, pickOwner(owners, this.options.trust)));
   }
 
-  private skipped(path: Path): boolean {
-    return isServerSet(path) || this.options.isIgnored(path);
+  private skipped(): boolean {
+    return this.rules.isServerSet(this.place) || this.options.isIgnored(this.place.path);
   }
 }
 
@@ -244,16 +290,12 @@ function withOwner(change: RawChange, owner: Owner | undefined): RawChange {
   return owner ? { ...change, owner } : change;
 }
 
-function keyOf(candidate: unknown, strategy: Extract<ListStrategy, { type: 'keyed' }>, key: Record<string, string | number | boolean>): boolean {
+function keyOf(candidate: unknown, strategy: KeyedStrategy, key: Record<string, string | number | boolean>): boolean {
   const candidateKey = itemKey(candidate, strategy);
   return candidateKey !== undefined && sameKey(key, candidateKey);
 }
 
-function appliedItem(
-  applied: unknown,
-  strategy: Extract<ListStrategy, { type: 'keyed' }>,
-  key: Record<string, string | number | boolean>,
-): unknown {
+function appliedItem(applied: unknown, strategy: KeyedStrategy, key: Record<string, string | number | boolean>): unknown {
   if (!Array.isArray(applied)) return undefined;
   return applied.find((candidate) => keyOf(candidate, strategy, key));
 }
@@ -261,27 +303,28 @@ function appliedItem(
 /**
  * Atomic values compare whole, but a declared map inside them still matches a live map that only adds
  * defaults (protocol TCP inside Endpoints subsets): declared fields must match, live-only ones are defaults.
+ * `field` and `parent` are the last two field names of the values' path (scalar equality reads them); a list step
+ * keeps them, a field step shifts them.
  */
-function atomicEqual(declared: unknown, live: unknown, path: Path): boolean {
+function atomicEqual(declared: unknown, live: unknown, field: string, parent: string): boolean {
   if (isEmptyValue(declared) && isEmptyValue(live)) return true;
   if (Array.isArray(declared) && Array.isArray(live)) {
-    return declared.length === live.length && declared.every((item, index) => atomicEqual(item, live[index], [...path, { index }]));
+    return declared.length === live.length && declared.every((item, index) => atomicEqual(item, live[index], field, parent));
   }
   if (isPlainObject(declared) && isPlainObject(live)) {
     return Object.entries(declared).every(([name, value]) => {
-      const childPath: Path = [...path, { field: name }];
       if (value === null || value === undefined) return true;
       const liveValue = live[name];
       if (liveValue === undefined || liveValue === null) return isEmptyValue(value) || isOmittedZero(value);
-      return atomicEqual(value, liveValue, childPath);
+      return atomicEqual(value, liveValue, name, field);
     });
   }
   if (isPlainObject(declared) || Array.isArray(declared) || isPlainObject(live) || Array.isArray(live)) return false;
-  return scalarsEqual(declared, live, path);
+  return scalarsEqual(declared, live, field, parent);
 }
 
 /** Exact equality up to empty values, quantities and int-or-string: a last-applied value equals the live one. */
-function deepEqual(applied: unknown, live: unknown, path: Path): boolean {
+function deepEqual(applied: unknown, live: unknown, field: string, parent: string): boolean {
   if (applied === undefined) return false;
-  return atomicEqual(applied, live, path) && atomicEqual(live, applied, path);
+  return atomicEqual(applied, live, field, parent) && atomicEqual(live, applied, field, parent);
 }

@@ -3,14 +3,16 @@ import type { KubeObject } from '../kube/object.ts';
 import { isPlainObject, refOf } from '../kube/object.ts';
 import type { RawChange } from './compare.ts';
 import { compareObjects } from './compare.ts';
-import type { CrdListLookup } from './crd-lists.ts';
+import type { FieldRules } from './field-rules.ts';
+import { BUILT_IN_FIELD_RULES } from './field-rules.ts';
 import type { IgnoreRule } from './ignore.ts';
 import { pathIgnorer } from './ignore.ts';
-import { LAST_APPLIED_ANNOTATION, SERVER_SET_ANNOTATIONS } from './normalize.ts';
 import { buildOwnership } from './ownership.ts';
 import type { Path } from './path.ts';
 import { toPointer } from './path.ts';
+import type { SecretDigestKey } from './secret.ts';
 import { canonicalSecret, isSecret, isSecretPlainPath, redactSecretValue } from './secret.ts';
+import { LAST_APPLIED_ANNOTATION, SERVER_SET_ANNOTATIONS } from './server-set.ts';
 import type { TrustPolicy } from './trust.ts';
 
 /** One drifted field, as it appears in the report. */
@@ -46,28 +48,36 @@ export interface DiffOptions {
   ignoreRules: readonly IgnoreRule[];
   /** Extra JSON pointers to leave out for this object (e.g. `/spec/replicas` under an HPA). */
   ignorePointers?: readonly string[];
-  /** List types published by the CRDs in view; without it, lists of custom resources compare whole. */
-  crdLists?: CrdListLookup;
+  /**
+   * The field rules of the object's kind (`FieldRulesCatalog.forKind`, with the CRDs in view); the built-in tables
+   * alone when absent (lists of custom resources then compare whole).
+   */
+  fieldRules?: FieldRules;
+  /** The key of this run's Secret digests (secret.ts); required to compare a Secret. */
+  secretDigestKey?: SecretDigestKey;
 }
 
 /** Compares one declared object with its live counterpart. Pure: no I/O, inputs are not modified. */
 export function diffObject(declared: KubeObject, live: KubeObject, options: DiffOptions): ObjectDiff {
   const secret = isSecret(declared);
+  const digestKey = options.secretDigestKey;
+  // A Secret's values never leave unredacted; without the run's key there is no way to redact them.
+  if (secret && digestKey === undefined) throw new Error('diffObject: comparing a Secret needs the run\'s secretDigestKey');
   const lastApplied = parseLastApplied(live);
   // Server-set annotations leave both sides before the walk: last-applied holds a Secret's values in clear text.
   const declaredForm = secret ? canonicalSecret(withoutServerAnnotations(declared)) : withoutServerAnnotations(declared);
   const liveForm = secret ? canonicalSecret(withoutServerAnnotations(live)) : withoutServerAnnotations(live);
   const ownership = buildOwnership(live.metadata.managedFields);
+  const ref = refOf(declared);
   const raw = compareObjects(declaredForm, liveForm, {
-    group: refOf(declared).group,
-    kind: declared.kind,
+    rules: options.fieldRules ?? BUILT_IN_FIELD_RULES.forKind(ref.group, declared.kind),
     trust: options.trust,
     ...(ownership ? { ownership } : {}),
     ...(lastApplied === undefined ? {} : { lastApplied: secret ? canonicalSecret(lastApplied) : lastApplied }),
-    isIgnored: pathIgnorer(options.ignoreRules, refOf(declared), [...(options.ignorePointers ?? []), ...controllerOwnedPointers(declared)]),
-    ...(options.crdLists ? { crdLists: options.crdLists } : {}),
+    isIgnored: pathIgnorer(options.ignoreRules, ref, [...(options.ignorePointers ?? []), ...controllerOwnedPointers(declared)]),
   });
-  return { changes: raw.map((change) => toChange(change, secret)), attributed: ownership !== undefined };
+  const redact = secret && digestKey ? (value: unknown, path: Path) => (isSecretPlainPath(path) ? value : redactSecretValue(value, path, digestKey)) : undefined;
+  return { changes: raw.map((change) => toChange(change, redact)), attributed: ownership !== undefined };
 }
 
 /** The last-applied annotation as an object, when it is one (anything else is not an applier's record). */
@@ -95,10 +105,13 @@ function controllerOwnedPointers(declared: KubeObject): string[] {
   return aggregated ? ['/rules'] : [];
 }
 
-function toChange(raw: RawChange, secret: boolean): Change {
+/** In a Secret, only a few fields are shown as they are; every other value is digested, annotations included. */
+type Redaction = (value: unknown, path: Path) => unknown;
+
+function toChange(raw: RawChange, redact: Redaction | undefined): Change {
   const change: Change = { path: toPointer(raw.path), reason: raw.reason };
-  if (raw.declared !== undefined) change.declared = shown(raw.declared, raw.path, secret);
-  if (raw.live !== undefined) change.live = shown(raw.live, raw.path, secret);
+  if (raw.declared !== undefined) change.declared = redact ? redact(raw.declared, raw.path) : raw.declared;
+  if (raw.live !== undefined) change.live = redact ? redact(raw.live, raw.path) : raw.live;
   if (raw.owner) {
     change.manager = raw.owner.manager;
     change.operation = raw.owner.operation;
@@ -106,9 +119,4 @@ function toChange(raw: RawChange, secret: boolean): Change {
     if (raw.owner.time) change.time = raw.owner.time;
   }
   return change;
-}
-
-/** In a Secret, only a few fields are shown as they are; every other value is digested, annotations included. */
-function shown(value: unknown, path: Path, secret: boolean): unknown {
-  return secret && !isSecretPlainPath(path) ? redactSecretValue(value, path) : value;
 }

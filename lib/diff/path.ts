@@ -48,3 +48,18 @@ export function lastField(path: Path): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A place in an object, as the field rules see it: the path, and the field names along it (list steps left out,
+ * what `fieldNames(path)` gives). The walk keeps both up to date as it goes, so no rule recomputes the names; a
+ * place is only valid during the call it is passed to (the walk reuses it).
+ */
+export interface FieldPlace {
+  readonly path: Path;
+  readonly names: readonly string[];
+}
+
+/** The place of a path, names computed (for callers outside the walk). */
+export function placeOf(path: Path): FieldPlace {
+  return { path, names: fieldNames(path) };
+}

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../kube/object.ts';
 import { groupOf, refKey, refOf } from '../kube/object.ts';
-import type { DriftEntry, Remediation } from './audit.ts';
+import type { DriftEntry, Remediation } from './drift.ts';
 import { rollbackRevision } from './rollback.ts';
 
 /** How the declared state can be produced again for `kubectl apply`. */

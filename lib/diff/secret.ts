@@ -1,7 +1,21 @@
+import { createHmac } from 'node:crypto';
 import { isPlainObject } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
-import { secretDigest } from './normalize.ts';
 import type { Path } from './path.ts';
+
+/**
+ * The key of a run's Secret digests. Keyed, since a plain hash of a short password could be reversed with a
+ * dictionary; random and made once per run by the caller (the pipeline's `auditCluster`, the CLI's `render`), so
+ * within one run (one report) equal values still give equal digests, which is all a reader needs to see that they
+ * differ. The diff itself stays pure: the key is an input.
+ */
+export type SecretDigestKey = Uint8Array;
+
+/** A short, non-reversible stand-in for a Secret value: enough to see that two values differ, nothing more. */
+export function secretDigest(value: unknown, key: SecretDigestKey): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return `hmac-sha256:${createHmac('sha256', key).update(text).digest('hex').slice(0, 12)}`;
+}
 
 export function isSecret(object: Pick<KubeObject, 'apiVersion' | 'kind'>): boolean {
   return object.kind === 'Secret' && object.apiVersion === 'v1';
@@ -59,9 +73,9 @@ function isDataPath(path: Path): boolean {
  * Replaces Secret values by digests: data by the digest of its decoded bytes (so declared stringData and live data
  * compare), anything else by the digest of the text. A changed value shows as a changed digest, nothing more.
  */
-export function redactSecretValue(value: unknown, path: Path): unknown {
+export function redactSecretValue(value: unknown, path: Path, key: SecretDigestKey): unknown {
   if (value === undefined) return undefined;
-  const digestLeaf = isDataPath(path) ? digestOfEncoded : secretDigest;
+  const digestLeaf = isDataPath(path) ? (leaf: unknown) => digestOfEncoded(leaf, key) : (leaf: unknown) => secretDigest(leaf, key);
   return digestDeep(value, digestLeaf);
 }
 
@@ -71,28 +85,28 @@ function digestDeep(value: unknown, digestLeaf: (leaf: unknown) => string): unkn
   return digestLeaf(value);
 }
 
-function digestOfEncoded(value: unknown): string {
-  if (typeof value !== 'string') return secretDigest(value);
-  return secretDigest(Buffer.from(value, 'base64').toString('latin1'));
+function digestOfEncoded(value: unknown, key: SecretDigestKey): string {
+  if (typeof value !== 'string') return secretDigest(value, key);
+  return secretDigest(Buffer.from(value, 'base64').toString('latin1'), key);
 }
 
 /**
  * A declared Secret fit to print (`driftwatch render`): identity, labels, type and immutable as they are; every data
  * value and annotation replaced by its digest, anything else left out. Values never leave the process.
  */
-export function maskedSecret(object: KubeObject): KubeObject {
+export function maskedSecret(object: KubeObject, key: SecretDigestKey): KubeObject {
   const canonical = canonicalSecret(object);
   const { name, namespace, labels, annotations } = object.metadata;
   const metadata: KubeObject['metadata'] = { name, ...(namespace ? { namespace } : {}), ...(labels ? { labels } : {}) };
   if (isPlainObject(annotations)) {
-    metadata.annotations = Object.fromEntries(Object.entries(annotations).map(([key, value]) => [key, secretDigest(value)]));
+    metadata.annotations = Object.fromEntries(Object.entries(annotations).map(([name, value]) => [name, secretDigest(value, key)]));
   }
   const masked: KubeObject = { apiVersion: object.apiVersion, kind: object.kind, metadata };
   if (object['type'] !== undefined) masked['type'] = object['type'];
   if (object['immutable'] !== undefined) masked['immutable'] = object['immutable'];
   const data = canonical['data'];
   if (isPlainObject(data)) {
-    masked['data'] = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, redactSecretValue(value, [{ field: 'data' }, { field: key }])]));
+    masked['data'] = Object.fromEntries(Object.entries(data).map(([name, value]) => [name, redactSecretValue(value, [{ field: 'data' }, { field: name }], key)]));
   }
   return masked;
 }

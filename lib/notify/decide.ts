@@ -1,5 +1,5 @@
 import type { ListOutcome } from '../cluster/types.ts';
-import type { DriftEntry } from '../diff/audit.ts';
+import type { DriftEntry } from '../diff/drift.ts';
 import type { Change } from '../diff/object.ts';
 import type { Finding, Report, ResolvedItem } from '../report/report.ts';
 import type { SourceProblem } from '../source/types.ts';

@@ -1,4 +1,4 @@
-import type { DriftEntry } from '../diff/audit.ts';
+import type { DriftEntry } from '../diff/drift.ts';
 import type { Change } from '../diff/object.ts';
 import { isSecret } from '../diff/secret.ts';
 import { groupOf } from '../kube/object.ts';

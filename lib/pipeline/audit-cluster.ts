@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { AuditLogSource } from '../auditlog/index.ts';
 import { withActors } from '../auditlog/index.ts';
 import { CHECK_KINDS, applyExemptions, declaredPodTemplates, runChecks } from '../checks/index.ts';
 import type { LiveState } from '../cluster/types.ts';
 import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
-import type { DriftOptions } from '../diff/audit.ts';
-import { computeDrift } from '../diff/audit.ts';
+import type { DriftOptions } from '../diff/drift.ts';
+import { computeDrift } from '../diff/drift.ts';
+import type { SecretDigestKey } from '../diff/secret.ts';
 import { DEFAULT_TRUSTED_MANAGERS, trustPolicy } from '../diff/trust.ts';
 import { groupOf } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
@@ -40,6 +42,8 @@ export interface ClusterAuditInput {
   /** How a kustomization or chart at `sourcePath` is rendered; default settings when absent. */
   render?: RenderRequest;
   drift?: DriftOptions;
+  /** The key of this run's Secret digests in the report; a fresh random one when absent (one run, one key). */
+  secretDigestKey?: SecretDigestKey;
   /** Cluster hygiene checks; absent: none run. */
   checks?: ChecksRun;
   /** The cluster's audit log: who made each change (`actor`); absent: `scan.auditLog` says not configured. */
@@ -87,7 +91,7 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   progress(`${input.cluster}: ${live.objects.length} live objects from ${live.origin}`);
   if (teachScope(scope, live)) declared = declare();
   const liveInScope = { ...live, objects: live.objects.filter((object) => inNamespaces(object, input.namespaces)) };
-  const computed = computeDrift(declared.objects, liveInScope, input.drift);
+  const computed = computeDrift(declared.objects, liveInScope, { ...input.drift, secretDigestKey: input.secretDigestKey ?? randomBytes(32) });
   const result = prepared ? { ...computed, drift: withRemediation(computed.drift, declared.objects, liveInScope.objects, remediationSource(prepared, renderRequest)) } : computed;
   const generatedAt = (input.now ?? (() => new Date()))();
   const built = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, includeSecrets: input.includeSecrets === true, ...(prepared ? { render: prepared.info } : {}) });

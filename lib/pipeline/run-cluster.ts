@@ -1,7 +1,7 @@
 import type { ReportLink } from '../aws/report-link.ts';
 import { describeError } from '../cli/errors.ts';
 import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
-import type { DriftOptions } from '../diff/audit.ts';
+import type { DriftOptions } from '../diff/drift.ts';
 import type { ChannelPolicy, NotificationDecision } from '../notify/decide.ts';
 import { notificationFor } from '../notify/decide.ts';
 import { RenderError, renderRequestFor } from '../render/index.ts';

@@ -1,5 +1,5 @@
 import type { Actor } from '../auditlog/types.ts';
-import type { DriftEntry, DriftStatus } from '../diff/audit.ts';
+import type { DriftEntry, DriftStatus } from '../diff/drift.ts';
 import type { Change } from '../diff/object.ts';
 import { describeWriter } from './format.ts';
 import type { ActorName } from './format.ts';

@@ -1,6 +1,6 @@
 import type { Actor } from '../auditlog/types.ts';
 import { styleText } from 'node:util';
-import type { DriftEntry } from '../diff/audit.ts';
+import type { DriftEntry } from '../diff/drift.ts';
 import type { Change } from '../diff/object.ts';
 import { printableValue } from '../io/printable.ts';
 import { toPolicyReport } from './policy-report.ts';

@@ -1,5 +1,5 @@
 import type { ListOutcome } from '../cluster/types.ts';
-import type { DriftEntry } from '../diff/audit.ts';
+import type { DriftEntry } from '../diff/drift.ts';
 import type { Change, HistoryMark } from '../diff/object.ts';
 import { groupOf } from '../kube/object.ts';
 import type { CarriedItem, Finding, Report, ReportHistory, ResolvedItem } from './report.ts';

@@ -1,6 +1,6 @@
 import type { Actor, AuditLogSummary } from '../auditlog/types.ts';
 import type { ListOutcome, LiveState } from '../cluster/types.ts';
-import type { DriftEntry, DriftResult } from '../diff/audit.ts';
+import type { DriftEntry, DriftResult } from '../diff/drift.ts';
 import type { HistoryMark } from '../diff/object.ts';
 import type { ObjectRef } from '../kube/object.ts';
 import type { RenderInfo } from '../render/types.ts';

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
-import { computeDrift } from '../../lib/diff/audit.ts';
+import { computeDrift } from '../../lib/diff/drift.ts';
 import type { KubeObject } from '../../lib/kube/object.ts';
 import { isKubeObject } from '../../lib/kube/object.ts';
 import { CORPUS, corpusCases, pathMatches } from '../support/corpus.ts';
@@ -25,7 +26,7 @@ describe.skipIf(!available(PREREQUISITES.corpus))('Argo CD corpus conformance', 
     if (namespace) declared.metadata.namespace = namespace;
     const result = computeDrift([{ object: declared, file: corpusCase.declared, line: 1 }], {
       origin: corpusCase.live, objects: [live], lists: [], complete: true, clusterScopedKinds: [],
-    });
+    }, { secretDigestKey: randomBytes(32) });
     if (corpusCase.expected === 'no-drift') {
       expect(result.drift).toEqual([]);
       return;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Actor } from '../../lib/auditlog/index.ts';
-import type { DriftEntry } from '../../lib/diff/audit.ts';
+import type { DriftEntry } from '../../lib/diff/drift.ts';
 import type { Report } from '../../lib/report/report.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { driftAsPeople } from './fixtures/actors.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dump, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { DriftEntry } from '../../lib/diff/audit.ts';
+import type { DriftEntry } from '../../lib/diff/drift.ts';
 import { isKubeObject } from '../../lib/kube/object.ts';
 import type { KubeObject } from '../../lib/kube/object.ts';
 import type { Report } from '../../lib/report/report.ts';

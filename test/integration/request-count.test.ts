@@ -3,20 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHECK_KINDS } from '../../lib/checks/index.ts';
+import { AGGREGATED_DISCOVERY_ACCEPT } from '../../lib/cluster/discovery.ts';
 import { readCluster } from '../../lib/cluster/live.ts';
 import { auditCluster } from '../../lib/pipeline/audit-cluster.ts';
 import type { Report } from '../../lib/report/report.ts';
 import { openSource } from '../../lib/source/open.ts';
 import { runCliAsync } from '../cli/run-cli.ts';
 import { proxiedKubeconfig, startKubeProxy } from '../world/fault-proxy.ts';
-import type { FaultProxy } from '../world/fault-proxy.ts';
+import type { FaultProxy, FaultRule } from '../world/fault-proxy.ts';
 import type { KubeWorld } from '../world/kube.ts';
 import { startWorld } from '../world/testenv.ts';
 import type { World } from '../world/testenv.ts';
 
 /*
  * Requests counted where the apiserver receives them (a proxy in front of it holds the credentials): an audit makes
- * discovery requests and one paginated LIST per type in scope, never one request per object, and lists only the types
+ * two discovery requests (aggregated discovery; one more per group in scope on a server without it) and one paginated
+ * LIST per type in scope, never one request per object, and lists only the types
  * the declared set and the enabled checks need.
  */
 
@@ -92,12 +94,10 @@ describe('requests at the apiserver', () => {
     expect(lists.length).toBe(expectedKinds.size);
     expect(new Set(lists).size).toBe(lists.length);
     expect(lists.some((path) => path.includes(`/namespaces/`))).toBe(false);
-    // Discovery: /api, /apis and one resource list per group in scope, each once.
-    const groups = new Set([...expectedKinds].map((key) => key.slice(0, key.lastIndexOf('/'))));
-    expect(discovery.slice(0, 2).sort()).toEqual(['/api', '/apis']);
-    expect(discovery.length).toBe(2 + groups.size);
-    expect(new Set(discovery).size).toBe(discovery.length);
-    expect(paths.length).toBe(2 + groups.size + expectedKinds.size);
+    // Discovery: /api and /apis only, each once: the apiserver (1.34) answers both as aggregated discovery, every
+    // group's resources in one document.
+    expect(discovery.sort()).toEqual(['/api', '/apis']);
+    expect(paths.length).toBe(2 + expectedKinds.size);
   });
 
   test('without the checks, only the declared kinds and what the diff needs are discovered and listed', async () => {
@@ -111,11 +111,42 @@ describe('requests at the apiserver', () => {
     });
     expect(report.scan.lists.map(kindKey).sort()).toEqual(['/ConfigMap', 'apps/Deployment', 'apps/ReplicaSet', 'autoscaling/HorizontalPodAutoscaler']);
     const { paths } = requestsSince(from);
-    expect(paths.sort()).toEqual(
-      ['/api', '/apis', '/api/v1', '/apis/apps/v1', '/apis/autoscaling/v2']
-        .concat(['/api/v1/configmaps', '/apis/apps/v1/deployments', '/apis/apps/v1/replicasets', '/apis/autoscaling/v2/horizontalpodautoscalers'])
-        .sort(),
-    );
+    expect(paths.sort()).toEqual(['/api', '/apis', '/api/v1/configmaps', '/apis/apps/v1/deployments', '/apis/apps/v1/replicasets', '/apis/autoscaling/v2/horizontalpodautoscalers'].sort());
+  });
+
+  test('discovery asks for the aggregated form on /api and /apis', async () => {
+    const from = proxy.records.length;
+    const state = await readCluster({ kubeconfigPath: kubeconfig, kinds: [{ group: '', kind: 'ConfigMap' }] });
+    expect(state.complete).toBe(true);
+    const discoveryReads = proxy.records.slice(from).filter((record) => record.path === '/api' || record.path === '/apis');
+    expect(discoveryReads.map((record) => record.headers.accept)).toEqual([AGGREGATED_DISCOVERY_ACCEPT, AGGREGATED_DISCOVERY_ACCEPT]);
+  });
+
+  test('a server that answers /api and /apis in the legacy form: one resource list per group in scope, the same objects', async () => {
+    const kinds = [{ group: '', kind: 'ConfigMap' }, { group: 'apps', kind: 'Deployment' }];
+    const aggregatedState = await readCluster({ kubeconfigPath: kubeconfig, kinds });
+    // The legacy documents, as a server without aggregated discovery (before 1.26) sends them: plain application/json.
+    const legacy = async (path: string): Promise<string> => (await kube.kubectl(['get', '--raw', path])).stdout;
+    const [core, groups] = [await legacy('/api'), await legacy('/apis')];
+    expect(JSON.parse(groups)).toHaveProperty('kind', 'APIGroupList');
+    const legacyAnswer = (path: string, body: string): FaultRule => ({
+      name: `legacy ${path}`,
+      match: (request) => new URL(request.path, 'http://apiserver').pathname === path,
+      fault: { type: 'status', status: 200, headers: { 'content-type': 'application/json' }, body },
+    });
+    proxy.add(legacyAnswer('/api', core));
+    proxy.add(legacyAnswer('/apis', groups));
+    try {
+      const from = proxy.records.length;
+      const legacyState = await readCluster({ kubeconfigPath: kubeconfig, kinds });
+      const { paths } = requestsSince(from);
+      expect(paths.sort()).toEqual(['/api', '/apis', '/api/v1', '/apis/apps/v1', '/api/v1/configmaps', '/apis/apps/v1/deployments'].sort());
+      expect(legacyState.complete).toBe(true);
+      expect(legacyState.lists.map(kindKey)).toEqual(aggregatedState.lists.map(kindKey));
+      expect(legacyState.objects.map((object) => object.metadata.uid).sort()).toEqual(aggregatedState.objects.map((object) => object.metadata.uid).sort());
+    } finally {
+      proxy.clear();
+    }
   });
 
   test('a LIST is paginated: requests grow with pages, not with objects', async () => {
@@ -126,7 +157,7 @@ describe('requests at the apiserver', () => {
     expect(state.complete).toBe(true);
     expect(state.objects.length).toBe(live.items.length);
     const { paths } = requestsSince(from);
-    expect(paths.length).toBe(3 + Math.ceil(live.items.length / pageSize));
+    expect(paths.length).toBe(2 + Math.ceil(live.items.length / pageSize));
     expect(paths.filter((path) => path === '/api/v1/configmaps').length).toBe(Math.ceil(live.items.length / pageSize));
   });
 });

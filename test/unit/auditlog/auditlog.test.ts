@@ -7,7 +7,7 @@ import { fileAuditLog, parseAuditLines, readAuditLogFiles, withActors } from '..
 import { AuditIndex, attributeDrift, findWrite, sameTool } from '../../../lib/auditlog/match.ts';
 import { ResourceNames } from '../../../lib/auditlog/resources.ts';
 import { cloudWatchAuditLog } from '../../../lib/auditlog/cloudwatch.ts';
-import type { DriftEntry } from '../../../lib/diff/audit.ts';
+import type { DriftEntry } from '../../../lib/diff/drift.ts';
 import type { Report } from '../../../lib/report/report.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'driftwatch-auditlog-'));

@@ -7,11 +7,6 @@ import { isPlainObject } from '../../../lib/kube/object.ts';
 
 export const NOW = new Date('2026-05-01T12:00:00Z');
 
-/** An ISO time `minutes` before NOW. */
-export function ago(minutes: number): string {
-  return new Date(NOW.getTime() - minutes * 60_000).toISOString();
-}
-
 export function config(overrides: Partial<ChecksConfig> = {}): ChecksConfig {
   return { ...structuredClone(DEFAULT_CHECKS_CONFIG), ...overrides };
 }
@@ -56,12 +51,4 @@ export function node(name: string, fields: Record<string, unknown> = {}): KubeOb
     status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'MemoryPressure', status: 'False' }] },
     ...fields,
   });
-}
-
-export function warningEvent(name: string, fields: Record<string, unknown>): KubeObject {
-  return object('v1', 'Event', name, 'shop', { type: 'Warning', count: 1, lastTimestamp: ago(5), ...fields });
-}
-
-export function podRef(name: string, namespace = 'shop'): Record<string, unknown> {
-  return { kind: 'Pod', name, namespace };
 }

@@ -1,12 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { CHECK_IDS, CHECK_KINDS, CHECKS } from '../../../lib/checks/index.ts';
-import { at } from '../../../lib/checks/fields.ts';
-import { configSchema } from '../../../lib/config/load.ts';
-import { isPlainObject } from '../../../lib/kube/object.ts';
 import { config, node, object, pod, run, waitingStatus } from './helpers.ts';
-
-const README = new URL('../../../lib/checks/README.md', import.meta.url);
 
 const crashing = pod('web-1', { status: waitingStatus('CrashLoopBackOff', { restartCount: 9 }) });
 const cordoned = node('node-1', { spec: { unschedulable: true } });
@@ -59,44 +52,5 @@ describe('runChecks', () => {
     const healthyDeployment = object('apps/v1', 'Deployment', 'web', 'shop', { spec: { replicas: 2 }, status: { availableReplicas: 2 } });
 
     expect(run([node('node-1'), pod('web-1'), healthyDeployment])).toStrictEqual([]);
-  });
-});
-
-describe('check catalogue', () => {
-  it('lists every check id with its default severity in lib/checks/README.md', async () => {
-    const readme = await readFile(README, 'utf8');
-    const rows = [...readme.matchAll(/^\| `([a-z-]+)` \| (\w+) \|/gm)].map(([, id, severity]) => [id, severity]);
-
-    expect(rows).toStrictEqual(CHECK_IDS.map((id) => [id, CHECKS[id].severity]));
-  });
-
-  it('offers exactly the check ids as severity keys in the config schema', () => {
-    const severity = at(configSchema, 'properties', 'checks', 'properties', 'severity', 'properties');
-
-    expect(Object.keys(isPlainObject(severity) ? severity : {})).toStrictEqual([...CHECK_IDS]);
-  });
-
-  it('uses stable kebab-case ids', () => {
-    for (const id of CHECK_IDS) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-  });
-
-  it('asks for the kinds every check reads', () => {
-    const kinds = CHECK_KINDS.map(({ group, kind }) => `${group}/${kind}`);
-
-    expect(kinds).toEqual(
-      expect.arrayContaining([
-        '/Pod',
-        '/Node',
-        '/Event',
-        'certificates.k8s.io/CertificateSigningRequest',
-        'rbac.authorization.k8s.io/ClusterRoleBinding',
-        'rbac.authorization.k8s.io/RoleBinding',
-        'rbac.authorization.k8s.io/ClusterRole',
-        'rbac.authorization.k8s.io/Role',
-        'apps/DaemonSet',
-        'apps/Deployment',
-        'apps/StatefulSet',
-      ]),
-    );
   });
 });

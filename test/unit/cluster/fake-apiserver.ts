@@ -8,12 +8,13 @@ import type { AddressInfo } from 'node:net';
 
 export interface FakeRequest {
   path: string;
+  accept: string | undefined;
   query: URLSearchParams;
   authorization: string | undefined;
 }
 
 /** `hang` never answers (for timeouts); undefined falls through to the next handler. */
-export type FakeReply = { status: number; body: unknown; delayMs?: number } | 'hang';
+export type FakeReply = { status: number; body: unknown; delayMs?: number; contentType?: string } | 'hang';
 export type FakeHandler = (request: FakeRequest) => FakeReply | undefined;
 
 export interface FakeApiServer {
@@ -30,7 +31,7 @@ export async function startFakeApiServer(...handlers: FakeHandler[]): Promise<Fa
   let maxInFlight = 0;
   const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
     const url = new URL(incoming.url ?? '/', 'http://fake');
-    const request: FakeRequest = { path: url.pathname, query: url.searchParams, authorization: incoming.headers.authorization };
+    const request: FakeRequest = { path: url.pathname, accept: incoming.headers.accept, query: url.searchParams, authorization: incoming.headers.authorization };
     requests.push(request);
     const reply = firstReply(handlers, request) ?? notFound(request.path);
     if (reply === 'hang') return;
@@ -38,7 +39,7 @@ export async function startFakeApiServer(...handlers: FakeHandler[]): Promise<Fa
     maxInFlight = Math.max(maxInFlight, inFlight);
     setTimeout(() => {
       inFlight -= 1;
-      response.writeHead(reply.status, { 'content-type': 'application/json' });
+      response.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json' });
       response.end(JSON.stringify(reply.body));
     }, reply.delayMs ?? 0);
   });
@@ -199,4 +200,50 @@ export function kubeconfigFor(server: string, token: string): string {
     'current-context: test',
     '',
   ].join('\n');
+}
+
+export interface AggregatedOptions {
+  /** `v2` (Kubernetes 1.30+) or `v2beta1` (1.26–1.29). */
+  version?: 'v2' | 'v2beta1';
+  /** Groups whose preferred version is marked `freshness: Stale` (their aggregated API server is down). */
+  staleGroups?: string[];
+}
+
+/**
+ * Answers `/api` and `/apis` with an APIGroupDiscoveryList when the Accept header asks for one (as kube-apiserver
+ * 1.26+ does), falling through otherwise; the per-group resource lists are then left to `discoveryHandler`.
+ */
+export function aggregatedDiscoveryHandler(spec: FakeDiscovery, options: AggregatedOptions = {}): FakeHandler {
+  const version = options.version ?? 'v2';
+  const mediaType = `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`;
+  const stale = new Set(options.staleGroups ?? []);
+  return (request) => {
+    if (request.path !== '/api' && request.path !== '/apis') return undefined;
+    if (!(request.accept ?? '').split(',').includes(mediaType)) return undefined;
+    const groups = request.path === '/api' ? [{ name: '', preferredVersion: 'v1', resources: spec.core }] : spec.groups;
+    const items = groups.map((group) => ({
+      metadata: group.name === '' ? { creationTimestamp: null } : { name: group.name, creationTimestamp: null },
+      versions: [group.preferredVersion, ...(group.otherVersions ?? [])].map((groupVersion) => ({
+        version: groupVersion,
+        resources: aggregatedResourcesOf(group.resources),
+        freshness: stale.has(group.name) ? 'Stale' : 'Current',
+      })),
+    }));
+    return { status: 200, contentType: mediaType, body: { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items } };
+  };
+}
+
+/** Subresources (`deployments/scale`) go under their resource, as APIResourceDiscovery nests them. */
+function aggregatedResourcesOf(resources: FakeResource[]): unknown[] {
+  const topLevel = resources.filter((resource) => !resource.name.includes('/'));
+  return topLevel.map((resource) => ({
+    resource: resource.name,
+    responseKind: { group: '', version: '', kind: resource.kind },
+    scope: resource.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: resource.kind.toLowerCase(),
+    verbs: resource.verbs ?? READ_VERBS,
+    subresources: resources
+      .filter((candidate) => candidate.name.startsWith(`${resource.name}/`))
+      .map((sub) => ({ subresource: sub.name.slice(resource.name.length + 1), responseKind: { group: '', version: '', kind: sub.kind }, verbs: sub.verbs ?? READ_VERBS })),
+  }));
 }

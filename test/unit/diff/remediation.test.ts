@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DriftEntry } from '../../../lib/diff/audit.ts';
+import type { DriftEntry } from '../../../lib/diff/drift.ts';
 import { shellQuote, withRemediation } from '../../../lib/diff/remediation.ts';
 import type { RemediationSource } from '../../../lib/diff/remediation.ts';
 import type { KubeObject } from '../../../lib/kube/object.ts';

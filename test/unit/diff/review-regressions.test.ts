@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { diffObject } from '../../../lib/diff/object.ts';
 import { trustPolicy } from '../../../lib/diff/trust.ts';
 import type { KubeObject } from '../../../lib/kube/object.ts';
 import { APPLIED_FIELDS, deployment, entry, withServerDefaults } from './helpers.ts';
 
-const options = { trust: trustPolicy(), ignoreRules: [] };
+const options = { trust: trustPolicy(), ignoreRules: [], secretDigestKey: randomBytes(32) };
 const PASSWORD = 'correct-horse-battery-staple';
 
 function secret(metadata: Record<string, unknown>, fields: Record<string, unknown> = {}): KubeObject {

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { diffObject } from '../../../lib/diff/object.ts';
+import { maskedSecret } from '../../../lib/diff/secret.ts';
 import { trustPolicy } from '../../../lib/diff/trust.ts';
 import type { KubeObject } from '../../../lib/kube/object.ts';
 
-const options = { trust: trustPolicy(), ignoreRules: [] };
+const options = { trust: trustPolicy(), ignoreRules: [], secretDigestKey: randomBytes(32) };
 
 function secret(fields: Record<string, unknown>): KubeObject {
   return { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, type: 'Opaque', ...fields };
@@ -38,5 +39,34 @@ describe('Secrets', () => {
     const declaredA = first.find((change) => change.path === '/data/a')?.declared;
     const liveB = first.find((change) => change.path === '/data/b')?.live;
     expect(declaredA).toBe(liveB);
+  });
+});
+
+describe('the digest key is an input of the run', () => {
+  const changed = (): [KubeObject, KubeObject] => [secret({ stringData: { password: 'hunter2' } }), secret({ data: { password: b64('letmein') } })];
+
+  test('the same key gives the same digests (the diff is pure); another run\'s key gives others', () => {
+    const key = randomBytes(32);
+    const once = diffObject(...changed(), { ...options, secretDigestKey: key }).changes;
+    const again = diffObject(...changed(), { ...options, secretDigestKey: Buffer.from(key) }).changes;
+    const otherRun = diffObject(...changed(), { ...options, secretDigestKey: randomBytes(32) }).changes;
+    expect(again).toEqual(once);
+    expect(otherRun[0]?.declared).not.toBe(once[0]?.declared);
+    expect(otherRun[0]?.path).toBe(once[0]?.path);
+  });
+
+  test('a Secret is never compared without a key (its values could not be redacted)', () => {
+    expect(() => diffObject(...changed(), { trust: trustPolicy(), ignoreRules: [] })).toThrow(/secretDigestKey/);
+  });
+
+  test('maskedSecret digests with the key it is given', () => {
+    const key = randomBytes(32);
+    const declared = secret({ stringData: { password: 'hunter2' }, metadata: { name: 'db', namespace: 'shop', annotations: { note: 'hunter2' } } });
+    const masked = maskedSecret(declared, key);
+    expect(masked).toEqual(maskedSecret(declared, Buffer.from(key)));
+    expect(masked['data']).toEqual({ password: expect.stringMatching(/^hmac-sha256:[0-9a-f]{12}$/) });
+    expect(masked.metadata.annotations?.['note']).toMatch(/^hmac-sha256:/);
+    expect(JSON.stringify(masked)).not.toContain('hunter2');
+    expect(maskedSecret(declared, randomBytes(32))['data']).not.toEqual(masked['data']);
   });
 });

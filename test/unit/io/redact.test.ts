@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { excerpt } from '../../../lib/checks/fields.ts';
+import { excerpt } from '../../../lib/checks/message-text.ts';
 import { redact } from '../../../lib/io/redact.ts';
 
 describe('redact', () => {

@@ -1,4 +1,4 @@
-import type { DriftEntry } from '../../../lib/diff/audit.ts';
+import type { DriftEntry } from '../../../lib/diff/drift.ts';
 import type { Change } from '../../../lib/diff/object.ts';
 import type { Finding, Report, ReportHistory, ResolvedItem } from '../../../lib/report/report.ts';
 import { countDrift, countFindings } from '../../../lib/report/report.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { ListOutcome } from '../../../lib/cluster/types.ts';
-import type { DriftEntry } from '../../../lib/diff/audit.ts';
+import type { DriftEntry } from '../../../lib/diff/drift.ts';
 import { applyHistory } from '../../../lib/report/history.ts';
 import type { Finding, Report } from '../../../lib/report/report.ts';
 

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, test } from 'vitest';
 import type { LiveState } from '../../../lib/cluster/types.ts';
-import { computeDrift } from '../../../lib/diff/audit.ts';
+import { computeDrift } from '../../../lib/diff/drift.ts';
 import type { KubeObject } from '../../../lib/kube/object.ts';
 import { formatReport } from '../../../lib/report/format.ts';
 import type { Report } from '../../../lib/report/report.ts';
@@ -48,7 +49,7 @@ function sampleReport(liveOverrides: Partial<LiveState> = {}): Report {
     sourcePath: '.',
     declared,
     live,
-    result: computeDrift(declared.objects, live),
+    result: computeDrift(declared.objects, live, { secretDigestKey: randomBytes(32) }),
   });
 }
 

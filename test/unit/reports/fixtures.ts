@@ -1,5 +1,5 @@
 import type { ListOutcome } from '../../../lib/cluster/types.ts';
-import type { DriftEntry } from '../../../lib/diff/audit.ts';
+import type { DriftEntry } from '../../../lib/diff/drift.ts';
 import { applyHistory } from '../../../lib/report/history.ts';
 import type { Finding, Report } from '../../../lib/report/report.ts';
 import { countDrift, countFindings, withFindings } from '../../../lib/report/report.ts';
