@@ -3,7 +3,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { exportCsv } from '../report/csv.ts';
 import type { ExportPeriod } from '../report/export.ts';
 import { createExportBuilder, exportMarkdown, stateCounts } from '../report/export.ts';
-import { renderExportHtml } from '../report/html-export.ts';
+import { renderExportHtml } from '../report/html/export.ts';
 import type { StoredReportRef } from '../store/list.ts';
 import { listReports } from '../store/list.ts';
 import type { ReportStore } from '../store/read.ts';

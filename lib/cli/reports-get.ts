@@ -1,7 +1,7 @@
 import { exportCsv } from '../report/csv.ts';
 import { buildExport } from '../report/export.ts';
 import { formatReport } from '../report/format.ts';
-import { renderHtml } from '../report/html.ts';
+import { renderHtml } from '../report/html/report.ts';
 import type { VerifiedReport } from '../store/read.ts';
 import { describeKey, readStoredReport } from '../store/read.ts';
 import { EXIT } from './exit.ts';

@@ -22,13 +22,10 @@ import type { DeliveryLedger } from './delivery.ts';
 import type { Log, MetricSink } from './observe.ts';
 import { runCluster } from './run-cluster.ts';
 import type { Clock, ClusterRunOutcome, DeclaredSource, Notifier, ReportStore, StoredReport } from './run-cluster.ts';
+import type { AuditMessage } from '../aws/audit-message.ts';
 
-/** One SQS message: audit this cluster as part of this run. */
-export interface AuditMessage {
-  runId: string;
-  cluster: string;
-  scheduledAt?: string;
-}
+/** One SQS message (described by lib/aws/audit-message.schema.json). */
+export type { AuditMessage } from '../aws/audit-message.ts';
 
 export interface AwsAuditDeps {
   config: DriftwatchConfig;

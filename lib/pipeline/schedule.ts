@@ -1,28 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { DriftwatchConfig } from '../config/load.ts';
 import type { QueueRefusal, SendBatch } from '../aws/sqs.ts';
-import type { AuditMessage } from './publish.ts';
+import { auditMessageBody } from '../aws/audit-message.ts';
+import type { AuditMessage } from '../aws/audit-message.ts';
 
 /** One message per cluster of the config, sharing a run id so the reports of one hour belong together. */
 export function scheduleMessages(config: DriftwatchConfig, now: Date, runId: string = randomUUID().slice(0, 8)): AuditMessage[] {
   return config.clusters.map((cluster) => ({ runId, cluster: cluster.name, scheduledAt: now.toISOString() }));
 }
 
-/** Parses an SQS message body; a poison message fails with a clear reason (and lands in the DLQ after retries). */
-export function parseAuditMessage(body: string): AuditMessage {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw new Error('audit message is not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw new Error('audit message is not an object');
-  const runId: unknown = Reflect.get(parsed, 'runId');
-  const cluster: unknown = Reflect.get(parsed, 'cluster');
-  const scheduledAt: unknown = Reflect.get(parsed, 'scheduledAt');
-  if (typeof runId !== 'string' || typeof cluster !== 'string') throw new Error('audit message needs string fields runId and cluster');
-  return typeof scheduledAt === 'string' ? { runId, cluster, scheduledAt } : { runId, cluster };
-}
+// The message and its schema live in lib/aws/audit-message.ts; the audit handler reads it from here.
+export { parseAuditMessage } from '../aws/audit-message.ts';
 
 /** SQS takes at most 10 entries per SendMessageBatch. */
 export const SQS_BATCH_SIZE = 10;
@@ -38,7 +26,7 @@ export type { QueueEntry, QueueRefusal, SendBatch } from '../aws/sqs.ts';
 export async function enqueueAudits(send: SendBatch, messages: readonly AuditMessage[]): Promise<void> {
   const refused: string[] = [];
   for (let start = 0; start < messages.length; start += SQS_BATCH_SIZE) {
-    const entries = messages.slice(start, start + SQS_BATCH_SIZE).map((message, offset) => ({ id: String(start + offset), body: JSON.stringify(message) }));
+    const entries = messages.slice(start, start + SQS_BATCH_SIZE).map((message, offset) => ({ id: String(start + offset), body: auditMessageBody(message) }));
     const { failed } = await send(entries);
     refused.push(...failed.map((refusal) => describeRefusal(messages, refusal)));
   }

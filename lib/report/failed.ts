@@ -1,7 +1,7 @@
 import type { RenderInfo } from '../render/index.ts';
 import type { SourceProblem } from '../source/types.ts';
 import type { Report } from './report.ts';
-import { REPORT_SCHEMA_VERSION, renderFields } from './report.ts';
+import { countDrift, countFindings, REPORT_SCHEMA_VERSION, renderFields } from './report.ts';
 
 export interface FailedReportInput {
   runId: string;
@@ -42,17 +42,7 @@ export function failedReport(input: FailedReportInput): Report {
     },
     live: { origin: 'none' },
     scan: { complete: false, error: input.error, lists: [], unverified: [], withoutManagedFields: 0 },
-    summary: {
-      declared: 0,
-      compared: 0,
-      modified: 0,
-      missing: 0,
-      extra: 0,
-      changes: 0,
-      failedFiles: input.failedFiles?.length ?? 0,
-      findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
-      exemptedFindings: 0,
-    },
+    summary: { declared: 0, compared: 0, ...countDrift([]), failedFiles: input.failedFiles?.length ?? 0, ...countFindings([]) },
     drift: [],
     findings: [],
   };

@@ -138,7 +138,7 @@ describe('driftwatch audit', () => {
     const result = runCli(['audit', '--source', source, '--snapshot', snapshot, '--out', out, '--cluster', 'broken', '--format', 'json']);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`warning: ${join(out, 'latest/broken.json')} is not a valid report; history starts afresh`);
-    expect(JSON.parse(result.stdout)).toMatchObject({ drift: [{ changes: [{ history: 'new' }] }], history: { previous: { status: 'invalid', reason: 'no runId' } } });
+    expect(JSON.parse(result.stdout)).toMatchObject({ drift: [{ changes: [{ history: 'new' }] }], history: { previous: { status: 'invalid', reason: 'runId: required' } } });
   });
 
   test('an unknown option is a usage error: exit 2, message on stderr, nothing on stdout', () => {

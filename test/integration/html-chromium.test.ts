@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { renderHtml } from '../../lib/report/html.ts';
+import { renderHtml } from '../../lib/report/html/report.ts';
 import { bigReport, monthOfReports } from '../unit/reports/fixtures.ts';
 import { PREREQUISITES, available, findChromium } from '../support/prerequisites.ts';
 

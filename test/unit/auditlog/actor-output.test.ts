@@ -9,7 +9,7 @@ import { buildSnsMessage } from '../../../lib/notify/sns.ts';
 import { EXPORT_CSV_HEADER, exportCsv } from '../../../lib/report/csv.ts';
 import { buildExport } from '../../../lib/report/export.ts';
 import { formatReport } from '../../../lib/report/format.ts';
-import { renderHtml } from '../../../lib/report/html.ts';
+import { renderHtml } from '../../../lib/report/html/report.ts';
 import type { Report } from '../../../lib/report/report.ts';
 import { checkStoredReport } from '../../../lib/report/validate.ts';
 import { extraRole, imageDrift, makeReport, missingConfigMap } from '../reports/fixtures.ts';

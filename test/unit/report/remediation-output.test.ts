@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { notificationFor } from '../../../lib/notify/decide.ts';
 import { buildSlackMessage } from '../../../lib/notify/slack.ts';
 import { formatReport } from '../../../lib/report/format.ts';
-import { renderHtml } from '../../../lib/report/html.ts';
+import { renderHtml } from '../../../lib/report/html/report.ts';
 import { imageChange, modified, report } from '../notify/fixtures.ts';
 
 const RENDER_FIX = 'driftwatch render --source s3://gitops/repo.tar.gz --path overlays/prod --object Deployment/shop/web --format yaml | kubectl apply --server-side --force-conflicts -f -';

@@ -1,8 +1,9 @@
-import { describe, expect, test } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, test, vi } from 'vitest';
 import { failedReport } from '../../../lib/report/failed.ts';
 import { applyHistory } from '../../../lib/report/history.ts';
 import type { Report } from '../../../lib/report/report.ts';
-import { asStoredReport } from '../../../lib/report/validate.ts';
+import { asStoredReport, checkStoredReport } from '../../../lib/report/validate.ts';
 import { parseReport } from '../../../lib/store/local.ts';
 
 const T1 = '2026-11-20T10:00:00.000Z';
@@ -100,6 +101,56 @@ describe('asStoredReport', () => {
     ['unconfirmed items without key', (): unknown => storedWith((report) => void (report['history'] = { unconfirmed: [{ kind: 'A', name: 'b' }] }))],
   ])('%s: not a previous report', (_name, make) => {
     expect(asStoredReport(make(), 'prod')).toBeUndefined();
+  });
+});
+
+type Drift = Array<Record<string, unknown>>;
+
+describe('checkStoredReport: why a stored report is refused', () => {
+  test.each([
+    ['a drift entry without apiVersion', (report: Record<string, unknown>) => void delete (report['drift'] as Drift)[0]?.['apiVersion'], 'drift[0].apiVersion: required'],
+    ['a kind that is no string', (report: Record<string, unknown>) => void ((report['drift'] as Drift)[0] = { apiVersion: 'v1', kind: 7, name: 'b', status: 'extra' }), 'drift[0].kind: must be a string'],
+    ['an unknown status', (report: Record<string, unknown>) => void ((report['drift'] as Drift)[0] = { apiVersion: 'v1', kind: 'A', name: 'b', status: 'gone' }), 'drift[0].status: must be one of: modified, missing, extra'],
+    ['an unknown change reason', (report: Record<string, unknown>) => void (((report['drift'] as Drift)[0]?.['changes'] as Drift)[0] = { path: '/a', reason: 'moved' }), 'drift[0].changes[0].reason: must be one of: differs, absent-live, live-only, removed-from-git'],
+    ['findings that are not a list', (report: Record<string, unknown>) => void (report['findings'] = {}), 'findings: must be a list'],
+    ['a scan without complete', (report: Record<string, unknown>) => void (report['scan'] = { lists: [], unverified: [], withoutManagedFields: 0 }), 'scan.complete: required'],
+    ['a field the scan does not have', (report: Record<string, unknown>) => void Object.assign(report['scan'] as object, { partial: true }), 'scan: unknown field "partial"'],
+    ['evidence of another type', (report: Record<string, unknown>) => void Object.assign((report['findings'] as Drift)[0] ?? {}, { evidence: { pods: { n: 1 } } }), 'findings[0].evidence.pods: must be a string or a number or true or false or a list'],
+    ['a time that is no time', (report: Record<string, unknown>) => void (report['generatedAt'] = '2026-13-45T99:00:00Z'), 'generatedAt: not a time'],
+    ['a summary that does not count its entries', (report: Record<string, unknown>) => void ((report['summary'] as Record<string, unknown>)['modified'] = 2), 'summary.modified: 2, but the report holds 1'],
+    ['a summary of findings that does not count them', (report: Record<string, unknown>) => void (report['findings'] = []), 'summary.findings.high: 1, but the report holds 0'],
+    ['an unconfirmed item without key', (report: Record<string, unknown>) => void (((report['history'] as Record<string, unknown>)['unconfirmed'] as Drift)[0] = { firstSeen: T1, kind: 'A', name: 'b' }), 'history.unconfirmed[0].key: required'],
+  ])('%s', (_name, change, reason) => {
+    expect(checkStoredReport(storedWith(change), 'prod')).toEqual({ problem: reason });
+  });
+
+  test('the reason names fields, never a value of the document', () => {
+    const checked = checkStoredReport(storedWith((report) => void ((report['source'] as Record<string, unknown>)['location'] = { token: 'hunter2' })), 'prod');
+    expect(checked).toEqual({ problem: 'source.location: must be a string' });
+    const odd = checkStoredReport(storedWith((report) => void Object.assign(report['live'] as object, { [`\u001b[2J${'x'.repeat(200)}`]: 1 })), 'prod');
+    expect('problem' in odd && odd.problem).toMatch(/^live: unknown field "\\u001b\[2Jx{76}…"$/);
+  });
+
+  test('the stored object is not changed, and a report of a later 1.x reads as this version', () => {
+    const old = storedWith((report) => {
+      delete report['findings'];
+      report['schemaVersion'] = '1.4';
+    });
+    const before = JSON.stringify(old);
+    expect(checkStoredReport(old, 'prod')).toHaveProperty('report.schemaVersion', '1.0');
+    expect(JSON.stringify(old)).toBe(before);
+  });
+
+  test('no schema is compiled at run time: the validator is the module generated from report.schema.json', async () => {
+    vi.resetModules();
+    const compile = vi.spyOn(Ajv2020.prototype, 'compile');
+    try {
+      const fresh = await import('../../../lib/report/validate.ts');
+      for (let round = 0; round < 3; round++) expect(fresh.checkStoredReport(JSON.parse(JSON.stringify(stored())), 'prod')).toHaveProperty('report');
+      expect(compile).not.toHaveBeenCalled();
+    } finally {
+      compile.mockRestore();
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { EXPORT_CSV_HEADER, exportCsv } from '../../../lib/report/csv.ts';
 import { buildExport, exportMarkdown } from '../../../lib/report/export.ts';
 import { applyHistory } from '../../../lib/report/history.ts';
-import { renderExportHtml } from '../../../lib/report/html-export.ts';
+import { renderExportHtml } from '../../../lib/report/html/export.ts';
 import type { Report } from '../../../lib/report/report.ts';
 import { checkStoredReport } from '../../../lib/report/validate.ts';
 import { reportProblem } from '../../../lib/store/local.ts';
@@ -14,7 +14,9 @@ describe('a previous report that is not valid is recorded, and the export shows 
     expect(reportProblem('', 'prod')).toBe('empty');
     expect(reportProblem(JSON.stringify({ schemaVersion: '2.0', cluster: 'prod' }), 'prod')).toBe('foreign schema: schemaVersion "2.0" is not 1.x');
     expect(reportProblem(JSON.stringify({ cluster: 'staging', runId: 'r', generatedAt: '2026-10-01T00:00:00Z', drift: [] }), 'prod')).toBe('a report of another cluster (staging)');
-    expect(reportProblem('{"cluster":"prod","runId":"r","generatedAt":"2026-10-01T00:00:00Z","drift":"not a list"}', 'prod')).toBe('drift is not a list of drift entries');
+    const valid = makeReport({ cluster: 'prod', at: '2026-10-01T00:00:00Z', drift: [imageDrift('web', 'web:2')] });
+    expect(reportProblem(JSON.stringify({ ...valid, drift: 'not a list' }), 'prod')).toBe('drift: must be a list');
+    expect(reportProblem(JSON.stringify({ ...valid, drift: [{ ...imageDrift('web', 'web:2'), kind: 7 }] }), 'prod')).toBe('drift[0].kind: must be a string');
     expect(reportProblem(JSON.stringify(makeReport({ cluster: 'prod', at: '2026-10-01T00:00:00Z' })), 'prod')).toBeUndefined();
   });
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { buildExport } from '../../../lib/report/export.ts';
-import { escapeHtml, html } from '../../../lib/report/html-escape.ts';
-import { renderExportHtml } from '../../../lib/report/html-export.ts';
-import { renderHtml } from '../../../lib/report/html.ts';
+import { escapeHtml, html } from '../../../lib/report/html/escape.ts';
+import { renderExportHtml } from '../../../lib/report/html/export.ts';
+import { renderHtml } from '../../../lib/report/html/report.ts';
 import type { Report } from '../../../lib/report/report.ts';
 import { bigReport, makeReport, monthOfReports, privilegedFinding, withHistory } from './fixtures.ts';
 

@@ -1,8 +1,8 @@
-import type { Html } from './html-escape.ts';
-import { html } from './html-escape.ts';
-import { humanDuration } from './export.ts';
-import { badge, plural, timeTag } from './html-parts.ts';
-import type { CarriedItem, Report, ResolvedItem } from './report.ts';
+import type { Html } from './escape.ts';
+import { html } from './escape.ts';
+import { humanDuration } from '../export.ts';
+import { badge, plural, timeTag } from './parts.ts';
+import type { CarriedItem, Report, ResolvedItem } from '../report.ts';
 
 /** The report's comparison with the previous run (resolved, unconfirmed) and, given earlier reports, a trend. */
 export function historySection(report: Report, earlier: readonly Report[]): Html {

@@ -1,7 +1,7 @@
-import type { Html, HtmlValue } from './html-escape.ts';
-import { html } from './html-escape.ts';
-import { TIME_UNKNOWN, actorVerb } from './format.ts';
-import type { ActorName } from './format.ts';
+import type { Html, HtmlValue } from './escape.ts';
+import { html } from './escape.ts';
+import { TIME_UNKNOWN, actorVerb } from '../format.ts';
+import type { ActorName } from '../format.ts';
 
 /** Building blocks shared by the report page and the export page. */
 

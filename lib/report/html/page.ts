@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Html } from './html-escape.ts';
-import { html, trustedHtml } from './html-escape.ts';
-import { REPORT_SCRIPT } from './html-script.ts';
-import { REPORT_CSS } from './html-style.ts';
+import type { Html } from './escape.ts';
+import { html, trustedHtml } from './escape.ts';
+import { REPORT_SCRIPT } from './script.ts';
+import { REPORT_CSS } from './style.ts';
 
 const SCRIPT_HASH = createHash('sha256').update(REPORT_SCRIPT, 'utf8').digest('base64');
 

@@ -1,9 +1,9 @@
-import type { Episode, ExportItem, ExportPeriod } from './export.ts';
-import { gapText, historyGaps, humanDuration, itemSubject, periodBounds, stateCounts } from './export.ts';
-import type { Html } from './html-escape.ts';
-import { html } from './html-escape.ts';
-import { htmlPage } from './html-page.ts';
-import { badge, card, group, plural, sideBySide, timeTag, toolbar, writerLine } from './html-parts.ts';
+import type { Episode, ExportItem, ExportPeriod } from '../export.ts';
+import { gapText, historyGaps, humanDuration, itemSubject, periodBounds, stateCounts } from '../export.ts';
+import type { Html } from './escape.ts';
+import { html } from './escape.ts';
+import { htmlPage } from './page.ts';
+import { badge, card, group, plural, sideBySide, timeTag, toolbar, writerLine } from './parts.ts';
 
 /** The audit trail of a period as one self-contained page: every item once, with its timeline across the period. */
 export function renderExportHtml(period: ExportPeriod): string {

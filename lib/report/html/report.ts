@@ -1,12 +1,12 @@
-import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
-import type { AttributedChange as Change } from '../auditlog/index.ts';
-import type { Html } from './html-escape.ts';
-import { html } from './html-escape.ts';
-import { htmlPage } from './html-page.ts';
-import { badge, card, group, plural, seenMark, sideBySide, timeTag, toolbar, writerLine } from './html-parts.ts';
-import { historySection } from './html-history.ts';
-import type { Finding, Report } from './report.ts';
-import { problemPlace } from '../source/problem.ts';
+import type { AttributedDriftEntry as DriftEntry } from '../../auditlog/index.ts';
+import type { AttributedChange as Change } from '../../auditlog/index.ts';
+import type { Html } from './escape.ts';
+import { html } from './escape.ts';
+import { htmlPage } from './page.ts';
+import { badge, card, group, plural, seenMark, sideBySide, timeTag, toolbar, writerLine } from './parts.ts';
+import { historySection } from './history.ts';
+import type { Finding, Report } from '../report.ts';
+import { problemPlace } from '../../source/problem.ts';
 
 export interface HtmlOptions {
   /** Earlier reports of the same cluster (any order): adds a trend of the counts over time. */
