@@ -1,5 +1,6 @@
 import type { KubeObject } from './object.ts';
 import { groupOf } from './object.ts';
+import { objectKindKey } from './kinds.ts';
 
 /** The control plane's own namespaces. */
 export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
@@ -12,7 +13,7 @@ export const CONTROL_PLANE_MANAGERS: ReadonlySet<string> = new Set(['kube-apiser
 
 /** Events, Endpoints, EndpointSlices, Leases: made and kept up to date by the cluster. */
 export function isClusterGenerated(object: KubeObject): boolean {
-  return GENERATED_KINDS.has(`${groupOf(object.apiVersion)}/${object.kind}`);
+  return GENERATED_KINDS.has(objectKindKey(object));
 }
 
 /** Cluster-scoped kinds whose objects are requests or machines, made by their nature outside Git: never "hand-made". */
@@ -25,7 +26,7 @@ const RUNTIME_CLUSTER_KINDS = new Set(['/Node', 'certificates.k8s.io/Certificate
  */
 export function isClusterDefault(object: KubeObject): boolean {
   const { name, labels } = object.metadata;
-  const key = `${groupOf(object.apiVersion)}/${object.kind}`;
+  const key = objectKindKey(object);
   if (RUNTIME_CLUSTER_KINDS.has(key) || name.startsWith('system:') || labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults') return true;
   if (key === 'rbac.authorization.k8s.io/ClusterRole' && object['aggregationRule'] !== undefined) return true;
   if (key === '/Namespace') return name === 'default' || name.startsWith('kube-');
