@@ -17,7 +17,7 @@ export { applyExemptions, isExpired } from './exemptions.ts';
 export type { CheckFinding, Evidence, Finding, FindingExemption, Subject } from './finding.ts';
 export type { ChecksConfig, ExemptionConfig } from './options.ts';
 export { sortFindings } from './finding.ts';
-export { SEVERITIES } from './severity.ts';
+export { SEVERITIES, atOrAbove, bySeverity, higher, isAtLeast, isSeverity, severityCounts } from './severity.ts';
 export type { Severity } from './severity.ts';
 
 /**
