@@ -7,7 +7,6 @@ import { applySelfExemptions } from './self-exemption.ts';
 import { isEnabled, withConfiguredSeverity } from './selection.ts';
 
 export { CATALOG, CHECK_DEFINITIONS, CHECK_IDS, CHECK_KINDS, isCheckId } from './catalog.ts';
-export { matchesPattern } from './glob.ts';
 export type { CheckId } from './catalog.ts';
 export type { ChecksInput, DeclaredPodTemplate } from './context.ts';
 export { declaredPodTemplates } from './declared.ts';

@@ -8,7 +8,7 @@ export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public
 /** `group/Kind` of objects the cluster creates and updates by itself, without an owner reference. */
 const GENERATED_KINDS = new Set(['/Event', 'events.k8s.io/Event', '/Endpoints', 'discovery.k8s.io/EndpointSlice', 'coordination.k8s.io/Lease']);
 
-/** Field managers of the control plane itself. */
+/** Field managers of the control plane itself: trusted writers by default (lib/diff/trust.ts), and the mark of objects it made. */
 export const CONTROL_PLANE_MANAGERS: ReadonlySet<string> = new Set(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'cloud-controller-manager']);
 
 /** Events, Endpoints, EndpointSlices, Leases: made and kept up to date by the cluster. */
