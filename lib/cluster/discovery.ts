@@ -6,14 +6,12 @@ import type { ApiTransport, MediaType } from './transport.ts';
 import type { ListOutcome } from './types.ts';
 
 /** One listable resource type, at its group's preferred version. */
-export interface ResourceType {
-  group: string;
+export interface ResourceType extends GroupKind {
   version: string;
   /** `apps/v1`, or `v1` for the core group. */
   apiVersion: string;
   /** Plural resource name used in URLs: `deployments`. */
   resource: string;
-  kind: string;
   namespaced: boolean;
 }
 
