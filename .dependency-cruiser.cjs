@@ -23,8 +23,8 @@ const LAYERS = [
   ['lib/cli', 'functions', 'bin'],
 ];
 
-const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const folders = (layer) => `^(${layer.map(escape).join('|')})/`;
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const folders = (layer) => `^(${layer.map(escapeRegExp).join('|')})/`;
 
 const layerRules = LAYERS.flatMap((layer, index) => {
   const above = LAYERS.slice(index + 1).flat();

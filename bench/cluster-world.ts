@@ -58,7 +58,7 @@ function configMap(namespace: string, index: number): object {
 
 /** JSON documents are YAML: one `---` separated file that kubectl and driftwatch both read. */
 function documents(objects: readonly object[]): string {
-  return objects.map((object) => JSON.stringify(object)).join('\n---\n') + '\n';
+  return `${objects.map((object) => JSON.stringify(object)).join('\n---\n')}\n`;
 }
 
 export function clusterBenchObjects(count: number): ClusterBenchWorld {

@@ -8,7 +8,6 @@
  * A missing object gets the last delete of it.
  */
 import type { DriftEntry } from '../diff/drift.ts';
-import type { Change } from '../diff/object.ts';
 import { groupOf } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { Finding } from '../checks/index.ts';

@@ -19,7 +19,6 @@ export interface RenderFlags extends PlanFlags {
   quiet?: boolean;
 }
 
-import { RENDER_FORMATS } from './formats.ts';
 import { problemPlace } from '../source/problem.ts';
 
 /**

@@ -14,7 +14,6 @@ import { progressWriter } from './progress.ts';
 import type { StoreFlags } from './reports-store.ts';
 import { storeFor } from './reports-store.ts';
 
-import { EXPORT_FORMATS } from './formats.ts';
 import type { ExportFormat } from './formats.ts';
 
 export interface ExportFlags extends StoreFlags {

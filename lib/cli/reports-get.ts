@@ -9,7 +9,6 @@ import { progressWriter } from './progress.ts';
 import type { StoreFlags } from './reports-store.ts';
 import { resolveReport, storeFor } from './reports-store.ts';
 
-import { GET_FORMATS } from './formats.ts';
 import type { GetFormat } from './formats.ts';
 
 export interface GetFlags extends StoreFlags {

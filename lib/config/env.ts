@@ -39,6 +39,7 @@ function expandString(
   return text.replace(REFERENCE, (reference, inner: string) => {
     const match = NAME_AND_DEFAULT.exec(inner);
     if (match === null) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows the config file's own `${env:NAME}` syntax
       issues.push({ at, message: 'invalid environment reference: write ${env:NAME} or ${env:NAME:-default}' });
       return reference;
     }

@@ -27,10 +27,30 @@ export class OwnershipNode {
 
   /** The node of a keyed list item: the `k:{...}` child whose key fields all equal the item's. */
   item(item: Record<string, unknown>, index: number): OwnershipNode | undefined {
-    for (const [name, node] of this.children) {
-      if (name.startsWith('k:') && keyMatches(name.slice(2), item)) return node;
+    for (const [key, node] of this.keyedChildren()) {
+      if (keyMatches(key, item)) return node;
     }
     return this.children.get(`i:${index}`);
+  }
+
+  /**
+   * The `k:{...}` children with their keys parsed, once per node: a list of N items looks each of them up. Parsed
+   * again should a child be added after (the tree is built before it is read, so in practice never).
+   */
+  private keyed: ReadonlyArray<readonly [Record<string, unknown>, OwnershipNode]> | undefined;
+  private keyedFrom = -1;
+
+  private keyedChildren(): ReadonlyArray<readonly [Record<string, unknown>, OwnershipNode]> {
+    if (this.keyed === undefined || this.keyedFrom !== this.children.size) {
+      this.keyedFrom = this.children.size;
+      const keyed: Array<readonly [Record<string, unknown>, OwnershipNode]> = [];
+      for (const [name, node] of this.children) {
+        const key = name.startsWith('k:') ? parsedKey(name.slice(2)) : undefined;
+        if (key !== undefined) keyed.push([key, node]);
+      }
+      this.keyed = keyed;
+    }
+    return this.keyed;
   }
 
   /** The node of a set member (`v:"value"`). */
@@ -54,15 +74,19 @@ function ownerId(owner: Owner): string {
   return `${owner.manager}\u0000${owner.operation}\u0000${owner.subresource ?? ''}`;
 }
 
-function keyMatches(keyJson: string, item: Record<string, unknown>): boolean {
-  let key: unknown;
+/** A `k:` child's key (`{"containerPort":80,"protocol":"TCP"}`); undefined when it is not a JSON object. */
+function parsedKey(keyJson: string): Record<string, unknown> | undefined {
   try {
-    key = JSON.parse(keyJson);
+    const key: unknown = JSON.parse(keyJson);
+    return isPlainObject(key) ? key : undefined;
   } catch {
-    return false;
+    return undefined;
   }
-  if (!isPlainObject(key)) return false;
-  return Object.entries(key).every(([field, value]) => String(item[field]) === String(value));
+}
+
+function keyMatches(key: Record<string, unknown>, item: Record<string, unknown>): boolean {
+  for (const field in key) if (String(item[field]) !== String(key[field])) return false;
+  return true;
 }
 
 /** Builds the ownership tree of an object; undefined when it carries no managedFields (no attribution data). */

@@ -3,6 +3,7 @@
  * can clear the screen, move the cursor, overwrite a line or reorder text, so a hostile file name or object field
  * could forge what the reader sees (`driftwatch: all good`).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's purpose
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
 

@@ -1,7 +1,6 @@
 import type { AttributedDriftEntry, AttributedFinding, AuditLogSummary } from '../auditlog/index.ts';
 import type { ListOutcome, LiveState } from '../cluster/types.ts';
 import type { DriftEntry, DriftResult } from '../diff/drift.ts';
-import type { HistoryMark } from '../diff/object.ts';
 import type { ObjectRef } from '../kube/object.ts';
 import type { RenderInfo } from '../render/index.ts';
 import type { DeclaredState, SourceProblem } from '../source/types.ts';

@@ -98,6 +98,7 @@ describe('what the table and markdown say', () => {
       const result = runCli(['audit', '--source', 'repo.tar.gz', '--snapshot', 'live.json', '--no-write', '--format', format], { cwd });
       expect(result.status, result.stderr).toBe(3);
       for (const output of [result.stdout, result.stderr]) {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for escape and carriage-return characters
         expect(output).not.toMatch(/[\u001b\r]/);
       }
       expect(result.stdout).toContain('failed file: \\e[2J\\e[Hdriftwatch: all good\\r.yaml');

@@ -56,7 +56,7 @@ beforeAll(async () => {
   const { s3, sqs, sns, secrets } = awsClients(world.env.AWS_ENDPOINT_URL, world.env.AWS_ENDPOINT_URL);
   clients = { s3, sqs };
   const files: Record<string, string> = {};
-  LIVE.forEach((_, index) => (files[`clusters/live-${index}/settings.yaml`] = settings(index)));
+  for (const index of LIVE.keys()) files[`clusters/live-${index}/settings.yaml`] = settings(index);
   await uploadSource(s3, workDir, { source: SOURCE_BUCKET, reports: BUCKET }, files, { 'clusters/demo': join(REPO_ROOT, 'examples/gitops/clusters/demo') });
 
   // Each live cluster: its namespace applied from Git, then changed by hand.

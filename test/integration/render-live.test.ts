@@ -502,7 +502,7 @@ afterAll(async () => {
 describe('what the renderer printed (the objects applied)', () => {
   test('the overlay: namespace, namePrefix, images, labels, generators with hashed names, both patches and the component', () => {
     expect(ids(renderedOverlay)).toHaveLength(OVERLAY_OBJECTS.length);
-    ids(renderedOverlay).forEach((id, index) => expect(id).toMatch(OVERLAY_OBJECTS[index] ?? /^$/));
+    for (const [index, id] of ids(renderedOverlay).entries()) expect(id).toMatch(OVERLAY_OBJECTS[index] ?? /^$/);
     const deployment = find(renderedOverlay, 'Deployment', /^prod-web$/);
     const settings = find(renderedOverlay, 'ConfigMap', /^prod-web-settings-/);
     const credentials = find(renderedOverlay, 'Secret', /^prod-web-credentials-/);
@@ -716,7 +716,7 @@ describe('driftwatch render contract on the same inputs', () => {
     const items = listItems(stdout);
     const found = ids(items);
     expect(found).toHaveLength(OVERLAY_OBJECTS.length);
-    found.forEach((id, index) => expect(id).toMatch(OVERLAY_OBJECTS[index] ?? /^$/));
+    for (const [index, id] of found.entries()) expect(id).toMatch(OVERLAY_OBJECTS[index] ?? /^$/);
     expect(found).toEqual(ids(renderedOverlay));
     const secret = find(items, 'Secret', /^prod-web-credentials-/);
     const data = at(secret, 'data');

@@ -5,7 +5,8 @@ import { PREREQUISITES, isCi } from './prerequisites.ts';
 /**
  * Ends the run with the plain line `N passed, N failed[, N skipped]` that CI reads. A module that failed to load
  * counts as a failed test, and so does every test of a suite whose setup (beforeAll) failed: it never ran. Suites
- * skipped because something outside the repository is missing are named loudly just above that line.
+ * skipped because something outside the repository is missing are named loudly just above that line, and so is each
+ * step of `.ci/run` before the tests that failed (`DRIFTWATCH_CI_FAILED_STEPS`), which counts as one failed test.
  */
 export default class SummaryLineReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
@@ -21,9 +22,16 @@ export default class SummaryLineReporter implements Reporter {
         else skipped++;
       }
     }
-    const banner = missingPrerequisites(testModules);
+    const failedSteps = failedCiSteps();
+    failed += failedSteps.length;
+    const banner = [...failedSteps.map((step) => `!!! FAILED before the tests: ${step} (see its output above)`), ...missingPrerequisites(testModules)];
     process.stdout.write(`\n${banner.map((line) => `${line}\n`).join('')}${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
   }
+}
+
+/** The steps of `.ci/run` before the tests that failed (lint, typecheck, fault-suite): each counts as a failed test. */
+function failedCiSteps(): string[] {
+  return (process.env['DRIFTWATCH_CI_FAILED_STEPS'] ?? '').split(' ').filter((step) => step !== '');
 }
 
 /** A test meant to run (not skip/todo) that did not, inside a suite or module whose hooks failed. */

@@ -100,22 +100,36 @@ interface RouteContext {
 function route(request: IncomingMessage, response: ServerResponse, body: string, context: RouteContext): void {
   const url = new URL(request.url ?? '/', 'http://receiver');
   const method = request.method ?? 'GET';
-  if (url.pathname === '/_requests' && method === 'GET') return reply(response, 200, JSON.stringify(context.requests), 'application/json');
+  if (url.pathname === '/_requests' && method === 'GET') {
+    reply(response, 200, JSON.stringify(context.requests), 'application/json');
+    return;
+  }
   if (url.pathname === '/_reset' && method === 'POST') {
     context.reset();
-    return reply(response, 200, 'ok');
+    reply(response, 200, 'ok');
+    return;
   }
-  if (url.pathname === '/_fail' && method === 'POST') return controlFail(url.searchParams, response, context);
-  if (method !== 'POST') return reply(response, 405, 'invalid_method');
+  if (url.pathname === '/_fail' && method === 'POST') {
+    controlFail(url.searchParams, response, context);
+    return;
+  }
+  if (method !== 'POST') {
+    reply(response, 405, 'invalid_method');
+    return;
+  }
   const failure = context.takeFailure();
   const status = failure?.status ?? 200;
   context.requests.push({ path: url.pathname + url.search, headers: flatHeaders(request), body, json: parseJson(body), at: Date.now(), status });
-  if (failure === undefined) return reply(response, 200, 'ok');
+  if (failure === undefined) {
+    reply(response, 200, 'ok');
+    return;
+  }
   if (failure.status === 429) {
     if (failure.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(failure.retryAfterSeconds));
-    return reply(response, 429, 'rate_limited');
+    reply(response, 429, 'rate_limited');
+    return;
   }
-  return reply(response, 500, 'internal_error');
+  reply(response, 500, 'internal_error');
 }
 
 function controlFail(params: URLSearchParams, response: ServerResponse, context: RouteContext): void {
@@ -124,7 +138,8 @@ function controlFail(params: URLSearchParams, response: ServerResponse, context:
   const retryAfterText = params.get('retryAfter');
   const retryAfter = retryAfterText === null ? undefined : Number(retryAfterText);
   if (!Number.isInteger(count) || count < 0 || (status !== 429 && status !== 500) || (retryAfter !== undefined && !(retryAfter >= 0))) {
-    return reply(response, 400, 'usage: POST /_fail?count=N&status=429|500[&retryAfter=SECONDS]');
+    reply(response, 400, 'usage: POST /_fail?count=N&status=429|500[&retryAfter=SECONDS]');
+    return;
   }
   context.failNext(count, status, retryAfter);
   reply(response, 200, 'ok');

@@ -28,7 +28,7 @@ function subschemas(node: unknown, where = '#', inBranch = false): SchemaNode[] 
   for (const combinator of ['oneOf', 'anyOf', 'allOf']) {
     const branches = node[combinator];
     if (!Array.isArray(branches)) continue;
-    branches.forEach((branch: unknown, index) => found.push(...subschemas(branch, `${where}/${combinator}/${index}`, true)));
+    for (const [index, branch] of branches.entries()) found.push(...subschemas(branch, `${where}/${combinator}/${index}`, true));
   }
   return found;
 }

@@ -97,6 +97,6 @@ export function hugeReport(entries: number, changesPerEntry: number): Report {
   }
   const findings = Array.from({ length: entries }, (_, index) => finding('high', NEW, { name: `pod-${index}`, message: 'm<&>'.repeat(1000) }));
   const resolved = Array.from({ length: entries }, (_, index) => resolvedDrift(`gone-${index}-${'r'.repeat(200)}`));
-  const base = report(drift, { findings, cluster: 'prod-eu-' + 'c'.repeat(300) });
+  const base = report(drift, { findings, cluster: `prod-eu-${'c'.repeat(300)}` });
   return withResolved(base, resolved);
 }

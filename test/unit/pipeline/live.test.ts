@@ -47,7 +47,10 @@ describe('readLiveState', () => {
 
   test('kubeconfigSecret: the kubeconfig comes from the secrets reader', async () => {
     const read: string[] = [];
-    const secrets = { read: async (secretId: string): Promise<string> => (read.push(secretId), kubeconfigFor(fake.url, TOKEN)) };
+    const secrets = { read: async (secretId: string): Promise<string> => {
+        read.push(secretId);
+        return kubeconfigFor(fake.url, TOKEN);
+      } };
     const state = await readLiveState({ type: 'kubeconfigSecret', secretId: 'prod/kubeconfig' }, CONFIG_MAPS, undefined, { secrets });
     expect(read).toEqual(['prod/kubeconfig']);
     expect(names(state)).toEqual(['flags', 'other']);
@@ -55,7 +58,10 @@ describe('readLiveState', () => {
 
   test('eks: the kubeconfig comes from EKS access, with the role when there is one', async () => {
     const targets: EksTarget[] = [];
-    const eks = { kubeconfig: async (target: EksTarget): Promise<string> => (targets.push(target), kubeconfigFor(fake.url, TOKEN)) };
+    const eks = { kubeconfig: async (target: EksTarget): Promise<string> => {
+        targets.push(target);
+        return kubeconfigFor(fake.url, TOKEN);
+      } };
     const state = await readLiveState({ type: 'eks', name: 'prod-eu', region: 'eu-west-1', roleArn: 'arn:aws:iam::1:role/r' }, CONFIG_MAPS, ['web'], { eks });
     expect(targets).toEqual([{ name: 'prod-eu', region: 'eu-west-1', roleArn: 'arn:aws:iam::1:role/r' }]);
     expect(names(state)).toEqual(['other']);

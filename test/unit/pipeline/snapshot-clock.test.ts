@@ -7,7 +7,7 @@ import { WALL, auditSnapshot, snapshotText } from './helpers.ts';
 
 /** Ten days before the tests' wall clock. */
 const CAPTURED = Date.parse('2026-05-01T12:00:00Z');
-const before = (minutes: number): string => new Date(CAPTURED - minutes * 60_000).toISOString();
+const minutesBefore = (minutes: number): string => new Date(CAPTURED - minutes * 60_000).toISOString();
 
 /** What the cluster showed at capture: a pod Pending for 5 min, a CSR pending for 30 min, a fresh FailedScheduling. */
 function capturedCluster(): KubeObject[] {
@@ -15,34 +15,34 @@ function capturedCluster(): KubeObject[] {
     {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: 'web', namespace: 'shop', creationTimestamp: before(5), managedFields: [{ manager: 'kube-controller-manager', operation: 'Update', time: before(5), fieldsV1: {} }] },
+      metadata: { name: 'web', namespace: 'shop', creationTimestamp: minutesBefore(5), managedFields: [{ manager: 'kube-controller-manager', operation: 'Update', time: minutesBefore(5), fieldsV1: {} }] },
       spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
-      status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', lastTransitionTime: before(5) }] },
+      status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', lastTransitionTime: minutesBefore(5) }] },
     },
     {
       apiVersion: 'certificates.k8s.io/v1',
       kind: 'CertificateSigningRequest',
-      metadata: { name: 'node-csr', creationTimestamp: before(30) },
+      metadata: { name: 'node-csr', creationTimestamp: minutesBefore(30) },
       spec: { signerName: 'kubernetes.io/kube-apiserver-client-kubelet', username: 'system:node:a' },
       status: {},
     },
     {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: 'web.1', namespace: 'shop', creationTimestamp: before(4) },
+      metadata: { name: 'web.1', namespace: 'shop', creationTimestamp: minutesBefore(4) },
       involvedObject: { kind: 'Pod', name: 'web', namespace: 'shop' },
       type: 'Warning',
       reason: 'FailedScheduling',
       message: '0/3 nodes are available',
       count: 3,
-      lastTimestamp: before(1),
+      lastTimestamp: minutesBefore(1),
     },
   ];
 }
 
 describe('the snapshot clock', () => {
   test('the newest time the snapshot holds, else its captured-at annotation, else none (wall)', () => {
-    expect(parseSnapshot(snapshotText(capturedCluster()), 's.json').clock).toEqual({ source: 'snapshot', at: before(1) });
+    expect(parseSnapshot(snapshotText(capturedCluster()), 's.json').clock).toEqual({ source: 'snapshot', at: minutesBefore(1) });
     const annotated = snapshotText(capturedCluster(), { 'driftwatch.io/captured-at': '2026-05-01T12:00:00Z' });
     expect(parseSnapshot(annotated, 's.json').clock).toEqual({ source: 'annotation', at: '2026-05-01T12:00:00.000Z' });
     expect(parseSnapshot(snapshotText([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'shop' } }]), 's.json').clock).toBeUndefined();
@@ -61,10 +61,10 @@ describe('the snapshot clock', () => {
   test('the events window starts at the previous observation, when that is earlier than this one', async () => {
     const snapshot = snapshotText(capturedCluster(), { 'driftwatch.io/captured-at': new Date(CAPTURED).toISOString() });
     const checksSince = (since: string): Partial<ClusterAuditInput> => ({ checks: { config: structuredClone(DEFAULT_CHECKS_CONFIG), exemptions: [], since: new Date(since) } });
-    const afterTheEvent = await auditSnapshot(snapshot, checksSince(before(0.5)));
+    const afterTheEvent = await auditSnapshot(snapshot, checksSince(minutesBefore(0.5)));
     expect(afterTheEvent.findings.map((finding) => finding.check)).not.toContain('event-failed-scheduling');
     // The same snapshot audited again: the previous observation is this one, which says nothing about its events.
-    const sameSnapshot = await auditSnapshot(snapshot, checksSince(before(0)));
+    const sameSnapshot = await auditSnapshot(snapshot, checksSince(minutesBefore(0)));
     expect(sameSnapshot.findings.map((finding) => finding.check)).toContain('event-failed-scheduling');
   });
 

@@ -8,7 +8,7 @@ import { computeDrift } from '../../../lib/diff/drift.ts';
 import type { KubeObject } from '../../../lib/kube/object.ts';
 import { formatReport } from '../../../lib/report/format.ts';
 import type { Report } from '../../../lib/report/report.ts';
-import { toPolicyReport } from '../../../lib/report/policy-report.ts';
+import type { toPolicyReport } from '../../../lib/report/policy-report.ts';
 import { buildReport, withFindings } from '../../../lib/report/report.ts';
 import type { DeclaredState } from '../../../lib/source/types.ts';
 

@@ -86,19 +86,19 @@ describe('asStoredReport', () => {
   test.each([
     ['not an object', (): unknown => 'report'],
     ['an array', (): unknown => [stored()]],
-    ['another cluster', (): unknown => storedWith((report) => void (report['cluster'] = 'stage'))],
-    ['no runId', (): unknown => storedWith((report) => void delete report['runId'])],
-    ['a generatedAt that is no time', (): unknown => storedWith((report) => void (report['generatedAt'] = 'yesterday'))],
-    ['no drift', (): unknown => storedWith((report) => void delete report['drift'])],
-    ['a drift entry without apiVersion', (): unknown => storedWith((report) => void delete (report['drift'] as Array<Record<string, unknown>>)[0]?.['apiVersion'])],
-    ['a drift entry with an unknown status', (): unknown => storedWith((report) => void ((report['drift'] as Array<Record<string, unknown>>)[0] = { apiVersion: 'v1', kind: 'A', name: 'b', status: 'gone' }))],
-    ['a change without path', (): unknown => storedWith((report) => void ((report['drift'] as Array<Record<string, unknown>>)[0] = { apiVersion: 'v1', kind: 'A', name: 'b', status: 'modified', changes: [{}] }))],
-    ['findings that are not a list', (): unknown => storedWith((report) => void (report['findings'] = {}))],
-    ['a finding without check', (): unknown => storedWith((report) => void (report['findings'] = [{ kind: 'Pod', name: 'p', severity: 'low' }]))],
-    ['a scan without complete', (): unknown => storedWith((report) => void (report['scan'] = { lists: [] }))],
-    ['scan lists that are not a list', (): unknown => storedWith((report) => void (report['scan'] = { complete: true, lists: 'all' }))],
-    ['failedFiles entries without file', (): unknown => storedWith((report) => void (report['source'] = { failedFiles: [{}] }))],
-    ['unconfirmed items without key', (): unknown => storedWith((report) => void (report['history'] = { unconfirmed: [{ kind: 'A', name: 'b' }] }))],
+    ['another cluster', (): unknown => storedWith((report) => { report['cluster'] = 'stage'; })],
+    ['no runId', (): unknown => storedWith((report) => { delete report['runId']; })],
+    ['a generatedAt that is no time', (): unknown => storedWith((report) => { report['generatedAt'] = 'yesterday'; })],
+    ['no drift', (): unknown => storedWith((report) => { delete report['drift']; })],
+    ['a drift entry without apiVersion', (): unknown => storedWith((report) => { delete (report['drift'] as Array<Record<string, unknown>>)[0]?.['apiVersion']; })],
+    ['a drift entry with an unknown status', (): unknown => storedWith((report) => { (report['drift'] as Array<Record<string, unknown>>)[0] = { apiVersion: 'v1', kind: 'A', name: 'b', status: 'gone' }; })],
+    ['a change without path', (): unknown => storedWith((report) => { (report['drift'] as Array<Record<string, unknown>>)[0] = { apiVersion: 'v1', kind: 'A', name: 'b', status: 'modified', changes: [{}] }; })],
+    ['findings that are not a list', (): unknown => storedWith((report) => { report['findings'] = {}; })],
+    ['a finding without check', (): unknown => storedWith((report) => { report['findings'] = [{ kind: 'Pod', name: 'p', severity: 'low' }]; })],
+    ['a scan without complete', (): unknown => storedWith((report) => { report['scan'] = { lists: [] }; })],
+    ['scan lists that are not a list', (): unknown => storedWith((report) => { report['scan'] = { complete: true, lists: 'all' }; })],
+    ['failedFiles entries without file', (): unknown => storedWith((report) => { report['source'] = { failedFiles: [{}] }; })],
+    ['unconfirmed items without key', (): unknown => storedWith((report) => { report['history'] = { unconfirmed: [{ kind: 'A', name: 'b' }] }; })],
   ])('%s: not a previous report', (_name, make) => {
     expect(asStoredReport(make(), 'prod')).toBeUndefined();
   });
@@ -108,26 +108,26 @@ type Drift = Array<Record<string, unknown>>;
 
 describe('checkStoredReport: why a stored report is refused', () => {
   test.each([
-    ['a drift entry without apiVersion', (report: Record<string, unknown>) => void delete (report['drift'] as Drift)[0]?.['apiVersion'], 'drift[0].apiVersion: required'],
-    ['a kind that is no string', (report: Record<string, unknown>) => void ((report['drift'] as Drift)[0] = { apiVersion: 'v1', kind: 7, name: 'b', status: 'extra' }), 'drift[0].kind: must be a string'],
-    ['an unknown status', (report: Record<string, unknown>) => void ((report['drift'] as Drift)[0] = { apiVersion: 'v1', kind: 'A', name: 'b', status: 'gone' }), 'drift[0].status: must be one of: modified, missing, extra'],
-    ['an unknown change reason', (report: Record<string, unknown>) => void (((report['drift'] as Drift)[0]?.['changes'] as Drift)[0] = { path: '/a', reason: 'moved' }), 'drift[0].changes[0].reason: must be one of: differs, absent-live, live-only, removed-from-git'],
-    ['findings that are not a list', (report: Record<string, unknown>) => void (report['findings'] = {}), 'findings: must be a list'],
-    ['a scan without complete', (report: Record<string, unknown>) => void (report['scan'] = { lists: [], unverified: [], withoutManagedFields: 0 }), 'scan.complete: required'],
-    ['a field the scan does not have', (report: Record<string, unknown>) => void Object.assign(report['scan'] as object, { partial: true }), 'scan: unknown field "partial"'],
-    ['evidence of another type', (report: Record<string, unknown>) => void Object.assign((report['findings'] as Drift)[0] ?? {}, { evidence: { pods: { n: 1 } } }), 'findings[0].evidence.pods: must be a string or a number or true or false or a list'],
-    ['a time that is no time', (report: Record<string, unknown>) => void (report['generatedAt'] = '2026-13-45T99:00:00Z'), 'generatedAt: not a time'],
-    ['a summary that does not count its entries', (report: Record<string, unknown>) => void ((report['summary'] as Record<string, unknown>)['modified'] = 2), 'summary.modified: 2, but the report holds 1'],
-    ['a summary of findings that does not count them', (report: Record<string, unknown>) => void (report['findings'] = []), 'summary.findings.high: 1, but the report holds 0'],
-    ['an unconfirmed item without key', (report: Record<string, unknown>) => void (((report['history'] as Record<string, unknown>)['unconfirmed'] as Drift)[0] = { firstSeen: T1, kind: 'A', name: 'b' }), 'history.unconfirmed[0].key: required'],
+    ['a drift entry without apiVersion', (report: Record<string, unknown>) => { delete (report['drift'] as Drift)[0]?.['apiVersion']; }, 'drift[0].apiVersion: required'],
+    ['a kind that is no string', (report: Record<string, unknown>) => { (report['drift'] as Drift)[0] = { apiVersion: 'v1', kind: 7, name: 'b', status: 'extra' }; }, 'drift[0].kind: must be a string'],
+    ['an unknown status', (report: Record<string, unknown>) => { (report['drift'] as Drift)[0] = { apiVersion: 'v1', kind: 'A', name: 'b', status: 'gone' }; }, 'drift[0].status: must be one of: modified, missing, extra'],
+    ['an unknown change reason', (report: Record<string, unknown>) => { ((report['drift'] as Drift)[0]?.['changes'] as Drift)[0] = { path: '/a', reason: 'moved' }; }, 'drift[0].changes[0].reason: must be one of: differs, absent-live, live-only, removed-from-git'],
+    ['findings that are not a list', (report: Record<string, unknown>) => { report['findings'] = {}; }, 'findings: must be a list'],
+    ['a scan without complete', (report: Record<string, unknown>) => { report['scan'] = { lists: [], unverified: [], withoutManagedFields: 0 }; }, 'scan.complete: required'],
+    ['a field the scan does not have', (report: Record<string, unknown>) => { Object.assign(report['scan'] as object, { partial: true }); }, 'scan: unknown field "partial"'],
+    ['evidence of another type', (report: Record<string, unknown>) => { Object.assign((report['findings'] as Drift)[0] ?? {}, { evidence: { pods: { n: 1 } } }); }, 'findings[0].evidence.pods: must be a string or a number or true or false or a list'],
+    ['a time that is no time', (report: Record<string, unknown>) => { report['generatedAt'] = '2026-13-45T99:00:00Z'; }, 'generatedAt: not a time'],
+    ['a summary that does not count its entries', (report: Record<string, unknown>) => { (report['summary'] as Record<string, unknown>)['modified'] = 2; }, 'summary.modified: 2, but the report holds 1'],
+    ['a summary of findings that does not count them', (report: Record<string, unknown>) => { report['findings'] = []; }, 'summary.findings.high: 1, but the report holds 0'],
+    ['an unconfirmed item without key', (report: Record<string, unknown>) => { ((report['history'] as Record<string, unknown>)['unconfirmed'] as Drift)[0] = { firstSeen: T1, kind: 'A', name: 'b' }; }, 'history.unconfirmed[0].key: required'],
   ])('%s', (_name, change, reason) => {
     expect(checkStoredReport(storedWith(change), 'prod')).toEqual({ problem: reason });
   });
 
   test('the reason names fields, never a value of the document', () => {
-    const checked = checkStoredReport(storedWith((report) => void ((report['source'] as Record<string, unknown>)['location'] = { token: 'hunter2' })), 'prod');
+    const checked = checkStoredReport(storedWith((report) => { (report['source'] as Record<string, unknown>)['location'] = { token: 'hunter2' }; }), 'prod');
     expect(checked).toEqual({ problem: 'source.location: must be a string' });
-    const odd = checkStoredReport(storedWith((report) => void Object.assign(report['live'] as object, { [`\u001b[2J${'x'.repeat(200)}`]: 1 })), 'prod');
+    const odd = checkStoredReport(storedWith((report) => { Object.assign(report['live'] as object, { [`\u001b[2J${'x'.repeat(200)}`]: 1 }); }), 'prod');
     expect('problem' in odd && odd.problem).toMatch(/^live: unknown field "\\u001b\[2Jx{76}…"$/);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SourceError, openSource } from '../../../lib/source/open.ts';
+import { openSource } from '../../../lib/source/open.ts';
 import type { ArchiveLimits, SourceTree } from '../../../lib/source/types.ts';
 import { S_IFCHR, S_IFLNK, S_IFREG, tarGzOf, tarOf, zipOf } from './archives.ts';
 import { openError } from './open-error.ts';

@@ -29,4 +29,11 @@ describe('the summary reporter', () => {
     expect(ci.lines.at(-2)).toContain('!!! FAILED (required with CI=true): the Argo CD corpus');
     expect(ci.lines.at(-1)).toMatch(/^0 passed, 1 failed/);
   });
+
+  test('counts each step of .ci/run that failed before the tests (DRIFTWATCH_CI_FAILED_STEPS) as a failed test, named above the line', () => {
+    const run = vitest(['--config', 'test/support/fixtures/failed-setup/vitest.config.ts'], { DRIFTWATCH_CI_FAILED_STEPS: 'lint typecheck' });
+    expect(run.lines.at(-1)).toBe('2 passed, 5 failed, 1 skipped');
+    expect(run.lines).toContain('!!! FAILED before the tests: lint (see its output above)');
+    expect(run.lines).toContain('!!! FAILED before the tests: typecheck (see its output above)');
+  });
 });
