@@ -4,14 +4,18 @@ import reportSchema from '../../../lib/report/report.schema.json' with { type: '
 import { FAIL_ON_VALUES } from '../../../lib/cli/exit.ts';
 import { SEVERITIES, atOrAbove, bySeverity, higher, isAtLeast, isSeverity, severityCounts } from '../../../lib/checks/index.ts';
 
-/** Every `enum` in a schema that names a severity, with where it is. */
-function severityEnums(node: unknown, at: string, found: Array<{ at: string; values: unknown[] }>): Array<{ at: string; values: unknown[] }> {
-  if (Array.isArray(node)) node.forEach((item, index) => severityEnums(item, `${at}/${index}`, found));
-  else if (typeof node === 'object' && node !== null) {
-    for (const [key, value] of Object.entries(node)) {
-      if ((key === 'enum' || key === 'required') && Array.isArray(value) && value.includes('critical')) found.push({ at: `${at}/${key}`, values: value });
-      else severityEnums(value, `${at}/${key}`, found);
-    }
+interface SeverityList {
+  at: string;
+  values: unknown[];
+}
+
+/** Every `enum` (or `required` list) in a schema that names a severity, with where it is. */
+function severityEnums(node: unknown, at: string, found: SeverityList[]): SeverityList[] {
+  if (typeof node !== 'object' || node === null) return found;
+  for (const [key, value] of Object.entries(node)) {
+    const isList = (key === 'enum' || key === 'required') && Array.isArray(value) && value.includes('critical');
+    if (isList) found.push({ at: `${at}/${key}`, values: value });
+    else severityEnums(value, `${at}/${key}`, found);
   }
   return found;
 }
