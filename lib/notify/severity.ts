@@ -1,11 +1,3 @@
-import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
-import type { AttributedChange as Change } from '../auditlog/index.ts';
-import type { Severity } from '../checks/index.ts';
-import { higher } from '../checks/index.ts';
-import { isSecret } from '../diff/secret.ts';
-import { groupOf } from '../kube/object.ts';
-import type { Report, ResolvedItem } from '../report/report.ts';
-
 /**
  * How much a notified item matters. Findings carry their own; drift gets one from this mapping (the severities, their
  * order and comparisons are lib/checks/severity.ts's):
@@ -19,6 +11,14 @@ import type { Report, ResolvedItem } from '../report/report.ts';
  *
  * Nothing in drift is critical, low or info: those levels come from findings only.
  */
+import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
+import type { AttributedChange as Change } from '../auditlog/index.ts';
+import type { Severity } from '../checks/index.ts';
+import { higher } from '../checks/index.ts';
+import { isSecret } from '../diff/secret.ts';
+import { groupOf } from '../kube/object.ts';
+import type { Report, ResolvedItem } from '../report/report.ts';
+
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 /** Fields of RBAC objects that grant access; labels or annotations of the same objects do not. */
