@@ -1,5 +1,6 @@
 /** Kinds (what reports name) to resources (what audit events name). */
 import type { ListOutcome } from '../cluster/types.ts';
+import { kindKey } from '../kube/kinds.ts';
 
 /** Built-in kinds whose resource is not the regular lowercase plural. */
 const IRREGULAR: Readonly<Record<string, string>> = {
@@ -13,11 +14,11 @@ export class ResourceNames {
   private readonly listed = new Map<string, string>();
 
   constructor(lists: readonly ListOutcome[] = []) {
-    for (const list of lists) this.listed.set(`${list.group}/${list.kind}`, list.resource);
+    for (const list of lists) this.listed.set(kindKey(list), list.resource);
   }
 
   resourceOf(group: string, kind: string): string {
-    const key = `${group}/${kind}`;
+    const key = kindKey({ group, kind });
     return this.listed.get(key) ?? IRREGULAR[key] ?? pluralOf(kind.toLowerCase());
   }
 }

@@ -12,6 +12,7 @@ import { podDangerousCapabilities, podHostNamespaces, podHostPath, podPrivileged
 import { rbacClusterAdmin, rbacWildcard } from './rbac.ts';
 import { nodeTaintUntolerated } from './taints.ts';
 import { workloadUnavailable } from './workloads.ts';
+import { kindKey } from '../kube/kinds.ts';
 
 /**
  * The checks runChecks runs, each defined in its own file. This order is the catalogue's (config schema, README
@@ -70,7 +71,7 @@ export const CHECK_KINDS: readonly CheckKind[] = uniqueKinds(CHECK_DEFINITIONS.f
 function uniqueKinds(kinds: readonly CheckKind[]): CheckKind[] {
   const byKey = new Map<string, CheckKind>();
   for (const { group, kind } of kinds) {
-    const key = `${group}/${kind}`;
+    const key = kindKey({ group, kind });
     if (!byKey.has(key)) byKey.set(key, { group, kind });
   }
   return [...byKey.values()];

@@ -5,7 +5,7 @@ import { at, count } from './field-readers.ts';
 import type { CheckFinding } from './finding.ts';
 import { describe, finding } from './finding.ts';
 import { subjectOf } from './context.ts';
-import { matchesPattern } from './glob.ts';
+import { matchesPattern } from '../io/glob.ts';
 
 /** DaemonSet names of the common CNI plugins (flannel's carries an architecture suffix in older manifests). */
 export const CNI_DAEMONSETS: readonly string[] = [

@@ -2,8 +2,8 @@ import type { ChecksConfig } from './options.ts';
 import type { TrustPolicy } from '../diff/trust.ts';
 import { trustPolicy } from '../diff/trust.ts';
 import type { KubeObject } from '../kube/object.ts';
-import { groupOf } from '../kube/object.ts';
 import type { Subject } from './finding.ts';
+import { kindKey, objectKindKey } from '../kube/kinds.ts';
 
 /** A pod template from Git: the workload it belongs to and its template (see pod-specs.ts for accepted shapes). */
 export interface DeclaredPodTemplate {
@@ -51,14 +51,14 @@ export function checkContext(input: ChecksInput): CheckContext {
     auditedNamespaces: input.auditedNamespaces,
     config: input.config,
     trust: input.trust ?? trustPolicy(),
-    ofKind: (group, kind) => index.get(`${group}/${kind}`) ?? [],
+    ofKind: (group, kind) => index.get(kindKey({ group, kind })) ?? [],
   };
 }
 
 function indexByKind(objects: readonly KubeObject[]): Map<string, KubeObject[]> {
   const index = new Map<string, KubeObject[]>();
   for (const object of objects) {
-    const key = `${groupOf(object.apiVersion)}/${object.kind}`;
+    const key = objectKindKey(object);
     const list = index.get(key);
     if (list === undefined) index.set(key, [object]);
     else list.push(object);

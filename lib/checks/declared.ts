@@ -1,8 +1,8 @@
 import type { KubeObject } from '../kube/object.ts';
-import { groupOf } from '../kube/object.ts';
 import type { DeclaredPodTemplate } from './context.ts';
 import { subjectOf } from './context.ts';
 import { podSpecIn } from './pod-specs.ts';
+import { objectKindKey } from '../kube/kinds.ts';
 
 /** `group/Kind` of the objects that hold a pod spec. */
 const POD_HOLDERS = new Set([
@@ -19,6 +19,6 @@ const POD_HOLDERS = new Set([
 /** The pod templates among declared objects, in the shape runChecks takes (the whole object is the template). */
 export function declaredPodTemplates(objects: readonly KubeObject[]): DeclaredPodTemplate[] {
   return objects
-    .filter((object) => POD_HOLDERS.has(`${groupOf(object.apiVersion)}/${object.kind}`) && podSpecIn(object) !== undefined)
+    .filter((object) => POD_HOLDERS.has(objectKindKey(object)) && podSpecIn(object) !== undefined)
     .map((object) => ({ ref: subjectOf(object), template: object }));
 }

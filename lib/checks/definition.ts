@@ -1,13 +1,11 @@
+import type { GroupKind } from '../kube/kinds.ts';
 import type { ChecksConfig } from './options.ts';
 import type { CheckContext } from './context.ts';
 import type { CheckFinding } from './finding.ts';
 import type { Severity } from './severity.ts';
 
 /** A kind the checks read, of one API group ('' is core). */
-export interface CheckKind {
-  group: string;
-  kind: string;
-}
+export type CheckKind = GroupKind;
 
 /** What the catalogue, the config and lib/checks/README.md say about a check. */
 export interface CheckInfo<Id extends string = string> {

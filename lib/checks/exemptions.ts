@@ -2,7 +2,7 @@ import type { CheckInfo } from './definition.ts';
 import type { ChecksConfig, ExemptionConfig } from './options.ts';
 import type { CheckFinding } from './finding.ts';
 import { finding, sortFindings } from './finding.ts';
-import { matchesPattern } from './glob.ts';
+import { matchesPattern } from '../io/glob.ts';
 import { isEnabled, withConfiguredSeverity } from './selection.ts';
 
 /** Found by applyExemptions from the config, not by a run over live objects: it reads no kind. */

@@ -1,6 +1,6 @@
 import type { HistoryMark } from '../diff/object.ts';
 import type { Severity } from './severity.ts';
-import { SEVERITIES } from './severity.ts';
+import { bySeverity } from './severity.ts';
 
 /** A hygiene finding, as the checks produce it (`actor` is added by lib/auditlog, history by lib/report). */
 export interface Finding {
@@ -78,15 +78,11 @@ export function namespaceFlag(namespace: string | undefined): string {
   return namespace ? ` -n ${namespace}` : '';
 }
 
-function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
-}
-
 /** Deterministic order: severity (most urgent first), check, namespace, name, then message for ties. */
 export function sortFindings<T extends Finding>(findings: readonly T[]): T[] {
   return [...findings].sort(
     (a, b) =>
-      severityRank(a.severity) - severityRank(b.severity) ||
+      bySeverity(a.severity, b.severity) ||
       compareText(a.check, b.check) ||
       compareText(a.namespace ?? '', b.namespace ?? '') ||
       compareText(a.name, b.name) ||

@@ -7,7 +7,6 @@ import { applySelfExemptions } from './self-exemption.ts';
 import { isEnabled, withConfiguredSeverity } from './selection.ts';
 
 export { CATALOG, CHECK_DEFINITIONS, CHECK_IDS, CHECK_KINDS, isCheckId } from './catalog.ts';
-export { matchesPattern } from './glob.ts';
 export type { CheckId } from './catalog.ts';
 export type { ChecksInput, DeclaredPodTemplate } from './context.ts';
 export { declaredPodTemplates } from './declared.ts';
@@ -17,7 +16,7 @@ export { applyExemptions, isExpired } from './exemptions.ts';
 export type { CheckFinding, Evidence, Finding, FindingExemption, Subject } from './finding.ts';
 export type { ChecksConfig, ExemptionConfig } from './options.ts';
 export { sortFindings } from './finding.ts';
-export { SEVERITIES } from './severity.ts';
+export { SEVERITIES, atOrAbove, bySeverity, higher, isAtLeast, isSeverity, severityCounts } from './severity.ts';
 export type { Severity } from './severity.ts';
 
 /**

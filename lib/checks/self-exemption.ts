@@ -2,7 +2,7 @@ import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
 import { EXEMPT_ANNOTATION } from './defaults.ts';
 import type { CheckFinding, Subject } from './finding.ts';
-import { matchesPattern } from './glob.ts';
+import { matchesPattern } from '../io/glob.ts';
 import { ownerIndex, workloadOf } from './owners.ts';
 import { podTemplateAnnotations } from './pod-specs.ts';
 

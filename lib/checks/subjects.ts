@@ -1,6 +1,6 @@
 import { text } from './field-readers.ts';
 import type { Fields } from './field-readers.ts';
-import { matchesPattern } from './glob.ts';
+import { matchesPattern } from '../io/glob.ts';
 
 /**
  * Groups and users that stand for whole populations. Granting them power is never routine, so only an

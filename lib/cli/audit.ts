@@ -18,6 +18,7 @@ import type { FailOn } from './exit.ts';
 import type { ClusterPlan, PlanFlags, RunPlan } from './run-options.ts';
 import { UsageError, planRun } from './run-options.ts';
 import { progressWriter } from './progress.ts';
+import { atOrAbove, isSeverity } from '../checks/index.ts';
 
 export interface AuditFlags extends PlanFlags {
   requestTimeout: number;
@@ -149,13 +150,6 @@ function render(reports: readonly Report[], format: ReportFormat): string {
   return reports.map((report) => formatReport(report, format, { color })).join('\n');
 }
 
-const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'] as const;
-type Severity = (typeof SEVERITY_ORDER)[number];
-
-function isSeverity(value: string): value is Severity {
-  return (SEVERITY_ORDER as readonly string[]).includes(value);
-}
-
 /**
  * 2 when a cluster could not be read at all; 1 when drift of a kind named by --fail-on exists; 3 when a scan was
  * incomplete and nothing else failed.
@@ -169,7 +163,7 @@ export function exitCode(reports: readonly Report[], failOn: readonly FailOn[]):
     if (kind === 'none') return false;
     if (kind === 'drift') return statuses.size > 0;
     if (kind === 'incomplete') return incomplete;
-    if (isSeverity(kind)) return SEVERITY_ORDER.slice(0, SEVERITY_ORDER.indexOf(kind) + 1).some((severity) => severities.has(severity));
+    if (isSeverity(kind)) return atOrAbove(kind).some((severity) => severities.has(severity));
     return statuses.has(kind);
   });
   if (fails) return EXIT.drift;

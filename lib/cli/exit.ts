@@ -1,3 +1,5 @@
+import { SEVERITIES } from '../checks/index.ts';
+
 /** kubectl-style exit codes. */
 export const EXIT = {
   clean: 0,
@@ -8,5 +10,5 @@ export const EXIT = {
 } as const;
 
 /** What `--fail-on` accepts: the drift statuses, an incomplete scan, a finding severity, or none. */
-export const FAIL_ON_VALUES = ['drift', 'modified', 'missing', 'extra', 'incomplete', 'none', 'critical', 'high', 'medium', 'low', 'info'] as const;
+export const FAIL_ON_VALUES = ['drift', 'modified', 'missing', 'extra', 'incomplete', 'none', ...SEVERITIES] as const;
 export type FailOn = (typeof FAIL_ON_VALUES)[number];

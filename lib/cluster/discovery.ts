@@ -1,24 +1,22 @@
 import type { LimitFunction } from 'p-limit';
+import type { GroupKind } from '../kube/kinds.ts';
+import { kindKey, parseKindKey } from '../kube/kinds.ts';
 import { isPlainObject } from '../kube/object.ts';
 import type { ApiTransport, MediaType } from './transport.ts';
 import type { ListOutcome } from './types.ts';
 
 /** One listable resource type, at its group's preferred version. */
-export interface ResourceType {
-  group: string;
+export interface ResourceType extends GroupKind {
   version: string;
   /** `apps/v1`, or `v1` for the core group. */
   apiVersion: string;
   /** Plural resource name used in URLs: `deployments`. */
   resource: string;
-  kind: string;
   namespaced: boolean;
 }
 
-export interface KindSelector {
-  group: string;
-  kind: string;
-}
+/** A kind to discover (group + kind). */
+export type KindSelector = GroupKind;
 
 export interface DiscoveryOptions {
   /** Only these kinds (group + kind); the skip list then does not apply. */
@@ -102,7 +100,7 @@ export async function discover(api: ApiTransport, options: DiscoveryOptions): Pr
   ]);
   if (!core.ok) return { ok: false, error: `GET /api: ${core.error}` };
   if (!groups.ok) return { ok: false, error: `GET /apis: ${groups.error}` };
-  const wanted = options.kinds ? new Set(options.kinds.map((selector) => `${selector.group}/${selector.kind}`)) : undefined;
+  const wanted = options.kinds ? new Set(options.kinds.map(kindKey)) : undefined;
   const inScope = (groupVersion: GroupVersion): boolean => isGroupInScope(groupVersion.group, wanted);
   const fetchLegacy = (groupVersions: GroupVersion[]): Promise<FetchedResources>[] =>
     groupVersions.filter(inScope).map((groupVersion) => options.limit(() => fetchResources(api, groupVersion)));
@@ -114,7 +112,7 @@ export async function discover(api: ApiTransport, options: DiscoveryOptions): Pr
   const failures = fetched.flatMap((result) => (result.ok ? [] : [result.failure]));
   const discovery: Discovery = {
     types: resources.filter((resource) => shouldList(resource, wanted, options.includeSecrets)).map(toResourceType).sort(byGroupThenResource),
-    clusterScopedKinds: [...new Set(resources.filter((resource) => !resource.namespaced).map(kindKeyOf))].sort(),
+    clusterScopedKinds: [...new Set(resources.filter((resource) => !resource.namespaced).map(kindKey))].sort(),
     failures,
     unservedKinds: unservedKinds(wanted, resources, failures),
   };
@@ -252,7 +250,7 @@ function resourcesOf(body: unknown, groupVersion: GroupVersion): DiscoveredResou
 
 function shouldList(resource: DiscoveredResource, wanted: Set<string> | undefined, includeSecrets: boolean): boolean {
   if (!resource.verbs.includes('list')) return false;
-  if (wanted) return wanted.has(kindKeyOf(resource));
+  if (wanted) return wanted.has(kindKey(resource));
   const key = `${resource.group}/${resource.resource}`;
   if (SKIPPED_RESOURCES.has(key) || resource.resource.endsWith(REVIEW_SUFFIX)) return false;
   return key !== SECRETS || includeSecrets;
@@ -260,18 +258,14 @@ function shouldList(resource: DiscoveredResource, wanted: Set<string> | undefine
 
 function unservedKinds(wanted: Set<string> | undefined, resources: DiscoveredResource[], failures: ListOutcome[]): string[] {
   if (!wanted) return [];
-  const served = new Set(resources.map(kindKeyOf));
+  const served = new Set(resources.map(kindKey));
   const failedGroups = new Set(failures.map((failure) => failure.group));
-  return [...wanted].filter((key) => !served.has(key) && !failedGroups.has(key.slice(0, key.lastIndexOf('/')))).sort();
+  return [...wanted].filter((key) => !served.has(key) && !failedGroups.has(parseKindKey(key)?.group ?? '')).sort();
 }
 
 function toResourceType(resource: DiscoveredResource): ResourceType {
   const { group, version, apiVersion, resource: name, kind, namespaced } = resource;
   return { group, version, apiVersion, resource: name, kind, namespaced };
-}
-
-function kindKeyOf(resource: { group: string; kind: string }): string {
-  return `${resource.group}/${resource.kind}`;
 }
 
 /**

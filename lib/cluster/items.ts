@@ -1,4 +1,4 @@
-import { groupOf, isKubeObject, isPlainObject } from '../kube/object.ts';
+import { isKubeObject, isPlainObject } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
 
 /**
@@ -12,9 +12,4 @@ export function withTypeMeta(item: unknown, apiVersion: string | undefined, kind
   if (typeof filled['apiVersion'] !== 'string' && apiVersion) filled['apiVersion'] = apiVersion;
   if (typeof filled['kind'] !== 'string' && kind) filled['kind'] = kind;
   return isKubeObject(filled) ? filled : undefined;
-}
-
-/** `group/Kind` of an object, the key format of `LiveState.clusterScopedKinds`. */
-export function kindKey(object: KubeObject): string {
-  return `${groupOf(object.apiVersion)}/${object.kind}`;
 }

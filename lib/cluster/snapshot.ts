@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isPlainObject } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
-import { kindKey, withTypeMeta } from './items.ts';
+import { withTypeMeta } from './items.ts';
+import { objectKindKey } from '../kube/kinds.ts';
 import type { LiveState } from './types.ts';
 import { CAPTURED_AT_ANNOTATION, newestObservation, snapshotClock, snapshotClockAt } from './snapshot-clock.ts';
 import { withCheckedManagedFields } from './managed-fields.ts';
@@ -53,7 +54,7 @@ export async function readSnapshot(path: string, options: ReadSnapshotOptions = 
 
 /** The object as the audit needs it (see SnapshotReduction): whole, without field sets, or nothing. */
 function reduced(object: KubeObject, reduce: SnapshotReduction): KubeObject[] {
-  if (reduce.fullKinds.has(kindKey(object))) return [object];
+  if (reduce.fullKinds.has(objectKindKey(object))) return [object];
   if (reduce.otherKinds === 'drop') return [];
   const { managedFields } = object.metadata;
   if (managedFields === undefined) return [object];
@@ -87,7 +88,7 @@ class SnapshotCollector {
     const checked = withCheckedManagedFields(objects);
     this.warnings.push(...checked.warnings);
     for (const object of checked.objects) {
-      const key = kindKey(object);
+      const key = objectKindKey(object);
       this.kinds.add(key);
       (object.metadata.namespace ? this.withNamespace : this.withoutNamespace).add(key);
       this.newest = Math.max(this.newest, newestObservation(object));
@@ -141,7 +142,7 @@ export const CAPTURED_KINDS_ANNOTATION = 'driftwatch.io/captured-kinds';
 export function parseSnapshot(text: string, origin: string): LiveState {
   const documents = parseDocuments(stripBom(text), origin);
   const { objects, warnings } = withCheckedManagedFields(documents.flatMap((document) => objectsOf(document, undefined, undefined)));
-  const listedKinds = new Set([...objects.map(kindKey), ...documents.flatMap(capturedKindsOf)]);
+  const listedKinds = new Set([...objects.map(objectKindKey), ...documents.flatMap(capturedKindsOf)]);
   const state: LiveState = { origin, objects, lists: [], complete: true, clusterScopedKinds: clusterScopedKindsOf(objects), listedKinds: [...listedKinds].sort() };
   const clock = snapshotClock(documents.map((document) => listAnnotation(document, CAPTURED_AT_ANNOTATION)).find((value) => value !== undefined), objects);
   if (clock) state.clock = clock;
@@ -236,7 +237,7 @@ function clusterScopedKindsOf(objects: KubeObject[]): string[] {
   const withoutNamespace = new Set<string>();
   const withNamespace = new Set<string>();
   for (const object of objects) {
-    (object.metadata.namespace ? withNamespace : withoutNamespace).add(kindKey(object));
+    (object.metadata.namespace ? withNamespace : withoutNamespace).add(objectKindKey(object));
   }
   return [...withoutNamespace].filter((key) => !withNamespace.has(key)).sort();
 }

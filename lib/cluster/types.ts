@@ -1,11 +1,10 @@
+import type { GroupKind } from '../kube/kinds.ts';
 import type { KubeObject } from '../kube/object.ts';
 
 /** What one LIST of one resource type gave, so that a failed list never reads as "no drift". */
-export interface ListOutcome {
-  group: string;
+export interface ListOutcome extends GroupKind {
   version: string;
   resource: string;
-  kind: string;
   /** Namespace listed, absent for a cluster-wide list. */
   namespace?: string;
   status: 'listed' | 'forbidden' | 'failed';

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { CHECK_IDS, DEFAULT_CHECKS_CONFIG, isCheckId, matchesPattern } from '../checks/index.ts';
+import { CHECK_IDS, DEFAULT_CHECKS_CONFIG, isCheckId } from '../checks/index.ts';
+import { matchesPattern } from '../io/glob.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import { DEFAULT_ARCHIVE_LIMITS } from '../source/types.ts';
 import type { PendingIssue } from './issues.ts';

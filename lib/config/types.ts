@@ -1,7 +1,7 @@
 import type { IgnoreRule } from '../diff/ignore.ts';
 import type { TrustedManager } from '../diff/trust.ts';
 import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/index.ts';
-import type { ChecksConfig, ExemptionConfig } from '../checks/index.ts';
+import type { ChecksConfig, ExemptionConfig, Severity } from '../checks/index.ts';
 import type { ArchiveLimits } from '../source/types.ts';
 
 /** The normalised `driftwatch.yaml`: validated, `${env:…}` expanded, defaults applied, local paths absolute. */
@@ -106,7 +106,7 @@ export interface ReportConfig {
   formats: ReportFileFormat[];
 }
 
-export type NotificationSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type NotificationSeverity = Severity;
 
 export interface NotificationsConfig {
   slack?: SlackNotificationConfig;

@@ -2,6 +2,7 @@ import type { KubeObject } from '../kube/object.ts';
 import { isPlainObject } from '../kube/object.ts';
 import type { ListStrategy } from './list-strategy.ts';
 import { ATOMIC } from './list-strategy.ts';
+import { kindKey } from '../kube/kinds.ts';
 
 /**
  * What the CustomResourceDefinition of one custom resource kind publishes about its fields, from the structural
@@ -33,7 +34,7 @@ export function crdFieldSchemas(crds: readonly KubeObject[]): ReadonlyMap<string
   const schemas = new Map<string, CrdFieldSchema>();
   for (const crd of crds) {
     const entry = storageSchema(crd);
-    if (entry) schemas.set(kindKey(entry.group, entry.kind), fieldSchemaOf(entry.schema));
+    if (entry) schemas.set(kindKey(entry), fieldSchemaOf(entry.schema));
   }
   return schemas;
 }
@@ -49,10 +50,6 @@ function fieldSchemaOf(root: Schema): CrdFieldSchema {
       return node && 'default' in node ? { value: node['default'] } : undefined;
     },
   };
-}
-
-export function kindKey(group: string, kind: string): string {
-  return `${group}/${kind}`;
 }
 
 /**

@@ -13,6 +13,7 @@ import { diffObject } from './object.ts';
 import type { SecretDigestKey } from './secret.ts';
 import type { TrustedManager } from './trust.ts';
 import { DEFAULT_TRUSTED_MANAGERS, trustPolicy } from './trust.ts';
+import { kindKey, objectKindKey } from '../kube/kinds.ts';
 
 export type DriftStatus = 'modified' | 'missing' | 'extra';
 
@@ -128,7 +129,7 @@ function identity(object: KubeObject): Pick<DriftEntry, 'apiVersion' | 'kind' | 
 /** A snapshot must hold (or say it captured) the kind; a cluster read must have listed the type (and namespace). */
 function wasListed(live: LiveState, ref: ObjectRef): boolean {
   if (live.error) return false;
-  if (live.listedKinds) return live.listedKinds.includes(`${ref.group}/${ref.kind}`);
+  if (live.listedKinds) return live.listedKinds.includes(kindKey(ref));
   if (live.lists.length === 0) return live.complete;
   return live.lists.some((list: ListOutcome) => list.status === 'listed' && list.group === ref.group && list.kind === ref.kind && (list.namespace === undefined || list.namespace === ref.namespace));
 }
@@ -166,14 +167,14 @@ function findExtras(
   ignoreRules: readonly IgnoreRule[],
 ): DriftEntry[] {
   const declaredKeys = new Set(declared.map(({ object }) => refKey(refOf(object))));
-  const declaredKinds = new Set(declared.map(({ object }) => `${groupOf(object.apiVersion)}/${object.kind}`));
+  const declaredKinds = new Set(declared.map(({ object }) => objectKindKey(object)));
   const declaredNamespaces = new Set(declared.flatMap(({ object }) => (object.metadata.namespace ? [object.metadata.namespace] : [])));
   const extras: DriftEntry[] = [];
   for (const object of liveObjects) {
     const ref = refOf(object);
     const scopedBy = ref.namespace ?? namespaceNamed(ref);
     if (scopedBy !== undefined && !declaredNamespaces.has(scopedBy)) continue;
-    if (!declaredKinds.has(`${ref.group}/${ref.kind}`) || declaredKeys.has(refKey(ref))) continue;
+    if (!declaredKinds.has(kindKey(ref)) || declaredKeys.has(refKey(ref))) continue;
     if ((object.metadata.ownerReferences ?? []).length > 0 || isBuiltInDefault(object)) continue;
     if (isObjectIgnored(ignoreRules, ref)) continue;
     if (isMadeByControlPlane(object)) continue;

@@ -3,7 +3,8 @@ import type { KindDefaults } from './builtin-defaults.ts';
 import { builtInDefaults, defaultRuleAt } from './builtin-defaults.ts';
 import { builtInListStrategy } from './builtin-lists.ts';
 import type { CrdFieldSchema } from './crd-schema.ts';
-import { crdFieldSchemas, kindKey } from './crd-schema.ts';
+import { crdFieldSchemas } from './crd-schema.ts';
+import { kindKey } from '../kube/kinds.ts';
 import type { ListStrategy } from './list-strategy.ts';
 import { ATOMIC } from './list-strategy.ts';
 import type { FieldPlace } from './path.ts';
@@ -67,7 +68,7 @@ function sameValue(expected: unknown, value: unknown): boolean {
 
 /** The built-in tables for one kind: server-set.ts, builtin-defaults.ts, builtin-lists.ts. */
 export function builtInRuleSet(group: string, kind: string): FieldRuleSet {
-  const defaults: KindDefaults = builtInDefaults(kindKey(group, kind));
+  const defaults: KindDefaults = builtInDefaults(kindKey({ group, kind }));
   return {
     isServerSet,
     isLiveOnlyExempt: (place) => isLiveOnlyExempt(group, kind, place),
@@ -101,7 +102,7 @@ export function fieldRulesCatalog(crds: readonly KubeObject[] = []): FieldRulesC
   const byKind = new Map<string, FieldRules>();
   return {
     forKind(group, kind) {
-      const key = kindKey(group, kind);
+      const key = kindKey({ group, kind });
       let rules = byKind.get(key);
       if (!rules) {
         const schema = schemas.get(key);

@@ -1,9 +1,9 @@
-import { matchesGlob } from 'node:path';
+import { matchesPattern } from '../io/glob.ts';
 import type { ObjectRef } from '../kube/object.ts';
 import type { Path } from './path.ts';
 import { pointerSegments, segmentText } from './path.ts';
 
-/** Leaves matching objects (or only the given paths of them) out of the audit. Globs on every name part. */
+/** Leaves matching objects (or only the given paths of them) out of the audit. Globs (lib/io/glob.ts) on every name part; an absent namespace or the core group is `''`. */
 export interface IgnoreRule {
   group?: string;
   kind?: string;
@@ -15,7 +15,7 @@ export interface IgnoreRule {
 
 function globMatch(value: string | undefined, pattern: string | undefined): boolean {
   if (pattern === undefined) return true;
-  return matchesGlob(value ?? '', pattern);
+  return matchesPattern(value ?? '', pattern);
 }
 
 export function ruleMatchesObject(rule: IgnoreRule, ref: ObjectRef): boolean {

@@ -1,9 +1,10 @@
-import { matchesGlob } from 'node:path';
+import { matchesPattern } from '../io/glob.ts';
+import { CONTROL_PLANE_MANAGERS } from '../kube/builtin.ts';
 import type { Owner } from './ownership.ts';
 
 /** A field manager whose writes are not hand-made changes: an applier of Git, or a built-in controller. */
 export interface TrustedManager {
-  /** Manager name, glob allowed (`flux-*`). */
+  /** Manager name, glob allowed (`flux-*`, lib/io/glob.ts). */
   manager: string;
   /** When set, only writes through this operation are trusted (`kubectl` is an applier only through `Apply`). */
   operation?: 'Apply' | 'Update';
@@ -21,12 +22,8 @@ export const DEFAULT_TRUSTED_MANAGERS: readonly TrustedManager[] = [
   { manager: 'helm-controller' },
   { manager: 'helm' },
   { manager: 'kapp' },
-  // Built-in control plane.
-  { manager: 'kube-apiserver' },
-  { manager: 'kube-controller-manager' },
-  { manager: 'kube-scheduler' },
-  { manager: 'kubelet' },
-  { manager: 'cloud-controller-manager' },
+  // Built-in control plane (lib/kube/builtin.ts: the one list, which also says when an extra object is the cluster's own).
+  ...[...CONTROL_PLANE_MANAGERS].map((manager) => ({ manager })),
 ];
 
 export type TrustPolicy = (owner: Owner) => boolean;
@@ -35,6 +32,6 @@ export function trustPolicy(trusted: readonly TrustedManager[] = DEFAULT_TRUSTED
   return (owner) =>
     trusted.some(
       (entry) =>
-        matchesGlob(owner.manager, entry.manager) && (entry.operation === undefined || entry.operation === owner.operation),
+        matchesPattern(owner.manager, entry.manager) && (entry.operation === undefined || entry.operation === owner.operation),
     );
 }

@@ -1,5 +1,6 @@
 import type { KubeObject } from './object.ts';
 import { groupOf } from './object.ts';
+import { objectKindKey } from './kinds.ts';
 
 /** The control plane's own namespaces. */
 export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
@@ -7,12 +8,12 @@ export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public
 /** `group/Kind` of objects the cluster creates and updates by itself, without an owner reference. */
 const GENERATED_KINDS = new Set(['/Event', 'events.k8s.io/Event', '/Endpoints', 'discovery.k8s.io/EndpointSlice', 'coordination.k8s.io/Lease']);
 
-/** Field managers of the control plane itself. */
+/** Field managers of the control plane itself: trusted writers by default (lib/diff/trust.ts), and the mark of objects it made. */
 export const CONTROL_PLANE_MANAGERS: ReadonlySet<string> = new Set(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'cloud-controller-manager']);
 
 /** Events, Endpoints, EndpointSlices, Leases: made and kept up to date by the cluster. */
 export function isClusterGenerated(object: KubeObject): boolean {
-  return GENERATED_KINDS.has(`${groupOf(object.apiVersion)}/${object.kind}`);
+  return GENERATED_KINDS.has(objectKindKey(object));
 }
 
 /** Cluster-scoped kinds whose objects are requests or machines, made by their nature outside Git: never "hand-made". */
@@ -25,7 +26,7 @@ const RUNTIME_CLUSTER_KINDS = new Set(['/Node', 'certificates.k8s.io/Certificate
  */
 export function isClusterDefault(object: KubeObject): boolean {
   const { name, labels } = object.metadata;
-  const key = `${groupOf(object.apiVersion)}/${object.kind}`;
+  const key = objectKindKey(object);
   if (RUNTIME_CLUSTER_KINDS.has(key) || name.startsWith('system:') || labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults') return true;
   if (key === 'rbac.authorization.k8s.io/ClusterRole' && object['aggregationRule'] !== undefined) return true;
   if (key === '/Namespace') return name === 'default' || name.startsWith('kube-');

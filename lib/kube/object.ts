@@ -1,3 +1,6 @@
+import type { GroupKind } from './kinds.ts';
+import { groupOf, kindKey } from './kinds.ts';
+
 /** A Kubernetes object as read from YAML/JSON: only the identity fields are typed, the rest stays open. */
 export interface KubeObject {
   apiVersion: string;
@@ -27,17 +30,12 @@ export interface ManagedFieldsEntry {
 }
 
 /** Identity used to pair declared and live objects: the API version is ignored (apps/v1beta1 = apps/v1). */
-export interface ObjectRef {
-  group: string;
-  kind: string;
+export interface ObjectRef extends GroupKind {
   namespace?: string;
   name: string;
 }
 
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
+export { groupOf } from './kinds.ts';
 
 export function refOf(object: KubeObject): ObjectRef {
   const ref: ObjectRef = { group: groupOf(object.apiVersion), kind: object.kind, name: object.metadata.name };
@@ -45,9 +43,9 @@ export function refOf(object: KubeObject): ObjectRef {
   return ref;
 }
 
-/** A stable string key for an object: `group/Kind/namespace/name` (empty namespace for cluster-scoped). */
+/** A stable string key for an object: `kindKey/namespace/name`, i.e. `group/Kind/namespace/name` (empty namespace for cluster-scoped). */
 export function refKey(ref: ObjectRef): string {
-  return `${ref.group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+  return `${kindKey(ref)}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
 /** Human form used in messages: `Deployment shop/web`. */

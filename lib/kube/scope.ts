@@ -1,3 +1,5 @@
+import { kindKey } from './kinds.ts';
+
 /**
  * Built-in cluster-scoped kinds, keyed `group/Kind`. Used to decide whether a declared object without a namespace
  * lives in `default` or at cluster scope when no API discovery is at hand (snapshot audits, validate).
@@ -26,12 +28,12 @@ export class ScopeTable {
   private readonly namespaced = new Set<string>();
 
   isClusterScoped(group: string, kind: string): boolean {
-    const key = `${group}/${kind}`;
+    const key = kindKey({ group, kind });
     return this.clusterScoped.has(key) && !this.namespaced.has(key);
   }
 
   set(group: string, kind: string, clusterScoped: boolean): void {
-    const key = `${group}/${kind}`;
+    const key = kindKey({ group, kind });
     if (clusterScoped) {
       this.clusterScoped.add(key);
       this.namespaced.delete(key);

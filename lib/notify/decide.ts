@@ -3,8 +3,9 @@ import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
 import type { AttributedChange as Change } from '../auditlog/index.ts';
 import type { Finding, Report, ResolvedItem } from '../report/report.ts';
 import type { SourceProblem } from '../source/types.ts';
-import type { Severity } from './severity.ts';
-import { bySeverity, driftSeverity, isAtLeast, resolvedSeverity } from './severity.ts';
+import type { Severity } from '../checks/index.ts';
+import { bySeverity, isAtLeast } from '../checks/index.ts';
+import { driftSeverity, resolvedSeverity } from './severity.ts';
 
 /** What a channel (Slack, SNS) wants to hear about; the `notifications.<channel>` config. */
 export interface ChannelPolicy {

@@ -1,11 +1,6 @@
-import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
-import type { AttributedChange as Change } from '../auditlog/index.ts';
-import { isSecret } from '../diff/secret.ts';
-import { groupOf } from '../kube/object.ts';
-import type { Finding, Report, ResolvedItem } from '../report/report.ts';
-
 /**
- * How much a notified item matters. Findings carry their own; drift gets one from this mapping:
+ * How much a notified item matters. Findings carry their own; drift gets one from this mapping (the severities, their
+ * order and comparisons are lib/checks/severity.ts's):
  *
  * - missing object                                              → high (something declared is not running)
  * - extra Role, ClusterRole, RoleBinding, ClusterRoleBinding    → high (access nobody declared)
@@ -16,28 +11,13 @@ import type { Finding, Report, ResolvedItem } from '../report/report.ts';
  *
  * Nothing in drift is critical, low or info: those levels come from findings only.
  */
-export type Severity = Finding['severity'];
-
-/** Highest first: the order `minSeverity` compares with. */
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
-
-const RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
-
-export function isAtLeast(severity: Severity, minimum: Severity): boolean {
-  return RANK[severity] >= RANK[minimum];
-}
-
-/** For sorting, highest severity first. */
-export function bySeverity(a: Severity, b: Severity): number {
-  return RANK[b] - RANK[a];
-}
-
-/** The higher of two severities; `undefined` counts as lower than any. */
-export function higher(a: Severity | undefined, b: Severity | undefined): Severity | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return RANK[a] >= RANK[b] ? a : b;
-}
+import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
+import type { AttributedChange as Change } from '../auditlog/index.ts';
+import type { Severity } from '../checks/index.ts';
+import { higher } from '../checks/index.ts';
+import { isSecret } from '../diff/secret.ts';
+import { groupOf } from '../kube/object.ts';
+import type { Report, ResolvedItem } from '../report/report.ts';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);

@@ -2,7 +2,7 @@ import type { Report } from '../report/report.ts';
 import { brief } from '../report/format.ts';
 import type { NewDrift, NotificationDecision } from './decide.ts';
 import type { NotificationCounts } from './summary.ts';
-import type { Severity } from './severity.ts';
+import type { Severity } from '../checks/index.ts';
 
 /** `drift` while the report shows drift or active findings, `incomplete` when the scan could not see everything. */
 export type RunStatus = 'drift' | 'clean' | 'incomplete';

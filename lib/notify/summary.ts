@@ -1,8 +1,8 @@
 import { describeRef } from '../kube/object.ts';
 import type { Report } from '../report/report.ts';
 import type { NotificationDecision } from './decide.ts';
-import type { Severity } from './severity.ts';
-import { SEVERITIES } from './severity.ts';
+import type { Severity } from '../checks/index.ts';
+import { SEVERITIES, severityCounts } from '../checks/index.ts';
 import { clampPlain } from './text.ts';
 
 /** The numbers every message shows, taken from the report as a whole (not only what the channel is told). */
@@ -19,7 +19,7 @@ export interface NotificationCounts {
 }
 
 export function countsOf(report: Report): NotificationCounts {
-  const findings: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  const findings = severityCounts();
   for (const finding of report.findings) if (!finding.exempted) findings[finding.severity]++;
   const { modified, missing, extra, changes } = report.summary;
   return { ...historyCounts(report), modified, missing, extra, changes, findings };

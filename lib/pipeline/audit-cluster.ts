@@ -18,12 +18,11 @@ import { DEFAULT_RENDERER_SETTINGS, declarePrepared, prepareManifests, remediati
 import type { RenderInfo, RenderRequest } from '../render/index.ts';
 import { requireDeclaredObjects } from '../source/require-declared.ts';
 import type { DeclaredState, SourceTree } from '../source/types.ts';
+import type { GroupKind } from '../kube/kinds.ts';
+import { kindKey, objectKindKey } from '../kube/kinds.ts';
 
 /** A kind to read from the cluster. */
-export interface KindRef {
-  group: string;
-  kind: string;
-}
+export type KindRef = GroupKind;
 
 export interface ClusterAuditInput {
   cluster: string;
@@ -165,12 +164,12 @@ function kindsToRead(declared: DeclaredState, includeSecrets: boolean, checks: b
   for (const { object } of declared.objects) {
     const group = groupOf(object.apiVersion);
     if (group === '' && object.kind === 'Secret' && !includeSecrets) continue;
-    kinds.set(`${group}/${object.kind}`, { group, kind: object.kind });
+    kinds.set(kindKey({ group, kind: object.kind }), { group, kind: object.kind });
     // A Deployment's earlier revisions say whether `kubectl rollout undo` restores what Git declares.
-    if (group === 'apps' && object.kind === 'Deployment') kinds.set('apps/ReplicaSet', REPLICA_SETS);
+    if (group === 'apps' && object.kind === 'Deployment') kinds.set(kindKey(REPLICA_SETS), REPLICA_SETS);
   }
   const customResources = [...kinds.values()].some((kind) => !BUILT_IN_GROUPS.has(kind.group));
-  for (const kind of [...ALWAYS_READ, ...(checks ? CHECK_KINDS : []), ...(customResources ? [CRD_KIND] : [])]) kinds.set(`${kind.group}/${kind.kind}`, kind);
+  for (const kind of [...ALWAYS_READ, ...(checks ? CHECK_KINDS : []), ...(customResources ? [CRD_KIND] : [])]) kinds.set(kindKey(kind), kind);
   return [...kinds.values()];
 }
 
@@ -179,8 +178,8 @@ function kindsToRead(declared: DeclaredState, includeSecrets: boolean, checks: b
  * HPAs and CRDs (their list types); the checks read every kind (see LiveNeeds).
  */
 function liveNeeds(declared: DeclaredState, checks: boolean): LiveNeeds {
-  const fullKinds = new Set(declared.objects.map(({ object }) => `${groupOf(object.apiVersion)}/${object.kind}`));
-  for (const kind of [REPLICA_SETS, ...ALWAYS_READ, CRD_KIND]) fullKinds.add(`${kind.group}/${kind.kind}`);
+  const fullKinds = new Set(declared.objects.map(({ object }) => objectKindKey(object)));
+  for (const kind of [REPLICA_SETS, ...ALWAYS_READ, CRD_KIND]) fullKinds.add(kindKey(kind));
   return { fullKinds, otherKinds: checks ? 'without-field-sets' : 'drop' };
 }
 

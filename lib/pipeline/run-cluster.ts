@@ -19,6 +19,7 @@ import type { ChannelMark, DeliveryLedger, DeliveryState, StoredRun } from './de
 import { isStale } from './delivery.ts';
 import type { Log, MetricSink } from './observe.ts';
 import { renderFailure } from './render-failure.ts';
+import { SEVERITIES } from '../checks/index.ts';
 
 /** What to audit: a configured cluster (CLI plan or Lambda config alike). */
 export interface ClusterRun {
@@ -291,7 +292,7 @@ function recordMetrics(metrics: MetricSink, report: Report, durationMs: number):
   metrics.count('DriftExtra', report.summary.extra);
   metrics.count('DriftNew', report.history?.counts.new ?? 0);
   metrics.count('DriftResolved', report.history?.counts.resolved ?? 0);
-  for (const severity of ['critical', 'high', 'medium', 'low', 'info'] as const) {
+  for (const severity of SEVERITIES) {
     metrics.count(`Findings${severity[0]?.toUpperCase()}${severity.slice(1)}`, report.findings.filter((finding) => finding.severity === severity && !finding.exempted).length);
   }
   const scanErrors = report.scan.lists.filter((list) => list.status !== 'listed').length + (report.scan.error ? 1 : 0) + report.source.failedFiles.length;

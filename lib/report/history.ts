@@ -3,6 +3,7 @@ import type { DriftEntry } from '../diff/drift.ts';
 import type { Change, HistoryMark } from '../diff/object.ts';
 import { groupOf } from '../kube/object.ts';
 import type { CarriedItem, Finding, Report, ReportHistory, ResolvedItem } from './report.ts';
+import { kindKey, parseKindKey } from '../kube/kinds.ts';
 
 /** What the history step needs of an item: its stable key and what to say of it once resolved. */
 interface TrackedItem extends CarriedItem {
@@ -10,7 +11,7 @@ interface TrackedItem extends CarriedItem {
 }
 
 function objectPart(group: string, kind: string, namespace: string | undefined, name: string): string {
-  return `${group}/${kind}|${namespace ?? ''}/${name}`;
+  return `${kindKey({ group, kind })}|${namespace ?? ''}/${name}`;
 }
 
 /** Stable key of a drifted field (or of a missing/extra object): cluster + group/kind + namespace/name + path. */
@@ -74,7 +75,7 @@ function findingItems(report: Report): TrackedItem[] {
 function covered(report: Report, item: Pick<TrackedItem, 'group' | 'kind' | 'namespace'>): boolean {
   if (report.scan.error) return false;
   const { listedKinds } = report.scan;
-  if (listedKinds) return listedKinds.some((key) => (item.group === undefined ? key.endsWith(`/${item.kind}`) : key === `${item.group}/${item.kind}`));
+  if (listedKinds) return listedKinds.some((key) => (item.group === undefined ? parseKindKey(key)?.kind === item.kind : key === kindKey({ group: item.group, kind: item.kind })));
   return report.scan.lists.some(
     (list: ListOutcome) =>
       list.status === 'listed' &&

@@ -4,6 +4,7 @@ import type { DriftEntry, DriftResult } from '../diff/drift.ts';
 import type { ObjectRef } from '../kube/object.ts';
 import type { RenderInfo } from '../render/index.ts';
 import type { DeclaredState, SourceProblem } from '../source/types.ts';
+import { severityCounts } from '../checks/index.ts';
 
 export const REPORT_SCHEMA_VERSION = '1.0';
 
@@ -210,7 +211,7 @@ export function countDrift(drift: readonly DriftEntry[]): Pick<Summary, 'modifie
 }
 
 export function countFindings(findings: readonly Finding[]): Pick<Summary, 'findings' | 'exemptedFindings'> {
-  const counts: Summary['findings'] = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  const counts: Summary['findings'] = severityCounts();
   for (const finding of findings) if (!finding.exempted) counts[finding.severity]++;
   return { findings: counts, exemptedFindings: findings.filter((finding) => finding.exempted).length };
 }

@@ -7,6 +7,7 @@ import { badge, card, group, plural, seenMark, sideBySide, timeTag, toolbar, wri
 import { historySection } from './history.ts';
 import type { Finding, Report } from '../report.ts';
 import { problemPlace } from '../../source/problem.ts';
+import { SEVERITIES, isAtLeast } from '../../checks/index.ts';
 
 export interface HtmlOptions {
   /** Earlier reports of the same cluster (any order): adds a trend of the counts over time. */
@@ -49,7 +50,6 @@ function verdict(report: Report): string {
   return `${plural(report.drift.length, 'object')} drifted (${plural(summary.changes, 'changed field')}); ${compared}.`;
 }
 
-const SEVERITIES: ReadonlyArray<Finding['severity']> = ['critical', 'high', 'medium', 'low', 'info'];
 
 function summaryCards(report: Report): Html {
   const { summary } = report;
@@ -185,7 +185,7 @@ function findingsSection(report: Report): Html {
   const groups = SEVERITIES.flatMap((severity) => {
     const findings = active.filter((finding) => finding.severity === severity);
     if (findings.length === 0) return [];
-    return [findingGroup(html`${badge(severity, severity)}`, findings, severity === 'critical' || severity === 'high' || report.findings.length <= OPEN_LIMIT)];
+    return [findingGroup(html`${badge(severity, severity)}`, findings, isAtLeast(severity, 'high') || report.findings.length <= OPEN_LIMIT)];
   });
   if (exempted.length > 0) groups.push(findingGroup(html`${badge('exempted', 'exempted')}`, exempted, false));
   return html`<section id="findings"><h2>Findings <span class="hint">cluster hygiene checks, worst first, each with its remediation</span></h2>${groups}</section>`;

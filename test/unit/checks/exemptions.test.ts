@@ -36,6 +36,15 @@ describe('applyExemptions', () => {
     expect(applyExemptions([privileged], [glob], NOW)[0]?.exempted).toBe(true);
   });
 
+  it('globs are the one glob of driftwatch.yaml: * matches a cluster-scoped finding\'s empty namespace, ? one character, brackets are plain', () => {
+    const clusterScoped: CheckFinding = { ...privileged, check: 'rbac-cluster-admin', kind: 'ClusterRoleBinding', namespace: undefined, name: 'ops/admins' };
+    const starred = { ...exemption, check: 'rbac-*', kind: 'ClusterRoleBinding', namespace: '*', name: 'ops*' };
+    const bracketed = { ...exemption, check: 'rbac-*', kind: 'ClusterRoleBinding', name: '[o]ps/admins' };
+
+    expect(applyExemptions([clusterScoped], [starred], NOW)[0]?.exempted).toBe(true);
+    expect(applyExemptions([clusterScoped], [bracketed], NOW)[0]?.exempted).toBeUndefined();
+  });
+
   it('leaves findings of other objects or checks alone', () => {
     const other = { ...privileged, name: 'fluent-bit' };
     const otherCheck = { ...privileged, check: 'pod-host-path' };

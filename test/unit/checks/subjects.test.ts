@@ -21,4 +21,12 @@ describe('RBAC subjects', () => {
     expect(isAllowedSubject('group:system:serviceaccounts:shop', ['group:system:serviceaccounts:shop'])).toBe(true);
     expect(isAllowedSubject('group:system:nodes', ['group:system:*'])).toBe(true);
   });
+
+  it('match allow-list globs with the one glob of driftwatch.yaml: * crosses / and :, ? is one character', () => {
+    expect(isAllowedSubject('serviceaccount:ci/deployer', ['serviceaccount:*'])).toBe(true);
+    expect(isAllowedSubject('serviceaccount:ci/deployer', ['serviceaccount:ci/*'])).toBe(true);
+    expect(isAllowedSubject('serviceaccount:ci/deployer', ['serviceaccount:c?/deployer'])).toBe(true);
+    expect(isAllowedSubject('serviceaccount:ci/deployer', ['serviceaccount:{ci,cd}/deployer'])).toBe(false);
+    expect(isAllowedSubject('user:alice', ['serviceaccount:*'])).toBe(false);
+  });
 });

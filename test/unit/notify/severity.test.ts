@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { driftSeverity, highestSeverity, isAtLeast, resolvedSeverity } from '../../../lib/notify/severity.ts';
+import { isAtLeast } from '../../../lib/checks/index.ts';
+import { driftSeverity, highestSeverity, resolvedSeverity } from '../../../lib/notify/severity.ts';
 import { extra, finding, imageChange, missing, modified, report, resolvedDrift } from './fixtures.ts';
 
 const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'admin' };
