@@ -53,7 +53,12 @@ function service(namespace: string, index: number): object {
 }
 
 function configMap(namespace: string, index: number): object {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cfg-${index}`, namespace }, data: { 'app.properties': `index=${index}\nmode=bench\n` } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `cfg-${index}`, namespace },
+    data: { 'app.properties': `index=${index}\nmode=bench\n` },
+  };
 }
 
 /** JSON documents are YAML: one `---` separated file that kubectl and driftwatch both read. */
@@ -74,7 +79,12 @@ export function clusterBenchObjects(count: number): ClusterBenchWorld {
       text: documents(Array.from({ length: perKindAndNamespace }, (_, index) => kind.make(namespace, index))),
     })),
   );
-  return { objects: perKindAndNamespace * kinds.length * NAMESPACES.length, namespaces: NAMESPACES, resources: kinds.map((kind) => kind.file), files };
+  return {
+    objects: perKindAndNamespace * kinds.length * NAMESPACES.length,
+    namespaces: NAMESPACES,
+    resources: kinds.map((kind) => kind.file),
+    files,
+  };
 }
 
 /** Drifts the first namespace by hand and returns the drift an exact audit reports, sorted. */

@@ -39,7 +39,11 @@ interface Timed {
 function timed(command: string, args: readonly string[]): Promise<Timed> {
   return new Promise((done, fail) => {
     const started = performance.now();
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -60,17 +64,61 @@ async function bench(kube: KubeWorld): Promise<string> {
   for (const file of world.files) writeFileSync(join(sourceDir, file.name), file.text);
   for (const namespace of world.namespaces) await kube.kubectl(['create', 'namespace', namespace]);
   // One apply per namespace, in parallel and without the world's kubectl timeout: 10,000 objects take minutes.
-  const filesOf = (namespace: string): string[] => world.files.filter((file) => file.name.startsWith(`${namespace}-`)).flatMap((file) => ['-f', join(sourceDir, file.name)]);
-  await Promise.all(world.namespaces.map((namespace) => timed(kube.kubectlPath, ['--kubeconfig', kube.kubeconfig, 'apply', '--server-side', '--field-manager=argocd-controller', ...filesOf(namespace)])));
+  const filesOf = (namespace: string): string[] =>
+    world.files
+      .filter((file) => file.name.startsWith(`${namespace}-`))
+      .flatMap((file) => ['-f', join(sourceDir, file.name)]);
+  await Promise.all(
+    world.namespaces.map((namespace) =>
+      timed(kube.kubectlPath, [
+        '--kubeconfig',
+        kube.kubeconfig,
+        'apply',
+        '--server-side',
+        '--field-manager=argocd-controller',
+        ...filesOf(namespace),
+      ]),
+    ),
+  );
   const expected = await seedClusterDrift(kube, world);
   const cli = [join(ROOT, 'bin', 'driftwatch.mjs')];
-  const auditArgs = (kubeconfig: string): string[] => [...cli, 'audit', '--source', sourceDir, '--kubeconfig', kubeconfig, '--format', 'json', '--no-write', '--quiet', '--fail-on', 'none'];
+  const auditArgs = (kubeconfig: string): string[] => [
+    ...cli,
+    'audit',
+    '--source',
+    sourceDir,
+    '--kubeconfig',
+    kubeconfig,
+    '--format',
+    'json',
+    '--no-write',
+    '--quiet',
+    '--fail-on',
+    'none',
+  ];
   // The counted audit first: it also builds the CLI bundle and fills the compile cache on a fresh clone.
   const requests = await countRequests(kube, auditArgs);
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.profile)] : [];
   const audit = await timed(process.execPath, [...profile, ...auditArgs(kube.kubeconfig)]);
-  const get = await timed(kube.kubectlPath, ['--kubeconfig', kube.kubeconfig, 'get', world.resources.join(','), '-A', '-o', 'json']);
-  const diff = await timed(kube.kubectlPath, ['--kubeconfig', kube.kubeconfig, 'diff', '--server-side', '--force-conflicts', '--field-manager=argocd-controller', '-f', sourceDir]);
+  const get = await timed(kube.kubectlPath, [
+    '--kubeconfig',
+    kube.kubeconfig,
+    'get',
+    world.resources.join(','),
+    '-A',
+    '-o',
+    'json',
+  ]);
+  const diff = await timed(kube.kubectlPath, [
+    '--kubeconfig',
+    kube.kubeconfig,
+    'diff',
+    '--server-side',
+    '--force-conflicts',
+    '--field-manager=argocd-controller',
+    '-f',
+    sourceDir,
+  ]);
   const reported = driftOf(audit.stdout);
   const exact = reported.length === expected.length && reported.every((line, index) => line === expected[index]);
   if (!exact) process.stderr.write(`expected:\n${expected.join('\n')}\nreported:\n${reported.join('\n')}\n`);
@@ -84,7 +132,8 @@ async function countRequests(kube: KubeWorld, auditArgs: (kubeconfig: string) =>
     const counted = join(dir, 'proxied.kubeconfig');
     writeFileSync(counted, proxiedKubeconfig(proxy.url));
     await timed(process.execPath, auditArgs(counted));
-    if (process.env['BENCH_DEBUG']) process.stderr.write(`${proxy.records.map((record) => `${record.method} ${record.path}`).join('\n')}\n`);
+    if (process.env['BENCH_DEBUG'])
+      process.stderr.write(`${proxy.records.map((record) => `${record.method} ${record.path}`).join('\n')}\n`);
     return proxy.records.length;
   } finally {
     await proxy.stop();

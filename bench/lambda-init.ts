@@ -35,7 +35,9 @@ interface FunctionResource {
 
 /** The packaged function's handler string and `NODE_OPTIONS`, from the template `npm run package` wrote. */
 function deployedFunction(name: string): { handler: string; nodeOptions: string } {
-  const template = JSON.parse(readFileSync(join(PACKAGE, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, FunctionResource> };
+  const template = JSON.parse(readFileSync(join(PACKAGE, 'cloudformation-template-update-stack.json'), 'utf8')) as {
+    Resources: Record<string, FunctionResource>;
+  };
   const id = `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}LambdaFunction`;
   const properties = template.Resources[id]?.Properties;
   if (!properties?.Handler) throw new Error(`the template has no ${id} handler`);
@@ -78,12 +80,14 @@ function importMs(file: string, lazy: readonly string[], taskRoot: string, nodeO
   return JSON.parse(child.stdout) as Init;
 }
 
-const median = (numbers: readonly number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? Number.NaN;
+const median = (numbers: readonly number[]): number =>
+  [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? Number.NaN;
 const kib = (bytes: number): string => (bytes / 1024).toFixed(0);
 
 if (!values['reuse-zips']) {
   const packaged = spawnSync('npm', ['run', 'package'], { cwd: ROOT, encoding: 'utf8' });
-  if (packaged.status !== 0) throw new Error(`npm run package failed (${String(packaged.status)}):\n${packaged.stdout}\n${packaged.stderr}`);
+  if (packaged.status !== 0)
+    throw new Error(`npm run package failed (${String(packaged.status)}):\n${packaged.stdout}\n${packaged.stderr}`);
 }
 
 rmSync(out, { recursive: true, force: true });
@@ -95,22 +99,37 @@ for (const name of FUNCTIONS) {
   const entries = await extractZip(zip, taskRoot);
   const { handler, nodeOptions } = deployedFunction(name);
   const file = handlerFile(taskRoot, handler);
-  const code = entries.filter((entry) => /\.[cm]?js$/.test(entry)).reduce((sum, entry) => sum + statSync(join(taskRoot, entry)).size, 0);
+  const code = entries
+    .filter((entry) => /\.[cm]?js$/.test(entry))
+    .reduce((sum, entry) => sum + statSync(join(taskRoot, entry)).size, 0);
   const modules = handlerModules(taskRoot, file);
   const lazy = modules.lazy.map((each) => join(taskRoot, each));
-  shipped.push({ name, taskRoot, file, lazy, nodeOptions, zipBytes: statSync(zip).size, codeBytes: code, initBytes: modules.initBytes, runs: [] as Init[] });
+  shipped.push({
+    name,
+    taskRoot,
+    file,
+    lazy,
+    nodeOptions,
+    zipBytes: statSync(zip).size,
+    codeBytes: code,
+    initBytes: modules.initBytes,
+    runs: [] as Init[],
+  });
 }
 for (let run = 0; run < RUNS; run++) {
   for (const each of shipped) each.runs.push(importMs(each.file, each.lazy, each.taskRoot, each.nodeOptions));
 }
-if (process.env['BENCH_DEBUG']) process.stderr.write(`${JSON.stringify(shipped.map(({ name, runs }) => ({ name, runs })))}\n`);
+if (process.env['BENCH_DEBUG'])
+  process.stderr.write(`${JSON.stringify(shipped.map(({ name, runs }) => ({ name, runs })))}\n`);
 
 const details = shipped.map(
   (each) =>
     `${each.name} CPU ${median(each.runs.map((run) => run.cpuMs)).toFixed(0)} ms, init reads ${kib(each.initBytes)} KiB of ${kib(each.codeBytes)} KiB code, ` +
     `then the lazy modules ${median(each.runs.map((run) => run.lazyMs)).toFixed(0)} ms at the first invocation`,
 );
-process.stdout.write(`lambda init details: ${details.join('; ')} (median of ${RUNS} fresh processes; goal ≤ 200 ms, zip ≤ 2 MB)\n`);
+process.stdout.write(
+  `lambda init details: ${details.join('; ')} (median of ${RUNS} fresh processes; goal ≤ 200 ms, zip ≤ 2 MB)\n`,
+);
 const inits = shipped.map((each) => `${each.name} init ${median(each.runs.map((run) => run.ms)).toFixed(0)} ms`);
 const zips = shipped.map((each) => `${each.name} zip ${kib(each.zipBytes)} KiB`);
 process.stdout.write(`lambda: ${[...inits, ...zips].join(', ')}\n`);

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 let objects = 0;
 for (const file of process.argv.slice(2)) {
   const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  if (typeof parsed === 'object' && parsed !== null && 'items' in parsed && Array.isArray(parsed.items)) objects += parsed.items.length;
+  if (typeof parsed === 'object' && parsed !== null && 'items' in parsed && Array.isArray(parsed.items))
+    objects += parsed.items.length;
 }
 process.stdout.write(`${objects}\n`);

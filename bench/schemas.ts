@@ -14,17 +14,34 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { applyHistory } from '../lib/report/history.ts';
-import { extraRole, imageDrift, makeReport, missingConfigMap, privilegedFinding, replicasDrift } from '../test/unit/reports/fixtures.ts';
+import {
+  extraRole,
+  imageDrift,
+  makeReport,
+  missingConfigMap,
+  privilegedFinding,
+  replicasDrift,
+} from '../test/unit/reports/fixtures.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIR = join(ROOT, '.scratch', 'bench-schemas');
 const ROUNDS = 5;
 mkdirSync(DIR, { recursive: true });
 
-const drift = Array.from({ length: 200 }, (_, index) => [imageDrift(`web-${index}`, 'web:2'), replicasDrift(`api-${index}`, 5), missingConfigMap(`cm-${index}`), extraRole(`role-${index}`)]).flat();
+const drift = Array.from({ length: 200 }, (_, index) => [
+  imageDrift(`web-${index}`, 'web:2'),
+  replicasDrift(`api-${index}`, 5),
+  missingConfigMap(`cm-${index}`),
+  extraRole(`role-${index}`),
+]).flat();
 const findings = Array.from({ length: 100 }, (_, index) => privilegedFinding(`pod-${index}`));
 const sample = join(DIR, 'report.json');
-writeFileSync(sample, JSON.stringify(applyHistory(makeReport({ cluster: 'bench', at: '2026-11-05T00:00:00.000Z', drift, findings }), undefined)));
+writeFileSync(
+  sample,
+  JSON.stringify(
+    applyHistory(makeReport({ cluster: 'bench', at: '2026-11-05T00:00:00.000Z', drift, findings }), undefined),
+  ),
+);
 
 /** Each entry times its first validation (the schema compiled first, for `compiled`) and prints the milliseconds. */
 const TIMED = `const t0 = performance.now(); const ok = VALIDATE(JSON.parse(readFileSync(process.argv[2], 'utf8'))); const ms = performance.now() - t0; if (!ok) process.exit(3); console.log(ms);`;
@@ -44,7 +61,16 @@ for (const [name, code] of Object.entries(ENTRIES)) {
   const source = join(DIR, `${name}.mjs`);
   writeFileSync(source, code);
   bundles[name] = join(DIR, `${name}.bundle.mjs`);
-  await build({ entryPoints: [source], outfile: bundles[name], bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node24', logLevel: 'error' });
+  await build({
+    entryPoints: [source],
+    outfile: bundles[name],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    logLevel: 'error',
+  });
 }
 const kb = (name: string): number => statSync(bundles[name] ?? '').size / 1024;
 
@@ -59,7 +85,8 @@ for (let round = 0; round < ROUNDS; round++) {
   timings.compiled.push(firstValidation('compiled'));
   timings.standalone.push(firstValidation('standalone'));
 }
-const median = (numbers: readonly number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? Number.NaN;
+const median = (numbers: readonly number[]): number =>
+  [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? Number.NaN;
 process.stdout.write(
   `schemas: compiled at run time ${median(timings.compiled).toFixed(0)} ms (bundle +${(kb('base+compiled') - kb('base')).toFixed(0)} KB), standalone ${median(timings.standalone).toFixed(0)} ms (bundle +${(kb('base+standalone') - kb('base')).toFixed(0)} KB), report ${(statSync(sample).size / 1024).toFixed(0)} KB\n`,
 );

@@ -15,7 +15,9 @@ import { parseArgs } from 'node:util';
 import { driftOf, writeSnapshotWorld } from './snapshot-world.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { objects: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { objects: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '3' } },
+});
 const liveCount = Number(values.objects);
 const rounds = Number(values.rounds);
 const dir = join(ROOT, '.scratch', `bench-snapshot-${liveCount}`);
@@ -40,13 +42,29 @@ function run(args: readonly string[], okCodes: readonly number[]): Run {
   });
   const seconds = (performance.now() - started) / 1000;
   if (child.status === null || !okCodes.includes(child.status)) {
-    throw new Error(`${args.join(' ')} exited ${child.status ?? child.signal}: ${child.stderr.split('\n').slice(-5).join('\n')}`);
+    throw new Error(
+      `${args.join(' ')} exited ${child.status ?? child.signal}: ${child.stderr.split('\n').slice(-5).join('\n')}`,
+    );
   }
   return { seconds, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024, stdout: child.stdout };
 }
 
 const audit = (): Run =>
-  run(['bin/driftwatch.mjs', 'audit', '--source', world.sourceDir, '--snapshot', world.snapshotFile, '--format', 'json', '--no-write', '--quiet'], [0, 1]);
+  run(
+    [
+      'bin/driftwatch.mjs',
+      'audit',
+      '--source',
+      world.sourceDir,
+      '--snapshot',
+      world.snapshotFile,
+      '--format',
+      'json',
+      '--no-write',
+      '--quiet',
+    ],
+    [0, 1],
+  );
 const floor = (): Run => run(['bench/parse-floor.ts', ...world.files], [0]);
 
 const audits: Run[] = [];
@@ -56,15 +74,21 @@ for (let round = 0; round < rounds; round++) {
   floors.push(floor());
 }
 
-const median = (numbers: readonly number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? Number.NaN;
+const median = (numbers: readonly number[]): number =>
+  [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? Number.NaN;
 const auditSeconds = median(audits.map((entry) => entry.seconds));
 const floorSeconds = median(floors.map((entry) => entry.seconds));
 const reported = driftOf(audits[0]?.stdout ?? '{"drift":[]}');
-const exact = reported.length === world.expected.length && reported.every((line, index) => line === world.expected[index]);
+const exact =
+  reported.length === world.expected.length && reported.every((line, index) => line === world.expected[index]);
 if (!exact && process.env['BENCH_DEBUG']) {
-  process.stderr.write(`expected:\n${world.expected.filter((line) => !reported.includes(line)).join('\n')}\nreported:\n${reported.filter((line) => !world.expected.includes(line)).join('\n')}\n`);
+  process.stderr.write(
+    `expected:\n${world.expected.filter((line) => !reported.includes(line)).join('\n')}\nreported:\n${reported.filter((line) => !world.expected.includes(line)).join('\n')}\n`,
+  );
 }
-process.stderr.write(`${world.declared} declared, ${world.live} live objects, ${world.expected.length} seeded drifts; floor peak RSS ${Math.max(...floors.map((entry) => entry.rssMb)).toFixed(0)} MB\n`);
+process.stderr.write(
+  `${world.declared} declared, ${world.live} live objects, ${world.expected.length} seeded drifts; floor peak RSS ${Math.max(...floors.map((entry) => entry.rssMb)).toFixed(0)} MB\n`,
+);
 process.stdout.write(
   `snapshot: audit ${auditSeconds.toFixed(2)} s, floor ${floorSeconds.toFixed(2)} s, ratio ${(auditSeconds / floorSeconds).toFixed(1)}, peak RSS ${Math.max(...audits.map((entry) => entry.rssMb)).toFixed(0)} MB, drift exact ${exact ? 'yes' : 'no'}\n`,
 );

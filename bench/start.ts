@@ -16,8 +16,15 @@ const RUNS = 5;
 const rssFile = join(ROOT, '.scratch', 'bench-start-rss');
 
 function kubectlPath(): string {
-  const printed = execFileSync('bash', [join(ROOT, 'test/world/build-binaries.sh')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const assets = printed.split('\n').find((line) => line.startsWith('KUBE_ASSETS='))?.slice('KUBE_ASSETS='.length);
+  const printed = execFileSync('bash', [join(ROOT, 'test/world/build-binaries.sh')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const assets = printed
+    .split('\n')
+    .find((line) => line.startsWith('KUBE_ASSETS='))
+    ?.slice('KUBE_ASSETS='.length);
   if (!assets) throw new Error('test/world/build-binaries.sh printed no KUBE_ASSETS=');
   return join(assets, 'kubectl');
 }
@@ -27,11 +34,13 @@ function time(command: string, args: readonly string[], env: NodeJS.ProcessEnv =
   const started = performance.now();
   const child = spawnSync(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const seconds = (performance.now() - started) / 1000;
-  if (child.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${child.status ?? child.signal}: ${child.stderr}`);
+  if (child.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited ${child.status ?? child.signal}: ${child.stderr}`);
   return seconds;
 }
 
-const median = (numbers: readonly number[]): number => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? Number.NaN;
+const median = (numbers: readonly number[]): number =>
+  [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)] ?? Number.NaN;
 
 const kubectl = kubectlPath();
 const cli = join(ROOT, 'bin', 'driftwatch.mjs');
@@ -47,7 +56,10 @@ for (let round = 0; round < RUNS; round++) {
   timings.validate.push(time(process.execPath, validate));
 }
 rmSync(rssFile, { force: true });
-time(process.execPath, ['--import', join(ROOT, 'bench', 'max-rss.mjs'), ...help], { ...process.env, BENCH_RSS_FILE: rssFile });
+time(process.execPath, ['--import', join(ROOT, 'bench', 'max-rss.mjs'), ...help], {
+  ...process.env,
+  BENCH_RSS_FILE: rssFile,
+});
 const rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
 
 const kubectlSeconds = median(timings.kubectl);

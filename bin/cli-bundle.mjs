@@ -30,7 +30,8 @@ function sourceFiles(root, entry) {
  */
 export function sourceHash(root) {
   const hash = createHash('sha256').update(root);
-  for (const file of INPUTS.flatMap((entry) => sourceFiles(root, entry))) hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  for (const file of INPUTS.flatMap((entry) => sourceFiles(root, entry)))
+    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -44,7 +45,10 @@ const sourceUrls = {
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
-      return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+      return {
+        contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+        loader: 'ts',
+      };
     });
   },
 };
@@ -61,7 +65,8 @@ const dependencies = {
   name: 'dependencies',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.kind === 'entry-point' || BUNDLED.some((name) => args.path === name || args.path.startsWith(`${name}/`))) return undefined;
+      if (args.kind === 'entry-point' || BUNDLED.some((name) => args.path === name || args.path.startsWith(`${name}/`)))
+        return undefined;
       // What a bundled package imports comes with it (undici, ws, jose, socks, ...: about 150 CommonJS modules that
       // Node would otherwise resolve, wrap and compile one by one at every cluster read). Built-ins stay external.
       if (args.importer.includes('/node_modules/')) return undefined;
@@ -90,7 +95,9 @@ async function build(root, cache, folder) {
     target: 'node24',
     outExtension: { '.js': '.mjs' },
     // The bundled CommonJS modules `require` Node built-ins, which an ES module has no `require` for (as serverless.yml's banner).
-    banner: { js: "import { createRequire as __driftwatchCreateRequire } from 'node:module'; const require = __driftwatchCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __driftwatchCreateRequire } from 'node:module'; const require = __driftwatchCreateRequire(import.meta.url);",
+    },
     plugins: [sourceUrls, dependencies],
     logLevel: 'silent',
   });
@@ -100,7 +107,9 @@ async function build(root, cache, folder) {
     // Another first run won the rename: its bundle is the same.
     rmSync(scratch, { recursive: true, force: true });
   }
-  for (const name of readdirSync(cache)) if (join(cache, name) !== folder && !name.includes('.tmp-')) rmSync(join(cache, name), { recursive: true, force: true });
+  for (const name of readdirSync(cache))
+    if (join(cache, name) !== folder && !name.includes('.tmp-'))
+      rmSync(join(cache, name), { recursive: true, force: true });
 }
 
 /**

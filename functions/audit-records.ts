@@ -50,7 +50,9 @@ export function createAuditRecords(settings: AuditSettings): AuditRecords {
   const eks = new EksAccess({ credentials: defaultProvider() });
   const configClients = { s3: () => s3, ssm: lazily(() => new SSMClient({})) };
   const { linkExpiresSeconds, linkSignerSecretId } = settings;
-  const linkClient = linkSignerSecretId ? defaultS3Client(async () => parseSignerSecret(await secrets.read(linkSignerSecretId), linkSignerSecretId)) : undefined;
+  const linkClient = linkSignerSecretId
+    ? defaultS3Client(async () => parseSignerSecret(await secrets.read(linkSignerSecretId), linkSignerSecretId))
+    : undefined;
   const processor = new BatchProcessor(EventType.SQS);
 
   /** The source tree of a run, kept while a warm Lambda works through that run's clusters (dropped if it failed). */
@@ -85,10 +87,15 @@ export function createAuditRecords(settings: AuditSettings): AuditRecords {
       try {
         message = parseAuditMessage(record.body);
       } catch (error) {
-        logger.error('not an audit message; it will go to the DLQ', { messageId: record.messageId, error: error instanceof Error ? error : new Error(String(error)) });
+        logger.error('not an audit message; it will go to the DLQ', {
+          messageId: record.messageId,
+          error: error instanceof Error ? error : new Error(String(error)),
+        });
         throw error;
       }
-      const recordLogger = logger.createChild({ persistentKeys: { cluster: message.cluster, runId: message.runId, messageId: record.messageId } });
+      const recordLogger = logger.createChild({
+        persistentKeys: { cluster: message.cluster, runId: message.runId, messageId: record.messageId },
+      });
       const metrics = recordMetrics(message.cluster);
       const metricSink = metricSinkOf(metrics);
       try {
@@ -115,7 +122,9 @@ export function createAuditRecords(settings: AuditSettings): AuditRecords {
         );
       } catch (error) {
         // The Error itself: Powertools logs its name, message, stack and cause.
-        recordLogger.error('audit failed; the message will be retried', { error: error instanceof Error ? error : new Error(String(error)) });
+        recordLogger.error('audit failed; the message will be retried', {
+          error: error instanceof Error ? error : new Error(String(error)),
+        });
         metricSink.count('AuditFailures', 1);
         throw error;
       } finally {

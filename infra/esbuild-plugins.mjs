@@ -18,9 +18,15 @@ const functionChunks = {
     const { entryPoints, splitting } = build.initialOptions;
     if (!splitting) return;
     if (!Array.isArray(entryPoints) || entryPoints.length !== 1 || typeof entryPoints[0] !== 'string') {
-      throw new Error('driftwatch-function-chunks: expected one entry point per build (serverless-esbuild with package.individually)');
+      throw new Error(
+        'driftwatch-function-chunks: expected one entry point per build (serverless-esbuild with package.individually)',
+      );
     }
-    const entry = entryPoints[0].split('/').at(-1)?.replace(/\.[^.]+$/, '') ?? '';
+    const entry =
+      entryPoints[0]
+        .split('/')
+        .at(-1)
+        ?.replace(/\.[^.]+$/, '') ?? '';
     // esbuild applies the plugins' changes to the initial options before it builds (esbuild.github.io/plugins).
     build.initialOptions.chunkNames = `${entry}-chunks/[name]-[hash]`;
   },

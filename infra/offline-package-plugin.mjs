@@ -18,7 +18,9 @@ export default class OfflinePackagePlugin {
     if (cliCommands.join(' ') !== 'package') return;
     const layers = plugins.find((plugin) => plugin.constructor.name === 'AwsCompileLayers');
     if (!layers || typeof layers.compareWithLastLayer !== 'function') {
-      throw new Error('offline-package-plugin: osls has no AwsCompileLayers.compareWithLastLayer any more; revisit infra/offline-package-plugin.mjs');
+      throw new Error(
+        'offline-package-plugin: osls has no AwsCompileLayers.compareWithLastLayer any more; revisit infra/offline-package-plugin.mjs',
+      );
     }
     layers.compareWithLastLayer = async () => undefined;
   }

@@ -71,20 +71,83 @@ async function drift(kube: KubeWorld, folder: string): Promise<void> {
   await kube.kubectl(['delete', 'configmap', 'feature-flags', ...shop]);
   await kube.kubectl(['create', 'role', 'debug-access', '--verb=get,list,watch', '--resource=pods,pods/log', ...shop]);
   await pause(1100);
-  await kube.kubectl(['patch', 'secret', 'db-credentials', '--type=merge', '-p', '{"stringData":{"password":"rotated-by-hand"}}', ...shop]);
+  await kube.kubectl([
+    'patch',
+    'secret',
+    'db-credentials',
+    '--type=merge',
+    '-p',
+    '{"stringData":{"password":"rotated-by-hand"}}',
+    ...shop,
+  ]);
   // What the HPA controller would do: scale through the scale subresource.
-  await kube.kubectl(['patch', 'deployment/api', '--subresource=scale', '--type=merge', '-p', '{"spec":{"replicas":4}}', '--field-manager=kube-controller-manager', ...shop]);
-  await kube.kubectl(['create', 'clusterrolebinding', 'oncall-admin', '--clusterrole=cluster-admin', '--user=alice@example.com']);
-  const debugPod = { spec: { containers: [{ name: 'debug-shell', image: 'busybox:latest', command: ['sh', '-c', 'exit 1'], securityContext: { privileged: true } }] } };
-  await kube.kubectl(['run', 'debug-shell', '--image=busybox:latest', '--restart=Always', `--overrides=${JSON.stringify(debugPod)}`, ...shop]);
+  await kube.kubectl([
+    'patch',
+    'deployment/api',
+    '--subresource=scale',
+    '--type=merge',
+    '-p',
+    '{"spec":{"replicas":4}}',
+    '--field-manager=kube-controller-manager',
+    ...shop,
+  ]);
+  await kube.kubectl([
+    'create',
+    'clusterrolebinding',
+    'oncall-admin',
+    '--clusterrole=cluster-admin',
+    '--user=alice@example.com',
+  ]);
+  const debugPod = {
+    spec: {
+      containers: [
+        {
+          name: 'debug-shell',
+          image: 'busybox:latest',
+          command: ['sh', '-c', 'exit 1'],
+          securityContext: { privileged: true },
+        },
+      ],
+    },
+  };
+  await kube.kubectl([
+    'run',
+    'debug-shell',
+    '--image=busybox:latest',
+    '--restart=Always',
+    `--overrides=${JSON.stringify(debugPod)}`,
+    ...shop,
+  ]);
 }
 
 /** The status a kubelet and the deployment controller would report. */
 async function reportStatus(kube: KubeWorld): Promise<void> {
   const shop = ['-n', 'shop'];
-  for (const [name, replicas] of [['web', 3], ['checkout', 5], ['api', 4], ['cart', 1]] as const) {
-    const status = { status: { observedGeneration: 1, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas } };
-    await kube.kubectl(['patch', `deployment/${name}`, '--subresource=status', '--type=merge', '-p', JSON.stringify(status), '--field-manager=kube-controller-manager', ...shop]);
+  for (const [name, replicas] of [
+    ['web', 3],
+    ['checkout', 5],
+    ['api', 4],
+    ['cart', 1],
+  ] as const) {
+    const status = {
+      status: {
+        observedGeneration: 1,
+        replicas,
+        updatedReplicas: replicas,
+        readyReplicas: replicas,
+        availableReplicas: replicas,
+      },
+    };
+    await kube.kubectl([
+      'patch',
+      `deployment/${name}`,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify(status),
+      '--field-manager=kube-controller-manager',
+      ...shop,
+    ]);
   }
   const crashing = {
     status: {
@@ -97,13 +160,24 @@ async function reportStatus(kube: KubeWorld): Promise<void> {
           ready: false,
           restartCount: 14,
           started: false,
-          state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=debug-shell' } },
+          state: {
+            waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s restarting failed container=debug-shell' },
+          },
           lastState: { terminated: { exitCode: 1, reason: 'Error' } },
         },
       ],
     },
   };
-  await kube.kubectl(['patch', 'pod/debug-shell', '--subresource=status', '--type=merge', '-p', JSON.stringify(crashing), '--field-manager=kubelet', ...shop]);
+  await kube.kubectl([
+    'patch',
+    'pod/debug-shell',
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify(crashing),
+    '--field-manager=kubelet',
+    ...shop,
+  ]);
 }
 
 /** The overlay as kustomize renders it: the objects Argo CD would apply. */
@@ -114,39 +188,94 @@ async function renderedPayments(): Promise<string> {
 }
 
 async function deployPayments(kube: KubeWorld): Promise<void> {
-  await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], { input: await renderedPayments() });
+  await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], {
+    input: await renderedPayments(),
+  });
   await pause(1100);
   await kube.kubectl(['set', 'env', 'deployment/demo-api', 'DEBUG=true', '-n', 'payments']);
-  const status = { status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 } };
-  await kube.kubectl(['patch', 'deployment/demo-api', '--subresource=status', '--type=merge', '-p', JSON.stringify(status), '--field-manager=kube-controller-manager', '-n', 'payments']);
+  const status = {
+    status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 },
+  };
+  await kube.kubectl([
+    'patch',
+    'deployment/demo-api',
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify(status),
+    '--field-manager=kube-controller-manager',
+    '-n',
+    'payments',
+  ]);
 }
 
 async function paymentsSnapshot(kube: KubeWorld): Promise<string> {
-  const kinds: ReadonlyArray<readonly [string, string]> = [['deployments', 'Deployment.apps'], ['services', 'Service'], ['configmaps', 'ConfigMap']];
-  const namespaced = await kube.kubectl(['get', kinds.map(([resource]) => resource).join(','), '-n', 'payments', '-o', 'yaml', '--show-managed-fields']);
+  const kinds: ReadonlyArray<readonly [string, string]> = [
+    ['deployments', 'Deployment.apps'],
+    ['services', 'Service'],
+    ['configmaps', 'ConfigMap'],
+  ];
+  const namespaced = await kube.kubectl([
+    'get',
+    kinds.map(([resource]) => resource).join(','),
+    '-n',
+    'payments',
+    '-o',
+    'yaml',
+    '--show-managed-fields',
+  ]);
   const namespace = await kube.kubectl(['get', 'namespace', 'payments', '-o', 'yaml', '--show-managed-fields']);
   const items = [load(namespace.stdout), ...(load(namespaced.stdout) as { items: unknown[] }).items];
   const header = [
-    '# Live state of the demo cluster\'s payments namespace (a Kustomize overlay, clusters/demo-payments), as',
+    "# Live state of the demo cluster's payments namespace (a Kustomize overlay, clusters/demo-payments), as",
     '# `kubectl get -o yaml --show-managed-fields` printed it after examples/live/generate.ts drifted it.',
   ].join('\n');
   const capturedKinds = ['Namespace', ...kinds.map(([, kind]) => kind)].join(',');
-  const list = { apiVersion: 'v1', kind: 'List', metadata: { annotations: { [CAPTURED_KINDS_ANNOTATION]: capturedKinds } }, items };
+  const list = {
+    apiVersion: 'v1',
+    kind: 'List',
+    metadata: { annotations: { [CAPTURED_KINDS_ANNOTATION]: capturedKinds } },
+    items,
+  };
   return `${header}\n${dump(list, { lineWidth: -1 })}`;
 }
 
 async function snapshot(kube: KubeWorld): Promise<string> {
-  const namespaced = await kube.kubectl(['get', CAPTURED.map(([resource]) => resource).join(','), '-n', 'shop', '-o', 'yaml', '--show-managed-fields']);
+  const namespaced = await kube.kubectl([
+    'get',
+    CAPTURED.map(([resource]) => resource).join(','),
+    '-n',
+    'shop',
+    '-o',
+    'yaml',
+    '--show-managed-fields',
+  ]);
   const namespace = await kube.kubectl(['get', 'namespace', 'shop', '-o', 'yaml', '--show-managed-fields']);
-  const binding = await kube.kubectl(['get', 'clusterrolebinding', 'oncall-admin', '-o', 'yaml', '--show-managed-fields']);
+  const binding = await kube.kubectl([
+    'get',
+    'clusterrolebinding',
+    'oncall-admin',
+    '-o',
+    'yaml',
+    '--show-managed-fields',
+  ]);
   const namespacedItems = (load(namespaced.stdout) as { items: unknown[] }).items;
   const items = [load(namespace.stdout), load(binding.stdout), ...namespacedItems];
   const header = [
     '# Live state of the demo cluster, as `kubectl get -o yaml --show-managed-fields` printed it after the drift in',
     '# examples/live/generate.ts (regenerate with: node examples/live/generate.ts).',
   ].join('\n');
-  const capturedKinds = ['Namespace', 'ClusterRoleBinding.rbac.authorization.k8s.io', ...CAPTURED.map(([, kind]) => kind)].join(',');
-  const list = { apiVersion: 'v1', kind: 'List', metadata: { annotations: { [CAPTURED_KINDS_ANNOTATION]: capturedKinds } }, items };
+  const capturedKinds = [
+    'Namespace',
+    'ClusterRoleBinding.rbac.authorization.k8s.io',
+    ...CAPTURED.map(([, kind]) => kind),
+  ].join(',');
+  const list = {
+    apiVersion: 'v1',
+    kind: 'List',
+    metadata: { annotations: { [CAPTURED_KINDS_ANNOTATION]: capturedKinds } },
+    items,
+  };
   return `${header}\n${dump(list, { lineWidth: -1 })}`;
 }
 
@@ -157,7 +286,13 @@ async function main(): Promise<void> {
     if (!kube) throw new Error('the test world started without kube-apiserver');
     await kube.kubectl(['apply', '--server-side', '-f', join(here, 'mesh-injector.yaml')]);
     await pause(1500); // the policy is picked up asynchronously
-    await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', join(manifests, 'namespace.yaml')]);
+    await kube.kubectl([
+      'apply',
+      '--server-side',
+      '--field-manager=argocd-controller',
+      '-f',
+      join(manifests, 'namespace.yaml'),
+    ]);
     await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', manifests]);
     await pause(1100);
     await drift(kube, world.dir);

@@ -2,9 +2,26 @@
 import type { LiveState } from '../cluster/types.ts';
 import { AuditIndex, attributeDrift, attributeFindings, requestOf } from './match.ts';
 import { ResourceNames } from './resources.ts';
-import type { AttributedDriftEntry, AttributedFinding, AuditLogRead, AuditLogSource, AuditLogSummary } from './types.ts';
+import type {
+  AttributedDriftEntry,
+  AttributedFinding,
+  AuditLogRead,
+  AuditLogSource,
+  AuditLogSummary,
+} from './types.ts';
 
-export type { Actor, AttributedChange, AttributedDriftEntry, AttributedFinding, AuditEvent, AuditLogRead, AuditLogRequest, AuditLogSource, AuditLogSummary, AuditObjectRef } from './types.ts';
+export type {
+  Actor,
+  AttributedChange,
+  AttributedDriftEntry,
+  AttributedFinding,
+  AuditEvent,
+  AuditLogRead,
+  AuditLogRequest,
+  AuditLogSource,
+  AuditLogSummary,
+  AuditObjectRef,
+} from './types.ts';
 export { fileAuditLog, readAuditLogFiles } from './read.ts';
 export { AuditLineParser, parseAuditLines } from './parse.ts';
 export { defaultEksLogGroup } from './log-group.ts';
@@ -24,7 +41,11 @@ export interface Attributable {
  * The report with `actor` on each change, entry and hand-made-object finding the log explains, and `scan.auditLog` saying how it went. A log
  * that cannot be read costs the attribution only: the reason is in `scan.auditLog`, the drift stays as it is.
  */
-export async function withActors<R extends Attributable>(report: R, source: AuditLogSource | undefined, live: Pick<LiveState, 'lists' | 'objects'>): Promise<R> {
+export async function withActors<R extends Attributable>(
+  report: R,
+  source: AuditLogSource | undefined,
+  live: Pick<LiveState, 'lists' | 'objects'>,
+): Promise<R> {
   if (!source) return { ...report, scan: { ...report.scan, auditLog: NOT_CONFIGURED } };
   const resources = new ResourceNames(live.lists);
   let read: AuditLogRead;
@@ -32,7 +53,10 @@ export async function withActors<R extends Attributable>(report: R, source: Audi
     read = await source.read(requestOf(report.drift, report.findings, resources, live.objects));
   } catch (error) {
     const reason = `cannot be read: ${error instanceof Error ? error.message : String(error)}`;
-    return { ...report, scan: { ...report.scan, auditLog: { source: source.describe, events: 0, matched: 0, unmatched: 0, reason } } };
+    return {
+      ...report,
+      scan: { ...report.scan, auditLog: { source: source.describe, events: 0, matched: 0, unmatched: 0, reason } },
+    };
   }
   const index = new AuditIndex(read.events);
   const drift = attributeDrift(report.drift, index, resources);
@@ -43,7 +67,11 @@ export async function withActors<R extends Attributable>(report: R, source: Audi
     matched: drift.matched + findings.matched,
     unmatched: drift.unmatched + findings.unmatched,
     ...(read.malformed > 0 ? { malformed: read.malformed } : {}),
-    ...(read.truncated ? { reason: read.truncated } : read.events.length === 0 ? { reason: 'no events in window' } : {}),
+    ...(read.truncated
+      ? { reason: read.truncated }
+      : read.events.length === 0
+        ? { reason: 'no events in window' }
+        : {}),
   };
   return { ...report, drift: drift.drift, findings: findings.findings, scan: { ...report.scan, auditLog: summary } };
 }

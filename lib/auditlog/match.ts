@@ -12,7 +12,15 @@ import { groupOf } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { Finding } from '../checks/index.ts';
 import type { ResourceNames } from './resources.ts';
-import type { Actor, AttributedChange, AttributedDriftEntry, AttributedFinding, AuditEvent, AuditLogRequest, AuditObjectRef } from './types.ts';
+import type {
+  Actor,
+  AttributedChange,
+  AttributedDriftEntry,
+  AttributedFinding,
+  AuditEvent,
+  AuditLogRequest,
+  AuditObjectRef,
+} from './types.ts';
 
 /** managedFields times are truncated to the second; clocks of one API server agree. */
 export const TIME_TOLERANCE_MS = 2_000;
@@ -75,7 +83,12 @@ interface Wanted {
  */
 export function findWrite(index: AuditIndex, wanted: Wanted): AuditEvent | undefined {
   if (wanted.time === undefined && wanted.manager === undefined) return undefined; // nothing to tell one write from another
-  if (wanted.time === undefined) return lastOf(index.eventsOf(wanted.ref).filter((event) => wanted.verbs.includes(event.verb) && sameTool(wanted.manager, event)));
+  if (wanted.time === undefined)
+    return lastOf(
+      index
+        .eventsOf(wanted.ref)
+        .filter((event) => wanted.verbs.includes(event.verb) && sameTool(wanted.manager, event)),
+    );
   const at = Date.parse(wanted.time);
   if (Number.isNaN(at)) return undefined;
   let best: { event: AuditEvent; distance: number; rank: number } | undefined;
@@ -87,7 +100,12 @@ export function findWrite(index: AuditIndex, wanted: Wanted): AuditEvent | undef
     const to = event.completedMs + TIME_TOLERANCE_MS;
     if (at < from || at > to) continue;
     const distance = Math.abs(Math.floor(event.completedMs / 1000) * 1000 - at);
-    if (!best || distance < best.distance || (distance === best.distance && (rank < best.rank || event.completedMs > best.event.completedMs))) best = { event, distance, rank };
+    if (
+      !best ||
+      distance < best.distance ||
+      (distance === best.distance && (rank < best.rank || event.completedMs > best.event.completedMs))
+    )
+      best = { event, distance, rank };
   }
   return best?.event;
 }
@@ -113,12 +131,30 @@ export function actorOf(event: AuditEvent): Actor {
 }
 
 /** The objects (with subresources) the drift and findings are about, and the oldest managedFields time among them. */
-export function requestOf(drift: readonly DriftEntry[], findings: readonly Finding[], resources: ResourceNames, objects: readonly KubeObject[]): AuditLogRequest {
+export function requestOf(
+  drift: readonly DriftEntry[],
+  findings: readonly Finding[],
+  resources: ResourceNames,
+  objects: readonly KubeObject[],
+): AuditLogRequest {
   const refs = new Map<string, AuditObjectRef>();
   const times: number[] = [];
   let untimed = false;
-  const add = (group: string, kind: string, namespace: string | undefined, name: string, time: string | undefined, subresource?: string): void => {
-    const ref: AuditObjectRef = { group, resource: resources.resourceOf(group, kind), ...(namespace ? { namespace } : {}), name, ...(subresource ? { subresource } : {}) };
+  const add = (
+    group: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    time: string | undefined,
+    subresource?: string,
+  ): void => {
+    const ref: AuditObjectRef = {
+      group,
+      resource: resources.resourceOf(group, kind),
+      ...(namespace ? { namespace } : {}),
+      name,
+      ...(subresource ? { subresource } : {}),
+    };
     refs.set(keyOf(ref), ref);
     const at = time === undefined ? Number.NaN : Date.parse(time);
     if (Number.isNaN(at)) untimed = true;
@@ -127,14 +163,21 @@ export function requestOf(drift: readonly DriftEntry[], findings: readonly Findi
   for (const entry of drift) {
     const group = groupOf(entry.apiVersion);
     if (entry.status !== 'modified') add(group, entry.kind, entry.namespace, entry.name, entry.time);
-    for (const change of entry.changes ?? []) add(group, entry.kind, entry.namespace, entry.name, change.time, change.subresource);
+    for (const change of entry.changes ?? [])
+      add(group, entry.kind, entry.namespace, entry.name, change.time, change.subresource);
   }
   const byName = objectsByName(objects);
   for (const finding of findings) {
     if (finding.check !== 'hand-made-object') continue;
     const object = byName.get(findingKey(finding));
     const stamp = object?.metadata['creationTimestamp'];
-    add(object ? groupOf(object.apiVersion) : '', finding.kind, finding.namespace, finding.name, typeof stamp === 'string' ? stamp : undefined);
+    add(
+      object ? groupOf(object.apiVersion) : '',
+      finding.kind,
+      finding.namespace,
+      finding.name,
+      typeof stamp === 'string' ? stamp : undefined,
+    );
   }
   const request: AuditLogRequest = { objects: [...refs.values()] };
   if (!untimed && times.length > 0) request.since = new Date(Math.min(...times) - TIME_TOLERANCE_MS);
@@ -142,7 +185,9 @@ export function requestOf(drift: readonly DriftEntry[], findings: readonly Findi
 }
 
 function objectsByName(objects: readonly KubeObject[]): Map<string, KubeObject> {
-  return new Map(objects.map((object) => [`${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`, object]));
+  return new Map(
+    objects.map((object) => [`${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`, object]),
+  );
 }
 
 function findingKey(finding: Pick<Finding, 'kind' | 'namespace' | 'name'>): string {
@@ -162,7 +207,12 @@ export interface FindingAttribution {
 }
 
 /** A hand-made object gets the create whose time is its creationTimestamp (the same second precision). */
-export function attributeFindings(findings: readonly Finding[], index: AuditIndex, resources: ResourceNames, objects: readonly KubeObject[]): FindingAttribution {
+export function attributeFindings(
+  findings: readonly Finding[],
+  index: AuditIndex,
+  resources: ResourceNames,
+  objects: readonly KubeObject[],
+): FindingAttribution {
   let matched = 0;
   let unmatched = 0;
   const byName = objectsByName(objects);
@@ -172,7 +222,12 @@ export function attributeFindings(findings: readonly Finding[], index: AuditInde
     const stamp = object?.metadata['creationTimestamp'];
     const created = typeof stamp === 'string' ? stamp : undefined;
     const group = object ? groupOf(object.apiVersion) : '';
-    const ref: AuditObjectRef = { group, resource: resources.resourceOf(group, finding.kind), ...(finding.namespace ? { namespace: finding.namespace } : {}), name: finding.name };
+    const ref: AuditObjectRef = {
+      group,
+      resource: resources.resourceOf(group, finding.kind),
+      ...(finding.namespace ? { namespace: finding.namespace } : {}),
+      name: finding.name,
+    };
     const event = created === undefined ? undefined : findWrite(index, { ref, verbs: ['create'], time: created });
     if (!event) {
       unmatched++;
@@ -207,11 +262,25 @@ export function attributeDrift(drift: readonly DriftEntry[], index: AuditIndex, 
       return actor ? { ...entry, actor } : entry;
     }
     if (entry.status === 'extra') {
-      const actor = found(findWrite(index, { ref: ref(), verbs: CREATE_VERBS, ...(entry.time ? { time: entry.time } : {}), ...(entry.manager ? { manager: entry.manager } : {}) }));
+      const actor = found(
+        findWrite(index, {
+          ref: ref(),
+          verbs: CREATE_VERBS,
+          ...(entry.time ? { time: entry.time } : {}),
+          ...(entry.manager ? { manager: entry.manager } : {}),
+        }),
+      );
       return actor ? { ...entry, actor } : entry;
     }
     const changes = entry.changes?.map((change): AttributedChange => {
-      const actor = found(findWrite(index, { ref: ref(change.subresource), verbs: MODIFY_VERBS, ...(change.time ? { time: change.time } : {}), ...(change.manager ? { manager: change.manager } : {}) }));
+      const actor = found(
+        findWrite(index, {
+          ref: ref(change.subresource),
+          verbs: MODIFY_VERBS,
+          ...(change.time ? { time: change.time } : {}),
+          ...(change.manager ? { manager: change.manager } : {}),
+        }),
+      );
       return actor ? { ...change, actor } : change;
     });
     return changes ? { ...entry, changes } : entry;

@@ -31,7 +31,8 @@ export function cloudWatchAuditLog(options: CloudWatchAuditLogOptions): AuditLog
 
 /** Completed writes, and only of the objects in question when their names fit in one pattern. */
 export function filterPatternFor(request: AuditLogRequest): string {
-  const writes = '($.stage = "ResponseComplete") && ($.verb = "create" || $.verb = "update" || $.verb = "patch" || $.verb = "delete")';
+  const writes =
+    '($.stage = "ResponseComplete") && ($.verb = "create" || $.verb = "update" || $.verb = "patch" || $.verb = "delete")';
   const names = [...new Set(request.objects.map((ref) => ref.name))];
   // a name that needs quoting in a pattern is not worth the risk: read every write instead
   if (names.length === 0 || !names.every((name) => /^[a-z0-9.:@_-]+$/i.test(name))) return `{ ${writes} }`;
@@ -50,7 +51,14 @@ async function readWindow(options: CloudWatchAuditLogOptions, request: AuditLogR
   let nextToken: string | undefined;
   for (let page = 0; page < maxPages; page++) {
     const response = await options.client.send(
-      new FilterLogEventsCommand({ logGroupName: options.logGroup, logStreamNamePrefix: AUDIT_STREAM_PREFIX, startTime: start, endTime: end, filterPattern, ...(nextToken ? { nextToken } : {}) }),
+      new FilterLogEventsCommand({
+        logGroupName: options.logGroup,
+        logStreamNamePrefix: AUDIT_STREAM_PREFIX,
+        startTime: start,
+        endTime: end,
+        filterPattern,
+        ...(nextToken ? { nextToken } : {}),
+      }),
     );
     for (const event of response.events ?? []) if (event.message !== undefined) parser.add(event.message);
     nextToken = response.nextToken;

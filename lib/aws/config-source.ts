@@ -15,7 +15,11 @@ export interface ConfigClients {
  * The deployed auditor's config: a file bundled with the function, `s3://bucket/key`, or `ssm:/parameter/name`.
  * Relative paths inside an S3 or SSM config resolve against the function's folder.
  */
-export async function loadRuntimeConfig(location: string, clients: ConfigClients, env: NodeJS.ProcessEnv = process.env): Promise<DriftwatchConfig> {
+export async function loadRuntimeConfig(
+  location: string,
+  clients: ConfigClients,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DriftwatchConfig> {
   if (location.startsWith('s3://')) {
     const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
     if (!match?.[1] || !match[2]) throw new Error(`config location ${location} is not s3://bucket/key`);

@@ -17,7 +17,13 @@ export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
  * credentials expire sooner: a URL signed with temporary credentials dies with them, so `X-Amz-Expires` is cut to
  * their expiration and the returned `expiresAt` is the real end of the link, never the configured wish.
  */
-export async function presignReportLink(client: S3Client, bucket: string, key: string, lifetimeSeconds: number, now: Date): Promise<ReportLink> {
+export async function presignReportLink(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  lifetimeSeconds: number,
+  now: Date,
+): Promise<ReportLink> {
   const signingDate = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const credentials = await client.config.credentials();
   let expiresIn = Math.min(Math.max(1, Math.floor(lifetimeSeconds)), MAX_PRESIGN_SECONDS);
@@ -25,7 +31,10 @@ export async function presignReportLink(client: S3Client, bucket: string, key: s
     const left = Math.floor((credentials.expiration.getTime() - signingDate.getTime()) / 1000);
     expiresIn = Math.max(1, Math.min(expiresIn, left));
   }
-  const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn, signingDate });
+  const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+    expiresIn,
+    signingDate,
+  });
   return { url, expiresAt: new Date(signingDate.getTime() + expiresIn * 1000).toISOString().replace('.000Z', 'Z') };
 }
 
@@ -42,7 +51,13 @@ export function parseSignerSecret(text: string, secretId: string): AwsCredential
   }
   if (typeof value === 'object' && value !== null && 'accessKeyId' in value && 'secretAccessKey' in value) {
     const { accessKeyId, secretAccessKey } = value;
-    if (typeof accessKeyId === 'string' && typeof secretAccessKey === 'string' && accessKeyId !== '' && secretAccessKey !== '') return { accessKeyId, secretAccessKey };
+    if (
+      typeof accessKeyId === 'string' &&
+      typeof secretAccessKey === 'string' &&
+      accessKeyId !== '' &&
+      secretAccessKey !== ''
+    )
+      return { accessKeyId, secretAccessKey };
   }
   throw new Error(`secret ${secretId} is not JSON with accessKeyId and secretAccessKey`);
 }

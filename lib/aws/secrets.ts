@@ -26,7 +26,9 @@ export class SecretReader {
     let value: string | undefined;
     try {
       const response = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }));
-      value = response.SecretString ?? (response.SecretBinary ? Buffer.from(response.SecretBinary).toString('utf8') : undefined);
+      value =
+        response.SecretString ??
+        (response.SecretBinary ? Buffer.from(response.SecretBinary).toString('utf8') : undefined);
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';
       throw new Error(`cannot read secret ${secretId}: ${name}`);

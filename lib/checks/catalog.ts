@@ -1,14 +1,26 @@
 import { cniMultiple } from './cni.ts';
 import { csrDenied, csrFailed, csrPending } from './csr.ts';
 import type { CheckDefinition, CheckInfo, CheckKind } from './definition.ts';
-import { eventAdmissionDenied, eventBackoff, eventFailedCreate, eventFailedMount, eventFailedScheduling } from './events.ts';
+import {
+  eventAdmissionDenied,
+  eventBackoff,
+  eventFailedCreate,
+  eventFailedMount,
+  eventFailedScheduling,
+} from './events.ts';
 import { exemptionExpired } from './exemptions.ts';
 import { handMadeObject } from './hand-made.ts';
 import { imagesLatest, imagesWithoutDigest } from './images.ts';
 import { nodeCordoned, nodeNotReady, nodePressure } from './nodes.ts';
 import { podConfigError, podCrashLoop, podImagePull, podRestarts } from './pod-containers.ts';
 import { podPending } from './pod-pending.ts';
-import { podDangerousCapabilities, podHostNamespaces, podHostPath, podPrivileged, podPrivilegeEscalation } from './pod-security.ts';
+import {
+  podDangerousCapabilities,
+  podHostNamespaces,
+  podHostPath,
+  podPrivileged,
+  podPrivilegeEscalation,
+} from './pod-security.ts';
 import { rbacClusterAdmin, rbacWildcard } from './rbac.ts';
 import { nodeTaintUntolerated } from './taints.ts';
 import { workloadUnavailable } from './workloads.ts';

@@ -65,7 +65,10 @@ function isScheduling(daemonSet: KubeObject): boolean {
 /** How to retire this one, in terms of the CNIs actually found. */
 function remediationOf(daemonSet: KubeObject, others: readonly KubeObject[]): string {
   const { name, namespace = 'kube-system' } = daemonSet.metadata;
-  const keep = others.map((other) => other.metadata.name).sort().join(' or ');
+  const keep = others
+    .map((other) => other.metadata.name)
+    .sort()
+    .join(' or ');
   const base = `Keep one CNI plugin (this one or ${keep}) and remove the others; to remove this one: kubectl delete daemonset ${name} -n ${namespace}`;
   if (name !== 'aws-node') return base;
   // On EKS the VPC CNI add-on puts a deleted aws-node back: park it with a nodeSelector instead.

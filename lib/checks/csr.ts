@@ -57,7 +57,9 @@ function decisionOf(csr: KubeObject): { type: string; message: string } | undefi
   );
   const chosen = decided.find((condition) => condition['type'] === 'Failed') ?? decided[0];
   if (chosen === undefined) return undefined;
-  const message = [text(chosen['reason']), text(chosen['message'])].filter((part) => part !== undefined && part !== '').join(': ');
+  const message = [text(chosen['reason']), text(chosen['message'])]
+    .filter((part) => part !== undefined && part !== '')
+    .join(': ');
   return { type: text(chosen['type']) ?? '', message };
 }
 
@@ -65,7 +67,9 @@ function decisionOf(csr: KubeObject): { type: string; message: string } | undefi
 function requestOf(csr: KubeObject): string {
   const username = text(at(csr, 'spec', 'username'));
   const signer = text(at(csr, 'spec', 'signerName'));
-  return [username && `from ${username}`, signer && `for ${signer}`].filter((part) => part !== undefined && part !== '').join(' ');
+  return [username && `from ${username}`, signer && `for ${signer}`]
+    .filter((part) => part !== undefined && part !== '')
+    .join(' ');
 }
 
 function pending(csr: KubeObject, context: CheckContext): CheckFinding[] {

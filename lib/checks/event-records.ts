@@ -72,7 +72,11 @@ function lastSeen(event: KubeObject): number | undefined {
 }
 
 /** The most recent event of `reason` about `subject`, whatever its age. */
-export function latestEvent(records: readonly EventRecord[], subject: Subject, reason: string): EventRecord | undefined {
+export function latestEvent(
+  records: readonly EventRecord[],
+  subject: Subject,
+  reason: string,
+): EventRecord | undefined {
   let latest: EventRecord | undefined;
   for (const candidate of records) {
     if (candidate.reason !== reason || !isAbout(candidate, subject)) continue;

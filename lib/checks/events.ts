@@ -9,10 +9,27 @@ import { excerpt } from './message-text.ts';
 import type { Severity } from './severity.ts';
 
 /** The event checks share one shape: a Warning reason, grouped per involved object. */
-type EventCheckId = 'event-admission-denied' | 'event-failed-scheduling' | 'event-backoff' | 'event-failed-mount' | 'event-failed-create';
+type EventCheckId =
+  | 'event-admission-denied'
+  | 'event-failed-scheduling'
+  | 'event-backoff'
+  | 'event-failed-mount'
+  | 'event-failed-create';
 
-function eventCheck<Id extends EventCheckId>(id: Id, severity: Severity, title: string, firesOn: string): CheckDefinition<Id> {
-  const check: CheckDefinition<Id> = { id, severity, title, firesOn, reads: [EVENT], run: (context) => eventFindings(context, check) };
+function eventCheck<Id extends EventCheckId>(
+  id: Id,
+  severity: Severity,
+  title: string,
+  firesOn: string,
+): CheckDefinition<Id> {
+  const check: CheckDefinition<Id> = {
+    id,
+    severity,
+    title,
+    firesOn,
+    reads: [EVENT],
+    run: (context) => eventFindings(context, check),
+  };
   return check;
 }
 
@@ -22,10 +39,25 @@ export const eventAdmissionDenied = eventCheck(
   'Admission webhook denied a create',
   'Warning FailedCreate events whose message says "admission webhook" or "denied the request"',
 );
-export const eventFailedScheduling = eventCheck('event-failed-scheduling', 'medium', 'FailedScheduling warning events', 'Warning FailedScheduling events');
+export const eventFailedScheduling = eventCheck(
+  'event-failed-scheduling',
+  'medium',
+  'FailedScheduling warning events',
+  'Warning FailedScheduling events',
+);
 export const eventBackoff = eventCheck('event-backoff', 'medium', 'BackOff warning events', 'Warning BackOff events');
-export const eventFailedMount = eventCheck('event-failed-mount', 'medium', 'FailedMount warning events', 'Warning FailedMount events');
-export const eventFailedCreate = eventCheck('event-failed-create', 'medium', 'FailedCreate warning events', 'other Warning FailedCreate events');
+export const eventFailedMount = eventCheck(
+  'event-failed-mount',
+  'medium',
+  'FailedMount warning events',
+  'Warning FailedMount events',
+);
+export const eventFailedCreate = eventCheck(
+  'event-failed-create',
+  'medium',
+  'FailedCreate warning events',
+  'other Warning FailedCreate events',
+);
 
 const CHECK_BY_REASON: Readonly<Record<string, EventCheckId>> = {
   FailedScheduling: 'event-failed-scheduling',
@@ -55,7 +87,8 @@ function eventFindings(context: CheckContext, check: CheckDefinition<EventCheckI
     if (checkOf(event) !== check.id || event.type !== 'Warning' || !inWindow(event, context)) continue;
     const key = [event.involved.kind, event.involved.namespace ?? '', event.involved.name].join('\u0000');
     const group = groups.get(key);
-    if (group === undefined) groups.set(key, { check, involved: event.involved, reason: event.reason, count: event.count, latest: event });
+    if (group === undefined)
+      groups.set(key, { check, involved: event.involved, reason: event.reason, count: event.count, latest: event });
     else {
       group.count += event.count;
       if ((event.lastSeen ?? 0) > (group.latest.lastSeen ?? 0)) group.latest = event;

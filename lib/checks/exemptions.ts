@@ -22,7 +22,8 @@ export function isExpired(exemption: ExemptionConfig, now: Date): boolean {
 }
 
 export function exemptionMatches(exemption: ExemptionConfig, found: CheckFinding): boolean {
-  const matches = (pattern: string | undefined, value: string): boolean => pattern === undefined || matchesPattern(value, pattern);
+  const matches = (pattern: string | undefined, value: string): boolean =>
+    pattern === undefined || matchesPattern(value, pattern);
   return (
     matchesPattern(found.check, exemption.check) &&
     matches(exemption.kind, found.kind) &&

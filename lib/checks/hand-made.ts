@@ -28,7 +28,12 @@ export const handMadeObject: CheckDefinition<'hand-made-object'> = {
 function handMadeFindings(context: CheckContext): CheckFinding[] {
   return context.objects
     .filter((object) => isAudited(object, context.auditedNamespaces))
-    .filter((object) => !isClusterGenerated(object) && !isNamespaceDefault(object) && !(object.metadata.namespace === undefined && isClusterDefault(object)))
+    .filter(
+      (object) =>
+        !isClusterGenerated(object) &&
+        !isNamespaceDefault(object) &&
+        !(object.metadata.namespace === undefined && isClusterDefault(object)),
+    )
     .flatMap((object) => {
       const writers = handWriters(object, context);
       return writers === undefined ? [] : [handMadeFinding(object, writers)];
@@ -49,9 +54,12 @@ function handWriters(object: KubeObject, context: CheckContext): string[] | unde
   const writes = (managedFields ?? []).filter((entry) => !entry.subresource);
   if (writes.length === 0) return undefined;
   const declared = writes.some(
-    (entry) => entry.operation === 'Apply' || context.trust({ manager: entry.manager ?? '', operation: entry.operation ?? '' }),
+    (entry) =>
+      entry.operation === 'Apply' || context.trust({ manager: entry.manager ?? '', operation: entry.operation ?? '' }),
   );
-  return declared ? undefined : [...new Set(writes.map((entry) => `${entry.manager ?? '?'} (${entry.operation ?? '?'})`))];
+  return declared
+    ? undefined
+    : [...new Set(writes.map((entry) => `${entry.manager ?? '?'} (${entry.operation ?? '?'})`))];
 }
 
 function handMadeFinding(object: KubeObject, writers: readonly string[]): CheckFinding {
@@ -59,7 +67,10 @@ function handMadeFinding(object: KubeObject, writers: readonly string[]): CheckF
   const { namespace } = object.metadata;
   const target = `${object.kind.toLowerCase()} ${object.metadata.name}${namespace ? ` -n ${namespace}` : ''}`;
   // Never suggest printing a Secret: its values would land in a terminal or a ticket.
-  const show = object.kind === 'Secret' && groupOf(object.apiVersion) === '' ? `kubectl describe ${target}` : `kubectl get ${target} -o yaml`;
+  const show =
+    object.kind === 'Secret' && groupOf(object.apiVersion) === ''
+      ? `kubectl describe ${target}`
+      : `kubectl get ${target} -o yaml`;
   return finding(handMadeObject, subject, {
     message: `${describe(subject)} looks hand-made: no last-applied configuration, no owner, written only by ${writers.join(', ')}`,
     remediation: `Declare it in Git (${show}) or delete it (kubectl delete ${target})`,

@@ -37,7 +37,8 @@ export const imagesLatest = podSpecCheck({
     images(spec).flatMap(({ container, image }) => {
       const reference = parseImage(image);
       if (reference.pinned) return [];
-      if (reference.tag === undefined) return [`container "${container}" uses image "${image}" without a tag (means :latest)`];
+      if (reference.tag === undefined)
+        return [`container "${container}" uses image "${image}" without a tag (means :latest)`];
       return reference.tag === 'latest' ? [`container "${container}" uses image "${image}"`] : [];
     }),
   remediation: (subject) => `Pin a version tag or @sha256 digest in Git (inspect: ${showCommand(subject)})`,

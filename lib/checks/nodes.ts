@@ -85,7 +85,9 @@ function pressure(node: KubeObject): CheckFinding[] {
 }
 
 function detailOf(active: readonly Fields[]): string {
-  const messages = active.map((condition) => text(condition['message'])).filter((message) => message !== undefined && message !== '');
+  const messages = active
+    .map((condition) => text(condition['message']))
+    .filter((message) => message !== undefined && message !== '');
   return messages.length === 0 ? '' : `: ${excerpt(messages.join('; '))}`;
 }
 

@@ -67,7 +67,12 @@ function unlistedOwner(reference: OwnerRef, pod: KubeObject): Subject {
   const namespace = pod.metadata.namespace;
   const hash = text(record(pod.metadata.labels)?.['pod-template-hash']);
   const suffix = `-${hash ?? ''}`;
-  if (reference.kind === 'ReplicaSet' && hash !== undefined && reference.name.endsWith(suffix) && reference.name.length > suffix.length) {
+  if (
+    reference.kind === 'ReplicaSet' &&
+    hash !== undefined &&
+    reference.name.endsWith(suffix) &&
+    reference.name.length > suffix.length
+  ) {
     return withNamespace({ kind: 'Deployment', name: reference.name.slice(0, -suffix.length) }, namespace);
   }
   return withNamespace({ kind: reference.kind, name: reference.name }, namespace);

@@ -133,12 +133,17 @@ function stuckParts(check: StuckCheckId, pod: KubeObject, states: readonly Conta
 
 function containerLabel(state: ContainerState, check: StuckCheckId): string {
   if (check === 'pod-image-pull') return `container "${state.container}" cannot pull image "${state.image}"`;
-  if (check === 'pod-crash-loop') return `container "${state.container}" is crash-looping after ${state.restarts} restarts`;
+  if (check === 'pod-crash-loop')
+    return `container "${state.container}" is crash-looping after ${state.restarts} restarts`;
   return `container "${state.container}" cannot be created`;
 }
 
 function waitingText(state: ContainerState): string {
-  const parts = [state.waitingReason, state.waitingMessage && excerpt(state.waitingMessage), state.lastExit && `last exit: ${state.lastExit}`];
+  const parts = [
+    state.waitingReason,
+    state.waitingMessage && excerpt(state.waitingMessage),
+    state.lastExit && `last exit: ${state.lastExit}`,
+  ];
   return parts.filter((part) => part !== undefined && part !== '').join(': ');
 }
 
@@ -149,18 +154,27 @@ function waitingText(state: ContainerState): string {
 function restartFindings(context: CheckContext): CheckFinding[] {
   const threshold = context.config.podRestarts.threshold;
   return context.ofKind('', 'Pod').flatMap((pod) => {
-    const restarted = containerStates(pod).filter((state) => state.restarts > threshold && stuckCheck(state) !== 'pod-crash-loop');
+    const restarted = containerStates(pod).filter(
+      (state) => state.restarts > threshold && stuckCheck(state) !== 'pod-crash-loop',
+    );
     const first = restarted[0];
     if (first === undefined) return [];
     const { name, namespace = 'default' } = pod.metadata;
     const what = restarted
-      .map((state) => `container "${state.container}" restarted ${state.restarts} times${state.lastExit ? ` (last exit: ${state.lastExit})` : ''}`)
+      .map(
+        (state) =>
+          `container "${state.container}" restarted ${state.restarts} times${state.lastExit ? ` (last exit: ${state.lastExit})` : ''}`,
+      )
       .join('; ');
     return [
       finding(podRestarts, subjectOf(pod), {
         message: `${describe(subjectOf(pod))}: ${what}; threshold ${threshold}`,
         remediation: `kubectl logs ${name} -n ${namespace} -c ${first.container} --previous (and kubectl describe pod ${name} -n ${namespace} for OOMKilled or failing probes)`,
-        evidence: { containers: restarted.map((state) => state.container), restarts: Math.max(...restarted.map((state) => state.restarts)), threshold },
+        evidence: {
+          containers: restarted.map((state) => state.container),
+          restarts: Math.max(...restarted.map((state) => state.restarts)),
+          threshold,
+        },
       }),
     ];
   });

@@ -37,7 +37,10 @@ export const podPrivileged = podSpecCheck({
   severity: 'critical',
   title: 'Privileged container',
   firesOn: '`securityContext.privileged: true`',
-  inspect: (spec) => perContainer(spec, (container) => (at(container, 'securityContext', 'privileged') === true ? 'is privileged' : undefined)),
+  inspect: (spec) =>
+    perContainer(spec, (container) =>
+      at(container, 'securityContext', 'privileged') === true ? 'is privileged' : undefined,
+    ),
   remediation: (subject) =>
     `Remove securityContext.privileged from the template in Git (inspect: ${showCommand(subject)}); grant only the capabilities it needs, or add an exemption with a reason`,
 });
@@ -48,7 +51,8 @@ export const podHostNamespaces = podSpecCheck({
   title: 'Pod shares the host PID, network or IPC namespace',
   firesOn: '`hostPID`, `hostNetwork` or `hostIPC: true`',
   inspect: (spec) => HOST_NAMESPACES.filter((field) => spec[field] === true).map((field) => `${field}: true`),
-  remediation: (subject) => `Remove ${HOST_NAMESPACES.join('/')} from the pod spec in Git (inspect: ${showCommand(subject)})`,
+  remediation: (subject) =>
+    `Remove ${HOST_NAMESPACES.join('/')} from the pod spec in Git (inspect: ${showCommand(subject)})`,
 });
 
 export const podPrivilegeEscalation = podSpecCheck({
@@ -58,23 +62,28 @@ export const podPrivilegeEscalation = podSpecCheck({
   firesOn: '`allowPrivilegeEscalation: true` (explicit)',
   inspect: (spec) =>
     perContainer(spec, (container) =>
-      at(container, 'securityContext', 'allowPrivilegeEscalation') === true ? 'sets allowPrivilegeEscalation: true' : undefined,
+      at(container, 'securityContext', 'allowPrivilegeEscalation') === true
+        ? 'sets allowPrivilegeEscalation: true'
+        : undefined,
     ),
-  remediation: (subject) => `Set securityContext.allowPrivilegeEscalation: false in Git (inspect: ${showCommand(subject)})`,
+  remediation: (subject) =>
+    `Set securityContext.allowPrivilegeEscalation: false in Git (inspect: ${showCommand(subject)})`,
 });
 
 export const podDangerousCapabilities = podSpecCheck({
   id: 'pod-dangerous-capabilities',
   severity: 'high',
   title: 'Container adds a dangerous Linux capability',
-  firesOn: '`capabilities.add` with ALL, SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE, SYS_RAWIO, DAC_READ_SEARCH or BPF',
+  firesOn:
+    '`capabilities.add` with ALL, SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE, SYS_RAWIO, DAC_READ_SEARCH or BPF',
   inspect: (spec) =>
     perContainer(spec, (container) => {
       const added = texts(at(container, 'securityContext', 'capabilities', 'add')).map(canonicalCapability);
       const dangerous = added.filter((capability) => DANGEROUS_CAPABILITIES.includes(capability));
       return dangerous.length === 0 ? undefined : `adds ${dangerous.join(', ')}`;
     }),
-  remediation: (subject) => `Drop the capability from securityContext.capabilities.add in Git (inspect: ${showCommand(subject)})`,
+  remediation: (subject) =>
+    `Drop the capability from securityContext.capabilities.add in Git (inspect: ${showCommand(subject)})`,
 });
 
 /** `cap_sys_admin` and `SYS_ADMIN` are the same capability to the runtime. */
@@ -93,6 +102,6 @@ export const podHostPath = podSpecCheck({
       if (record(volume['hostPath']) === undefined) return [];
       return [`volume "${text(volume['name']) ?? '?'}" mounts hostPath ${path ?? '?'}`];
     }),
-  remediation: (subject) => `Replace the hostPath volume (emptyDir, a PVC, a ConfigMap) in Git (inspect: ${showCommand(subject)})`,
+  remediation: (subject) =>
+    `Replace the hostPath volume (emptyDir, a PVC, a ConfigMap) in Git (inspect: ${showCommand(subject)})`,
 });
-

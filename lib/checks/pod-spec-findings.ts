@@ -9,12 +9,24 @@ import { podSpecIn } from './pod-specs.ts';
 import type { Fields } from './field-readers.ts';
 
 /** Live pods, and the ReplicaSets and Jobs that name a pod's Deployment or CronJob (one finding per workload). */
-const POD_SPEC_READS: readonly CheckKind[] = [POD, { group: 'apps', kind: 'ReplicaSet' }, { group: 'batch', kind: 'Job' }];
+const POD_SPEC_READS: readonly CheckKind[] = [
+  POD,
+  { group: 'apps', kind: 'ReplicaSet' },
+  { group: 'batch', kind: 'Job' },
+];
 
 /** A pod spec rule as a check: it reads live pods (and their owners) besides the declared templates. */
 export function podSpecCheck<Id extends string>(rule: PodSpecRule<Id>): CheckDefinition<Id> {
   const { id, severity, title, firesOn, optIn } = rule;
-  return { id, severity, title, firesOn, ...(optIn !== undefined && { optIn }), reads: POD_SPEC_READS, run: (context) => podSpecFindings(context, rule) };
+  return {
+    id,
+    severity,
+    title,
+    firesOn,
+    ...(optIn !== undefined && { optIn }),
+    reads: POD_SPEC_READS,
+    run: (context) => podSpecFindings(context, rule),
+  };
 }
 
 /** A pod spec to inspect and the workload it is reported on (a live pod's name when it came from a pod). */
@@ -102,6 +114,7 @@ function whereSeen(hit: Hit, podCount: number, example: string | undefined): str
   const parts: string[] = [];
   if (hit.declared) parts.push('declared in Git');
   const barePod = hit.subject.kind === 'Pod' && podCount === 1;
-  if (example !== undefined && !barePod) parts.push(`${podCount} running pod${podCount === 1 ? '' : 's'}, e.g. ${example}`);
+  if (example !== undefined && !barePod)
+    parts.push(`${podCount} running pod${podCount === 1 ? '' : 's'}, e.g. ${example}`);
   return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }

@@ -46,7 +46,9 @@ function rbacFindings(context: CheckContext, check: RbacCheck): CheckFinding[] {
   return bindings.flatMap((binding) => {
     const grant = broadGrantOf(binding, context);
     if (grant?.check !== check) return [];
-    return outsiders(binding, context.config.rbac.allowSubjects).map((subject) => grantFinding(binding, grant, subject));
+    return outsiders(binding, context.config.rbac.allowSubjects).map((subject) =>
+      grantFinding(binding, grant, subject),
+    );
   });
 }
 
@@ -62,16 +64,26 @@ function broadGrantOf(binding: KubeObject, context: CheckContext): BroadGrant | 
 }
 
 /** The role a binding refers to, when it was listed: a ClusterRole by name, a Role in the binding's namespace. */
-function boundRole(kind: string | undefined, name: string, namespace: string | undefined, context: CheckContext): KubeObject | undefined {
-  if (kind === 'ClusterRole') return context.ofKind(RBAC_GROUP, 'ClusterRole').find((role) => role.metadata.name === name);
+function boundRole(
+  kind: string | undefined,
+  name: string,
+  namespace: string | undefined,
+  context: CheckContext,
+): KubeObject | undefined {
+  if (kind === 'ClusterRole')
+    return context.ofKind(RBAC_GROUP, 'ClusterRole').find((role) => role.metadata.name === name);
   if (kind !== 'Role') return undefined;
-  return context.ofKind(RBAC_GROUP, 'Role').find((role) => role.metadata.name === name && role.metadata.namespace === namespace);
+  return context
+    .ofKind(RBAC_GROUP, 'Role')
+    .find((role) => role.metadata.name === name && role.metadata.namespace === namespace);
 }
 
 /** `verbs *`, `resources *` when some rule grants everything on that axis. */
 function wildcardFields(role: KubeObject): string[] {
   const rules = records(role['rules']);
-  return (['verbs', 'resources'] as const).filter((field) => rules.some((rule) => texts(rule[field]).includes('*'))).map((field) => `${field} *`);
+  return (['verbs', 'resources'] as const)
+    .filter((field) => rules.some((rule) => texts(rule[field]).includes('*')))
+    .map((field) => `${field} *`);
 }
 
 function outsiders(binding: KubeObject, allowSubjects: readonly string[]): string[] {

@@ -20,7 +20,11 @@ export function applySelfExemptions(findings: readonly CheckFinding[], context: 
   return findings.map((found) => {
     const patterns = exemptChecks.get(subjectKey(found));
     if (found.exempted || !patterns?.some((pattern) => matchesPattern(found.check, pattern))) return found;
-    return { ...found, exempted: true, exemption: { source: 'annotation', reason: `${EXEMPT_ANNOTATION} annotation on the object` } };
+    return {
+      ...found,
+      exempted: true,
+      exemption: { source: 'annotation', reason: `${EXEMPT_ANNOTATION} annotation on the object` },
+    };
   });
 }
 
@@ -30,7 +34,10 @@ function annotationIndex(context: CheckContext): Map<string, string[]> {
   const add = (subject: Subject, annotations: Record<string, string> | undefined): void => {
     const value = annotations?.[EXEMPT_ANNOTATION];
     if (value === undefined) return;
-    const patterns = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    const patterns = value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
     index.set(subjectKey(subject), [...(index.get(subjectKey(subject)) ?? []), ...patterns]);
   };
   const owners = ownerIndex(context.objects);

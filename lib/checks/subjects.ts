@@ -19,7 +19,8 @@ export function subjectKey(subject: Fields, bindingNamespace: string | undefined
   const kind = text(subject['kind']);
   const name = text(subject['name']);
   if (name === undefined) return undefined;
-  if (kind === 'ServiceAccount') return `serviceaccount:${text(subject['namespace']) ?? bindingNamespace ?? 'default'}/${name}`;
+  if (kind === 'ServiceAccount')
+    return `serviceaccount:${text(subject['namespace']) ?? bindingNamespace ?? 'default'}/${name}`;
   if (kind === 'Group') return `group:${name}`;
   if (kind !== 'User') return undefined;
   const serviceAccount = SERVICE_ACCOUNT_USER.exec(name);

@@ -17,7 +17,8 @@ const REPELLING_EFFECTS = ['NoSchedule', 'NoExecute'];
  * Taints the control plane manages (not-ready, unschedulable, pressure, uninitialised: other checks cover
  * them) and the control-plane role taints, which are meant to keep workloads away.
  */
-const MANAGED_TAINT_KEY = /^(node\.kubernetes\.io\/|node\.cloudprovider\.kubernetes\.io\/|node-role\.kubernetes\.io\/(control-plane|master)$)/;
+const MANAGED_TAINT_KEY =
+  /^(node\.kubernetes\.io\/|node\.cloudprovider\.kubernetes\.io\/|node-role\.kubernetes\.io\/(control-plane|master)$)/;
 
 /**
  * node-taint-untolerated: a NoSchedule/NoExecute taint that no pod or pod template in view tolerates, so the
@@ -36,7 +37,9 @@ function taintFindings(context: CheckContext): CheckFinding[] {
   const tolerations = tolerationsInView(context);
   if (tolerations === undefined) return [];
   return context.ofKind('', 'Node').flatMap((node) => {
-    const untolerated = taintsOf(node).filter((taint) => !tolerations.some((toleration) => tolerates(toleration, taint)));
+    const untolerated = taintsOf(node).filter(
+      (taint) => !tolerations.some((toleration) => tolerates(toleration, taint)),
+    );
     return untolerated.length === 0 ? [] : [untoleratedFinding(node, untolerated)];
   });
 }
@@ -45,7 +48,8 @@ function taintsOf(node: KubeObject): Taint[] {
   return records(at(node, 'spec', 'taints')).flatMap((fields) => {
     const key = text(fields['key']);
     const effect = text(fields['effect']);
-    if (key === undefined || effect === undefined || !REPELLING_EFFECTS.includes(effect) || MANAGED_TAINT_KEY.test(key)) return [];
+    if (key === undefined || effect === undefined || !REPELLING_EFFECTS.includes(effect) || MANAGED_TAINT_KEY.test(key))
+      return [];
     const value = text(fields['value']);
     return [value === undefined ? { key, effect } : { key, value, effect }];
   });
@@ -68,7 +72,9 @@ function tolerationsInView(context: CheckContext): Toleration[] | undefined {
     return spec === undefined ? [] : [spec];
   });
   if (specs.length === 0) return undefined;
-  return specs.flatMap((spec) => records(spec['tolerations']).map(tolerationOf)).filter((toleration) => (toleration.key ?? '') !== '');
+  return specs
+    .flatMap((spec) => records(spec['tolerations']).map(tolerationOf))
+    .filter((toleration) => (toleration.key ?? '') !== '');
 }
 
 function formatTaint(taint: Taint): string {

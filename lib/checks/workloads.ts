@@ -17,7 +17,11 @@ interface Replicas {
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
 /** kubectl's short resource names, as used in `kubectl rollout`. */
-const ROLLOUT_RESOURCE: Readonly<Record<string, string>> = { Deployment: 'deploy', StatefulSet: 'statefulset', DaemonSet: 'daemonset' };
+const ROLLOUT_RESOURCE: Readonly<Record<string, string>> = {
+  Deployment: 'deploy',
+  StatefulSet: 'statefulset',
+  DaemonSet: 'daemonset',
+};
 
 /** workload-unavailable: Deployments, StatefulSets and DaemonSets with fewer available/ready pods than desired. */
 export const workloadUnavailable: CheckDefinition<'workload-unavailable'> = {
@@ -54,11 +58,23 @@ function replicasOf(workload: KubeObject): Replicas | undefined {
   // Counters the API server omits when zero read as 0.
   switch (workload.kind) {
     case 'Deployment':
-      return { desired: count(at(workload, 'spec', 'replicas')) ?? 1, available: count(at(status, 'availableReplicas')) ?? 0, measure: 'available' };
+      return {
+        desired: count(at(workload, 'spec', 'replicas')) ?? 1,
+        available: count(at(status, 'availableReplicas')) ?? 0,
+        measure: 'available',
+      };
     case 'StatefulSet':
-      return { desired: count(at(workload, 'spec', 'replicas')) ?? 1, available: count(at(status, 'readyReplicas')) ?? 0, measure: 'ready' };
+      return {
+        desired: count(at(workload, 'spec', 'replicas')) ?? 1,
+        available: count(at(status, 'readyReplicas')) ?? 0,
+        measure: 'ready',
+      };
     default:
-      return { desired: count(at(status, 'desiredNumberScheduled')) ?? 0, available: count(at(status, 'numberAvailable')) ?? 0, measure: 'available' };
+      return {
+        desired: count(at(status, 'desiredNumberScheduled')) ?? 0,
+        available: count(at(status, 'numberAvailable')) ?? 0,
+        measure: 'available',
+      };
   }
 }
 
@@ -68,7 +84,9 @@ function replicasOf(workload: KubeObject): Replicas | undefined {
  * the controller is not running), so it is not judged. A controller-written status has observedGeneration.
  */
 function isObserved(status: Fields): boolean {
-  return count(status['observedGeneration']) !== undefined || Object.values(status).some((value) => (count(value) ?? 0) > 0);
+  return (
+    count(status['observedGeneration']) !== undefined || Object.values(status).some((value) => (count(value) ?? 0) > 0)
+  );
 }
 
 function unavailableFinding(workload: KubeObject, replicas: Replicas): CheckFinding {
@@ -80,7 +98,9 @@ function unavailableFinding(workload: KubeObject, replicas: Replicas): CheckFind
     message: `${describe(subject)} has ${replicas.available}/${replicas.desired} replicas ${replicas.measure}`,
     remediation:
       `kubectl rollout status ${target}` +
-      (rollback === undefined ? '' : `; if the latest rollout broke it: kubectl rollout undo ${target} --to-revision ${rollback}`),
+      (rollback === undefined
+        ? ''
+        : `; if the latest rollout broke it: kubectl rollout undo ${target} --to-revision ${rollback}`),
     evidence: { desired: replicas.desired, [replicas.measure]: replicas.available },
   });
 }

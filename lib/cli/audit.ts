@@ -10,7 +10,14 @@ import type { Report } from '../report/report.ts';
 import { displayLocation } from '../source/display.ts';
 import { openCliSource } from './open-source.ts';
 import type { SourceTree } from '../source/types.ts';
-import { localKeys, parseWholeReport, readLatestLocalReport, readLocalReport, writeLocalDated, writeLocalLatest } from '../store/local.ts';
+import {
+  localKeys,
+  parseWholeReport,
+  readLatestLocalReport,
+  readLocalReport,
+  writeLocalDated,
+  writeLocalLatest,
+} from '../store/local.ts';
 import { printable } from '../io/printable.ts';
 import { describeError } from '../io/errors.ts';
 import { EXIT } from './exit.ts';
@@ -49,13 +56,23 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   const progress = progressWriter(flags.quiet === true);
   const plan = await planRun(flags);
   const auditLogFiles = flags.auditLog ?? [];
-  if (auditLogFiles.length > 0 && plan.clusters.length > 1) throw new UsageError('--audit-log is the log of one cluster: name it with --cluster');
-  const context: RunContext = { plan, source: await readRunSource(plan.source, progress), runId: randomUUID().slice(0, 8), flags, progress };
+  if (auditLogFiles.length > 0 && plan.clusters.length > 1)
+    throw new UsageError('--audit-log is the log of one cluster: name it with --cluster');
+  const context: RunContext = {
+    plan,
+    source: await readRunSource(plan.source, progress),
+    runId: randomUUID().slice(0, 8),
+    flags,
+    progress,
+  };
   const reports: Report[] = [];
   for (const cluster of plan.clusters) reports.push(await auditOne(context, cluster));
   process.stdout.write(render(reports, flags.format));
   for (const report of reports) {
-    if (report.scan.error) process.stderr.write(`driftwatch: cluster ${report.cluster}: ${printable(report.scan.error)} (report marked incomplete)\n`);
+    if (report.scan.error)
+      process.stderr.write(
+        `driftwatch: cluster ${report.cluster}: ${printable(report.scan.error)} (report marked incomplete)\n`,
+      );
   }
   return exitCode(reports, flags.failOn);
 }
@@ -103,11 +120,14 @@ async function auditOne(context: RunContext, cluster: ClusterPlan): Promise<Repo
       log: progressLog(progress),
       metrics: NO_METRICS,
     },
-    flags.auditLog !== undefined && flags.auditLog.length > 0 ? { ...cluster, auditLogSource: fileAuditLog(flags.auditLog) } : cluster,
+    flags.auditLog !== undefined && flags.auditLog.length > 0
+      ? { ...cluster, auditLogSource: fileAuditLog(flags.auditLog) }
+      : cluster,
     { runId: context.runId },
   );
   // Only a run with a delivery ledger can meet a later run of its cluster; the CLI has none.
-  if (outcome.status === 'stale') throw new Error(`cluster ${cluster.name}: a later run ${outcome.later.runId} already audited it`);
+  if (outcome.status === 'stale')
+    throw new Error(`cluster ${cluster.name}: a later run ${outcome.later.runId} already audited it`);
   if (write) progress(`report written to ${outcome.keys.report} (latest: ${outcome.keys.latest})`);
   return outcome.report;
 }
@@ -157,7 +177,11 @@ function render(reports: readonly Report[], format: ReportFormat): string {
 export function exitCode(reports: readonly Report[], failOn: readonly FailOn[]): number {
   if (reports.some((report) => report.scan.error)) return EXIT.error;
   const statuses = new Set(reports.flatMap((report) => report.drift.map((entry) => entry.status)));
-  const severities = new Set(reports.flatMap((report) => report.findings.filter((finding) => !finding.exempted).map((finding) => finding.severity)));
+  const severities = new Set(
+    reports.flatMap((report) =>
+      report.findings.filter((finding) => !finding.exempted).map((finding) => finding.severity),
+    ),
+  );
   const incomplete = reports.some((report) => !report.scan.complete || report.source.failedFiles.length > 0);
   const fails = failOn.some((kind) => {
     if (kind === 'none') return false;

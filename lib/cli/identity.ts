@@ -25,10 +25,20 @@ const SLUG_LENGTH = 40;
  */
 export async function adHocIdentity(target: AdHocTarget): Promise<AdHocIdentity> {
   const context = target.access.type === 'snapshot' ? undefined : await contextOf(target.access);
-  const live = target.access.type === 'snapshot' ? { snapshot: target.access.path } : { kubeconfig: target.access.path ?? '', context };
-  const described = JSON.stringify({ source: target.sourceLocation ? displayLocation(target.sourceLocation) : 'none', path: target.sourcePath, live });
+  const live =
+    target.access.type === 'snapshot'
+      ? { snapshot: target.access.path }
+      : { kubeconfig: target.access.path ?? '', context };
+  const described = JSON.stringify({
+    source: target.sourceLocation ? displayLocation(target.sourceLocation) : 'none',
+    path: target.sourcePath,
+    live,
+  });
   const digest = createHash('sha256').update(described).digest('hex');
-  const named = target.access.type === 'snapshot' ? basename(target.access.path, extname(target.access.path)) : (context ?? 'current-context');
+  const named =
+    target.access.type === 'snapshot'
+      ? basename(target.access.path, extname(target.access.path))
+      : (context ?? 'current-context');
   return { name: `local-${slug(named)}-${digest.slice(0, 8)}`, identity: `local:${digest.slice(0, 16)}` };
 }
 

@@ -38,13 +38,25 @@ export async function runExport(flags: ExportFlags): Promise<number> {
   const store = await storeFor(flags);
   const range = { ...(flags.since ? { since: flags.since } : {}), ...(flags.until ? { until: flags.until } : {}) };
   const refs = await listReports(store, { cluster: flags.cluster, ...range }, { onProgress: progress });
-  if (refs.length === 0) throw new Error(`no report of cluster ${flags.cluster}${describeRange(flags)} in ${describeStore(store)}`);
+  if (refs.length === 0)
+    throw new Error(`no report of cluster ${flags.cluster}${describeRange(flags)} in ${describeStore(store)}`);
   progress(`exporting ${refs.length} reports of ${flags.cluster}`);
-  const period = await foldReports(store, flags.cluster, refs, { ...(range.since ? { since: range.since.toISOString() } : {}), ...(range.until ? { until: range.until.toISOString() } : {}) }, progress);
+  const period = await foldReports(
+    store,
+    flags.cluster,
+    refs,
+    {
+      ...(range.since ? { since: range.since.toISOString() } : {}),
+      ...(range.until ? { until: range.until.toISOString() } : {}),
+    },
+    progress,
+  );
   const out = resolve(flags.out);
   await writeAtomically(out, render(period, format, flags.bom));
   const counts = stateCounts(period.items);
-  progress(`${period.items.length} items (${counts.open} open, ${counts.resolved} resolved, ${counts.unconfirmed} unconfirmed) from ${refs.length} reports written to ${out}`);
+  progress(
+    `${period.items.length} items (${counts.open} open, ${counts.resolved} resolved, ${counts.unconfirmed} unconfirmed) from ${refs.length} reports written to ${out}`,
+  );
   return EXIT.clean;
 }
 
@@ -60,17 +72,27 @@ function describeRange(flags: Pick<ExportFlags, 'since' | 'until'>): string {
 }
 
 /** Every report, verified, folded oldest first; downloads run WINDOW at a time ahead of the fold. */
-async function foldReports(store: ReportStore, cluster: string, refs: readonly StoredReportRef[], range: { since?: string; until?: string }, progress: (line: string) => void): Promise<ExportPeriod> {
+async function foldReports(
+  store: ReportStore,
+  cluster: string,
+  refs: readonly StoredReportRef[],
+  range: { since?: string; until?: string },
+  progress: (line: string) => void,
+): Promise<ExportPeriod> {
   const builder = createExportBuilder(cluster, range);
   for (let start = 0; start < refs.length; start += WINDOW) {
     const batch = refs.slice(start, start + WINDOW);
     const reports = await Promise.all(batch.map((ref) => readStoredReport(store, ref.key)));
     for (const [index, stored] of reports.entries()) {
       const ref = batch[index];
-      if (stored.integrity === 'unverified' && ref) process.stderr.write(`driftwatch: warning: ${describeKey(store, ref.key)} has no stored SHA-256: integrity not verified\n`);
+      if (stored.integrity === 'unverified' && ref)
+        process.stderr.write(
+          `driftwatch: warning: ${describeKey(store, ref.key)} has no stored SHA-256: integrity not verified\n`,
+        );
       builder.add(stored.report);
     }
-    if (refs.length > 100 && (start / WINDOW) % 10 === 9) progress(`read ${Math.min(start + WINDOW, refs.length)}/${refs.length} reports`);
+    if (refs.length > 100 && (start / WINDOW) % 10 === 9)
+      progress(`read ${Math.min(start + WINDOW, refs.length)}/${refs.length} reports`);
   }
   return builder.finish();
 }

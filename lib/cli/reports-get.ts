@@ -23,9 +23,13 @@ export async function runGet(cluster: string, flags: GetFlags): Promise<number> 
   const store = await storeFor(flags);
   const { key } = await resolveReport(store, cluster, flags.at);
   const stored = await readStoredReport(store, key);
-  if (stored.report.cluster !== cluster) throw new Error(`${describeKey(store, key)} holds a report of cluster ${stored.report.cluster}, not ${cluster}`);
+  if (stored.report.cluster !== cluster)
+    throw new Error(`${describeKey(store, key)} holds a report of cluster ${stored.report.cluster}, not ${cluster}`);
   if (stored.integrity === 'verified') progress(`${describeKey(store, key)}: SHA-256 verified (${stored.sha256})`);
-  else process.stderr.write(`driftwatch: warning: ${describeKey(store, key)} has no stored SHA-256 (written before checksums): integrity not verified\n`);
+  else
+    process.stderr.write(
+      `driftwatch: warning: ${describeKey(store, key)} has no stored SHA-256 (written before checksums): integrity not verified\n`,
+    );
   process.stdout.write(render(stored, flags.format));
   return EXIT.clean;
 }

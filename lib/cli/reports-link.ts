@@ -21,7 +21,9 @@ export interface LinkFlags extends StoreFlags {
 export async function runLink(cluster: string, flags: LinkFlags): Promise<number> {
   const store = await storeFor(flags);
   if (store.type !== 's3') {
-    throw new UsageError(`links need an S3 store (--store s3://bucket/prefix); ${store.folder} is a local folder: share the report file itself`);
+    throw new UsageError(
+      `links need an S3 store (--store s3://bucket/prefix); ${store.folder} is a local folder: share the report file itself`,
+    );
   }
   const { key } = await resolveReport(store, cluster, flags.at);
   const Bucket = store.destination.bucket;
@@ -32,7 +34,9 @@ export async function runLink(cluster: string, flags: LinkFlags): Promise<number
   process.stderr.write(`driftwatch: ${describeKey(store, key)}\n`);
   const sha256 = head.Metadata?.[SHA256_METADATA];
   if (sha256) process.stderr.write(`driftwatch: sha256 ${sha256}\n`);
-  process.stderr.write(`driftwatch: link valid until ${expiresAt} (and no longer than the credentials that signed it); anyone holding it can read this report\n`);
+  process.stderr.write(
+    `driftwatch: link valid until ${expiresAt} (and no longer than the credentials that signed it); anyone holding it can read this report\n`,
+  );
   process.stdout.write(`${url}\n`);
   return EXIT.clean;
 }

@@ -30,7 +30,15 @@ export interface ListedReport {
   key: string;
   location: string;
   commit?: string;
-  counts?: { modified: number; missing: number; extra: number; changes: number; findings: number; findingsBySeverity: Report['summary']['findings']; exemptedFindings: number };
+  counts?: {
+    modified: number;
+    missing: number;
+    extra: number;
+    changes: number;
+    findings: number;
+    findingsBySeverity: Report['summary']['findings'];
+    exemptedFindings: number;
+  };
   complete?: boolean;
   /** `verified` against the stored SHA-256, `unverified` (none stored), `mismatch`, or `unreadable` (see `error`). */
   integrity?: 'verified' | 'unverified' | 'mismatch' | 'unreadable';
@@ -46,24 +54,43 @@ export async function runList(flags: ListFlags): Promise<number> {
   const store = await storeFor(flags);
   const refs = await listReports(
     store,
-    { ...(flags.cluster ? { cluster: flags.cluster } : {}), ...(flags.since ? { since: flags.since } : {}), ...(flags.until ? { until: flags.until } : {}) },
+    {
+      ...(flags.cluster ? { cluster: flags.cluster } : {}),
+      ...(flags.since ? { since: flags.since } : {}),
+      ...(flags.until ? { until: flags.until } : {}),
+    },
     { onProgress: progress, ...(flags.pageSize ? { pageSize: flags.pageSize } : {}) },
   );
   if (refs.length > PROGRESS_EVERY) progress(`${refs.length} reports in ${describeStore(store)}`);
   const listed = flags.counts ? await withCounts(store, refs, progress) : refs.map((ref) => fromKey(store, ref));
-  process.stdout.write(flags.format === 'json' ? `${JSON.stringify(listed, null, 2)}\n` : formatTable(listed, flags.counts));
+  process.stdout.write(
+    flags.format === 'json' ? `${JSON.stringify(listed, null, 2)}\n` : formatTable(listed, flags.counts),
+  );
   const broken = listed.filter((item) => item.integrity === 'mismatch' || item.integrity === 'unreadable');
   for (const item of broken) process.stderr.write(`driftwatch: ${printable(item.error ?? item.location)}\n`);
   // As the help says: nothing found is an error (a typo in --cluster or a range before the first report).
-  if (listed.length === 0) process.stderr.write(`driftwatch: no reports${flags.cluster ? ` of cluster ${flags.cluster}` : ''} in range in ${describeStore(store)}\n`);
+  if (listed.length === 0)
+    process.stderr.write(
+      `driftwatch: no reports${flags.cluster ? ` of cluster ${flags.cluster}` : ''} in range in ${describeStore(store)}\n`,
+    );
   return broken.length > 0 || listed.length === 0 ? EXIT.error : EXIT.clean;
 }
 
 function fromKey(store: ReportStore, ref: StoredReportRef): ListedReport {
-  return { generatedAt: ref.generatedAt, cluster: ref.cluster, runId: ref.runId, key: ref.key, location: describeKey(store, ref.key) };
+  return {
+    generatedAt: ref.generatedAt,
+    cluster: ref.cluster,
+    runId: ref.runId,
+    key: ref.key,
+    location: describeKey(store, ref.key),
+  };
 }
 
-async function withCounts(store: ReportStore, refs: readonly StoredReportRef[], progress: (line: string) => void): Promise<ListedReport[]> {
+async function withCounts(
+  store: ReportStore,
+  refs: readonly StoredReportRef[],
+  progress: (line: string) => void,
+): Promise<ListedReport[]> {
   const limit = pLimit(CONCURRENCY[store.type]);
   let done = 0;
   return Promise.all(
@@ -87,27 +114,52 @@ async function readCounts(store: ReportStore, ref: StoredReportRef): Promise<Lis
     return {
       ...base,
       ...(report.source.commit ? { commit: report.source.commit } : {}),
-      counts: { modified: summary.modified, missing: summary.missing, extra: summary.extra, changes: summary.changes, findings, findingsBySeverity: summary.findings, exemptedFindings: summary.exemptedFindings },
+      counts: {
+        modified: summary.modified,
+        missing: summary.missing,
+        extra: summary.extra,
+        changes: summary.changes,
+        findings,
+        findingsBySeverity: summary.findings,
+        exemptedFindings: summary.exemptedFindings,
+      },
       complete: report.scan.complete && report.source.failedFiles.length === 0,
       integrity,
     };
   } catch (error) {
     // One bad report must not hide the others: it is listed, flagged, and the exit code says so.
-    return { ...base, integrity: error instanceof IntegrityError ? 'mismatch' : 'unreadable', error: describeError(error) };
+    return {
+      ...base,
+      integrity: error instanceof IntegrityError ? 'mismatch' : 'unreadable',
+      error: describeError(error),
+    };
   }
 }
 
-const INTEGRITY_TEXT: Record<NonNullable<ListedReport['integrity']>, string> = { verified: 'ok', unverified: 'none', mismatch: 'MISMATCH', unreadable: 'UNREADABLE' };
+const INTEGRITY_TEXT: Record<NonNullable<ListedReport['integrity']>, string> = {
+  verified: 'ok',
+  unverified: 'none',
+  mismatch: 'MISMATCH',
+  unreadable: 'UNREADABLE',
+};
 
 function formatTable(listed: readonly ListedReport[], counts: boolean): string {
   if (listed.length === 0) return 'no reports\n';
-  const header = counts ? ['TIME', 'CLUSTER', 'RUN', 'COMMIT', 'MODIFIED', 'MISSING', 'EXTRA', 'FINDINGS', 'SCAN', 'SHA256'] : ['TIME', 'CLUSTER', 'RUN', 'KEY'];
-  const rows = listed.map((item) => (counts ? countRow(item) : [item.generatedAt, item.cluster, item.runId, item.key]).map(printable));
+  const header = counts
+    ? ['TIME', 'CLUSTER', 'RUN', 'COMMIT', 'MODIFIED', 'MISSING', 'EXTRA', 'FINDINGS', 'SCAN', 'SHA256']
+    : ['TIME', 'CLUSTER', 'RUN', 'KEY'];
+  const rows = listed.map((item) =>
+    (counts ? countRow(item) : [item.generatedAt, item.cluster, item.runId, item.key]).map(printable),
+  );
   const numeric = new Set(counts ? [4, 5, 6, 7] : []);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
   const render = (row: readonly string[]): string =>
     row
-      .map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+      .map((cell, column) =>
+        numeric.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+      )
       .join('  ')
       .trimEnd();
   return `${[header, ...rows].map(render).join('\n')}\n`;

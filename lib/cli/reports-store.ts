@@ -15,12 +15,19 @@ const DEFAULT_STORE = 'driftwatch-reports';
 
 /** `--store`, else the report destination of `--config` / ./driftwatch.yaml, else ./driftwatch-reports. */
 export async function storeFor(flags: StoreFlags): Promise<ReportStore> {
-  const location = flags.store ?? (await configFor({ ...(flags.config ? { config: flags.config } : {}) }))?.report.destination ?? DEFAULT_STORE;
+  const location =
+    flags.store ??
+    (await configFor({ ...(flags.config ? { config: flags.config } : {}) }))?.report.destination ??
+    DEFAULT_STORE;
   // The AWS SDK loads only for an S3 store: browsing a local folder never needs it.
-  const { defaultS3Client } = location.startsWith('s3://') ? await import('../aws/s3-client.ts') : { defaultS3Client: noS3Client };
+  const { defaultS3Client } = location.startsWith('s3://')
+    ? await import('../aws/s3-client.ts')
+    : { defaultS3Client: noS3Client };
   const store = openReportStore(location, defaultS3Client);
   if (store.type === 'local' && !existsSync(store.folder)) {
-    throw new UsageError(`no report folder at ${store.folder}: give --store DIR|s3://bucket/prefix, or --config with a report destination`);
+    throw new UsageError(
+      `no report folder at ${store.folder}: give --store DIR|s3://bucket/prefix, or --config with a report destination`,
+    );
   }
   return store;
 }
@@ -29,7 +36,11 @@ export async function storeFor(flags: StoreFlags): Promise<ReportStore> {
  * The report `--at` names: the dated report at or just before `at`, the newest without it. A store holding only
  * `latest/<cluster>.json` (nothing dated) still answers for the newest.
  */
-export async function resolveReport(store: ReportStore, cluster: string, at: Date | undefined): Promise<{ key: string; ref?: StoredReportRef }> {
+export async function resolveReport(
+  store: ReportStore,
+  cluster: string,
+  at: Date | undefined,
+): Promise<{ key: string; ref?: StoredReportRef }> {
   const ref = await findReportAt(store, cluster, at);
   if (ref) return { key: ref.key, ref };
   if (!at && (await hasLatest(store, cluster))) return { key: latestKey(cluster) };

@@ -47,7 +47,8 @@ export function parseExpiry(value: string): number {
   const match = /^(\d+)\s*([smhd])$/i.exec(value.trim());
   const amount = Number(match?.[1]);
   const unit = UNIT_SECONDS[match?.[2]?.toLowerCase() ?? ''];
-  if (!match || !unit || !Number.isInteger(amount) || amount <= 0) throw new InvalidArgumentError('expected a duration such as 30m, 1h, 24h or 7d');
+  if (!match || !unit || !Number.isInteger(amount) || amount <= 0)
+    throw new InvalidArgumentError('expected a duration such as 30m, 1h, 24h or 7d');
   const seconds = amount * unit;
   if (seconds > MAX_EXPIRY_SECONDS) throw new InvalidArgumentError('at most 7d: S3 presigned URLs cannot live longer');
   return seconds;

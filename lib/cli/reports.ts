@@ -14,8 +14,14 @@ const TIMES = 'Times are UTC: 2026-11-20 (a whole day), 2026-11-20T10:00:00Z, or
 /** The options every `reports` subcommand takes: where the reports are. */
 function withStore(command: Command): Command {
   return command
-    .option('--store <location>', 'report folder or s3://bucket/prefix (default: the report destination of --config / ./driftwatch.yaml, else ./driftwatch-reports)')
-    .option('-c, --config <file>', 'driftwatch.yaml whose report destination to read (default: ./driftwatch.yaml when present)')
+    .option(
+      '--store <location>',
+      'report folder or s3://bucket/prefix (default: the report destination of --config / ./driftwatch.yaml, else ./driftwatch-reports)',
+    )
+    .option(
+      '-c, --config <file>',
+      'driftwatch.yaml whose report destination to read (default: ./driftwatch.yaml when present)',
+    )
     .option('-q, --quiet', 'no progress on stderr');
 }
 
@@ -37,26 +43,41 @@ function parsePageSize(value: string): number {
  * `parent.command()` so it inherits the program's exitOverride and output settings (bad arguments exit 2, not 1).
  */
 export function reportsCommand(parent: Command, setExitCode: (code: number) => void): Command {
-  const reports = parent.command('reports').description(`Browse, verify, export and share stored reports (a local folder or S3).\n\n${EXIT_CODES}`);
+  const reports = parent
+    .command('reports')
+    .description(`Browse, verify, export and share stored reports (a local folder or S3).\n\n${EXIT_CODES}`);
 
   withStore(reports.command('list'))
     .summary('one line per stored report: time, cluster, run, commit, counts, completeness')
-    .description(`One line per stored report, oldest first: time, cluster, run, commit, counts, scan completeness and checksum.\n\n${TIMES}\n${EXIT_CODES}`)
+    .description(
+      `One line per stored report, oldest first: time, cluster, run, commit, counts, scan completeness and checksum.\n\n${TIMES}\n${EXIT_CODES}`,
+    )
     .option('--cluster <name>', 'only this cluster', parseCluster)
     .option('--since <time>', 'reports at or after this time', parseSince)
     .option('--until <time>', 'reports at or before this time (a date includes that whole day)', parseUntil)
     .addOption(new Option('-f, --format <format>', 'output').choices(['table', 'json']).default('table'))
-    .option('--no-counts', 'list from the keys alone (time, cluster, run): no report is downloaded, fast for huge stores')
+    .option(
+      '--no-counts',
+      'list from the keys alone (time, cluster, run): no report is downloaded, fast for huge stores',
+    )
     .addOption(new Option('--page-size <keys>', 'S3 keys per listing page').argParser(parsePageSize).hideHelp())
     .action(async (flags: ListFlags) => setExitCode(await (await import('./reports-list.ts')).runList(flags)));
 
   withStore(reports.command('get'))
     .summary('download one report, verify its SHA-256, print it as json, table, markdown, html or csv')
-    .description(`Download one report, verify its SHA-256 against the checksum stored with it (S3 metadata or local .sha256 file) and print it.\n\n${TIMES}\n${EXIT_CODES}`)
+    .description(
+      `Download one report, verify its SHA-256 against the checksum stored with it (S3 metadata or local .sha256 file) and print it.\n\n${TIMES}\n${EXIT_CODES}`,
+    )
     .argument('<cluster>', 'cluster name', parseCluster)
     .option('--at <time>', 'the report at or just before this time, or latest', parseAt)
-    .addOption(new Option('-f, --format <format>', 'output on stdout (json: the stored bytes)').choices(GET_FORMATS).default('json'))
-    .action(async (cluster: string, flags: GetFlags) => setExitCode(await (await import('./reports-get.ts')).runGet(cluster, flags)));
+    .addOption(
+      new Option('-f, --format <format>', 'output on stdout (json: the stored bytes)')
+        .choices(GET_FORMATS)
+        .default('json'),
+    )
+    .action(async (cluster: string, flags: GetFlags) =>
+      setExitCode(await (await import('./reports-get.ts')).runGet(cluster, flags)),
+    );
 
   withStore(reports.command('export'))
     .summary('every drift item and finding of a period, deduplicated, to csv, markdown or html')
@@ -65,19 +86,31 @@ export function reportsCommand(parent: Command, setExitCode: (code: number) => v
     )
     .requiredOption('--cluster <name>', 'cluster to export', parseCluster)
     .option('--since <time>', 'start of the period (default: the first report)', parseSince)
-    .option('--until <time>', 'end of the period, a date includes that whole day (default: the last report)', parseUntil)
-    .addOption(new Option('-f, --format <format>', 'file format (default: from the --out extension, else csv)').choices(EXPORT_FORMATS))
+    .option(
+      '--until <time>',
+      'end of the period, a date includes that whole day (default: the last report)',
+      parseUntil,
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'file format (default: from the --out extension, else csv)').choices(
+        EXPORT_FORMATS,
+      ),
+    )
     .requiredOption('-o, --out <file>', 'file to write')
     .option('--no-bom', 'CSV without the UTF-8 byte order mark')
     .action(async (flags: ExportFlags) => setExitCode(await (await import('./reports-export.ts')).runExport(flags)));
 
   withStore(reports.command('link'))
     .summary('a presigned S3 URL of one report for a reviewer without AWS access')
-    .description(`A presigned S3 URL of one report, for a reviewer without AWS access (S3 stores only).\n\n${TIMES}\n${EXIT_CODES}`)
+    .description(
+      `A presigned S3 URL of one report, for a reviewer without AWS access (S3 stores only).\n\n${TIMES}\n${EXIT_CODES}`,
+    )
     .argument('<cluster>', 'cluster name', parseCluster)
     .option('--at <time>', 'the report at or just before this time, or latest', parseAt)
     .option('--expires <duration>', 'how long the link works: 30m, 1h … 7d', parseExpiry, 24 * 3600)
-    .action(async (cluster: string, flags: LinkFlags) => setExitCode(await (await import('./reports-link.ts')).runLink(cluster, flags)));
+    .action(async (cluster: string, flags: LinkFlags) =>
+      setExitCode(await (await import('./reports-link.ts')).runLink(cluster, flags)),
+    );
 
   return reports;
 }

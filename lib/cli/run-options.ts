@@ -9,7 +9,13 @@ import type { DriftOptions } from '../diff/drift.ts';
 import { DEFAULT_TRUSTED_MANAGERS } from '../diff/trust.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
 import { DEFAULT_RENDERER_SETTINGS } from '../render/index.ts';
-import type { HelmRenderOptions, HelmValuesFile, KustomizeRenderOptions, LoadRestrictor, RendererSettings } from '../render/index.ts';
+import type {
+  HelmRenderOptions,
+  HelmValuesFile,
+  KustomizeRenderOptions,
+  LoadRestrictor,
+  RendererSettings,
+} from '../render/index.ts';
 import { readFile } from 'node:fs/promises';
 import { describeFsError } from '../io/fs-error.ts';
 import { adHocIdentity } from './identity.ts';
@@ -81,7 +87,9 @@ const DEFAULT_CONFIG = 'driftwatch.yaml';
 const DEFAULT_DESTINATION = 'driftwatch-reports';
 
 /** Loads the config named by --config, or ./driftwatch.yaml when no live state is given on the command line. */
-export async function configFor(flags: Pick<PlanFlags, 'config' | 'snapshot' | 'kubeconfig'>): Promise<DriftwatchConfig | undefined> {
+export async function configFor(
+  flags: Pick<PlanFlags, 'config' | 'snapshot' | 'kubeconfig'>,
+): Promise<DriftwatchConfig | undefined> {
   if (flags.config) return loadConfig(resolve(flags.config));
   const implicit = resolve(DEFAULT_CONFIG);
   if (!flags.snapshot && !flags.kubeconfig && existsSync(implicit)) return loadConfig(implicit);
@@ -96,21 +104,30 @@ export async function planRun(flags: PlanFlags): Promise<RunPlan> {
 
 function namespacesFlag(flags: PlanFlags): string[] | undefined {
   if (!flags.namespace) return undefined;
-  return flags.namespace.split(',').map((name) => name.trim()).filter(Boolean);
+  return flags.namespace
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 function accessFromFlags(flags: PlanFlags): LiveAccess | undefined {
   if (flags.snapshot && flags.kubeconfig) throw new UsageError('give either --snapshot or --kubeconfig, not both');
   if (flags.snapshot) return { type: 'snapshot', path: resolve(flags.snapshot) };
   if (flags.kubeconfig || flags.context) {
-    return { type: 'kubeconfig', ...(flags.kubeconfig ? { path: resolve(flags.kubeconfig) } : {}), ...(flags.context ? { context: flags.context } : {}) };
+    return {
+      type: 'kubeconfig',
+      ...(flags.kubeconfig ? { path: resolve(flags.kubeconfig) } : {}),
+      ...(flags.context ? { context: flags.context } : {}),
+    };
   }
   return undefined;
 }
 
 async function planAdHoc(flags: PlanFlags): Promise<RunPlan> {
   if (!flags.source && !flags.snapshot && !flags.kubeconfig && !flags.context) {
-    throw new UsageError(`nothing to audit: give --source DIR|ARCHIVE|URL with --snapshot FILE or --kubeconfig FILE, or --config FILE (no ${DEFAULT_CONFIG} in ${process.cwd()})`);
+    throw new UsageError(
+      `nothing to audit: give --source DIR|ARCHIVE|URL with --snapshot FILE or --kubeconfig FILE, or --config FILE (no ${DEFAULT_CONFIG} in ${process.cwd()})`,
+    );
   }
   const namespaces = namespacesFlag(flags);
   const location = flags.source ? sourceLocation(flags.source) : undefined;
@@ -118,7 +135,9 @@ async function planAdHoc(flags: PlanFlags): Promise<RunPlan> {
   const access = accessFromFlags(flags) ?? { type: 'kubeconfig' };
   // --cluster names the audit (the user says what it is); without it, what is audited does.
   const named: Pick<ClusterPlan, 'name' | 'identity'> =
-    flags.cluster === undefined ? await adHocIdentity({ ...(location ? { sourceLocation: location } : {}), sourcePath, access }) : { name: adHocClusterName(flags.cluster) };
+    flags.cluster === undefined
+      ? await adHocIdentity({ ...(location ? { sourceLocation: location } : {}), sourcePath, access })
+      : { name: adHocClusterName(flags.cluster) };
   const cluster: ClusterPlan = {
     ...named,
     sourcePath,
@@ -161,14 +180,20 @@ export function sourceOptions(source: SourceConfig): OpenSourceOptions {
 }
 
 async function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): Promise<RunPlan> {
-  const selected = flags.cluster ? config.clusters.filter((cluster) => cluster.name === flags.cluster) : config.clusters;
+  const selected = flags.cluster
+    ? config.clusters.filter((cluster) => cluster.name === flags.cluster)
+    : config.clusters;
   if (selected.length === 0) {
-    throw new UsageError(`cluster "${flags.cluster ?? ''}" is not in the config; clusters: ${config.clusters.map((cluster) => cluster.name).join(', ')}`);
+    throw new UsageError(
+      `cluster "${flags.cluster ?? ''}" is not in the config; clusters: ${config.clusters.map((cluster) => cluster.name).join(', ')}`,
+    );
   }
   const overrides = accessFromFlags(flags);
   const namespaces = namespacesFlag(flags);
   if (selected.length > 1 && (overrides || flags.path || namespaces || hasRenderFlags(flags))) {
-    throw new UsageError('--snapshot, --kubeconfig, --context, --path, --namespace and the --helm-*/--kube-version flags apply to one cluster: add --cluster NAME');
+    throw new UsageError(
+      '--snapshot, --kubeconfig, --context, --path, --namespace and the --helm-*/--kube-version flags apply to one cluster: add --cluster NAME',
+    );
   }
   const clusters: ClusterPlan[] = [];
   for (const cluster of selected) {
@@ -187,12 +212,18 @@ async function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): Promi
   const options = sourceOptions(source);
   const destination = flags.out ? resolve(flags.out) : config.report.destination;
   if (destination.startsWith('s3://')) {
-    throw new UsageError(`report.destination ${destination} is written by the AWS pipeline; give --out FOLDER for a local run`);
+    throw new UsageError(
+      `report.destination ${destination} is written by the AWS pipeline; give --out FOLDER for a local run`,
+    );
   }
   return {
     source: { location: flags.source ? sourceLocation(flags.source) : source.location, options },
     clusters,
-    drift: { ignoreRules: config.ignore, trustedManagers: config.trustedManagers, ignoreHpaReplicas: config.ignoreHpaReplicas },
+    drift: {
+      ignoreRules: config.ignore,
+      trustedManagers: config.trustedManagers,
+      ignoreHpaReplicas: config.ignoreHpaReplicas,
+    },
     checks: { config: config.checks, exemptions: config.exemptions },
     renderer: rendererSettings(config.renderer, flags),
     destination,
@@ -201,31 +232,55 @@ async function planFromConfig(config: DriftwatchConfig, flags: PlanFlags): Promi
 
 function cliAccess(cluster: string, access: ClusterAccess): LiveAccess {
   if (access.type === 'snapshot') return access;
-  if (access.type === 'kubeconfig') return { type: 'kubeconfig', path: access.path, ...(access.context ? { context: access.context } : {}) };
-  throw new UsageError(`cluster ${cluster} is reached through ${access.type}, which the local CLI does not read: give --kubeconfig or --snapshot`);
+  if (access.type === 'kubeconfig')
+    return { type: 'kubeconfig', path: access.path, ...(access.context ? { context: access.context } : {}) };
+  throw new UsageError(
+    `cluster ${cluster} is reached through ${access.type}, which the local CLI does not read: give --kubeconfig or --snapshot`,
+  );
 }
 
-function kustomizeFromFlags(flags: PlanFlags, configured: KustomizeRenderOptions | undefined): { kustomize?: KustomizeRenderOptions } {
-  const kustomize: KustomizeRenderOptions = { ...configured, ...(flags.enableHelm ? { enableHelm: true } : {}), ...(flags.loadRestrictor ? { loadRestrictor: flags.loadRestrictor } : {}) };
+function kustomizeFromFlags(
+  flags: PlanFlags,
+  configured: KustomizeRenderOptions | undefined,
+): { kustomize?: KustomizeRenderOptions } {
+  const kustomize: KustomizeRenderOptions = {
+    ...configured,
+    ...(flags.enableHelm ? { enableHelm: true } : {}),
+    ...(flags.loadRestrictor ? { loadRestrictor: flags.loadRestrictor } : {}),
+  };
   return Object.keys(kustomize).length > 0 ? { kustomize } : {};
 }
 
 function hasRenderFlags(flags: PlanFlags): boolean {
-  return [flags.helmRelease, flags.helmNamespace, flags.kubeVersion, flags.loadRestrictor].some((flag) => flag !== undefined) || flags.enableHelm === true ||
-    [flags.helmValues, flags.helmSet, flags.helmSetString, flags.apiVersions].some((list) => list !== undefined && list.length > 0);
+  return (
+    [flags.helmRelease, flags.helmNamespace, flags.kubeVersion, flags.loadRestrictor].some(
+      (flag) => flag !== undefined,
+    ) ||
+    flags.enableHelm === true ||
+    [flags.helmValues, flags.helmSet, flags.helmSetString, flags.apiVersions].some(
+      (list) => list !== undefined && list.length > 0,
+    )
+  );
 }
 
 /** The config's Helm settings with the flags over them: values files and --set entries come after the config's. */
-async function helmFromFlags(flags: PlanFlags, configured: HelmRenderOptions | undefined): Promise<{ helm?: HelmRenderOptions }> {
-  const given = [flags.helmRelease, flags.helmNamespace, flags.kubeVersion].some((flag) => flag !== undefined) ||
-    [flags.helmValues, flags.helmSet, flags.helmSetString, flags.apiVersions].some((list) => list !== undefined && list.length > 0);
+async function helmFromFlags(
+  flags: PlanFlags,
+  configured: HelmRenderOptions | undefined,
+): Promise<{ helm?: HelmRenderOptions }> {
+  const given =
+    [flags.helmRelease, flags.helmNamespace, flags.kubeVersion].some((flag) => flag !== undefined) ||
+    [flags.helmValues, flags.helmSet, flags.helmSetString, flags.apiVersions].some(
+      (list) => list !== undefined && list.length > 0,
+    );
   if (!given) return configured ? { helm: configured } : {};
   const helm: HelmRenderOptions = { ...configured };
   if (flags.helmRelease !== undefined) helm.releaseName = flags.helmRelease;
   if (flags.helmNamespace !== undefined) helm.namespace = flags.helmNamespace;
   if (flags.kubeVersion !== undefined) helm.kubeVersion = flags.kubeVersion;
   if (flags.apiVersions?.length) helm.apiVersions = [...(configured?.apiVersions ?? []), ...flags.apiVersions];
-  if (flags.helmValues?.length) helm.valueFiles = [...(configured?.valueFiles ?? []), ...(await Promise.all(flags.helmValues.map(valuesFile)))];
+  if (flags.helmValues?.length)
+    helm.valueFiles = [...(configured?.valueFiles ?? []), ...(await Promise.all(flags.helmValues.map(valuesFile)))];
   if (flags.helmSet?.length) helm.set = [...(configured?.set ?? []), ...flags.helmSet];
   if (flags.helmSetString?.length) helm.setString = [...(configured?.setString ?? []), ...flags.helmSetString];
   return { helm };

@@ -3,7 +3,13 @@ import { ScopeTable } from '../kube/scope.ts';
 import { displayLocation } from '../source/display.ts';
 import { openCliSource } from './open-source.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
-import { DEFAULT_RENDERER_SETTINGS, RenderError, declarePrepared, prepareManifests, renderRequestFor } from '../render/index.ts';
+import {
+  DEFAULT_RENDERER_SETTINGS,
+  RenderError,
+  declarePrepared,
+  prepareManifests,
+  renderRequestFor,
+} from '../render/index.ts';
 import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/index.ts';
 import type { DeclaredState, SourceProblem, SourceTree } from '../source/types.ts';
 import { resolve } from 'node:path';
@@ -54,7 +60,11 @@ function targetsToValidate(flags: ValidateFlags, config: DriftwatchConfig | unde
   if (!config) return [{ path: '.' }];
   const seen = new Map<string, ValidateTarget>();
   for (const cluster of config.clusters) {
-    const target: ValidateTarget = { path: cluster.path, ...(cluster.helm ? { helm: cluster.helm } : {}), ...(cluster.kustomize ? { kustomize: cluster.kustomize } : {}) };
+    const target: ValidateTarget = {
+      path: cluster.path,
+      ...(cluster.helm ? { helm: cluster.helm } : {}),
+      ...(cluster.kustomize ? { kustomize: cluster.kustomize } : {}),
+    };
     const key = JSON.stringify(target);
     if (!seen.has(key)) seen.set(key, target);
   }
@@ -66,18 +76,31 @@ function rendererFromFlags(flags: ValidateFlags): RendererSettings {
 }
 
 /** The declared state of one path as the audit would read it; a failed render is one error naming the folder. */
-async function declaredOrError(tree: SourceTree, target: ValidateTarget, settings: RendererSettings): Promise<DeclaredState & { renderer: string }> {
+async function declaredOrError(
+  tree: SourceTree,
+  target: ValidateTarget,
+  settings: RendererSettings,
+): Promise<DeclaredState & { renderer: string }> {
   try {
     const prepared = await prepareManifests(tree, target.path, renderRequestFor(settings, target));
     return { ...declarePrepared(prepared, new ScopeTable()), renderer: prepared.info.renderer };
   } catch (error) {
     if (!(error instanceof RenderError)) throw error;
-    return { location: tree.location, objects: [], problems: [{ file: target.path, message: error.message, severity: 'error' }], fileCount: 0, renderer: error.renderer ?? 'plain' };
+    return {
+      location: tree.location,
+      objects: [],
+      problems: [{ file: target.path, message: error.message, severity: 'error' }],
+      fileCount: 0,
+      renderer: error.renderer ?? 'plain',
+    };
   }
 }
 
 /** --source wins over the config's location, as in `audit`; the config's token, header, commit and limits still apply. */
-function sourceToValidate(flags: ValidateFlags, config: DriftwatchConfig | undefined): { location: string; options: OpenSourceOptions } {
+function sourceToValidate(
+  flags: ValidateFlags,
+  config: DriftwatchConfig | undefined,
+): { location: string; options: OpenSourceOptions } {
   const location = flags.source ? sourceLocation(flags.source) : config?.source.location;
   if (!location) throw new UsageError('nothing to validate: give --config FILE or --source DIR|ARCHIVE|URL');
   return { location, options: config ? sourceOptions(config.source) : {} };

@@ -15,7 +15,9 @@ export interface ServedCapabilities {
  * (helm pkg/action/action.go getCapabilities). Undefined when the cluster cannot say: Helm's defaults then apply,
  * and the live read that follows reports the cluster's problem in its own words.
  */
-export async function readCapabilities(source: KubeconfigSource & { timeoutMs: number }): Promise<ServedCapabilities | undefined> {
+export async function readCapabilities(
+  source: KubeconfigSource & { timeoutMs: number },
+): Promise<ServedCapabilities | undefined> {
   const { kubeConfig, cluster } = loadKubeconfig(source);
   const api = createTransport(kubeConfig, cluster.server, source.timeoutMs);
   try {
@@ -29,7 +31,8 @@ export async function readCapabilities(source: KubeconfigSource & { timeoutMs: n
       for (const group of groups.body['groups']) {
         if (!isPlainObject(group) || !Array.isArray(group['versions'])) continue;
         for (const served of group['versions']) {
-          if (isPlainObject(served) && typeof served['groupVersion'] === 'string') apiVersions.add(served['groupVersion']);
+          if (isPlainObject(served) && typeof served['groupVersion'] === 'string')
+            apiVersions.add(served['groupVersion']);
         }
       }
     }

@@ -105,13 +105,20 @@ export async function discover(api: ApiTransport, options: DiscoveryOptions): Pr
   const fetchLegacy = (groupVersions: GroupVersion[]): Promise<FetchedResources>[] =>
     groupVersions.filter(inScope).map((groupVersion) => options.limit(() => fetchResources(api, groupVersion)));
   const fetched = await Promise.all([
-    ...(isAggregated(core.mediaType) ? aggregatedResources(core.body).filter((group) => inScope(group.groupVersion)) : fetchLegacy(coreVersion(core.body))),
-    ...(isAggregated(groups.mediaType) ? aggregatedResources(groups.body).filter((group) => inScope(group.groupVersion)) : fetchLegacy(preferredVersions(groups.body))),
+    ...(isAggregated(core.mediaType)
+      ? aggregatedResources(core.body).filter((group) => inScope(group.groupVersion))
+      : fetchLegacy(coreVersion(core.body))),
+    ...(isAggregated(groups.mediaType)
+      ? aggregatedResources(groups.body).filter((group) => inScope(group.groupVersion))
+      : fetchLegacy(preferredVersions(groups.body))),
   ]);
   const resources = fetched.flatMap((result) => (result.ok ? result.resources : []));
   const failures = fetched.flatMap((result) => (result.ok ? [] : [result.failure]));
   const discovery: Discovery = {
-    types: resources.filter((resource) => shouldList(resource, wanted, options.includeSecrets)).map(toResourceType).sort(byGroupThenResource),
+    types: resources
+      .filter((resource) => shouldList(resource, wanted, options.includeSecrets))
+      .map(toResourceType)
+      .sort(byGroupThenResource),
     clusterScopedKinds: [...new Set(resources.filter((resource) => !resource.namespaced).map(kindKey))].sort(),
     failures,
     unservedKinds: unservedKinds(wanted, resources, failures),
@@ -150,10 +157,26 @@ export function aggregatedResources(body: unknown): AggregatedGroup[] {
     const version = preferred['version'];
     const groupVersion: GroupVersion = { group, version, groupVersion: group === '' ? version : `${group}/${version}` };
     if (preferred['freshness'] === STALE) {
-      return [{ groupVersion, ok: false, failure: discoveryFailure(groupVersion, 'failed', 'its aggregated API server is unavailable (freshness Stale)') }];
+      return [
+        {
+          groupVersion,
+          ok: false,
+          failure: discoveryFailure(
+            groupVersion,
+            'failed',
+            'its aggregated API server is unavailable (freshness Stale)',
+          ),
+        },
+      ];
     }
     const entries = Array.isArray(preferred['resources']) ? preferred['resources'] : [];
-    return [{ groupVersion, ok: true, resources: entries.flatMap((entry: unknown) => aggregatedResource(entry, groupVersion)) }];
+    return [
+      {
+        groupVersion,
+        ok: true,
+        resources: entries.flatMap((entry: unknown) => aggregatedResource(entry, groupVersion)),
+      },
+    ];
   });
 }
 
@@ -213,7 +236,10 @@ async function fetchResources(api: ApiTransport, groupVersion: GroupVersion): Pr
   const response = await api.get(path);
   if (response.ok) return { ok: true, resources: resourcesOf(response.body, groupVersion) };
   // Aggregated APIs whose backend is down answer 503 here: their objects are unknown, not absent.
-  return { ok: false, failure: discoveryFailure(groupVersion, response.status === 403 ? 'forbidden' : 'failed', response.error) };
+  return {
+    ok: false,
+    failure: discoveryFailure(groupVersion, response.status === 403 ? 'forbidden' : 'failed', response.error),
+  };
 }
 
 function discoveryFailure(groupVersion: GroupVersion, status: 'forbidden' | 'failed', reason: string): ListOutcome {
@@ -256,7 +282,11 @@ function shouldList(resource: DiscoveredResource, wanted: Set<string> | undefine
   return key !== SECRETS || includeSecrets;
 }
 
-function unservedKinds(wanted: Set<string> | undefined, resources: DiscoveredResource[], failures: ListOutcome[]): string[] {
+function unservedKinds(
+  wanted: Set<string> | undefined,
+  resources: DiscoveredResource[],
+  failures: ListOutcome[],
+): string[] {
   if (!wanted) return [];
   const served = new Set(resources.map(kindKey));
   const failedGroups = new Set(failures.map((failure) => failure.group));

@@ -23,7 +23,12 @@ export interface EksToken {
  * The bearer token `aws eks get-token` makes, built in code: `k8s-aws-v1.` + base64url of a presigned STS
  * GetCallerIdentity URL whose signature covers the `x-k8s-aws-id` header naming the cluster. Nothing is sent to AWS.
  */
-export async function eksToken(clusterName: string, region: string, credentials: Credentials, now: Date = new Date()): Promise<EksToken> {
+export async function eksToken(
+  clusterName: string,
+  region: string,
+  credentials: Credentials,
+  now: Date = new Date(),
+): Promise<EksToken> {
   const hostname = `sts.${region}.amazonaws.com`;
   const signer = new SignatureV4({ credentials, region, service: 'sts', sha256: Hash.bind(null, 'sha256') });
   const request = new HttpRequest({
@@ -34,13 +39,20 @@ export async function eksToken(clusterName: string, region: string, credentials:
     query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
     headers: { host: hostname, [CLUSTER_ID_HEADER]: clusterName },
   });
-  const signed = await signer.presign(request, { expiresIn: 60, signingDate: now, unhoistableHeaders: new Set([CLUSTER_ID_HEADER]) });
+  const signed = await signer.presign(request, {
+    expiresIn: 60,
+    signingDate: now,
+    unhoistableHeaders: new Set([CLUSTER_ID_HEADER]),
+  });
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(signed.query ?? {})) {
     for (const item of Array.isArray(value) ? value : [value]) if (item !== null) query.append(key, item);
   }
   const url = `https://${hostname}/?${query.toString()}`;
-  return { token: `k8s-aws-v1.${Buffer.from(url, 'utf8').toString('base64url')}`, expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS) };
+  return {
+    token: `k8s-aws-v1.${Buffer.from(url, 'utf8').toString('base64url')}`,
+    expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS),
+  };
 }
 
 /** Where an EKS cluster is and, optionally, the role to assume to read it. */
@@ -125,7 +137,9 @@ export class EksAccess {
     const cached = this.roles.get(roleArn);
     const now = this.options.clock().getTime();
     if (cached?.expiration && cached.expiration.getTime() - CREDENTIALS_MARGIN_MS > now) return cached;
-    const response = await this.stsClient(region).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'driftwatch-audit', DurationSeconds: 3600 }));
+    const response = await this.stsClient(region).send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'driftwatch-audit', DurationSeconds: 3600 }),
+    );
     const issued = response.Credentials;
     if (!issued?.AccessKeyId || !issued.SecretAccessKey) throw new Error(`assuming ${roleArn} returned no credentials`);
     const credentials: AwsCredentialIdentity = {
@@ -144,11 +158,14 @@ export async function eksKubeconfig(client: EKSClient, clusterName: string, toke
   const response = await client.send(new DescribeClusterCommand({ name: clusterName }));
   const endpoint = response.cluster?.endpoint;
   const certificateAuthority = response.cluster?.certificateAuthority?.data;
-  if (!endpoint || !certificateAuthority) throw new Error(`EKS cluster ${clusterName} has no endpoint or certificate authority yet`);
+  if (!endpoint || !certificateAuthority)
+    throw new Error(`EKS cluster ${clusterName} has no endpoint or certificate authority yet`);
   return dump({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: clusterName, cluster: { server: endpoint, 'certificate-authority-data': certificateAuthority } }],
+    clusters: [
+      { name: clusterName, cluster: { server: endpoint, 'certificate-authority-data': certificateAuthority } },
+    ],
     users: [{ name: 'driftwatch', user: { token } }],
     contexts: [{ name: clusterName, context: { cluster: clusterName, user: 'driftwatch' } }],
     'current-context': clusterName,

@@ -65,7 +65,12 @@ export async function readCluster(options: ReadClusterOptions): Promise<LiveStat
   }
 }
 
-async function readThrough(api: ApiTransport, origin: string, server: string, options: ReadClusterOptions): Promise<LiveState> {
+async function readThrough(
+  api: ApiTransport,
+  origin: string,
+  server: string,
+  options: ReadClusterOptions,
+): Promise<LiveState> {
   const progress = options.onProgress ?? (() => undefined);
   const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
   const found = await discover(api, { kinds: options.kinds, includeSecrets: options.includeSecrets === true, limit });
@@ -103,11 +108,17 @@ function listTargets(types: ResourceType[], namespaces: string[] | undefined): L
 }
 
 /** One list, restarted from the first page when its continue token expires mid-way (410 Gone). */
-async function listTarget(api: ApiTransport, target: ListTarget, pageSize: number, progress: (message: string) => void): Promise<ListResult> {
+async function listTarget(
+  api: ApiTransport,
+  target: ListTarget,
+  pageSize: number,
+  progress: (message: string) => void,
+): Promise<ListResult> {
   for (let restarts = 0; restarts <= MAX_LIST_RESTARTS; restarts++) {
     const pass = await listAllPages(api, target, pageSize);
     if (pass.status !== 'expired') return finish(target, pass, progress);
-    if (restarts < MAX_LIST_RESTARTS) progress(`restarting list of ${describeTarget(target)}: continue token expired (410 Gone)`);
+    if (restarts < MAX_LIST_RESTARTS)
+      progress(`restarting list of ${describeTarget(target)}: continue token expired (410 Gone)`);
   }
   const error = `continue token expired (410 Gone) ${MAX_LIST_RESTARTS + 1} times; gave up`;
   return finish(target, { status: 'failed', error }, progress);
@@ -128,7 +139,8 @@ async function listAllPages(api: ApiTransport, target: ListTarget, pageSize: num
     if (!page) return { status: 'failed', error: 'response is not a list' };
     for (const object of page.objects) objects.push(object);
     // A server that hands back the token it was given would page forever.
-    if (page.continueToken && page.continueToken === continueToken) return { status: 'failed', error: 'server repeated the continue token' };
+    if (page.continueToken && page.continueToken === continueToken)
+      return { status: 'failed', error: 'server repeated the continue token' };
     continueToken = page.continueToken;
   } while (continueToken);
   return { status: 'listed', objects };
@@ -153,7 +165,11 @@ function readPage(body: unknown, type: ResourceType): { objects: KubeObject[]; c
   return token ? { objects, continueToken: token } : { objects };
 }
 
-function finish(target: ListTarget, pass: Exclude<PassResult, { status: 'expired' }>, progress: (message: string) => void): ListResult {
+function finish(
+  target: ListTarget,
+  pass: Exclude<PassResult, { status: 'expired' }>,
+  progress: (message: string) => void,
+): ListResult {
   const { group, version, resource, kind } = target.type;
   const outcome: ListOutcome = { group, version, resource, kind, status: pass.status, count: 0 };
   if (target.namespace !== undefined) outcome.namespace = target.namespace;

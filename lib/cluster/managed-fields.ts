@@ -37,7 +37,8 @@ function managedFieldsProblem(value: unknown): string | undefined {
     const time = entry['time'];
     if (time !== undefined && time !== null && typeof time !== 'string') return `entry ${index}: time is not a string`;
     const fields = entry['fieldsV1'];
-    if (fields !== undefined && fields !== null && !isPlainObject(fields)) return `entry ${index}: fieldsV1 is not a mapping`;
+    if (fields !== undefined && fields !== null && !isPlainObject(fields))
+      return `entry ${index}: fieldsV1 is not a mapping`;
   }
   return undefined;
 }

@@ -19,7 +19,8 @@ export function snapshotClock(capturedAt: string | undefined, objects: readonly 
 /** The same clock from the newest observation already found (`newestObservation` over the objects, as they stream). */
 export function snapshotClockAt(capturedAt: string | undefined, newest: number): LiveClock | undefined {
   const annotated = capturedAt === undefined ? undefined : Date.parse(capturedAt);
-  if (annotated !== undefined && !Number.isNaN(annotated)) return { source: 'annotation', at: new Date(annotated).toISOString() };
+  if (annotated !== undefined && !Number.isNaN(annotated))
+    return { source: 'annotation', at: new Date(annotated).toISOString() };
   return Number.isFinite(newest) ? { source: 'snapshot', at: new Date(newest).toISOString() } : undefined;
 }
 
@@ -32,23 +33,37 @@ export function newestObservation(object: KubeObject): number {
   const { metadata } = object;
   let newest = later(Number.NEGATIVE_INFINITY, metadata['creationTimestamp']);
   if (Array.isArray(metadata.managedFields)) {
-    for (const entry of metadata.managedFields as unknown[]) if (isPlainObject(entry)) newest = later(newest, entry['time']);
+    for (const entry of metadata.managedFields as unknown[])
+      if (isPlainObject(entry)) newest = later(newest, entry['time']);
   }
   // Events (core/v1 and events.k8s.io/v1).
   const series = object['series'];
-  newest = later(later(later(later(newest, object['lastTimestamp']), object['firstTimestamp']), object['eventTime']), object['deprecatedLastTimestamp']);
+  newest = later(
+    later(later(later(newest, object['lastTimestamp']), object['firstTimestamp']), object['eventTime']),
+    object['deprecatedLastTimestamp'],
+  );
   if (isPlainObject(series)) newest = later(newest, series['lastObservedTime']);
   const status = object['status'];
   if (!isPlainObject(status)) return newest;
-  newest = later(later(later(later(newest, status['startTime']), status['lastScheduleTime']), status['lastSuccessfulTime']), status['completionTime']);
+  newest = later(
+    later(later(later(newest, status['startTime']), status['lastScheduleTime']), status['lastSuccessfulTime']),
+    status['completionTime'],
+  );
   for (const condition of entriesOf(status['conditions'])) {
-    newest = later(later(later(later(newest, condition['lastTransitionTime']), condition['lastHeartbeatTime']), condition['lastProbeTime']), condition['lastUpdateTime']);
+    newest = later(
+      later(
+        later(later(newest, condition['lastTransitionTime']), condition['lastHeartbeatTime']),
+        condition['lastProbeTime'],
+      ),
+      condition['lastUpdateTime'],
+    );
   }
   for (const statuses of [status['containerStatuses'], status['initContainerStatuses']]) {
     for (const container of entriesOf(statuses)) {
       for (const state of [container['state'], container['lastState']]) {
         if (!isPlainObject(state)) continue;
-        for (const detail of Object.values(state)) if (isPlainObject(detail)) newest = later(later(newest, detail['startedAt']), detail['finishedAt']);
+        for (const detail of Object.values(state))
+          if (isPlainObject(detail)) newest = later(later(newest, detail['startedAt']), detail['finishedAt']);
       }
     }
   }

@@ -58,7 +58,12 @@ function reduced(object: KubeObject, reduce: SnapshotReduction): KubeObject[] {
   if (reduce.otherKinds === 'drop') return [];
   const { managedFields } = object.metadata;
   if (managedFields === undefined) return [object];
-  return [{ ...object, metadata: { ...object.metadata, managedFields: managedFields.map(({ fieldsV1: _fields, ...entry }) => entry) } }];
+  return [
+    {
+      ...object,
+      metadata: { ...object.metadata, managedFields: managedFields.map(({ fieldsV1: _fields, ...entry }) => entry) },
+    },
+  ];
 }
 
 /** Objects as they stream in, and what the snapshot holds besides them (kinds, scope evidence, clock, warnings). */
@@ -105,7 +110,8 @@ async function streamSnapshot(path: string, options: ReadSnapshotOptions): Promi
   try {
     result = await streamJsonItems(path, (item) => collector.item(item), { maxDepth: MAX_JSON_DEPTH });
   } catch (error) {
-    if (error instanceof Error && 'code' in error) throw new SnapshotError(path, undefined, `cannot read snapshot (${describeFsError(error)})`);
+    if (error instanceof Error && 'code' in error)
+      throw new SnapshotError(path, undefined, `cannot read snapshot (${describeFsError(error)})`);
     throw error;
   }
   if (result.status === 'too-deep') throw new SnapshotError(path, undefined, tooDeepReason(MAX_JSON_DEPTH));
@@ -125,7 +131,14 @@ async function streamSnapshot(path: string, options: ReadSnapshotOptions): Promi
   }
   const listedKinds = new Set([...collector.kinds, ...capturedKindsOf(header)]);
   const clusterScopedKinds = [...collector.withoutNamespace].filter((key) => !collector.withNamespace.has(key)).sort();
-  const state: LiveState = { origin: path, objects: collector.objects, lists: [], complete: true, clusterScopedKinds, listedKinds: [...listedKinds].sort() };
+  const state: LiveState = {
+    origin: path,
+    objects: collector.objects,
+    lists: [],
+    complete: true,
+    clusterScopedKinds,
+    listedKinds: [...listedKinds].sort(),
+  };
   const clock = snapshotClockAt(listAnnotation(header, CAPTURED_AT_ANNOTATION), collector.newest);
   if (clock) state.clock = clock;
   if (collector.warnings.length > 0) state.warnings = collector.warnings;
@@ -141,10 +154,22 @@ export const CAPTURED_KINDS_ANNOTATION = 'driftwatch.io/captured-kinds';
 /** Pure counterpart of readSnapshot; `origin` names the source in errors and in `LiveState.origin`. */
 export function parseSnapshot(text: string, origin: string): LiveState {
   const documents = parseDocuments(stripBom(text), origin);
-  const { objects, warnings } = withCheckedManagedFields(documents.flatMap((document) => objectsOf(document, undefined, undefined)));
+  const { objects, warnings } = withCheckedManagedFields(
+    documents.flatMap((document) => objectsOf(document, undefined, undefined)),
+  );
   const listedKinds = new Set([...objects.map(objectKindKey), ...documents.flatMap(capturedKindsOf)]);
-  const state: LiveState = { origin, objects, lists: [], complete: true, clusterScopedKinds: clusterScopedKindsOf(objects), listedKinds: [...listedKinds].sort() };
-  const clock = snapshotClock(documents.map((document) => listAnnotation(document, CAPTURED_AT_ANNOTATION)).find((value) => value !== undefined), objects);
+  const state: LiveState = {
+    origin,
+    objects,
+    lists: [],
+    complete: true,
+    clusterScopedKinds: clusterScopedKindsOf(objects),
+    listedKinds: [...listedKinds].sort(),
+  };
+  const clock = snapshotClock(
+    documents.map((document) => listAnnotation(document, CAPTURED_AT_ANNOTATION)).find((value) => value !== undefined),
+    objects,
+  );
   if (clock) state.clock = clock;
   if (warnings.length > 0) state.warnings = warnings;
   return state;

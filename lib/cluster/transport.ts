@@ -10,7 +10,9 @@ import { redact } from '../io/redact.ts';
 export type MediaType = Record<string, string>;
 
 /** What one GET gave: parsed JSON, or a short error text that is safe to show (no tokens, no URLs with credentials). */
-export type ApiResponse = { ok: true; body: unknown; mediaType: MediaType } | { ok: false; status: number; error: string };
+export type ApiResponse =
+  | { ok: true; body: unknown; mediaType: MediaType }
+  | { ok: false; status: number; error: string };
 
 export const JSON_ACCEPT = 'application/json';
 
@@ -52,7 +54,11 @@ export function createTransport(kubeConfig: KubeConfig, server: string, timeoutM
     try {
       context = await prepare(path, query, accept);
     } catch (error) {
-      return { ok: false, status: 0, error: `cannot prepare request (credentials or TLS settings): ${redact(errorText(error))}` };
+      return {
+        ok: false,
+        status: 0,
+        error: `cannot prepare request (credentials or TLS settings): ${redact(errorText(error))}`,
+      };
     }
     try {
       const response = await http.send(context).toPromise();
@@ -116,5 +122,3 @@ function errorCode(error: unknown): string | undefined {
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : 'unknown error';
 }
-
-

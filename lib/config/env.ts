@@ -27,7 +27,9 @@ function expandValue(
   if (typeof value === 'string') return expandString(value, at, env, issues);
   if (Array.isArray(value)) return value.map((item: unknown, index) => expandValue(item, [...at, index], env, issues));
   if (!isRecord(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, expandValue(item, [...at, key], env, issues)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, expandValue(item, [...at, key], env, issues)]),
+  );
 }
 
 function expandString(

@@ -90,4 +90,3 @@ function startOf(event: Event): number {
       return -1;
   }
 }
-

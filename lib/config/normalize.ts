@@ -8,7 +8,16 @@ import { DEFAULT_RENDERER_SETTINGS } from '../render/index.ts';
 import type { HelmRenderOptions, RendererSettings } from '../render/index.ts';
 import type { RawAccess, RawChecks, RawCluster, RawConfig, RawHelm, RawSource } from './raw.ts';
 import { defaultEksLogGroup } from '../auditlog/index.ts';
-import type { AuditLogConfig, ChecksConfig, ClusterAccess, ClusterConfig, DriftwatchConfig, ExemptionConfig, ReportConfig, SourceConfig } from './types.ts';
+import type {
+  AuditLogConfig,
+  ChecksConfig,
+  ClusterAccess,
+  ClusterConfig,
+  DriftwatchConfig,
+  ExemptionConfig,
+  ReportConfig,
+  SourceConfig,
+} from './types.ts';
 
 export const DEFAULT_REPORT_DESTINATION = './driftwatch-reports';
 
@@ -33,8 +42,15 @@ export function checkConfig(raw: RawConfig): PendingIssue[] {
         : [],
     ),
     ...raw.clusters.flatMap((cluster, index) =>
-      cluster.auditLog?.cloudWatch && !('eks' in cluster) && (cluster.auditLog.cloudWatch.logGroup === undefined || cluster.auditLog.cloudWatch.region === undefined)
-        ? [{ at: ['clusters', index, 'auditLog', 'cloudWatch'], message: 'logGroup and region are required without eks access' }]
+      cluster.auditLog?.cloudWatch &&
+      !('eks' in cluster) &&
+      (cluster.auditLog.cloudWatch.logGroup === undefined || cluster.auditLog.cloudWatch.region === undefined)
+        ? [
+            {
+              at: ['clusters', index, 'auditLog', 'cloudWatch'],
+              message: 'logGroup and region are required without eks access',
+            },
+          ]
         : [],
     ),
     ...checkDestination(raw.report?.destination),
@@ -55,7 +71,9 @@ function checkExemptions(exemptions: readonly ExemptionConfig[]): PendingIssue[]
     ...(CHECK_IDS.some((id) => matchesPattern(id, exemption.check))
       ? []
       : [{ at: ['exemptions', index, 'check'], message: 'matches no check id (see lib/checks/README.md)' }]),
-    ...(isCalendarDate(exemption.expires) ? [] : [{ at: ['exemptions', index, 'expires'], message: 'must be a real date YYYY-MM-DD' }]),
+    ...(isCalendarDate(exemption.expires)
+      ? []
+      : [{ at: ['exemptions', index, 'expires'], message: 'must be a real date YYYY-MM-DD' }]),
   ]);
 }
 
@@ -87,7 +105,11 @@ function checkClusterNames(clusters: readonly RawCluster[]): PendingIssue[] {
   clusters.forEach((cluster, index) => {
     const first = firstIndex.get(cluster.name);
     if (first === undefined) firstIndex.set(cluster.name, index);
-    else issues.push({ at: ['clusters', index, 'name'], message: `duplicate name "${cluster.name}" (also clusters[${first}])` });
+    else
+      issues.push({
+        at: ['clusters', index, 'name'],
+        message: `duplicate name "${cluster.name}" (also clusters[${first}])`,
+      });
   });
   return issues;
 }
@@ -181,7 +203,8 @@ function normalizeRenderer(raw: RawConfig['renderer'], paths: PathContext): Rend
 
 function accessOf(raw: RawAccess, paths: PathContext): ClusterAccess {
   if ('snapshot' in raw) return { type: 'snapshot', path: localPath(raw.snapshot, paths) };
-  if ('kubeconfig' in raw) return { type: 'kubeconfig', ...raw.kubeconfig, path: localPath(raw.kubeconfig.path, paths) };
+  if ('kubeconfig' in raw)
+    return { type: 'kubeconfig', ...raw.kubeconfig, path: localPath(raw.kubeconfig.path, paths) };
   if ('eks' in raw) return { type: 'eks', ...raw.eks };
   return { type: 'kubeconfigSecret', ...raw.kubeconfigSecret };
 }

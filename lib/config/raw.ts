@@ -1,7 +1,13 @@
 import type { TrustedManager } from '../diff/trust.ts';
 import type { HelmRenderOptions, KustomizeRenderOptions, RendererSettings } from '../render/index.ts';
 import type { ArchiveLimits } from '../source/types.ts';
-import type { ExemptionConfig, IgnoreRuleConfig, NotificationSeverity, NotificationsConfig, ReportFileFormat } from './types.ts';
+import type {
+  ExemptionConfig,
+  IgnoreRuleConfig,
+  NotificationSeverity,
+  NotificationsConfig,
+  ReportFileFormat,
+} from './types.ts';
 
 /** The YAML shape once the JSON Schema accepted it, before normalisation. Internal to lib/config. */
 export interface RawConfig {

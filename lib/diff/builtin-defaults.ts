@@ -8,7 +8,10 @@
  */
 export type DefaultValue = (parent: Readonly<Record<string, unknown>>) => unknown;
 
-const constant = (value: unknown): DefaultValue => () => value;
+const constant =
+  (value: unknown): DefaultValue =>
+  () =>
+    value;
 
 /** `imagePullPolicy` defaults to Always for `:latest` or untagged images, IfNotPresent otherwise. */
 const pullPolicyDefault: DefaultValue = (container) => {
@@ -38,16 +41,24 @@ const DEFAULTS: ReadonlyArray<DefaultRule> = [
   ['terminationMessagePolicy', constant('File')],
   ['ports.protocol', constant('TCP')],
   ['httpGet.scheme', constant('HTTP')],
-  ['livenessProbe.timeoutSeconds', constant(1)], ['livenessProbe.periodSeconds', constant(10)],
-  ['livenessProbe.successThreshold', constant(1)], ['livenessProbe.failureThreshold', constant(3)],
-  ['readinessProbe.timeoutSeconds', constant(1)], ['readinessProbe.periodSeconds', constant(10)],
-  ['readinessProbe.successThreshold', constant(1)], ['readinessProbe.failureThreshold', constant(3)],
-  ['startupProbe.timeoutSeconds', constant(1)], ['startupProbe.periodSeconds', constant(10)],
-  ['startupProbe.successThreshold', constant(1)], ['startupProbe.failureThreshold', constant(3)],
+  ['livenessProbe.timeoutSeconds', constant(1)],
+  ['livenessProbe.periodSeconds', constant(10)],
+  ['livenessProbe.successThreshold', constant(1)],
+  ['livenessProbe.failureThreshold', constant(3)],
+  ['readinessProbe.timeoutSeconds', constant(1)],
+  ['readinessProbe.periodSeconds', constant(10)],
+  ['readinessProbe.successThreshold', constant(1)],
+  ['readinessProbe.failureThreshold', constant(3)],
+  ['startupProbe.timeoutSeconds', constant(1)],
+  ['startupProbe.periodSeconds', constant(10)],
+  ['startupProbe.successThreshold', constant(1)],
+  ['startupProbe.failureThreshold', constant(3)],
   ['fieldRef.apiVersion', constant('v1')],
   ['resourceFieldRef.divisor', constant('0')],
-  ['configMap.defaultMode', constant(420)], ['secret.defaultMode', constant(420)],
-  ['projected.defaultMode', constant(420)], ['downwardAPI.defaultMode', constant(420)],
+  ['configMap.defaultMode', constant(420)],
+  ['secret.defaultMode', constant(420)],
+  ['projected.defaultMode', constant(420)],
+  ['downwardAPI.defaultMode', constant(420)],
   // Pod specs: core/v1 defaults.go SetDefaults_PodSpec.
   ['spec.dnsPolicy', constant('ClusterFirst')],
   ['spec.restartPolicy', constant('Always')],
@@ -104,7 +115,8 @@ export type KindDefaults = ReadonlyMap<string, DefaultValue>;
 /** The table's rules for one `group/Kind` (objectKind), indexed by suffix. */
 export function builtInDefaults(objectKind: string): KindDefaults {
   const rules = new Map<string, DefaultValue>();
-  for (const [suffix, value, kinds] of DEFAULTS) if ((!kinds || kinds.has(objectKind)) && !rules.has(suffix)) rules.set(suffix, value);
+  for (const [suffix, value, kinds] of DEFAULTS)
+    if ((!kinds || kinds.has(objectKind)) && !rules.has(suffix)) rules.set(suffix, value);
   return rules;
 }
 

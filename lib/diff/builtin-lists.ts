@@ -54,7 +54,12 @@ export function builtInListStrategy(group: string, kind: string, names: readonly
   return KEYED_BY_FIELD[field];
 }
 
-function portsStrategy(group: string, kind: string, names: readonly string[], parent: string | undefined): ListStrategy | undefined {
+function portsStrategy(
+  group: string,
+  kind: string,
+  names: readonly string[],
+  parent: string | undefined,
+): ListStrategy | undefined {
   if (parent !== undefined && CONTAINER_LISTS.has(parent)) return CONTAINER_PORTS;
   if (group === '' && kind === 'Service' && names.length === 2 && parent === 'spec') return SERVICE_PORTS;
   return undefined;

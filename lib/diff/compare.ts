@@ -128,9 +128,11 @@ class Comparer {
   /** Compares the values at the current place. */
   compare(declared: unknown, live: unknown, trail: Trail): void {
     if (this.skipped() || declared === null || declared === undefined) return;
-    for (const owner of trail.own?.owners ?? []) if (owner.operation === 'Apply') this.declaredAppliers.add(owner.manager);
+    for (const owner of trail.own?.owners ?? [])
+      if (owner.operation === 'Apply') this.declaredAppliers.add(owner.manager);
     if (live === null || live === undefined) {
-      if (!isEmptyValue(declared) && !isOmittedZero(declared)) this.changes.push({ path: this.place.copy(), reason: 'absent-live', declared });
+      if (!isEmptyValue(declared) && !isOmittedZero(declared))
+        this.changes.push({ path: this.place.copy(), reason: 'absent-live', declared });
       return;
     }
     if (isPlainObject(declared) && isPlainObject(live)) {
@@ -145,7 +147,8 @@ class Comparer {
       if (!(isEmptyValue(declared) && isEmptyValue(live))) this.differs(declared, live, trail);
       return;
     }
-    if (!scalarsEqual(declared, live, this.place.field(), this.place.parentField())) this.differs(declared, live, trail);
+    if (!scalarsEqual(declared, live, this.place.field(), this.place.parentField()))
+      this.differs(declared, live, trail);
   }
 
   private compareMaps(declared: Record<string, unknown>, live: Record<string, unknown>, trail: Trail): void {
@@ -170,7 +173,8 @@ class Comparer {
       this.compareKeyedLists(declared, live, trail, strategy);
     } else if (strategy.type === 'set') {
       this.compareSets(declared, live, trail);
-    } else if (!atomicEqual(declared, live, this.place.field(), this.place.parentField())) this.differs(declared, live, trail);
+    } else if (!atomicEqual(declared, live, this.place.field(), this.place.parentField()))
+      this.differs(declared, live, trail);
   }
 
   private compareKeyedLists(declared: unknown[], live: unknown[], trail: Trail, strategy: KeyedStrategy): void {
@@ -250,7 +254,8 @@ class Comparer {
   }
 
   private liveOnlyMember(member: unknown, index: number, trail: Trail): void {
-    const applied = Array.isArray(trail.applied) && trail.applied.some((entry) => JSON.stringify(entry) === JSON.stringify(member));
+    const applied =
+      Array.isArray(trail.applied) && trail.applied.some((entry) => JSON.stringify(entry) === JSON.stringify(member));
     this.place.enter({ index });
     this.judgeLiveOnly(member, childTrail(trail, trail.own?.member(member), undefined), applied);
     this.place.leave();
@@ -262,23 +267,38 @@ class Comparer {
     const owners = trail.own?.subtreeOwners() ?? [];
     const foreign = owners.filter((owner) => !this.options.trust(owner));
     if (foreign.length > 0) {
-      this.changes.push(withOwner({ path: this.place.copy(), reason: 'live-only', live }, pickOwner(foreign, this.options.trust)));
+      this.changes.push(
+        withOwner({ path: this.place.copy(), reason: 'live-only', live }, pickOwner(foreign, this.options.trust)),
+      );
       return;
     }
     const appliers = owners.filter((owner) => owner.operation === 'Apply');
     if (inLastApplied) {
-      this.changes.push(withOwner({ path: this.place.copy(), reason: 'removed-from-git', live }, pickOwner(appliers.length > 0 ? appliers : owners, this.options.trust)));
+      this.changes.push(
+        withOwner(
+          { path: this.place.copy(), reason: 'removed-from-git', live },
+          pickOwner(appliers.length > 0 ? appliers : owners, this.options.trust),
+        ),
+      );
       return;
     }
     if (appliers.length === 0) return;
-    const change = withOwner({ path: this.place.copy(), reason: 'removed-from-git', live }, pickOwner(appliers, this.options.trust));
+    const change = withOwner(
+      { path: this.place.copy(), reason: 'removed-from-git', live },
+      pickOwner(appliers, this.options.trust),
+    );
     this.changes.push(change);
-    this.pendingAppliers.set(change, appliers.map((owner) => owner.manager));
+    this.pendingAppliers.set(
+      change,
+      appliers.map((owner) => owner.manager),
+    );
   }
 
   private differs(declared: unknown, live: unknown, trail: Trail): void {
-    const owners = trail.own ? trail.own.subtreeOwners() : trail.inherited ?? [];
-    this.changes.push(withOwner({ path: this.place.copy(), reason: 'differs', declared, live }, pickOwner(owners, this.options.trust)));
+    const owners = trail.own ? trail.own.subtreeOwners() : (trail.inherited ?? []);
+    this.changes.push(
+      withOwner({ path: this.place.copy(), reason: 'differs', declared, live }, pickOwner(owners, this.options.trust)),
+    );
   }
 
   private skipped(): boolean {
@@ -295,7 +315,11 @@ function keyOf(candidate: unknown, strategy: KeyedStrategy, key: Record<string, 
   return candidateKey !== undefined && sameKey(key, candidateKey);
 }
 
-function appliedItem(applied: unknown, strategy: KeyedStrategy, key: Record<string, string | number | boolean>): unknown {
+function appliedItem(
+  applied: unknown,
+  strategy: KeyedStrategy,
+  key: Record<string, string | number | boolean>,
+): unknown {
   if (!Array.isArray(applied)) return undefined;
   return applied.find((candidate) => keyOf(candidate, strategy, key));
 }
@@ -309,7 +333,9 @@ function appliedItem(applied: unknown, strategy: KeyedStrategy, key: Record<stri
 function atomicEqual(declared: unknown, live: unknown, field: string, parent: string): boolean {
   if (isEmptyValue(declared) && isEmptyValue(live)) return true;
   if (Array.isArray(declared) && Array.isArray(live)) {
-    return declared.length === live.length && declared.every((item, index) => atomicEqual(item, live[index], field, parent));
+    return (
+      declared.length === live.length && declared.every((item, index) => atomicEqual(item, live[index], field, parent))
+    );
   }
   if (isPlainObject(declared) && isPlainObject(live)) {
     return Object.entries(declared).every(([name, value]) => {

@@ -63,7 +63,9 @@ function storageSchema(crd: KubeObject): { group: string; kind: string; schema: 
   const names = spec['names'];
   const kind = isPlainObject(names) ? names['kind'] : undefined;
   const versions = Array.isArray(spec['versions']) ? spec['versions'].filter(isPlainObject) : [];
-  const version = versions.find((candidate) => candidate['storage'] === true) ?? versions.find((candidate) => candidate['served'] === true);
+  const version =
+    versions.find((candidate) => candidate['storage'] === true) ??
+    versions.find((candidate) => candidate['served'] === true);
   const holder = version?.['schema'];
   const schema = isPlainObject(holder) ? holder['openAPIV3Schema'] : undefined;
   if (typeof kind !== 'string' || !isPlainObject(schema)) return undefined;

@@ -1,5 +1,11 @@
 import type { ListOutcome, LiveState } from '../cluster/types.ts';
-import { CONTROL_PLANE_MANAGERS, SYSTEM_NAMESPACES, isClusterDefault, isClusterGenerated, isNamespaceDefault } from '../kube/builtin.ts';
+import {
+  CONTROL_PLANE_MANAGERS,
+  SYSTEM_NAMESPACES,
+  isClusterDefault,
+  isClusterGenerated,
+  isNamespaceDefault,
+} from '../kube/builtin.ts';
 import type { KubeObject, ObjectRef } from '../kube/object.ts';
 import { groupOf, isPlainObject, refKey, refOf } from '../kube/object.ts';
 import type { DeclaredObject } from '../source/types.ts';
@@ -92,10 +98,21 @@ export function computeDrift(declared: readonly DeclaredObject[], live: LiveStat
     compared++;
     const ignorePointers = hpaTargets.has(refKey(ref)) ? ['/spec/replicas'] : [];
     const fieldRules = rules.forKind(ref.group, ref.kind);
-    const diff = diffObject(object, liveObject, { trust, ignoreRules, ignorePointers, fieldRules, secretDigestKey: options.secretDigestKey });
+    const diff = diffObject(object, liveObject, {
+      trust,
+      ignoreRules,
+      ignorePointers,
+      fieldRules,
+      secretDigestKey: options.secretDigestKey,
+    });
     if (!diff.attributed) withoutManagedFields++;
     if (diff.changes.length === 0) continue;
-    const entry: DriftEntry = { ...identity(liveObject), status: 'modified', changes: diff.changes, source: { file, line } };
+    const entry: DriftEntry = {
+      ...identity(liveObject),
+      status: 'modified',
+      changes: diff.changes,
+      source: { file, line },
+    };
     if (!diff.attributed) entry.attribution = 'unavailable';
     drift.push(entry);
   }
@@ -131,7 +148,13 @@ function wasListed(live: LiveState, ref: ObjectRef): boolean {
   if (live.error) return false;
   if (live.listedKinds) return live.listedKinds.includes(kindKey(ref));
   if (live.lists.length === 0) return live.complete;
-  return live.lists.some((list: ListOutcome) => list.status === 'listed' && list.group === ref.group && list.kind === ref.kind && (list.namespace === undefined || list.namespace === ref.namespace));
+  return live.lists.some(
+    (list: ListOutcome) =>
+      list.status === 'listed' &&
+      list.group === ref.group &&
+      list.kind === ref.kind &&
+      (list.namespace === undefined || list.namespace === ref.namespace),
+  );
 }
 
 /** Keys of the workloads that a live HorizontalPodAutoscaler scales: their replicas belong to the HPA. */
@@ -168,7 +191,9 @@ function findExtras(
 ): DriftEntry[] {
   const declaredKeys = new Set(declared.map(({ object }) => refKey(refOf(object))));
   const declaredKinds = new Set(declared.map(({ object }) => objectKindKey(object)));
-  const declaredNamespaces = new Set(declared.flatMap(({ object }) => (object.metadata.namespace ? [object.metadata.namespace] : [])));
+  const declaredNamespaces = new Set(
+    declared.flatMap(({ object }) => (object.metadata.namespace ? [object.metadata.namespace] : [])),
+  );
   const extras: DriftEntry[] = [];
   for (const object of liveObjects) {
     const ref = refOf(object);
@@ -203,8 +228,6 @@ function creator(object: KubeObject): Pick<DriftEntry, 'manager' | 'time'> {
 
 function compareEntries(a: DriftEntry, b: DriftEntry): number {
   return (
-    (a.namespace ?? '').localeCompare(b.namespace ?? '') ||
-    a.kind.localeCompare(b.kind) ||
-    a.name.localeCompare(b.name)
+    (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name)
   );
 }

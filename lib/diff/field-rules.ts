@@ -106,7 +106,9 @@ export function fieldRulesCatalog(crds: readonly KubeObject[] = []): FieldRulesC
       let rules = byKind.get(key);
       if (!rules) {
         const schema = schemas.get(key);
-        rules = composeFieldRules(schema ? [builtInRuleSet(group, kind), crdRuleSet(schema)] : [builtInRuleSet(group, kind)]);
+        rules = composeFieldRules(
+          schema ? [builtInRuleSet(group, kind), crdRuleSet(schema)] : [builtInRuleSet(group, kind)],
+        );
         byKind.set(key, rules);
       }
       return rules;

@@ -45,7 +45,11 @@ function compiledPaths(rule: IgnoreRule): readonly (readonly string[])[] {
 }
 
 /** A predicate over paths of one object: a rule's pointer matches the path itself or any of its ancestors. */
-export function pathIgnorer(rules: readonly IgnoreRule[], ref: ObjectRef, extraPointers: readonly string[] = []): (path: Path) => boolean {
+export function pathIgnorer(
+  rules: readonly IgnoreRule[],
+  ref: ObjectRef,
+  extraPointers: readonly string[] = [],
+): (path: Path) => boolean {
   const patterns = [
     ...rules.filter((rule) => rule.paths && ruleMatchesObject(rule, ref)).flatMap(compiledPaths),
     ...extraPointers.map(pointerSegments),
@@ -53,7 +57,11 @@ export function pathIgnorer(rules: readonly IgnoreRule[], ref: ObjectRef, extraP
   if (patterns.length === 0) return () => false;
   // Segments compare as text, unescaped (what pointerSegments gives back), without writing the pointer out.
   return (path) =>
-    patterns.some((pattern) => pattern.length <= path.length && pattern.every((part, index) => part === '*' || part === segmentAt(path, index)));
+    patterns.some(
+      (pattern) =>
+        pattern.length <= path.length &&
+        pattern.every((part, index) => part === '*' || part === segmentAt(path, index)),
+    );
 }
 
 function segmentAt(path: Path, index: number): string | undefined {

@@ -59,10 +59,13 @@ export function diffObject(declared: KubeObject, live: KubeObject, options: Diff
   const secret = isSecret(declared);
   const digestKey = options.secretDigestKey;
   // A Secret's values never leave unredacted; without the run's key there is no way to redact them.
-  if (secret && digestKey === undefined) throw new Error('diffObject: comparing a Secret needs the run\'s secretDigestKey');
+  if (secret && digestKey === undefined)
+    throw new Error("diffObject: comparing a Secret needs the run's secretDigestKey");
   const lastApplied = parseLastApplied(live);
   // Server-set annotations leave both sides before the walk: last-applied holds a Secret's values in clear text.
-  const declaredForm = secret ? canonicalSecret(withoutServerAnnotations(declared)) : withoutServerAnnotations(declared);
+  const declaredForm = secret
+    ? canonicalSecret(withoutServerAnnotations(declared))
+    : withoutServerAnnotations(declared);
   const liveForm = secret ? canonicalSecret(withoutServerAnnotations(live)) : withoutServerAnnotations(live);
   const ownership = buildOwnership(live.metadata.managedFields);
   const ref = refOf(declared);
@@ -71,9 +74,15 @@ export function diffObject(declared: KubeObject, live: KubeObject, options: Diff
     trust: options.trust,
     ...(ownership ? { ownership } : {}),
     ...(lastApplied === undefined ? {} : { lastApplied: secret ? canonicalSecret(lastApplied) : lastApplied }),
-    isIgnored: pathIgnorer(options.ignoreRules, ref, [...(options.ignorePointers ?? []), ...controllerOwnedPointers(declared)]),
+    isIgnored: pathIgnorer(options.ignoreRules, ref, [
+      ...(options.ignorePointers ?? []),
+      ...controllerOwnedPointers(declared),
+    ]),
   });
-  const redact = secret && digestKey ? (value: unknown, path: Path) => (isSecretPlainPath(path) ? value : redactSecretValue(value, path, digestKey)) : undefined;
+  const redact =
+    secret && digestKey
+      ? (value: unknown, path: Path) => (isSecretPlainPath(path) ? value : redactSecretValue(value, path, digestKey))
+      : undefined;
   return { changes: raw.map((change) => toChange(change, redact)), attributed: ownership !== undefined };
 }
 

@@ -1,8 +1,5 @@
 /** A step into a JSON value: a map field, a list index, or a list item chosen by its merge key. */
-export type PathSegment =
-  | { field: string }
-  | { index: number }
-  | { key: Record<string, string | number | boolean> };
+export type PathSegment = { field: string } | { index: number } | { key: Record<string, string | number | boolean> };
 
 export type Path = readonly PathSegment[];
 

@@ -25,7 +25,12 @@ export function withRemediation(
   const declaredByKey = new Map(declared.map((item) => [refKey(refOf(item.object)), item]));
   const liveByKey = new Map(live.map((object) => [refKey(refOf(object)), object]));
   return drift.map((entry) => {
-    const key = refKey({ group: groupOf(entry.apiVersion), kind: entry.kind, name: entry.name, ...(entry.namespace ? { namespace: entry.namespace } : {}) });
+    const key = refKey({
+      group: groupOf(entry.apiVersion),
+      kind: entry.kind,
+      name: entry.name,
+      ...(entry.namespace ? { namespace: entry.namespace } : {}),
+    });
     return { ...entry, remediation: remediationOf(entry, declaredByKey.get(key), liveByKey.get(key), live, source) };
   });
 }
@@ -41,9 +46,16 @@ function remediationOf(
   if (entry.status === 'extra' || declared === undefined) {
     return { command: `kubectl delete ${target}`, keep: { file: source.folder || '.' } };
   }
-  const keep = entry.status === 'modified' ? { file: declared.file, paths: (entry.changes ?? []).map((change) => change.path) } : undefined;
-  const revision = entry.status === 'modified' && liveObject ? rollbackRevision(declared.object, liveObject, entry.changes ?? [], live) : undefined;
-  if (revision !== undefined) return { command: `kubectl rollout undo ${target} --to-revision ${revision}`, ...(keep ? { keep } : {}) };
+  const keep =
+    entry.status === 'modified'
+      ? { file: declared.file, paths: (entry.changes ?? []).map((change) => change.path) }
+      : undefined;
+  const revision =
+    entry.status === 'modified' && liveObject
+      ? rollbackRevision(declared.object, liveObject, entry.changes ?? [], live)
+      : undefined;
+  if (revision !== undefined)
+    return { command: `kubectl rollout undo ${target} --to-revision ${revision}`, ...(keep ? { keep } : {}) };
   return { command: applyCommand(entry, declared.file, source), ...(keep ? { keep } : {}) };
 }
 
@@ -53,7 +65,12 @@ function applyCommand(entry: DriftEntry, file: string, source: RemediationSource
   // driftwatch render prints Secret values as digests: a Secret is applied from the tool's own output.
   if (entry.kind === 'Secret' && entry.apiVersion === 'v1') return `${render.toolCommand} | ${APPLY} -f -`;
   const object = `${entry.kind}/${entry.namespace ? `${entry.namespace}/` : ''}${entry.name}`;
-  const flags = [`--source ${shellQuote(render.location)}`, `--path ${shellQuote(source.folder || '.')}`, ...render.flags, `--object ${shellQuote(object)}`];
+  const flags = [
+    `--source ${shellQuote(render.location)}`,
+    `--path ${shellQuote(source.folder || '.')}`,
+    ...render.flags,
+    `--object ${shellQuote(object)}`,
+  ];
   return `driftwatch render ${flags.join(' ')} --format yaml | ${APPLY} -f -`;
 }
 

@@ -16,7 +16,12 @@ const TEMPLATE_HASH_LABEL = 'pod-template-hash';
  * trusting no manager: any field set by hand on the Deployment was copied into that revision and disqualifies it;
  * server defaults still compare equal.
  */
-export function rollbackRevision(declared: KubeObject, live: KubeObject, changes: readonly Change[], liveObjects: readonly KubeObject[]): number | undefined {
+export function rollbackRevision(
+  declared: KubeObject,
+  live: KubeObject,
+  changes: readonly Change[],
+  liveObjects: readonly KubeObject[],
+): number | undefined {
   if (declared.kind !== 'Deployment' || changes.length === 0) return undefined;
   if (!changes.every((change) => change.path.startsWith('/spec/template/'))) return undefined;
   const uid = live.metadata['uid'];
@@ -25,15 +30,32 @@ export function rollbackRevision(declared: KubeObject, live: KubeObject, changes
   const strict = trustPolicy([]);
   let best: number | undefined;
   for (const replicaSet of liveObjects) {
-    if (replicaSet.kind !== 'ReplicaSet' || replicaSet.metadata.namespace !== live.metadata.namespace || !ownedBy(replicaSet, uid)) continue;
+    if (
+      replicaSet.kind !== 'ReplicaSet' ||
+      replicaSet.metadata.namespace !== live.metadata.namespace ||
+      !ownedBy(replicaSet, uid)
+    )
+      continue;
     const revision = Number(replicaSet.metadata.annotations?.[REVISION_ANNOTATION]);
     if (!Number.isInteger(revision) || (best !== undefined && revision <= best)) continue;
     const candidate = withoutTemplateHash(replicaSet);
-    const wanted: KubeObject = { apiVersion: replicaSet.apiVersion, kind: 'ReplicaSet', metadata: { name: replicaSet.metadata.name }, spec: { template } };
+    const wanted: KubeObject = {
+      apiVersion: replicaSet.apiVersion,
+      kind: 'ReplicaSet',
+      metadata: { name: replicaSet.metadata.name },
+      spec: { template },
+    };
     // Only the template is compared: the ReplicaSet's own metadata, selector and replicas are the controller's.
     const spec = isPlainObject(candidate['spec']) ? { template: candidate['spec']['template'] } : {};
-    const metadata = { name: candidate.metadata.name, ...(candidate.metadata.managedFields ? { managedFields: candidate.metadata.managedFields } : {}) };
-    const diff = diffObject(wanted, { apiVersion: candidate.apiVersion, kind: candidate.kind, metadata, spec }, { trust: strict, ignoreRules: [] });
+    const metadata = {
+      name: candidate.metadata.name,
+      ...(candidate.metadata.managedFields ? { managedFields: candidate.metadata.managedFields } : {}),
+    };
+    const diff = diffObject(
+      wanted,
+      { apiVersion: candidate.apiVersion, kind: candidate.kind, metadata, spec },
+      { trust: strict, ignoreRules: [] },
+    );
     if (diff.changes.length === 0) best = revision;
   }
   return best;
@@ -41,7 +63,10 @@ export function rollbackRevision(declared: KubeObject, live: KubeObject, changes
 
 function ownedBy(object: KubeObject, uid: string): boolean {
   const owners = object.metadata.ownerReferences;
-  return Array.isArray(owners) && owners.some((owner) => isPlainObject(owner) && owner['uid'] === uid && owner['controller'] === true);
+  return (
+    Array.isArray(owners) &&
+    owners.some((owner) => isPlainObject(owner) && owner['uid'] === uid && owner['controller'] === true)
+  );
 }
 
 function withoutTemplateHash(replicaSet: KubeObject): KubeObject {
@@ -49,6 +74,11 @@ function withoutTemplateHash(replicaSet: KubeObject): KubeObject {
   if (!isPlainObject(spec) || !isPlainObject(spec['template'])) return replicaSet;
   const template = spec['template'];
   const metadata = isPlainObject(template['metadata']) ? template['metadata'] : {};
-  const labels = isPlainObject(metadata['labels']) ? Object.fromEntries(Object.entries(metadata['labels']).filter(([name]) => name !== TEMPLATE_HASH_LABEL)) : undefined;
-  return { ...replicaSet, spec: { ...spec, template: { ...template, metadata: { ...metadata, ...(labels ? { labels } : {}) } } } };
+  const labels = isPlainObject(metadata['labels'])
+    ? Object.fromEntries(Object.entries(metadata['labels']).filter(([name]) => name !== TEMPLATE_HASH_LABEL))
+    : undefined;
+  return {
+    ...replicaSet,
+    spec: { ...spec, template: { ...template, metadata: { ...metadata, ...(labels ? { labels } : {}) } } },
+  };
 }

@@ -13,7 +13,7 @@ export type SecretDigestKey = Uint8Array;
 
 /** A short, non-reversible stand-in for a Secret value: enough to see that two values differ, nothing more. */
 export function secretDigest(value: unknown, key: SecretDigestKey): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
   return `hmac-sha256:${createHmac('sha256', key).update(text).digest('hex').slice(0, 12)}`;
 }
 
@@ -75,13 +75,16 @@ function isDataPath(path: Path): boolean {
  */
 export function redactSecretValue(value: unknown, path: Path, key: SecretDigestKey): unknown {
   if (value === undefined) return undefined;
-  const digestLeaf = isDataPath(path) ? (leaf: unknown) => digestOfEncoded(leaf, key) : (leaf: unknown) => secretDigest(leaf, key);
+  const digestLeaf = isDataPath(path)
+    ? (leaf: unknown) => digestOfEncoded(leaf, key)
+    : (leaf: unknown) => secretDigest(leaf, key);
   return digestDeep(value, digestLeaf);
 }
 
 function digestDeep(value: unknown, digestLeaf: (leaf: unknown) => string): unknown {
   if (Array.isArray(value)) return value.map((item) => digestDeep(item, digestLeaf));
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, digestDeep(entry, digestLeaf)]));
+  if (isPlainObject(value))
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, digestDeep(entry, digestLeaf)]));
   return digestLeaf(value);
 }
 
@@ -99,14 +102,21 @@ export function maskedSecret(object: KubeObject, key: SecretDigestKey): KubeObje
   const { name, namespace, labels, annotations } = object.metadata;
   const metadata: KubeObject['metadata'] = { name, ...(namespace ? { namespace } : {}), ...(labels ? { labels } : {}) };
   if (isPlainObject(annotations)) {
-    metadata.annotations = Object.fromEntries(Object.entries(annotations).map(([name, value]) => [name, secretDigest(value, key)]));
+    metadata.annotations = Object.fromEntries(
+      Object.entries(annotations).map(([name, value]) => [name, secretDigest(value, key)]),
+    );
   }
   const masked: KubeObject = { apiVersion: object.apiVersion, kind: object.kind, metadata };
   if (object['type'] !== undefined) masked['type'] = object['type'];
   if (object['immutable'] !== undefined) masked['immutable'] = object['immutable'];
   const data = canonical['data'];
   if (isPlainObject(data)) {
-    masked['data'] = Object.fromEntries(Object.entries(data).map(([name, value]) => [name, redactSecretValue(value, [{ field: 'data' }, { field: name }], key)]));
+    masked['data'] = Object.fromEntries(
+      Object.entries(data).map(([name, value]) => [
+        name,
+        redactSecretValue(value, [{ field: 'data' }, { field: name }], key),
+      ]),
+    );
   }
   return masked;
 }

@@ -32,6 +32,7 @@ export function trustPolicy(trusted: readonly TrustedManager[] = DEFAULT_TRUSTED
   return (owner) =>
     trusted.some(
       (entry) =>
-        matchesPattern(owner.manager, entry.manager) && (entry.operation === undefined || entry.operation === owner.operation),
+        matchesPattern(owner.manager, entry.manager) &&
+        (entry.operation === undefined || entry.operation === owner.operation),
     );
 }

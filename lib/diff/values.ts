@@ -7,7 +7,18 @@ import { quantitiesEqual } from './quantity.ts';
  */
 const INT_OR_STRING_FIELDS = new Set(['targetPort', 'port', 'maxSurge', 'maxUnavailable', 'minAvailable', 'partition']);
 /** Maps of `resource.Quantity` (ResourceRequirements, ResourceQuota, Node capacity, LimitRange) and single quantities. */
-const QUANTITY_PARENTS = new Set(['limits', 'requests', 'hard', 'capacity', 'allocatable', 'overhead', 'default', 'defaultRequest', 'max', 'min']);
+const QUANTITY_PARENTS = new Set([
+  'limits',
+  'requests',
+  'hard',
+  'capacity',
+  'allocatable',
+  'overhead',
+  'default',
+  'defaultRequest',
+  'max',
+  'min',
+]);
 const QUANTITY_FIELDS = new Set(['storage', 'sizeLimit', 'divisor', 'averageValue']);
 
 /**
@@ -17,7 +28,8 @@ const QUANTITY_FIELDS = new Set(['storage', 'sizeLimit', 'divisor', 'averageValu
 export function scalarsEqual(declared: unknown, live: unknown, field: string, parent: string): boolean {
   if (declared === live) return true;
   if (QUANTITY_PARENTS.has(parent) || QUANTITY_FIELDS.has(field)) return quantitiesEqual(declared, live);
-  if (INT_OR_STRING_FIELDS.has(field)) return isIntOrString(declared) && isIntOrString(live) && String(declared) === String(live);
+  if (INT_OR_STRING_FIELDS.has(field))
+    return isIntOrString(declared) && isIntOrString(live) && String(declared) === String(live);
   return false;
 }
 

@@ -84,7 +84,11 @@ class Invalid extends Error {}
 class TooDeep extends Error {}
 
 /** Streams `path` (see JsonStreamResult); `onItem` receives each parsed element of the top-level `items` array. */
-export async function streamJsonItems(path: string, onItem: (item: unknown) => void, options: JsonStreamOptions): Promise<JsonStreamResult> {
+export async function streamJsonItems(
+  path: string,
+  onItem: (item: unknown) => void,
+  options: JsonStreamOptions,
+): Promise<JsonStreamResult> {
   const framer = new ItemFramer(onItem, options.maxDepth);
   const handle = await open(path, 'r');
   try {
@@ -297,7 +301,10 @@ class ItemFramer {
   }
 
   private endKey(chunk: Buffer, end: number): void {
-    const bytes = this.keyBytes.length === 0 ? chunk.subarray(this.keyFrom, end) : Buffer.concat([...this.keyBytes, chunk.subarray(this.keyFrom, end)]);
+    const bytes =
+      this.keyBytes.length === 0
+        ? chunk.subarray(this.keyFrom, end)
+        : Buffer.concat([...this.keyBytes, chunk.subarray(this.keyFrom, end)]);
     const key = parseOrInvalid(bytes);
     this.lastKey = typeof key === 'string' ? key : undefined;
     // Two `items` members: JSON.parse keeps the last one, whatever it is; leave such a file to it.

@@ -9,13 +9,17 @@ const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t'
 
 /** The text with every control character written as a visible escape (`\e`, `\r`, `\u0007`). */
 export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (character) => NAMED[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(
+    UNPRINTABLE,
+    (character) => NAMED[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Every string (and key) of a JSON value through printable: what human-readable renderers show. */
 export function printableValue(value: unknown): unknown {
   if (typeof value === 'string') return printable(value);
   if (Array.isArray(value)) return value.map(printableValue);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [printable(key), printableValue(item)]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [printable(key), printableValue(item)]));
   return value;
 }

@@ -29,7 +29,9 @@ export function schemaProblem(errors: readonly ErrorObject[]): string {
   const error = errors.at(-1);
   if (!error) return 'not valid';
   if (error.keyword === 'anyOf') {
-    const types = errors.filter((branch) => branch.keyword === 'type' && branch.instancePath === error.instancePath).map((branch) => branch.params['type']);
+    const types = errors
+      .filter((branch) => branch.keyword === 'type' && branch.instancePath === error.instancePath)
+      .map((branch) => branch.params['type']);
     if (types.length > 0) return located(pointerSegments(error.instancePath), `must be ${typeWords(types.flat())}`);
   }
   return problemOf(error);
@@ -53,7 +55,10 @@ function problemOf(error: ErrorObject): string {
     case 'pattern':
       return located(at, `must match ${String(params['pattern'])}`);
     case 'minLength':
-      return located(at, params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters`);
+      return located(
+        at,
+        params['limit'] === 1 ? 'must not be empty' : `must be at least ${String(params['limit'])} characters`,
+      );
     case 'minimum':
       return located(at, `must be at least ${String(params['limit'])}`);
     default:

@@ -67,7 +67,12 @@ export function notificationFor(report: Report, channel: ChannelPolicy = {}): No
 }
 
 function isWorthTelling(decision: NotificationDecision): boolean {
-  return decision.newDrift.length > 0 || decision.newFindings.length > 0 || decision.resolved.length > 0 || decision.incomplete !== undefined;
+  return (
+    decision.newDrift.length > 0 ||
+    decision.newFindings.length > 0 ||
+    decision.resolved.length > 0 ||
+    decision.incomplete !== undefined
+  );
 }
 
 function isNew(item: { history?: string }): boolean {
@@ -111,7 +116,8 @@ function resolvedItems(report: Report, minimum: Severity): ResolvedItem[] {
 function scanProblems(report: Report): ScanProblems | undefined {
   const { scan, source } = report;
   const failedLists = scan.lists.filter((list) => list.status !== 'listed');
-  const incomplete = !scan.complete || scan.error !== undefined || failedLists.length > 0 || source.failedFiles.length > 0;
+  const incomplete =
+    !scan.complete || scan.error !== undefined || failedLists.length > 0 || source.failedFiles.length > 0;
   if (!incomplete) return undefined;
   const problems: ScanProblems = { failedLists, unverified: scan.unverified.length, failedFiles: source.failedFiles };
   if (scan.error) problems.error = scan.error;

@@ -32,7 +32,11 @@ type Outcome =
  * errors: tries again with exponential backoff; other 4xx: gives up (the same payload will not get better).
  * Never throws, never logs: the webhook URL is a secret and must not reach an error message or a log line.
  */
-export async function sendSlack(webhookUrl: string, message: SlackMessage, options: SlackSendOptions = {}): Promise<SlackDelivery> {
+export async function sendSlack(
+  webhookUrl: string,
+  message: SlackMessage,
+  options: SlackSendOptions = {},
+): Promise<SlackDelivery> {
   const maxAttempts = Math.max(1, options.maxAttempts ?? 4);
   const maxWaitMs = (options.maxWaitSeconds ?? 30) * 1000;
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
@@ -78,8 +82,10 @@ async function postOnce(webhookUrl: string, body: string, timeoutMs: number): Pr
   const { status } = response;
   if (response.ok) return { kind: 'delivered', status };
   const error = `Slack webhook answered ${status}${answer ? ` (${answer})` : ''}`;
-  if (status === 429) return withWait({ kind: 'retry', status, error }, retryAfterMs(response.headers.get('retry-after')));
-  if (status >= 500) return withWait({ kind: 'retry', status, error }, retryAfterMs(response.headers.get('retry-after')));
+  if (status === 429)
+    return withWait({ kind: 'retry', status, error }, retryAfterMs(response.headers.get('retry-after')));
+  if (status >= 500)
+    return withWait({ kind: 'retry', status, error }, retryAfterMs(response.headers.get('retry-after')));
   return { kind: 'final', status, error };
 }
 

@@ -11,7 +11,13 @@ export type { SlackBlock, SlackMessage } from './slack-message.ts';
 import type { SlackBlock, SlackMessage } from './slack-message.ts';
 
 /** Slack's own limits (Block Kit reference); a message over any of them is refused with `invalid_blocks`. */
-export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150, buttonText: 75, buttonUrl: 3000 } as const;
+export const SLACK_LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  headerText: 150,
+  buttonText: 75,
+  buttonUrl: 3000,
+} as const;
 
 /** Room left under the section limit, so that a last `…` or entity never tips a section over. */
 const SECTION_MAX = SLACK_LIMITS.sectionText - 100;
@@ -37,7 +43,11 @@ export interface SlackMessageOptions {
  * resolved items and a link to the report. Bounded by construction (about 20 blocks at most, every text cut to
  * its limit) whatever the size of the report.
  */
-export function buildSlackMessage(report: Report, decision: NotificationDecision, options: SlackMessageOptions = {}): SlackMessage {
+export function buildSlackMessage(
+  report: Report,
+  decision: NotificationDecision,
+  options: SlackMessageOptions = {},
+): SlackMessage {
   const header = title(report.cluster, headline(decision), SLACK_LIMITS.headerText - 1);
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: header } },
@@ -79,7 +89,8 @@ function problemLines(problems: ScanProblems): string[] {
     return `• not listed (${list.status}): ${code(where)}${list.error ? ` ${escapeMrkdwn(brief(list.error, 200))}` : ''}`;
   });
   lines.push(...lists, ...more(problems.failedLists.length, lists.length));
-  if (problems.unverified > 0) lines.push(`• ${problems.unverified} declared objects not verified (their type could not be listed)`);
+  if (problems.unverified > 0)
+    lines.push(`• ${problems.unverified} declared objects not verified (their type could not be listed)`);
   const files = problems.failedFiles.slice(0, TOP_PROBLEMS).map((file) => {
     const where = problemPlace(file);
     return `• failed file ${code(brief(where, PATH_WIDTH))}: ${escapeMrkdwn(brief(file.message, 200))}`;
@@ -97,7 +108,11 @@ function more(total: number, shown: number): string[] {
 function driftBlocks(items: readonly NewDrift[]): SlackBlock[] {
   if (items.length === 0) return [];
   const shown = items.slice(0, TOP_DRIFT);
-  const blocks: SlackBlock[] = [{ type: 'divider' }, section([`*New drift* (${items.length})`]), ...shown.map((item) => section(driftLines(item)))];
+  const blocks: SlackBlock[] = [
+    { type: 'divider' },
+    section([`*New drift* (${items.length})`]),
+    ...shown.map((item) => section(driftLines(item))),
+  ];
   const rest = moreText(items.length, shown.length);
   if (rest) blocks.push(context(`${escapeMrkdwn(rest)} in the report`));
   return blocks;
@@ -111,7 +126,9 @@ function driftLines(item: NewDrift): string[] {
 function whatDrifted({ entry, change, severity }: NewDrift): string[] {
   const object = `[${severity}] ${bold(objectLabel(entry))}`;
   if (change) {
-    const writer = describeWriter(change.manager, change.time, change.subresource, change.actor) || (entry.attribution === 'unavailable' ? 'writer unknown (no managedFields)' : 'writer unknown');
+    const writer =
+      describeWriter(change.manager, change.time, change.subresource, change.actor) ||
+      (entry.attribution === 'unavailable' ? 'writer unknown (no managedFields)' : 'writer unknown');
     return [
       `${object} ${code(brief(change.path, PATH_WIDTH))}`,
       `${code(brief(change.declared, VALUE_WIDTH))} → ${code(brief(change.live, VALUE_WIDTH))}`,
@@ -119,8 +136,12 @@ function whatDrifted({ entry, change, severity }: NewDrift): string[] {
     ];
   }
   if (entry.status === 'missing') {
-    const where = entry.source ? ` (declared in ${code(brief(`${entry.source.file}:${entry.source.line}`, PATH_WIDTH))})` : '';
-    const deleter = entry.actor ? `, ${escapeMrkdwn(describeWriter(undefined, undefined, undefined, entry.actor))}` : '';
+    const where = entry.source
+      ? ` (declared in ${code(brief(`${entry.source.file}:${entry.source.line}`, PATH_WIDTH))})`
+      : '';
+    const deleter = entry.actor
+      ? `, ${escapeMrkdwn(describeWriter(undefined, undefined, undefined, entry.actor))}`
+      : '';
     return [`${object} missing from the cluster${where}${deleter}`];
   }
   const creator = describeWriter(entry.manager, entry.time, undefined, entry.actor);
@@ -128,9 +149,12 @@ function whatDrifted({ entry, change, severity }: NewDrift): string[] {
 }
 
 function findingLines(findings: readonly Finding[]): string[] {
-  const shown = findings.slice(0, TOP_FINDINGS).map(
-    (finding) => `• [${finding.severity}] ${bold(objectLabel(finding))} ${code(brief(finding.check, VALUE_WIDTH))}: ${escapeMrkdwn(brief(finding.message, 200))}`,
-  );
+  const shown = findings
+    .slice(0, TOP_FINDINGS)
+    .map(
+      (finding) =>
+        `• [${finding.severity}] ${bold(objectLabel(finding))} ${code(brief(finding.check, VALUE_WIDTH))}: ${escapeMrkdwn(brief(finding.message, 200))}`,
+    );
   return [`*New findings* (${findings.length})`, ...shown, ...more(findings.length, shown.length)];
 }
 
@@ -145,7 +169,11 @@ function resolvedLines(items: readonly ResolvedItem[]): string[] {
 /** A button when the URL fits Slack's limit, else a plain note: a cut URL would be a broken link. */
 function linkBlocks(reportUrl: string | undefined, expiresAt: string | undefined): SlackBlock[] {
   if (!reportUrl) return [];
-  if (reportUrl.length > SLACK_LIMITS.buttonUrl) return [context('The full report is stored with this run (its link is too long for Slack).')];
-  const button: SlackBlock = { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open full report' }, url: reportUrl }] };
+  if (reportUrl.length > SLACK_LIMITS.buttonUrl)
+    return [context('The full report is stored with this run (its link is too long for Slack).')];
+  const button: SlackBlock = {
+    type: 'actions',
+    elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open full report' }, url: reportUrl }],
+  };
   return expiresAt ? [button, context(`The link works until ${escapeMrkdwn(expiresAt)}.`)] : [button];
 }

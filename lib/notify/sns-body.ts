@@ -105,7 +105,12 @@ function bodyWithCap(input: BodyInput, cap: number): SnsBody {
     message: brief(finding.message, TEXT_WIDTH),
   }));
   const resolved = decision.resolved.slice(0, cap).map((item) => {
-    const shown: ResolvedBrief = { ...objectBrief(item), type: item.type, firstSeen: item.firstSeen, resolvedAt: item.resolvedAt };
+    const shown: ResolvedBrief = {
+      ...objectBrief(item),
+      type: item.type,
+      firstSeen: item.firstSeen,
+      resolvedAt: item.resolvedAt,
+    };
     if (item.path !== undefined) shown.path = brief(item.path, TEXT_WIDTH);
     if (item.check !== undefined) shown.check = item.check;
     return shown;
@@ -130,7 +135,9 @@ function bodyWithCap(input: BodyInput, cap: number): SnsBody {
 }
 
 function objectBrief(item: { kind: string; namespace?: string; name: string }): ObjectBrief {
-  return item.namespace ? { kind: item.kind, namespace: item.namespace, name: item.name } : { kind: item.kind, name: item.name };
+  return item.namespace
+    ? { kind: item.kind, namespace: item.namespace, name: item.name }
+    : { kind: item.kind, name: item.name };
 }
 
 /** Values as short strings via brief(): a subscriber gets a hint of the change, the report has the rest. */
@@ -161,11 +168,19 @@ function scanBrief(report: Report, decision: NotificationDecision): ScanBrief {
     return shown;
   });
   const failedFiles = (problems?.failedFiles ?? []).slice(0, PROBLEM_CAP).map((file) => {
-    const shown: ScanBrief['failedFiles'][number] = { file: brief(file.file, TEXT_WIDTH), message: brief(file.message, TEXT_WIDTH) };
+    const shown: ScanBrief['failedFiles'][number] = {
+      file: brief(file.file, TEXT_WIDTH),
+      message: brief(file.message, TEXT_WIDTH),
+    };
     if (file.line !== undefined) shown.line = file.line;
     return shown;
   });
-  const scan: ScanBrief = { complete: report.scan.complete, failedLists, unverified: problems?.unverified ?? 0, failedFiles };
+  const scan: ScanBrief = {
+    complete: report.scan.complete,
+    failedLists,
+    unverified: problems?.unverified ?? 0,
+    failedFiles,
+  };
   if (problems?.error) scan.error = brief(problems.error, TEXT_WIDTH);
   return scan;
 }

@@ -33,7 +33,11 @@ export interface SnsMessageOptions {
 export const SNS_SUBJECT_MAX = 99;
 
 /** The SNS message of one cluster run: an ASCII subject, a JSON body, and attributes for filter policies. */
-export function buildSnsMessage(report: Report, decision: NotificationDecision, options: SnsMessageOptions = {}): SnsMessage {
+export function buildSnsMessage(
+  report: Report,
+  decision: NotificationDecision,
+  options: SnsMessageOptions = {},
+): SnsMessage {
   const counts = countsOf(report);
   const summary = headline(decision);
   const status = runStatus(report, decision);

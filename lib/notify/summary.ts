@@ -28,13 +28,16 @@ export function countsOf(report: Report): NotificationCounts {
 /** Without a history step nothing was seen before: every drifted field and finding is new. */
 function historyCounts(report: Report): Pick<NotificationCounts, 'new' | 'persisting' | 'resolved'> {
   if (report.history) return report.history.counts;
-  const items = report.drift.reduce((total, entry) => total + Math.max(entry.changes?.length ?? 0, 1), 0) + report.findings.length;
+  const items =
+    report.drift.reduce((total, entry) => total + Math.max(entry.changes?.length ?? 0, 1), 0) + report.findings.length;
   return { new: items, persisting: 0, resolved: 0 };
 }
 
 /** `2 high, 1 medium`, highest first; `none` when there are none. */
 export function findingsText(findings: Record<Severity, number>): string {
-  const parts = SEVERITIES.filter((severity) => findings[severity] > 0).map((severity) => `${findings[severity]} ${severity}`);
+  const parts = SEVERITIES.filter((severity) => findings[severity] > 0).map(
+    (severity) => `${findings[severity]} ${severity}`,
+  );
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 

@@ -40,7 +40,11 @@ export interface ClusterAuditInput {
    * Reads the live state of the kinds the manifests declare (plus what the audit needs, such as HPAs). A reader that
    * holds more kinds than it was asked for (a snapshot) may drop the objects of kinds outside `retainKinds`.
    */
-  readLive: (kinds: readonly KindRef[], namespaces: readonly string[] | undefined, needs: LiveNeeds) => Promise<LiveState>;
+  readLive: (
+    kinds: readonly KindRef[],
+    namespaces: readonly string[] | undefined,
+    needs: LiveNeeds,
+  ) => Promise<LiveState>;
   /** How a kustomization or chart at `sourcePath` is rendered; default settings when absent. */
   render?: RenderRequest;
   drift?: DriftOptions;
@@ -75,10 +79,26 @@ export interface ChecksRun {
 
 /** API groups served by Kubernetes itself; any other group is a custom resource whose CRD says how its lists merge. */
 const BUILT_IN_GROUPS = new Set([
-  '', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io',
-  'scheduling.k8s.io', 'node.k8s.io', 'apiextensions.k8s.io', 'admissionregistration.k8s.io', 'apiregistration.k8s.io',
-  'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io',
-  'resource.k8s.io', 'storagemigration.k8s.io',
+  '',
+  'apps',
+  'batch',
+  'autoscaling',
+  'policy',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'scheduling.k8s.io',
+  'node.k8s.io',
+  'apiextensions.k8s.io',
+  'admissionregistration.k8s.io',
+  'apiregistration.k8s.io',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'resource.k8s.io',
+  'storagemigration.k8s.io',
 ]);
 const REPLICA_SETS: KindRef = { group: 'apps', kind: 'ReplicaSet' };
 const CRD_KIND: KindRef = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
@@ -95,19 +115,58 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   const scope = new ScopeTable();
   const renderRequest = input.render ?? { settings: DEFAULT_RENDERER_SETTINGS };
   const prepared = input.tree ? await prepareManifests(input.tree, input.sourcePath, renderRequest) : undefined;
-  if (prepared && prepared.info.renderer !== 'plain') progress(`${input.cluster}: rendered ${prepared.folder || '.'} with ${describeRender(prepared.info)}`);
-  const declare = (): DeclaredState => (prepared ? inScope(requireDeclaredObjects(declarePrepared(prepared, scope), input.sourcePath, prepared.info.renderer === 'plain' ? undefined : prepared.info.renderer), input.namespaces) : NOTHING_DECLARED);
+  if (prepared && prepared.info.renderer !== 'plain')
+    progress(`${input.cluster}: rendered ${prepared.folder || '.'} with ${describeRender(prepared.info)}`);
+  const declare = (): DeclaredState =>
+    prepared
+      ? inScope(
+          requireDeclaredObjects(
+            declarePrepared(prepared, scope),
+            input.sourcePath,
+            prepared.info.renderer === 'plain' ? undefined : prepared.info.renderer,
+          ),
+          input.namespaces,
+        )
+      : NOTHING_DECLARED;
   let declared = declare();
   progress(`${input.cluster}: ${declared.objects.length} declared objects in ${declared.fileCount} files`);
   const checksOn = input.checks?.config.enabled === true;
-  const live = await input.readLive(kindsToRead(declared, input.includeSecrets === true, checksOn), input.namespaces, liveNeeds(declared, checksOn));
+  const live = await input.readLive(
+    kindsToRead(declared, input.includeSecrets === true, checksOn),
+    input.namespaces,
+    liveNeeds(declared, checksOn),
+  );
   progress(`${input.cluster}: ${live.objects.length} live objects from ${live.origin}`);
   if (teachScope(scope, live)) declared = declare();
   const liveInScope = { ...live, objects: live.objects.filter((object) => inNamespaces(object, input.namespaces)) };
-  const computed = computeDrift(declared.objects, liveInScope, { ...input.drift, secretDigestKey: input.secretDigestKey ?? randomBytes(32) });
-  const result = prepared ? { ...computed, drift: withRemediation(computed.drift, declared.objects, liveInScope.objects, remediationSource(prepared, renderRequest)) } : computed;
+  const computed = computeDrift(declared.objects, liveInScope, {
+    ...input.drift,
+    secretDigestKey: input.secretDigestKey ?? randomBytes(32),
+  });
+  const result = prepared
+    ? {
+        ...computed,
+        drift: withRemediation(
+          computed.drift,
+          declared.objects,
+          liveInScope.objects,
+          remediationSource(prepared, renderRequest),
+        ),
+      }
+    : computed;
   const generatedAt = (input.now ?? (() => new Date()))();
-  const built = buildReport({ runId: input.runId, cluster: input.cluster, ...(input.identity ? { identity: input.identity } : {}), generatedAt, sourcePath: input.sourcePath, declared, live: liveInScope, result, includeSecrets: input.includeSecrets === true, ...(prepared ? { render: prepared.info } : {}) });
+  const built = buildReport({
+    runId: input.runId,
+    cluster: input.cluster,
+    ...(input.identity ? { identity: input.identity } : {}),
+    generatedAt,
+    sourcePath: input.sourcePath,
+    declared,
+    live: liveInScope,
+    result,
+    includeSecrets: input.includeSecrets === true,
+    ...(prepared ? { render: prepared.info } : {}),
+  });
   const checked = input.checks && checksOn ? withChecks(input, input.checks, built, declared, liveInScope) : built;
   const report = await withActors(checked, input.auditLog, live);
   if (input.auditLog && report.scan.auditLog && 'matched' in report.scan.auditLog) {
@@ -117,7 +176,13 @@ export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
   return report;
 }
 
-function withChecks(input: ClusterAuditInput, checks: ChecksRun, report: Report, declared: DeclaredState, live: LiveState): Report {
+function withChecks(
+  input: ClusterAuditInput,
+  checks: ChecksRun,
+  report: Report,
+  declared: DeclaredState,
+  live: LiveState,
+): Report {
   const generatedAt = new Date(report.generatedAt);
   // A snapshot is judged at the time it was taken, not at the time it is read.
   const observedAt = new Date(report.scan.observedAt ?? report.generatedAt);
@@ -127,7 +192,12 @@ function withChecks(input: ClusterAuditInput, checks: ChecksRun, report: Report,
 }
 
 function describeRender(info: RenderInfo): string {
-  const versions = info.tool ? Object.entries(info.tool.versions).filter(([name]) => name === 'helm' || name === 'kustomize').map(([name, version]) => `${name} ${version}`).join(', ') : '';
+  const versions = info.tool
+    ? Object.entries(info.tool.versions)
+        .filter(([name]) => name === 'helm' || name === 'kustomize')
+        .map(([name, version]) => `${name} ${version}`)
+        .join(', ')
+    : '';
   const chart = info.chart ? ` (chart ${info.chart.name} ${info.chart.version})` : '';
   return `${info.tool?.name ?? info.renderer}${versions ? ` [${versions}]` : ''}${chart}`;
 }
@@ -138,10 +208,18 @@ interface CheckClocks {
   generatedAt: Date;
 }
 
-function checkFindings(input: ClusterAuditInput, checks: ChecksRun, declared: DeclaredState, live: LiveState, clocks: CheckClocks): Finding[] {
+function checkFindings(
+  input: ClusterAuditInput,
+  checks: ChecksRun,
+  declared: DeclaredState,
+  live: LiveState,
+  clocks: CheckClocks,
+): Finding[] {
   const declaredObjects = declared.objects.map(({ object }) => object);
   // Without a source nothing narrows the scope: every namespace but the control plane's (the checks' default).
-  const declaredNamespaces = [...new Set(declaredObjects.flatMap((object) => (object.metadata.namespace ? [object.metadata.namespace] : [])))];
+  const declaredNamespaces = [
+    ...new Set(declaredObjects.flatMap((object) => (object.metadata.namespace ? [object.metadata.namespace] : []))),
+  ];
   const namespaces = input.namespaces ?? (input.tree ? declaredNamespaces : undefined);
   // Events before the previous run's observation were reported then; a previous observation at or after this one
   // (the same snapshot again, or an older one) says nothing about this one's events.
@@ -169,7 +247,8 @@ function kindsToRead(declared: DeclaredState, includeSecrets: boolean, checks: b
     if (group === 'apps' && object.kind === 'Deployment') kinds.set(kindKey(REPLICA_SETS), REPLICA_SETS);
   }
   const customResources = [...kinds.values()].some((kind) => !BUILT_IN_GROUPS.has(kind.group));
-  for (const kind of [...ALWAYS_READ, ...(checks ? CHECK_KINDS : []), ...(customResources ? [CRD_KIND] : [])]) kinds.set(kindKey(kind), kind);
+  for (const kind of [...ALWAYS_READ, ...(checks ? CHECK_KINDS : []), ...(customResources ? [CRD_KIND] : [])])
+    kinds.set(kindKey(kind), kind);
   return [...kinds.values()];
 }
 
@@ -209,6 +288,8 @@ function inScope(declared: DeclaredState, namespaces: readonly string[] | undefi
   if (!namespaces) return declared;
   return {
     ...declared,
-    objects: declared.objects.filter(({ object }) => !object.metadata.namespace || namespaces.includes(object.metadata.namespace)),
+    objects: declared.objects.filter(
+      ({ object }) => !object.metadata.namespace || namespaces.includes(object.metadata.namespace),
+    ),
   };
 }

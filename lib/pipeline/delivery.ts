@@ -43,11 +43,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isKeys(value: unknown): value is ReportKeys {
-  return isRecord(value) && typeof value['report'] === 'string' && typeof value['findings'] === 'string' && typeof value['latest'] === 'string';
+  return (
+    isRecord(value) &&
+    typeof value['report'] === 'string' &&
+    typeof value['findings'] === 'string' &&
+    typeof value['latest'] === 'string'
+  );
 }
 
 function asStoredRun(value: unknown): StoredRun | undefined {
-  if (!isRecord(value) || typeof value['runId'] !== 'string' || typeof value['generatedAt'] !== 'string' || !isKeys(value['keys'])) return undefined;
+  if (
+    !isRecord(value) ||
+    typeof value['runId'] !== 'string' ||
+    typeof value['generatedAt'] !== 'string' ||
+    !isKeys(value['keys'])
+  )
+    return undefined;
   return {
     runId: value['runId'],
     generatedAt: value['generatedAt'],

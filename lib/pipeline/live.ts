@@ -8,7 +8,11 @@ import type { EksAccess, KubeconfigSecretAccess, SnapshotAccess } from '../confi
 import type { KindRef, LiveNeeds } from './audit-cluster.ts';
 
 /** Every way to reach a cluster's live state; the local CLI may leave the kubeconfig path to KUBECONFIG. */
-export type LiveAccess = SnapshotAccess | { type: 'kubeconfig'; path?: string; context?: string } | KubeconfigSecretAccess | EksAccess;
+export type LiveAccess =
+  | SnapshotAccess
+  | { type: 'kubeconfig'; path?: string; context?: string }
+  | KubeconfigSecretAccess
+  | EksAccess;
 
 export interface LiveStateDeps {
   /** Needed for `kubeconfigSecret` access. */
@@ -39,14 +43,24 @@ export async function readLiveState(
 }
 
 /** What the cluster serves, for rendering Helm charts as they would install there; none for a snapshot. */
-export async function readLiveCapabilities(access: LiveAccess, deps: LiveStateDeps = {}): Promise<ServedCapabilities | undefined> {
+export async function readLiveCapabilities(
+  access: LiveAccess,
+  deps: LiveStateDeps = {},
+): Promise<ServedCapabilities | undefined> {
   if (access.type === 'snapshot') return undefined;
   const kubeconfig = await kubeconfigFor(access, deps);
-  const [{ readCapabilities }, { DEFAULT_TIMEOUT_MS }] = await Promise.all([import('../cluster/capabilities.ts'), import('../cluster/live.ts')]);
+  const [{ readCapabilities }, { DEFAULT_TIMEOUT_MS }] = await Promise.all([
+    import('../cluster/capabilities.ts'),
+    import('../cluster/live.ts'),
+  ]);
   return readCapabilities({ ...kubeconfig, timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS });
 }
 
-function readScope(kinds: readonly KindRef[], namespaces: readonly string[] | undefined, deps: LiveStateDeps): Omit<ReadClusterOptions, keyof KubeconfigSource> {
+function readScope(
+  kinds: readonly KindRef[],
+  namespaces: readonly string[] | undefined,
+  deps: LiveStateDeps,
+): Omit<ReadClusterOptions, keyof KubeconfigSource> {
   return {
     kinds: [...kinds],
     ...(namespaces ? { namespaces: [...namespaces] } : {}),
@@ -55,14 +69,22 @@ function readScope(kinds: readonly KindRef[], namespaces: readonly string[] | un
   };
 }
 
-async function kubeconfigFor(access: Exclude<LiveAccess, SnapshotAccess>, deps: LiveStateDeps): Promise<KubeconfigSource> {
+async function kubeconfigFor(
+  access: Exclude<LiveAccess, SnapshotAccess>,
+  deps: LiveStateDeps,
+): Promise<KubeconfigSource> {
   const context = access.type !== 'eks' && access.context ? { context: access.context } : {};
   if (access.type === 'kubeconfig') return { ...(access.path ? { kubeconfigPath: access.path } : {}), ...context };
   if (access.type === 'kubeconfigSecret') {
-    if (!deps.secrets) throw new Error(`the kubeconfig in secret ${access.secretId} cannot be read here: no secrets reader`);
+    if (!deps.secrets)
+      throw new Error(`the kubeconfig in secret ${access.secretId} cannot be read here: no secrets reader`);
     return { kubeconfigYaml: await deps.secrets.read(access.secretId), ...context };
   }
   if (!deps.eks) throw new Error(`EKS cluster ${access.name} cannot be reached here: no EKS access`);
-  const target: EksTarget = { name: access.name, region: access.region, ...(access.roleArn ? { roleArn: access.roleArn } : {}) };
+  const target: EksTarget = {
+    name: access.name,
+    region: access.region,
+    ...(access.roleArn ? { roleArn: access.roleArn } : {}),
+  };
   return { kubeconfigYaml: await deps.eks.kubeconfig(target) };
 }

@@ -15,7 +15,16 @@ import { openSource } from '../source/open.ts';
 import type { OpenSourceOptions } from '../source/open.ts';
 import type { SourceTree } from '../source/types.ts';
 import type { S3Destination } from '../store/s3.ts';
-import { getLatestReportS3, getReportS3, getTextS3, putJsonS3, putLatestS3, putReportS3, s3ReportKeys, s3StateKey } from '../store/s3.ts';
+import {
+  getLatestReportS3,
+  getReportS3,
+  getTextS3,
+  putJsonS3,
+  putLatestS3,
+  putReportS3,
+  s3ReportKeys,
+  s3StateKey,
+} from '../store/s3.ts';
 import { parseWholeReport } from '../store/local.ts';
 import { deliveryStateBody, parseDeliveryState } from './delivery.ts';
 import type { DeliveryLedger } from './delivery.ts';
@@ -64,7 +73,11 @@ export async function auditAndPublish(deps: AwsAuditDeps, message: AuditMessage)
     {
       settings: {
         renderer: deps.config.renderer,
-        drift: { ignoreRules: deps.config.ignore, trustedManagers: deps.config.trustedManagers, ignoreHpaReplicas: deps.config.ignoreHpaReplicas },
+        drift: {
+          ignoreRules: deps.config.ignore,
+          trustedManagers: deps.config.trustedManagers,
+          ignoreHpaReplicas: deps.config.ignoreHpaReplicas,
+        },
         checks: { config: deps.config.checks, exemptions: deps.config.exemptions },
       },
       source: deps.source,
@@ -84,11 +97,21 @@ export async function auditAndPublish(deps: AwsAuditDeps, message: AuditMessage)
 function auditLogSourceOf(deps: AwsAuditDeps, cluster: ClusterConfig): { auditLogSource?: AuditLogSource } {
   const cloudWatch = cluster.auditLog?.cloudWatch;
   if (!cloudWatch || !deps.logs) return {};
-  return { auditLogSource: cloudWatchAuditLog({ client: deps.logs(cloudWatch.region), logGroup: cloudWatch.logGroup, now: deps.clock.now() }) };
+  return {
+    auditLogSource: cloudWatchAuditLog({
+      client: deps.logs(cloudWatch.region),
+      logGroup: cloudWatch.logGroup,
+      now: deps.clock.now(),
+    }),
+  };
 }
 
 /** Opens the configured source (token from Secrets Manager when configured); the caller caches the tree. */
-export async function openConfiguredSource(config: DriftwatchConfig, s3: S3Client, secrets: SecretReader): Promise<SourceTree> {
+export async function openConfiguredSource(
+  config: DriftwatchConfig,
+  s3: S3Client,
+  secrets: SecretReader,
+): Promise<SourceTree> {
   const { source } = config;
   const options: OpenSourceOptions = { limits: source.limits, s3Client: s3 };
   const token = source.tokenSecretId ? await secrets.read(source.tokenSecretId) : source.token;
@@ -113,13 +136,16 @@ function s3Store(deps: AwsAuditDeps): ReportStore {
     putReport: (report) => putReportS3(deps.s3, deps.destination, report, options),
     putLatest: (report) => putLatestS3(deps.s3, deps.destination, report, options),
     link: async (keys) => {
-      const sign = (client: S3Client) => presignReportLink(client, deps.destination.bucket, keys.report, deps.linkExpiresSeconds, deps.clock.now());
+      const sign = (client: S3Client) =>
+        presignReportLink(client, deps.destination.bucket, keys.report, deps.linkExpiresSeconds, deps.clock.now());
       if (!deps.linkClient) return sign(deps.s3);
       try {
         return await sign(deps.linkClient);
       } catch (error) {
         // The signer's key could not be read: the news still goes out, with a link that says its shorter life.
-        deps.log.warn("report link signed with the function's own credentials: the signer's key could not be read", { error: describeError(error) });
+        deps.log.warn("report link signed with the function's own credentials: the signer's key could not be read", {
+          error: describeError(error),
+        });
         deps.metrics.count('ReportLinkSignerFailures', 1);
         return sign(deps.s3);
       }
@@ -136,10 +162,21 @@ function s3Ledger(deps: AwsAuditDeps): DeliveryLedger {
       const text = await getTextS3(deps.s3, deps.destination.bucket, key);
       if (text === undefined) return undefined;
       const state = parseDeliveryState(text, cluster);
-      if (!state) deps.log.warn('delivery state is not valid; every channel counts as up to date with the latest report', { cluster, key });
+      if (!state)
+        deps.log.warn('delivery state is not valid; every channel counts as up to date with the latest report', {
+          cluster,
+          key,
+        });
       return state;
     },
-    write: (state) => putJsonS3(deps.s3, deps.destination, s3StateKey(deps.destination, state.cluster), deliveryStateBody(state), options),
+    write: (state) =>
+      putJsonS3(
+        deps.s3,
+        deps.destination,
+        s3StateKey(deps.destination, state.cluster),
+        deliveryStateBody(state),
+        options,
+      ),
   };
 }
 
@@ -153,7 +190,11 @@ function awsNotifiers(deps: AwsAuditDeps): Notifier[] {
       channel: 'SNS',
       policy: notifications.sns ?? {},
       deliver: async (report, decision, stored) => {
-        const messageId = await publishSns(deps.sns, topicArn, buildSnsMessage(report, decision, { ...linkOptions(stored), reportKey: stored.keys.report }));
+        const messageId = await publishSns(
+          deps.sns,
+          topicArn,
+          buildSnsMessage(report, decision, { ...linkOptions(stored), reportKey: stored.keys.report }),
+        );
         return { messageId };
       },
     });
@@ -168,7 +209,10 @@ function awsNotifiers(deps: AwsAuditDeps): Notifier[] {
         const webhookUrl = slackSecretId ? (await deps.secrets.read(slackSecretId)).trim() : (configuredUrl ?? '');
         const result = await sendSlack(webhookUrl, buildSlackMessage(report, decision, linkOptions(stored)));
         // The delivery names the status or error code, never the webhook URL (a secret).
-        if (!result.ok) throw new Error(`Slack did not take the message after ${result.attempts} attempts: ${result.status ?? ''} ${result.error ?? ''}`.trim());
+        if (!result.ok)
+          throw new Error(
+            `Slack did not take the message after ${result.attempts} attempts: ${result.status ?? ''} ${result.error ?? ''}`.trim(),
+          );
         return { attempts: result.attempts };
       },
     });
@@ -178,5 +222,7 @@ function awsNotifiers(deps: AwsAuditDeps): Notifier[] {
 
 /** The report link of a message and when it expires, as both message builders take them. */
 function linkOptions(stored: StoredReport): { reportUrl?: string; reportUrlExpiresAt?: string } {
-  return stored.url ? { reportUrl: stored.url, ...(stored.urlExpiresAt ? { reportUrlExpiresAt: stored.urlExpiresAt } : {}) } : {};
+  return stored.url
+    ? { reportUrl: stored.url, ...(stored.urlExpiresAt ? { reportUrlExpiresAt: stored.urlExpiresAt } : {}) }
+    : {};
 }

@@ -145,16 +145,25 @@ export async function runCluster(deps: RunClusterDeps, cluster: ClusterRun, run:
   const { runId } = run;
   const state = deps.ledger ? await deps.ledger.read(cluster.name) : undefined;
   if (state?.stored && isStale(state, runId, run.scheduledAt)) {
-    deps.log.warn('a later run already audited this cluster; this late message is dropped', { cluster: cluster.name, runId, laterRunId: state.stored.runId });
+    deps.log.warn('a later run already audited this cluster; this late message is dropped', {
+      cluster: cluster.name,
+      runId,
+      laterRunId: state.stored.runId,
+    });
     deps.metrics.count('StaleMessages', 1);
     return { status: 'stale', later: state.stored };
   }
-  const resumed = state?.stored?.runId === runId ? await deps.store.get(cluster.name, state.stored.keys.report) : undefined;
+  const resumed =
+    state?.stored?.runId === runId ? await deps.store.get(cluster.name, state.stored.keys.report) : undefined;
   let report: Report;
   let keys: ReportKeys;
   let delivery = state;
   if (resumed && state?.stored) {
-    deps.log.info('this run stored its report before (the message came again): finishing it without a second audit', { cluster: cluster.name, runId, key: state.stored.keys.report });
+    deps.log.info('this run stored its report before (the message came again): finishing it without a second audit', {
+      cluster: cluster.name,
+      runId,
+      key: state.stored.keys.report,
+    });
     deps.metrics.count('RunsResumed', 1);
     report = resumed;
     keys = state.stored.keys;
@@ -164,10 +173,22 @@ export async function runCluster(deps: RunClusterDeps, cluster: ClusterRun, run:
     report = applyHistory(audited, previous, invalid);
     keys = await deps.store.putReport(report);
     recordMetrics(deps.metrics, report, deps.clock.now().getTime() - started);
-    deps.log.info('report stored', { cluster: cluster.name, runId, key: keys.report, drift: report.drift.length, complete: report.scan.complete });
+    deps.log.info('report stored', {
+      cluster: cluster.name,
+      runId,
+      key: keys.report,
+      drift: report.drift.length,
+      complete: report.scan.complete,
+    });
     if (deps.ledger) {
       // Before telling anyone: a message handled again after this point finishes this run instead of running another.
-      delivery = storedRun(deps, state, cluster.name, { runId, ...(run.scheduledAt ? { scheduledAt: run.scheduledAt } : {}), generatedAt: report.generatedAt, keys }, previous);
+      delivery = storedRun(
+        deps,
+        state,
+        cluster.name,
+        { runId, ...(run.scheduledAt ? { scheduledAt: run.scheduledAt } : {}), generatedAt: report.generatedAt, keys },
+        previous,
+      );
       await deps.ledger.write(delivery);
     }
   }
@@ -178,7 +199,13 @@ export async function runCluster(deps: RunClusterDeps, cluster: ClusterRun, run:
 }
 
 /** The state after storing a run's report: channels without a mark are up to date with the previous report. */
-function storedRun(deps: RunClusterDeps, state: DeliveryState | undefined, cluster: string, stored: StoredRun, previous: Report | undefined): DeliveryState {
+function storedRun(
+  deps: RunClusterDeps,
+  state: DeliveryState | undefined,
+  cluster: string,
+  stored: StoredRun,
+  previous: Report | undefined,
+): DeliveryState {
   const channels = { ...state?.channels };
   const at = deps.clock.now().toISOString();
   for (const { channel } of deps.notifiers) {
@@ -192,26 +219,50 @@ function storedRun(deps: RunClusterDeps, state: DeliveryState | undefined, clust
  * last run stored and told a report but never wrote `latest/` (its message went to the DLQ), that report is the
  * previous one: its news was told, so history goes on from it rather than from the older `latest/`.
  */
-async function previousReport(deps: RunClusterDeps, cluster: ClusterRun, state: DeliveryState | undefined): Promise<{ report?: Report; invalid?: string }> {
+async function previousReport(
+  deps: RunClusterDeps,
+  cluster: ClusterRun,
+  state: DeliveryState | undefined,
+): Promise<{ report?: Report; invalid?: string }> {
   const latest = await deps.store.latest(cluster.name);
   if (latest.invalid) {
     const { where, reason } = latest.invalid;
-    deps.log.warn(`${where} is not a valid report; history starts afresh (${reason})`, { cluster: cluster.name, where, reason });
+    deps.log.warn(`${where} is not a valid report; history starts afresh (${reason})`, {
+      cluster: cluster.name,
+      where,
+      reason,
+    });
     return { invalid: reason };
   }
-  const unfinished = state?.stored && state.stored.runId !== latest.report?.runId && (!latest.report || state.stored.generatedAt >= latest.report.generatedAt) ? state.stored : undefined;
+  const unfinished =
+    state?.stored &&
+    state.stored.runId !== latest.report?.runId &&
+    (!latest.report || state.stored.generatedAt >= latest.report.generatedAt)
+      ? state.stored
+      : undefined;
   const newer = unfinished ? await deps.store.get(cluster.name, unfinished.keys.report) : undefined;
-  if (newer) deps.log.info('the last stored report never reached latest/: history goes on from it', { cluster: cluster.name, runId: newer.runId });
+  if (newer)
+    deps.log.info('the last stored report never reached latest/: history goes on from it', {
+      cluster: cluster.name,
+      runId: newer.runId,
+    });
   const stored = newer ?? latest.report;
   // Same name, another audit (a --cluster reused for another source or snapshot): not this run's history.
   if (stored && stored.identity !== cluster.identity) {
-    deps.log.info(`the latest report of ${cluster.name} is of another audit; history starts afresh`, { cluster: cluster.name });
+    deps.log.info(`the latest report of ${cluster.name} is of another audit; history starts afresh`, {
+      cluster: cluster.name,
+    });
     return {};
   }
   return stored ? { report: stored } : {};
 }
 
-async function auditOrFail(deps: RunClusterDeps, cluster: ClusterRun, runId: string, previous: Report | undefined): Promise<Report> {
+async function auditOrFail(
+  deps: RunClusterDeps,
+  cluster: ClusterRun,
+  runId: string,
+  previous: Report | undefined,
+): Promise<Report> {
   const failed = (error: string, cause?: unknown): Report =>
     failedReport({
       runId,
@@ -227,7 +278,12 @@ async function auditOrFail(deps: RunClusterDeps, cluster: ClusterRun, runId: str
   try {
     tree = await deps.source.open();
   } catch (error) {
-    deps.log.error('source cannot be read', { cluster: cluster.name, runId, error: describeError(error), cause: causeOf(error) });
+    deps.log.error('source cannot be read', {
+      cluster: cluster.name,
+      runId,
+      error: describeError(error),
+      cause: causeOf(error),
+    });
     return failed(`source cannot be read: ${describeError(error)}`);
   }
   const budgetMs = deps.clock.remainingMs ? deps.clock.remainingMs() - FINISH_RESERVE_MS : undefined;
@@ -250,7 +306,12 @@ async function auditOrFail(deps: RunClusterDeps, cluster: ClusterRun, runId: str
     });
     return budgetMs === undefined ? await audit : await withDeadline(audit, budgetMs);
   } catch (error) {
-    deps.log.error('audit failed; storing an error report', { cluster: cluster.name, runId, error: describeError(error), cause: causeOf(error) });
+    deps.log.error('audit failed; storing an error report', {
+      cluster: cluster.name,
+      runId,
+      error: describeError(error),
+      cause: causeOf(error),
+    });
     return failed(describeError(error), error);
   }
 }
@@ -264,7 +325,12 @@ export class DeadlineError extends Error {
 async function withDeadline<T>(work: Promise<T>, budgetMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
-    const fail = (): void => reject(new DeadlineError(`the audit did not finish in time: stopped ${Math.round(FINISH_RESERVE_MS / 1000)} s before the function's timeout to store this report`));
+    const fail = (): void =>
+      reject(
+        new DeadlineError(
+          `the audit did not finish in time: stopped ${Math.round(FINISH_RESERVE_MS / 1000)} s before the function's timeout to store this report`,
+        ),
+      );
     if (budgetMs <= 0) fail();
     else timer = setTimeout(fail, budgetMs);
   });
@@ -293,9 +359,15 @@ function recordMetrics(metrics: MetricSink, report: Report, durationMs: number):
   metrics.count('DriftNew', report.history?.counts.new ?? 0);
   metrics.count('DriftResolved', report.history?.counts.resolved ?? 0);
   for (const severity of SEVERITIES) {
-    metrics.count(`Findings${severity[0]?.toUpperCase()}${severity.slice(1)}`, report.findings.filter((finding) => finding.severity === severity && !finding.exempted).length);
+    metrics.count(
+      `Findings${severity[0]?.toUpperCase()}${severity.slice(1)}`,
+      report.findings.filter((finding) => finding.severity === severity && !finding.exempted).length,
+    );
   }
-  const scanErrors = report.scan.lists.filter((list) => list.status !== 'listed').length + (report.scan.error ? 1 : 0) + report.source.failedFiles.length;
+  const scanErrors =
+    report.scan.lists.filter((list) => list.status !== 'listed').length +
+    (report.scan.error ? 1 : 0) +
+    report.source.failedFiles.length;
   metrics.count('ScanErrors', scanErrors);
   metrics.milliseconds('AuditDuration', durationMs);
 }
@@ -315,7 +387,12 @@ interface ChannelPlan {
  * ledger, a channel that missed news is told the difference from the last report it had (merged, not repeated), and
  * each message is marked as soon as it is taken, so the same run handled twice tells no channel twice.
  */
-async function notify(deps: RunClusterDeps, report: Report, keys: ReportKeys, state: DeliveryState | undefined): Promise<Record<string, ChannelOutcome>> {
+async function notify(
+  deps: RunClusterDeps,
+  report: Report,
+  keys: ReportKeys,
+  state: DeliveryState | undefined,
+): Promise<Record<string, ChannelOutcome>> {
   const outcomes: Record<string, ChannelOutcome> = {};
   const plans: ChannelPlan[] = [];
   for (const notifier of deps.notifiers) {
@@ -347,11 +424,19 @@ async function notify(deps: RunClusterDeps, report: Report, keys: ReportKeys, st
       continue;
     }
     try {
-      const receipt = await notifier.deliver(view, decision, { keys, ...(reportLink ? { url: reportLink.url, urlExpiresAt: reportLink.expiresAt } : {}) });
+      const receipt = await notifier.deliver(view, decision, {
+        keys,
+        ...(reportLink ? { url: reportLink.url, urlExpiresAt: reportLink.expiresAt } : {}),
+      });
       deps.log.info(`${notifier.channel} notified`, { cluster: report.cluster, channel: notifier.channel, ...receipt });
       outcomes[notifier.channel] = 'sent';
     } catch (error) {
-      deps.log.error(`${notifier.channel} notification failed`, { cluster: report.cluster, channel: notifier.channel, error: describeError(error), cause: causeOf(error) });
+      deps.log.error(`${notifier.channel} notification failed`, {
+        cluster: report.cluster,
+        channel: notifier.channel,
+        error: describeError(error),
+        cause: causeOf(error),
+      });
       deps.metrics.count(`${notifier.channel}Failures`, 1);
       outcomes[notifier.channel] = 'failed';
       continue;
@@ -370,9 +455,15 @@ async function channelView(deps: RunClusterDeps, report: Report, mark: ChannelMa
   if (!mark || mark.runId === report.history?.previousRunId) return report;
   const missedSince = mark.report ? await deps.store.get(report.cluster, mark.report) : undefined;
   if (mark.report && !missedSince) {
-    deps.log.warn('the last report this channel had is gone; it is told what is new since the previous report', { cluster: report.cluster, key: mark.report });
+    deps.log.warn('the last report this channel had is gone; it is told what is new since the previous report', {
+      cluster: report.cluster,
+      key: mark.report,
+    });
     return report;
   }
-  deps.log.info('this channel missed news: it is told what changed since the last report it had', { cluster: report.cluster, since: mark.runId ?? 'nothing' });
+  deps.log.info('this channel missed news: it is told what changed since the last report it had', {
+    cluster: report.cluster,
+    since: mark.runId ?? 'nothing',
+  });
   return applyHistory(report, missedSince);
 }

@@ -5,7 +5,11 @@ import { auditMessageBody } from '../aws/audit-message.ts';
 import type { AuditMessage } from '../aws/audit-message.ts';
 
 /** One message per cluster of the config, sharing a run id so the reports of one hour belong together. */
-export function scheduleMessages(config: DriftwatchConfig, now: Date, runId: string = randomUUID().slice(0, 8)): AuditMessage[] {
+export function scheduleMessages(
+  config: DriftwatchConfig,
+  now: Date,
+  runId: string = randomUUID().slice(0, 8),
+): AuditMessage[] {
   return config.clusters.map((cluster) => ({ runId, cluster: cluster.name, scheduledAt: now.toISOString() }));
 }
 
@@ -26,12 +30,16 @@ export type { QueueEntry, QueueRefusal, SendBatch } from '../aws/sqs.ts';
 export async function enqueueAudits(send: SendBatch, messages: readonly AuditMessage[]): Promise<void> {
   const refused: string[] = [];
   for (let start = 0; start < messages.length; start += SQS_BATCH_SIZE) {
-    const entries = messages.slice(start, start + SQS_BATCH_SIZE).map((message, offset) => ({ id: String(start + offset), body: auditMessageBody(message) }));
+    const entries = messages
+      .slice(start, start + SQS_BATCH_SIZE)
+      .map((message, offset) => ({ id: String(start + offset), body: auditMessageBody(message) }));
     const { failed } = await send(entries);
     refused.push(...failed.map((refusal) => describeRefusal(messages, refusal)));
   }
   if (refused.length > 0) {
-    throw new Error(`SQS refused ${refused.length} of ${messages.length} audit messages: ${refused.join(', ')}; the other clusters were enqueued`);
+    throw new Error(
+      `SQS refused ${refused.length} of ${messages.length} audit messages: ${refused.join(', ')}; the other clusters were enqueued`,
+    );
   }
 }
 

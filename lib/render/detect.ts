@@ -40,7 +40,10 @@ function typeOfFolder(names: readonly string[]): RendererType {
 }
 
 /** The folders below `folder` (itself excluded) that Argo CD would render rather than read as plain YAML. */
-export function renderedFoldersBelow(tree: SourceTree, folder: string): { folder: string; type: Exclude<RendererType, 'plain'> }[] {
+export function renderedFoldersBelow(
+  tree: SourceTree,
+  folder: string,
+): { folder: string; type: Exclude<RendererType, 'plain'> }[] {
   const root = normalizeFolder(folder);
   const prefix = root === '' ? '' : `${root}/`;
   const namesByFolder = new Map<string, string[]>();

@@ -36,12 +36,16 @@ export function execRenderer(request: ExecRequest): Promise<string> {
   const { limits } = request;
   // `ulimit -v` bounds the whole address space; Go's soft limit makes the GC work before that hard wall is reached.
   const env = { ...request.env, GOMEMLIMIT: `${Math.floor(limits.memoryMiB * 0.75)}MiB` };
-  const child = spawn('/bin/sh', ['-c', `ulimit -v ${limits.memoryMiB * 1024} && exec "$0" "$@"`, request.program, ...request.args], {
-    cwd: request.cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    '/bin/sh',
+    ['-c', `ulimit -v ${limits.memoryMiB * 1024} && exec "$0" "$@"`, request.program, ...request.args],
+    {
+      cwd: request.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   return new Promise((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -55,7 +59,8 @@ export function execRenderer(request: ExecRequest): Promise<string> {
     const timer = setTimeout(() => stop(`timed out after ${limits.timeoutMs / 1000} s`), limits.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       stdoutBytes += chunk.length;
-      if (stdoutBytes > limits.maxOutputBytes) return stop(`printed more than ${limits.maxOutputBytes} bytes (maxOutputBytes)`);
+      if (stdoutBytes > limits.maxOutputBytes)
+        return stop(`printed more than ${limits.maxOutputBytes} bytes (maxOutputBytes)`);
       stdout.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -71,8 +76,12 @@ export function execRenderer(request: ExecRequest): Promise<string> {
       clearTimeout(timer);
       if (failure !== undefined) return reject(new RenderError(`${request.what} ${failure}`));
       if (code === 0) return resolve(Buffer.concat(stdout).toString('utf8'));
-      const said = firstLines(withoutSecrets(withoutRoot(Buffer.concat(stderr).toString('utf8'), request.root), request.secrets ?? []));
-      const how = signal ? `was killed (${signal}${signal === 'SIGKILL' || signal === 'SIGSEGV' ? `, memory limit ${limits.memoryMiB} MiB?` : ''})` : `failed (exit ${code})`;
+      const said = firstLines(
+        withoutSecrets(withoutRoot(Buffer.concat(stderr).toString('utf8'), request.root), request.secrets ?? []),
+      );
+      const how = signal
+        ? `was killed (${signal}${signal === 'SIGKILL' || signal === 'SIGSEGV' ? `, memory limit ${limits.memoryMiB} MiB?` : ''})`
+        : `failed (exit ${code})`;
       reject(new RenderError(`${request.what} ${how}${said ? `: ${said}` : ''}`));
     });
   });
@@ -80,13 +89,20 @@ export function execRenderer(request: ExecRequest): Promise<string> {
 
 /** The first few non-empty lines, joined and masked: enough for the reason, never a dump of the input. */
 function firstLines(text: string): string {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '').slice(0, ERROR_LINES);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .slice(0, ERROR_LINES);
   return redact(lines.join(' | '));
 }
 
 /** Longest first, so a value that contains another is masked whole. */
 function withoutSecrets(text: string, secrets: readonly string[]): string {
-  return [...secrets].filter((secret) => secret !== '').sort((a, b) => b.length - a.length).reduce((masked, secret) => masked.split(secret).join('[redacted]'), text);
+  return [...secrets]
+    .filter((secret) => secret !== '')
+    .sort((a, b) => b.length - a.length)
+    .reduce((masked, secret) => masked.split(secret).join('[redacted]'), text);
 }
 
 function withoutRoot(text: string, root: string | undefined): string {

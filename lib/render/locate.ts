@@ -29,7 +29,11 @@ export interface LocateOptions {
  * then `kustomize` / `helm` on PATH. None: an error saying which folder needs which tool and how to get one, so a
  * chart is never read as plain YAML.
  */
-export function locateRenderer(type: Exclude<RendererType, 'plain'>, folder: string, options: LocateOptions = {}): Renderer {
+export function locateRenderer(
+  type: Exclude<RendererType, 'plain'>,
+  folder: string,
+  options: LocateOptions = {},
+): Renderer {
   if (options.configured !== undefined) return configuredRenderer(options.configured, type);
   for (const candidate of options.builtIn ?? [PROJECT_BUILD, LAMBDA_LAYER]) {
     if (isExecutable(candidate)) return { name: 'dwrender', path: candidate };

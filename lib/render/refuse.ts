@@ -6,7 +6,16 @@ import { filesIn, isKustomizationFile } from './detect.ts';
 import { RenderError } from './error.ts';
 
 /** Kustomization fields that name other files, folders or kustomizations (sigs.k8s.io/kustomize/api/types/kustomization.go). */
-const REFERENCE_FIELDS = ['resources', 'bases', 'components', 'generators', 'transformers', 'validators', 'configurations', 'crds'] as const;
+const REFERENCE_FIELDS = [
+  'resources',
+  'bases',
+  'components',
+  'generators',
+  'transformers',
+  'validators',
+  'configurations',
+  'crds',
+] as const;
 /** Fields whose local entries may be kustomization folders to follow. */
 const FOLLOWED_FIELDS = new Set(['resources', 'bases', 'components', 'generators', 'transformers', 'validators']);
 /** kustomize's default `helmGlobals.chartHome` (api/types/helmchartargs.go). */
@@ -39,7 +48,9 @@ export function refuseRemoteKustomizeInputs(tree: SourceTree, root: string): voi
         const local = posix.normalize(posix.join(folder, entry));
         const held = paths.has(local) || folders.has(local);
         if (!held && looksRemote(entry)) {
-          throw new RenderError(`${file}: ${field}[${index}] ${entry} is remote; driftwatch renders without network: vendor it into the repository`);
+          throw new RenderError(
+            `${file}: ${field}[${index}] ${entry} is remote; driftwatch renders without network: vendor it into the repository`,
+          );
         }
         if (held && FOLLOWED_FIELDS.has(field) && !local.startsWith('..')) pending.push(local);
       });
@@ -52,7 +63,8 @@ export function refuseRemoteKustomizeInputs(tree: SourceTree, root: string): voi
 function foldersOf(paths: ReadonlySet<string>): Set<string> {
   const folders = new Set<string>();
   for (const path of paths) {
-    for (let slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) folders.add(path.slice(0, slash));
+    for (let slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1))
+      folders.add(path.slice(0, slash));
   }
   return folders;
 }
@@ -68,23 +80,40 @@ function parseKustomization(tree: SourceTree, file: string): Record<string, unkn
 }
 
 /** kustomize pulls a chart into chartHome when it is not there (api/internal/builtins/HelmChartInflationGenerator.go). */
-function refuseUnvendoredCharts(kustomization: Record<string, unknown>, folder: string, file: string, paths: ReadonlySet<string>): void {
+function refuseUnvendoredCharts(
+  kustomization: Record<string, unknown>,
+  folder: string,
+  file: string,
+  paths: ReadonlySet<string>,
+): void {
   const charts = kustomization['helmCharts'];
   if (!Array.isArray(charts)) return;
   const globals = kustomization['helmGlobals'];
   const chartHomeValue = isPlainObject(globals) ? globals['chartHome'] : undefined;
-  const chartHome = posix.normalize(posix.join(folder, typeof chartHomeValue === 'string' ? chartHomeValue : DEFAULT_CHART_HOME));
+  const chartHome = posix.normalize(
+    posix.join(folder, typeof chartHomeValue === 'string' ? chartHomeValue : DEFAULT_CHART_HOME),
+  );
   charts.forEach((chart: unknown, index) => {
     if (!isPlainObject(chart) || typeof chart['name'] !== 'string') return;
     const name = chart['name'];
     const version = typeof chart['version'] === 'string' ? chart['version'] : undefined;
-    const candidates = [`${chartHome}/${name}/Chart.yaml`, ...(version ? [`${chartHome}/${name}-${version}/${name}/Chart.yaml`] : [])];
+    const candidates = [
+      `${chartHome}/${name}/Chart.yaml`,
+      ...(version ? [`${chartHome}/${name}-${version}/${name}/Chart.yaml`] : []),
+    ];
     if (candidates.some((candidate) => paths.has(candidate))) return;
     const where = typeof chart['repo'] === 'string' ? ` (repo ${chart['repo']})` : '';
-    throw new RenderError(`${file}: helmCharts[${index}] ${name}${where} is not vendored under ${chartHome}/${name}; driftwatch renders without network: vendor the chart into the repository`);
+    throw new RenderError(
+      `${file}: helmCharts[${index}] ${name}${where} is not vendored under ${chartHome}/${name}; driftwatch renders without network: vendor the chart into the repository`,
+    );
   });
 }
 
 function looksRemote(entry: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^git@/.test(entry) || /^(?:github\.com|gitlab\.com|bitbucket\.org)[/:]/.test(entry) || /[?&](?:ref|version|submodules|timeout)=/.test(entry);
+  return (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ||
+    /^git@/.test(entry) ||
+    /^(?:github\.com|gitlab\.com|bitbucket\.org)[/:]/.test(entry) ||
+    /[?&](?:ref|version|submodules|timeout)=/.test(entry)
+  );
 }

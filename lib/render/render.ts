@@ -39,7 +39,11 @@ const DEFAULT_HELM_NAMESPACE = 'default';
  * templated with Helm, anything else read as plain YAML (recursively). A render that cannot be done throws a
  * RenderError: the caller reports a failed source, never an empty declared state.
  */
-export async function prepareManifests(tree: SourceTree, path: string | undefined, request: RenderRequest): Promise<PreparedManifests> {
+export async function prepareManifests(
+  tree: SourceTree,
+  path: string | undefined,
+  request: RenderRequest,
+): Promise<PreparedManifests> {
   const folder = resolveTreeFolder(tree, path);
   const type = detectRenderer(tree, folder);
   if (type === 'plain') return preparePlain(tree, folder);
@@ -51,14 +55,28 @@ export async function prepareManifests(tree: SourceTree, path: string | undefine
   }
 }
 
-async function prepareRendered(tree: SourceTree, folder: string, type: Exclude<RendererType, 'plain'>, request: RenderRequest): Promise<PreparedManifests> {
-  const renderer = locateRenderer(type, folder, request.settings.path !== undefined ? { configured: request.settings.path } : {});
+async function prepareRendered(
+  tree: SourceTree,
+  folder: string,
+  type: Exclude<RendererType, 'plain'>,
+  request: RenderRequest,
+): Promise<PreparedManifests> {
+  const renderer = locateRenderer(
+    type,
+    folder,
+    request.settings.path !== undefined ? { configured: request.settings.path } : {},
+  );
   const limits: ExecLimits = {
     timeoutMs: request.settings.timeoutSeconds * 1000,
     maxOutputBytes: request.settings.maxOutputBytes,
     memoryMiB: request.settings.memoryMiB,
   };
-  const base = { location: tree.location, ...(tree.commit !== undefined ? { commit: tree.commit } : {}), problems: [...tree.problems], folder };
+  const base = {
+    location: tree.location,
+    ...(tree.commit !== undefined ? { commit: tree.commit } : {}),
+    problems: [...tree.problems],
+    folder,
+  };
   if (type === 'kustomize') refuseRemoteKustomizeInputs(tree, folder);
   const workspace = await openWorkspace(tree, searchPath(renderer));
   try {
@@ -66,14 +84,31 @@ async function prepareRendered(tree: SourceTree, folder: string, type: Exclude<R
     if (type === 'kustomize') {
       const text = await renderKustomize(renderer, workspace, tree, folder, request, limits);
       const name = filesIn(tree, folder).find(isKustomizationFile) ?? 'kustomization.yaml';
-      return { ...base, files: [{ path: joinTree(folder, name), content: Buffer.from(text) }], info: { renderer: type, tool } };
+      return {
+        ...base,
+        files: [{ path: joinTree(folder, name), content: Buffer.from(text) }],
+        info: { renderer: type, tool },
+      };
     }
     const chart = chartOf(tree, folder);
     const helm = await withCapabilities(request, asksForApiVersions(tree, folder));
     const release = { name: helm.releaseName ?? chart.name, namespace: helm.namespace ?? DEFAULT_HELM_NAMESPACE };
-    const text = await renderHelm(renderer, workspace, tree, folder, { ...helm, releaseName: release.name, namespace: release.namespace }, limits);
+    const text = await renderHelm(
+      renderer,
+      workspace,
+      tree,
+      folder,
+      { ...helm, releaseName: release.name, namespace: release.namespace },
+      limits,
+    );
     const info: RenderInfo = { renderer: type, tool, chart, release };
-    return { ...base, files: splitHelmOutput(text, folder), info, defaultNamespace: release.namespace, helm: { ...helm, releaseName: release.name, namespace: release.namespace } };
+    return {
+      ...base,
+      files: splitHelmOutput(text, folder),
+      info,
+      defaultNamespace: release.namespace,
+      helm: { ...helm, releaseName: release.name, namespace: release.namespace },
+    };
   } finally {
     await workspace.dispose();
   }
@@ -84,16 +119,25 @@ async function prepareRendered(tree: SourceTree, folder: string, type: Exclude<R
  * release's resources: they run at install time and are often deleted after.
  */
 export function declarePrepared(prepared: PreparedManifests, scope: ScopeTable): DeclaredState {
-  const declared = declaredFromFiles(prepared, { scope, ...(prepared.defaultNamespace ? { defaultNamespace: prepared.defaultNamespace } : {}) });
+  const declared = declaredFromFiles(prepared, {
+    scope,
+    ...(prepared.defaultNamespace ? { defaultNamespace: prepared.defaultNamespace } : {}),
+  });
   if (prepared.info.renderer === 'plain') return declared;
-  const hooks = declared.objects.filter(({ object }) => object.metadata.annotations?.[HELM_HOOK_ANNOTATION] !== undefined);
+  const hooks = declared.objects.filter(
+    ({ object }) => object.metadata.annotations?.[HELM_HOOK_ANNOTATION] !== undefined,
+  );
   if (hooks.length === 0) return declared;
   const problem: SourceProblem = {
     file: prepared.folder || '.',
     message: `${hooks.length} Helm hook object(s) left out of the declared state (${HELM_HOOK_ANNOTATION}), as Argo CD and Helm do`,
     severity: 'warning',
   };
-  return { ...declared, objects: declared.objects.filter((object) => !hooks.includes(object)), problems: [...declared.problems, problem] };
+  return {
+    ...declared,
+    objects: declared.objects.filter((object) => !hooks.includes(object)),
+    problems: [...declared.problems, problem],
+  };
 }
 
 function preparePlain(tree: SourceTree, folder: string): PreparedManifests {
@@ -119,17 +163,42 @@ function searchPath(renderer: Renderer): string[] {
   return [dirname(renderer.path), ...(renderer.name === 'kustomize' && renderer.helm ? [dirname(renderer.helm)] : [])];
 }
 
-async function renderKustomize(renderer: Renderer, workspace: RenderWorkspace, tree: SourceTree, folder: string, request: RenderRequest, limits: ExecLimits): Promise<string> {
+async function renderKustomize(
+  renderer: Renderer,
+  workspace: RenderWorkspace,
+  tree: SourceTree,
+  folder: string,
+  request: RenderRequest,
+  limits: ExecLimits,
+): Promise<string> {
   const options = request.kustomize ?? {};
-  const args = ['build', join(workspace.root, folder), '--load-restrictor', options.loadRestrictor ?? 'LoadRestrictionsRootOnly'];
+  const args = [
+    'build',
+    join(workspace.root, folder),
+    '--load-restrictor',
+    options.loadRestrictor ?? 'LoadRestrictionsRootOnly',
+  ];
   if (options.enableHelm) {
     // dwrender is helm when called with helm's arguments, so kustomize's generator can run it as its helm command.
-    const helm = renderer.name === 'dwrender' ? renderer.path : renderer.name === 'kustomize' ? renderer.helm : undefined;
-    if (helm === undefined) throw new RenderError(`${folder || '.'}: kustomize.enableHelm needs helm, and none was found next to kustomize or on PATH`);
+    const helm =
+      renderer.name === 'dwrender' ? renderer.path : renderer.name === 'kustomize' ? renderer.helm : undefined;
+    if (helm === undefined)
+      throw new RenderError(
+        `${folder || '.'}: kustomize.enableHelm needs helm, and none was found next to kustomize or on PATH`,
+      );
     args.push('--enable-helm', '--helm-command', helm);
   }
   const what = `${folder || '.'}: kustomize build`;
-  return execRenderer({ program: renderer.path, args: argsFor(renderer, 'kustomize', args), cwd: workspace.root, env: workspace.env, limits, what, root: workspace.root, secrets: secretGeneratorInputs(tree) });
+  return execRenderer({
+    program: renderer.path,
+    args: argsFor(renderer, 'kustomize', args),
+    cwd: workspace.root,
+    env: workspace.env,
+    limits,
+    what,
+    root: workspace.root,
+    secrets: secretGeneratorInputs(tree),
+  });
 }
 
 async function renderHelm(
@@ -143,7 +212,8 @@ async function renderHelm(
   const args = ['template', helm.releaseName, join(workspace.root, folder), '--namespace', helm.namespace];
   if (helm.includeCrds ?? true) args.push('--include-crds');
   if (helm.skipTests ?? true) args.push('--skip-tests');
-  for (const [index, file] of (helm.valueFiles ?? []).entries()) args.push('--values', await valuesFilePath(workspace, tree, folder, file, index));
+  for (const [index, file] of (helm.valueFiles ?? []).entries())
+    args.push('--values', await valuesFilePath(workspace, tree, folder, file, index));
   if (helm.values !== undefined && Object.keys(helm.values).length > 0) {
     // JSON is YAML: the inline values go after the files, as Argo CD passes `valuesObject`.
     const inline = join(workspace.scratch, 'inline-values.json');
@@ -155,10 +225,24 @@ async function renderHelm(
   if (helm.kubeVersion) args.push('--kube-version', helm.kubeVersion);
   for (const apiVersion of helm.apiVersions ?? []) args.push('--api-versions', apiVersion);
   const what = `${folder || '.'}: helm template`;
-  return execRenderer({ program: renderer.path, args: argsFor(renderer, 'helm', args), cwd: workspace.root, env: workspace.env, limits, what, root: workspace.root });
+  return execRenderer({
+    program: renderer.path,
+    args: argsFor(renderer, 'helm', args),
+    cwd: workspace.root,
+    env: workspace.env,
+    limits,
+    what,
+    root: workspace.root,
+  });
 }
 
-async function valuesFilePath(workspace: RenderWorkspace, tree: SourceTree, folder: string, file: NonNullable<HelmRenderOptions['valueFiles']>[number], index: number): Promise<string> {
+async function valuesFilePath(
+  workspace: RenderWorkspace,
+  tree: SourceTree,
+  folder: string,
+  file: NonNullable<HelmRenderOptions['valueFiles']>[number],
+  index: number,
+): Promise<string> {
   if ('content' in file) {
     const path = join(workspace.scratch, `values-${index}.yaml`);
     await writeFile(path, file.content, { mode: 0o600 });
@@ -166,8 +250,14 @@ async function valuesFilePath(workspace: RenderWorkspace, tree: SourceTree, fold
   }
   // Relative to the chart folder, as Argo CD reads `valueFiles`; never outside the tree.
   const inTree = posix.normalize(posix.join(folder, file.path));
-  if (inTree.startsWith('..') || posix.isAbsolute(file.path) || !tree.files.some((candidate) => candidate.path === inTree)) {
-    throw new RenderError(`${folder || '.'}: helm values file ${file.path} is not in the source (paths are relative to the chart folder)`);
+  if (
+    inTree.startsWith('..') ||
+    posix.isAbsolute(file.path) ||
+    !tree.files.some((candidate) => candidate.path === inTree)
+  ) {
+    throw new RenderError(
+      `${folder || '.'}: helm values file ${file.path} is not in the source (paths are relative to the chart folder)`,
+    );
   }
   return join(workspace.root, inTree);
 }
@@ -181,14 +271,18 @@ async function withCapabilities(request: RenderRequest, asksForApiVersions: bool
   if (helm.kubeVersion !== undefined || request.capabilities === undefined) return helm;
   const capabilities = await request.capabilities();
   if (capabilities === undefined) return helm;
-  const apiVersions = asksForApiVersions ? [...(helm.apiVersions ?? []), ...capabilities.apiVersions] : helm.apiVersions;
+  const apiVersions = asksForApiVersions
+    ? [...(helm.apiVersions ?? []), ...capabilities.apiVersions]
+    : helm.apiVersions;
   return { ...helm, kubeVersion: capabilities.kubeVersion, ...(apiVersions ? { apiVersions } : {}) };
 }
 
 /** True when a template of the chart (or of a packed subchart, which cannot be read here) may read .Capabilities.APIVersions. */
 function asksForApiVersions(tree: SourceTree, folder: string): boolean {
   const prefix = folder === '' ? '' : `${folder}/`;
-  return tree.files.some((file) => file.path.startsWith(prefix) && (file.path.endsWith('.tgz') || file.content.includes('APIVersions')));
+  return tree.files.some(
+    (file) => file.path.startsWith(prefix) && (file.path.endsWith('.tgz') || file.content.includes('APIVersions')),
+  );
 }
 
 /**
@@ -208,11 +302,13 @@ function secretGeneratorInputs(tree: SourceTree): string[] {
     const folder = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '';
     for (const generator of generators) {
       if (!isPlainObject(generator)) continue;
-      for (const literal of stringsOf(generator['literals'])) inputs.push(literal, literal.slice(literal.indexOf('=') + 1));
+      for (const literal of stringsOf(generator['literals']))
+        inputs.push(literal, literal.slice(literal.indexOf('=') + 1));
       for (const entry of [...stringsOf(generator['envs']), ...stringsOf(generator['files'])]) {
         const path = posix.normalize(posix.join(folder, entry.slice(entry.indexOf('=') + 1)));
         const content = tree.files.find((candidate) => candidate.path === path)?.content.toString('utf8') ?? '';
-        for (const line of content.split('\n').map((each) => each.trim())) inputs.push(line, line.slice(line.indexOf('=') + 1));
+        for (const line of content.split('\n').map((each) => each.trim()))
+          inputs.push(line, line.slice(line.indexOf('=') + 1));
       }
     }
   }
@@ -230,7 +326,10 @@ function chartOf(tree: SourceTree, folder: string): { name: string; version: str
   if (!isPlainObject(chart) || typeof chart['name'] !== 'string') {
     throw new RenderError(`${joinTree(folder, 'Chart.yaml')}: not a chart file with a name`);
   }
-  return { name: chart['name'], version: typeof chart['version'] === 'string' ? chart['version'] : String(chart['version'] ?? '') };
+  return {
+    name: chart['name'],
+    version: typeof chart['version'] === 'string' ? chart['version'] : String(chart['version'] ?? ''),
+  };
 }
 
 /**
@@ -254,17 +353,30 @@ export function splitHelmOutput(text: string, folder: string): SourceFile[] {
 const versionCache = new Map<string, Promise<Record<string, string>>>();
 
 /** What the renderer says its versions are (`dwrender versions`, `kustomize version`, `helm version`), once per program. */
-function toolVersions(renderer: Renderer, workspace: RenderWorkspace, limits: ExecLimits): Promise<Record<string, string>> {
+function toolVersions(
+  renderer: Renderer,
+  workspace: RenderWorkspace,
+  limits: ExecLimits,
+): Promise<Record<string, string>> {
   const cached = versionCache.get(renderer.path);
   if (cached) return cached;
   const run = (args: string[]): Promise<string> =>
-    execRenderer({ program: renderer.path, args, cwd: workspace.root, env: workspace.env, limits, what: `${renderer.path} version` }).then((out) => out.trim());
+    execRenderer({
+      program: renderer.path,
+      args,
+      cwd: workspace.root,
+      env: workspace.env,
+      limits,
+      what: `${renderer.path} version`,
+    }).then((out) => out.trim());
   const versions = (async (): Promise<Record<string, string>> => {
     if (renderer.name === 'kustomize') return { kustomize: await run(['version']) };
     if (renderer.name === 'helm') return { helm: await run(['version', '--template', '{{.Version}}']) };
     const parsed: unknown = JSON.parse(await run(['versions']));
     if (!isPlainObject(parsed)) throw new RenderError(`${renderer.path} versions: not a JSON object`);
-    return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    return Object.fromEntries(
+      Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
   })();
   versionCache.set(renderer.path, versions);
   versions.catch(() => versionCache.delete(renderer.path));
@@ -274,4 +386,3 @@ function toolVersions(renderer: Renderer, workspace: RenderWorkspace, limits: Ex
 function joinTree(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`;
 }
-

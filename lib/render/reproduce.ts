@@ -12,8 +12,19 @@ export function remediationSource(prepared: PreparedManifests, request: RenderRe
   if (info.renderer === 'plain') return { folder };
   if (info.renderer === 'kustomize') {
     const options = request.kustomize ?? {};
-    const flags = [...(options.enableHelm ? ['--enable-helm'] : []), ...(options.loadRestrictor ? [`--load-restrictor ${options.loadRestrictor}`] : [])];
-    return { folder, render: { renderer: 'kustomize', location: prepared.location, flags, toolCommand: ['kustomize build', shellQuote(folder), ...flags].join(' ') } };
+    const flags = [
+      ...(options.enableHelm ? ['--enable-helm'] : []),
+      ...(options.loadRestrictor ? [`--load-restrictor ${options.loadRestrictor}`] : []),
+    ];
+    return {
+      folder,
+      render: {
+        renderer: 'kustomize',
+        location: prepared.location,
+        flags,
+        toolCommand: ['kustomize build', shellQuote(folder), ...flags].join(' '),
+      },
+    };
   }
   const helm: HelmRenderOptions = prepared.helm ?? request.helm ?? {};
   const release = info.release ?? { name: helm.releaseName ?? 'release', namespace: helm.namespace ?? 'default' };

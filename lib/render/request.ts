@@ -1,4 +1,10 @@
-import type { ClusterCapabilities, HelmRenderOptions, KustomizeRenderOptions, RenderRequest, RendererSettings } from './types.ts';
+import type {
+  ClusterCapabilities,
+  HelmRenderOptions,
+  KustomizeRenderOptions,
+  RenderRequest,
+  RendererSettings,
+} from './types.ts';
 
 /** What rendering one cluster's path needs: the run's renderer settings and the cluster's Helm/Kustomize settings. */
 export function renderRequestFor(

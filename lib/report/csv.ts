@@ -34,7 +34,11 @@ export function csvField(value: string): string {
   return NEEDS_QUOTES.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 
-export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly string[]>, options: CsvOptions = {}): string {
+export function toCsv(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  options: CsvOptions = {},
+): string {
   const records = [header, ...rows].map((fields) => `${fields.map(csvField).join(',')}\r\n`);
   return `${options.bom ? BOM : ''}${records.join('')}`;
 }
@@ -59,7 +63,17 @@ const COLUMNS: ReadonlyArray<[string, (item: ExportItem) => string]> = [
   ['remediation', (item) => item.remediation ?? ''],
   ['exemption', (item) => item.exemption ?? ''],
   ['changed_by', changedBy],
-  ['changed_at', (item) => (item.changedAt ? isoSeconds(item.changedAt) : item.actor?.time ? isoSeconds(item.actor.time) : item.manager ? TIME_UNKNOWN : '')],
+  [
+    'changed_at',
+    (item) =>
+      item.changedAt
+        ? isoSeconds(item.changedAt)
+        : item.actor?.time
+          ? isoSeconds(item.actor.time)
+          : item.manager
+            ? TIME_UNKNOWN
+            : '',
+  ],
   ['commit', (item) => item.commit ?? ''],
   ['first_seen', (item) => isoSeconds(item.firstSeen)],
   ['last_seen', (item) => isoSeconds(item.lastSeen)],

@@ -94,7 +94,10 @@ export interface ExportItem {
 }
 
 /** What the latest sighting of an item says about it; replaced wholesale on each sighting. */
-type ItemDetails = Omit<ExportItem, 'state' | 'firstSeen' | 'lastSeen' | 'resolvedAt' | 'durationMs' | 'sightings' | 'episodes'>;
+type ItemDetails = Omit<
+  ExportItem,
+  'state' | 'firstSeen' | 'lastSeen' | 'resolvedAt' | 'durationMs' | 'sightings' | 'episodes'
+>;
 
 interface Sighting {
   details: ItemDetails;
@@ -127,13 +130,19 @@ export function createExportBuilder(cluster: string, range: { since?: string; un
     finish() {
       const lastReport = reports.at(-1)?.generatedAt;
       const gaps = historyGaps(reports);
-      const items = [...tracks.values()].map((track) => withGaps(toItem(track, lastReport), gaps, reports)).sort(compareItems);
+      const items = [...tracks.values()]
+        .map((track) => withGaps(toItem(track, lastReport), gaps, reports))
+        .sort(compareItems);
       return { cluster, ...range, reports, items };
     },
   };
 }
 
-export function buildExport(cluster: string, reports: readonly Report[], range: { since?: string; until?: string } = {}): ExportPeriod {
+export function buildExport(
+  cluster: string,
+  reports: readonly Report[],
+  range: { since?: string; until?: string } = {},
+): ExportPeriod {
   const builder = createExportBuilder(cluster, range);
   for (const report of reports) builder.add(report);
   return builder.finish();
@@ -151,15 +160,20 @@ function exportedReport(report: Report): ExportedReport {
 
 /** Where the period's history restarted because a previous report was not valid. */
 export function historyGaps(reports: readonly ExportedReport[]): HistoryGap[] {
-  return reports.flatMap((report) => (report.previousInvalid !== undefined ? [{ at: report.generatedAt, reason: report.previousInvalid }] : []));
+  return reports.flatMap((report) =>
+    report.previousInvalid !== undefined ? [{ at: report.generatedAt, reason: report.previousInvalid }] : [],
+  );
 }
 
 /** The gaps from the item's first sighting to its resolution, or to the first report after its last sighting. */
 function withGaps(item: ExportItem, gaps: readonly HistoryGap[], reports: readonly ExportedReport[]): ExportItem {
   if (gaps.length === 0) return item;
-  const after = (time: string | undefined): string | undefined => (time ? reports.find((report) => Date.parse(report.generatedAt) > Date.parse(time))?.generatedAt : undefined);
+  const after = (time: string | undefined): string | undefined =>
+    time ? reports.find((report) => Date.parse(report.generatedAt) > Date.parse(time))?.generatedAt : undefined;
   const end = item.resolvedAt ?? after(item.lastSeen) ?? item.lastSeen ?? item.firstSeen;
-  const hits = gaps.filter((gap) => Date.parse(gap.at) >= Date.parse(item.firstSeen) && Date.parse(gap.at) <= Date.parse(end));
+  const hits = gaps.filter(
+    (gap) => Date.parse(gap.at) >= Date.parse(item.firstSeen) && Date.parse(gap.at) <= Date.parse(end),
+  );
   return hits.length > 0 ? { ...item, historyGaps: hits } : item;
 }
 
@@ -171,7 +185,11 @@ export function gapText(gap: HistoryGap): string {
 function recordSighting(tracks: Map<string, ItemTrack>, sighting: Sighting, at: string): void {
   const track = tracks.get(sighting.details.key);
   if (!track) {
-    tracks.set(sighting.details.key, { details: sighting.details, episodes: [{ firstSeen: earliest(sighting.firstSeen, at), lastSeen: at }], sightings: 1 });
+    tracks.set(sighting.details.key, {
+      details: sighting.details,
+      episodes: [{ firstSeen: earliest(sighting.firstSeen, at), lastSeen: at }],
+      sightings: 1,
+    });
     return;
   }
   track.details = sighting.details;
@@ -206,7 +224,8 @@ function toItem(track: ItemTrack, lastReport: string | undefined): ExportItem {
   const { episodes } = track;
   const first = episodes[0];
   const last = episodes.at(-1);
-  const state: ItemState = last?.resolvedAt !== undefined ? 'resolved' : last?.lastSeen === lastReport ? 'open' : 'unconfirmed';
+  const state: ItemState =
+    last?.resolvedAt !== undefined ? 'resolved' : last?.lastSeen === lastReport ? 'open' : 'unconfirmed';
   const lastSeen = [...episodes].reverse().find((episode) => episode.lastSeen !== undefined)?.lastSeen;
   return {
     ...track.details,
@@ -240,18 +259,38 @@ function compareItems(a: ExportItem, b: ExportItem): number {
 
 function sightingsOf(report: Report): Sighting[] {
   const commit = report.source.commit;
-  return [...report.drift.flatMap((entry) => driftSightings(report.cluster, entry, commit)), ...report.findings.map((finding) => findingSighting(report.cluster, finding, commit))];
+  return [
+    ...report.drift.flatMap((entry) => driftSightings(report.cluster, entry, commit)),
+    ...report.findings.map((finding) => findingSighting(report.cluster, finding, commit)),
+  ];
 }
 
-function objectOf(cluster: string, entry: DriftEntry): Pick<ItemDetails, 'cluster' | 'apiVersion' | 'kind' | 'namespace' | 'name' | 'driftStatus'> {
-  return { cluster, apiVersion: entry.apiVersion, kind: entry.kind, name: entry.name, driftStatus: entry.status, ...(entry.namespace ? { namespace: entry.namespace } : {}) };
+function objectOf(
+  cluster: string,
+  entry: DriftEntry,
+): Pick<ItemDetails, 'cluster' | 'apiVersion' | 'kind' | 'namespace' | 'name' | 'driftStatus'> {
+  return {
+    cluster,
+    apiVersion: entry.apiVersion,
+    kind: entry.kind,
+    name: entry.name,
+    driftStatus: entry.status,
+    ...(entry.namespace ? { namespace: entry.namespace } : {}),
+  };
 }
 
 function driftSightings(cluster: string, entry: DriftEntry, commit: string | undefined): Sighting[] {
   const object = objectOf(cluster, entry);
   const withCommit = commit ? { commit } : {};
   if (!entry.changes || entry.changes.length === 0) {
-    const details: ItemDetails = { key: driftKey(cluster, entry), type: 'drift', ...object, path: `#${entry.status}`, ...writer(entry.manager, entry.time, entry.actor), ...withCommit };
+    const details: ItemDetails = {
+      key: driftKey(cluster, entry),
+      type: 'drift',
+      ...object,
+      path: `#${entry.status}`,
+      ...writer(entry.manager, entry.time, entry.actor),
+      ...withCommit,
+    };
     return [{ details, ...(entry.firstSeen ? { firstSeen: entry.firstSeen } : {}) }];
   }
   return entry.changes.map((change: Change) => {
@@ -271,8 +310,16 @@ function driftSightings(cluster: string, entry: DriftEntry, commit: string | und
   });
 }
 
-function writer(manager: string | undefined, time: string | undefined, actor: Actor | undefined): Pick<ItemDetails, 'manager' | 'changedAt' | 'actor'> {
-  return { ...(manager ? { manager } : {}), ...(time ? { changedAt: time } : {}), ...(actor ? { actor: { username: actor.username, verb: actor.verb, time: actor.time } } : {}) };
+function writer(
+  manager: string | undefined,
+  time: string | undefined,
+  actor: Actor | undefined,
+): Pick<ItemDetails, 'manager' | 'changedAt' | 'actor'> {
+  return {
+    ...(manager ? { manager } : {}),
+    ...(time ? { changedAt: time } : {}),
+    ...(actor ? { actor: { username: actor.username, verb: actor.verb, time: actor.time } } : {}),
+  };
 }
 
 function findingSighting(cluster: string, finding: Finding, commit: string | undefined): Sighting {
@@ -299,14 +346,23 @@ function exemptionText(finding: Finding): string {
   const exemption: unknown = (finding as Finding & { exemption?: unknown }).exemption;
   if (typeof exemption !== 'object' || exemption === null) return 'exempted';
   const { reason, owner, expires } = exemption as Record<string, unknown>;
-  const parts = [typeof owner === 'string' ? `owner ${owner}` : '', typeof expires === 'string' ? `expires ${expires}` : ''].filter(Boolean);
+  const parts = [
+    typeof owner === 'string' ? `owner ${owner}` : '',
+    typeof expires === 'string' ? `expires ${expires}` : '',
+  ].filter(Boolean);
   const because = typeof reason === 'string' && reason ? `: ${reason}` : '';
   return `exempted${because}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
 function detailsOfResolved(resolved: ResolvedItem, report: Report): ItemDetails {
-  const where = { cluster: report.cluster, kind: resolved.kind, name: resolved.name, ...(resolved.namespace ? { namespace: resolved.namespace } : {}) };
-  if (resolved.type === 'finding') return { key: resolved.key, type: 'finding', ...where, ...(resolved.check ? { check: resolved.check } : {}) };
+  const where = {
+    cluster: report.cluster,
+    kind: resolved.kind,
+    name: resolved.name,
+    ...(resolved.namespace ? { namespace: resolved.namespace } : {}),
+  };
+  if (resolved.type === 'finding')
+    return { key: resolved.key, type: 'finding', ...where, ...(resolved.check ? { check: resolved.check } : {}) };
   const status = resolved.status as DriftStatus | undefined;
   return {
     key: resolved.key,
@@ -350,7 +406,10 @@ export function objectLabel(item: Pick<ExportItem, 'kind' | 'namespace' | 'name'
 // --- markdown ---------------------------------------------------------------------------------------------------------
 
 function markdownCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 /** Counts per state, for every rendering's headline. */
@@ -361,7 +420,10 @@ export function stateCounts(items: readonly ExportItem[]): Record<ItemState, num
 }
 
 export function periodBounds(period: ExportPeriod): { start: string; end: string } {
-  return { start: period.since ?? period.reports[0]?.generatedAt ?? '', end: period.until ?? period.reports.at(-1)?.generatedAt ?? '' };
+  return {
+    start: period.since ?? period.reports[0]?.generatedAt ?? '',
+    end: period.until ?? period.reports.at(-1)?.generatedAt ?? '',
+  };
 }
 
 /** What the item is: the drift status and field, or the finding's severity and check. */
@@ -380,11 +442,19 @@ export function exportMarkdown(period: ExportPeriod): string {
   ];
   const gaps = historyGaps(period.reports);
   if (gaps.length > 0) {
-    lines.push('', `History gaps: the history restarts where the report before could not be read (first seen may be earlier, resolutions may be missing):`, '');
+    lines.push(
+      '',
+      `History gaps: the history restarts where the report before could not be read (first seen may be earlier, resolutions may be missing):`,
+      '',
+    );
     for (const gap of gaps) lines.push(`- ${markdownCell(gapText(gap))}`);
   }
   if (period.items.length > 0) {
-    lines.push('', '| State | Object | Item | Declared | Live | Changed by | Commit | Exemption | First seen | Last seen | Resolved at | Duration |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+    lines.push(
+      '',
+      '| State | Object | Item | Declared | Live | Changed by | Commit | Exemption | First seen | Last seen | Resolved at | Duration |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    );
     for (const item of period.items) {
       const cells = [
         item.state,
@@ -392,7 +462,12 @@ export function exportMarkdown(period: ExportPeriod): string {
         itemSubject(item),
         item.type === 'drift' ? valueText(item.declared) : (item.message ?? ''),
         valueText(item.live),
-        describeWriter(item.manager, item.changedAt ? isoSeconds(item.changedAt) : undefined, item.subresource, item.actor),
+        describeWriter(
+          item.manager,
+          item.changedAt ? isoSeconds(item.changedAt) : undefined,
+          item.subresource,
+          item.actor,
+        ),
         item.commit?.slice(0, 12) ?? '',
         item.exemption ?? '',
         isoSeconds(item.firstSeen),

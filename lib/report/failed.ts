@@ -42,7 +42,13 @@ export function failedReport(input: FailedReportInput): Report {
     },
     live: { origin: 'none' },
     scan: { complete: false, error: input.error, lists: [], unverified: [], withoutManagedFields: 0 },
-    summary: { declared: 0, compared: 0, ...countDrift([]), failedFiles: input.failedFiles?.length ?? 0, ...countFindings([]) },
+    summary: {
+      declared: 0,
+      compared: 0,
+      ...countDrift([]),
+      failedFiles: input.failedFiles?.length ?? 0,
+      ...countFindings([]),
+    },
     drift: [],
     findings: [],
   };

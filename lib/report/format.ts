@@ -34,7 +34,12 @@ export type ActorName = Pick<Actor, 'username' | 'verb'> & { time?: string };
  * `kubectl-edit by alice@example.com at 2026-11-20T10:02:11Z`, `kubectl (scale), time unknown`: who wrote the live
  * value, through what, and when; without a manager (a missing object), what the audit log says: `deleted by bob at …`.
  */
-export function describeWriter(manager: string | undefined, time: string | undefined, subresource?: string, actor?: ActorName): string {
+export function describeWriter(
+  manager: string | undefined,
+  time: string | undefined,
+  subresource?: string,
+  actor?: ActorName,
+): string {
   if (!manager) {
     if (!actor) return '';
     const at = actor.time ? isoSecond(actor.time) : time;
@@ -97,7 +102,17 @@ function rowsOf(report: Report): Row[] {
 function changeRows(entry: DriftEntry): Row[] {
   const object = objectName(entry);
   if (!entry.changes || entry.changes.length === 0) {
-    return [{ status: entry.status, object, path: '', declared: '', live: '', who: describeWriter(entry.manager, entry.time, undefined, entry.actor), seen: seenText(entry) }];
+    return [
+      {
+        status: entry.status,
+        object,
+        path: '',
+        declared: '',
+        live: '',
+        who: describeWriter(entry.manager, entry.time, undefined, entry.actor),
+        seen: seenText(entry),
+      },
+    ];
   }
   return entry.changes.map((change: Change) => ({
     status: entry.status,
@@ -116,36 +131,60 @@ function remediationNotes(entry: DriftEntry): string[] {
   if (!remediation) return [];
   const notes = [`fix: ${remediation.command}`];
   const { keep } = remediation;
-  if (keep) notes.push(keep.paths && keep.paths.length > 0 ? `keep: declare ${keep.paths.join(', ')} in ${keep.file}` : `keep: declare it in ${keep.file}`);
+  if (keep)
+    notes.push(
+      keep.paths && keep.paths.length > 0
+        ? `keep: declare ${keep.paths.join(', ')} in ${keep.file}`
+        : `keep: declare it in ${keep.file}`,
+    );
   return notes;
 }
 
 function remediationRows(entry: DriftEntry): Row[] {
-  return remediationNotes(entry).map((note) => ({ note, status: '', object: '', path: '', declared: '', live: '', who: '', seen: '' }));
+  return remediationNotes(entry).map((note) => ({
+    note,
+    status: '',
+    object: '',
+    path: '',
+    declared: '',
+    live: '',
+    who: '',
+    seen: '',
+  }));
 }
 
 const STATUS_COLORS = { modified: 'yellow', missing: 'red', extra: 'magenta' } as const;
 
 function formatTable(report: Report, color: boolean): string {
-  const paint = (text: string, style: Parameters<typeof styleText>[0]): string => (color ? styleText(style, text) : text);
+  const paint = (text: string, style: Parameters<typeof styleText>[0]): string =>
+    color ? styleText(style, text) : text;
   const lines = [headline(report), ...renderedWith(report)];
   const rows = rowsOf(report);
   if (rows.length > 0) {
-    const header: Row = { status: 'STATUS', object: 'OBJECT', path: 'PATH', declared: 'DECLARED', live: 'LIVE', who: 'CHANGED BY', seen: 'SEEN' };
+    const header: Row = {
+      status: 'STATUS',
+      object: 'OBJECT',
+      path: 'PATH',
+      declared: 'DECLARED',
+      live: 'LIVE',
+      who: 'CHANGED BY',
+      seen: 'SEEN',
+    };
     const columns = ['status', 'object', 'path', 'declared', 'live', 'who', 'seen'] as const;
     const widths = columns.map((column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
     const render = (row: Row, isHeader: boolean): string =>
       row.note !== undefined
         ? `${' '.repeat((widths[0] ?? 0) + 2)}${paint(row.note, 'dim')}`
         : columns
-        .map((column, index) => {
-          const cell = row[column].padEnd(widths[index] ?? 0);
-          if (isHeader) return paint(cell, 'bold');
-          if (column === 'status') return paint(cell, STATUS_COLORS[row.status as keyof typeof STATUS_COLORS] ?? 'white');
-          return cell;
-        })
-        .join('  ')
-        .trimEnd();
+            .map((column, index) => {
+              const cell = row[column].padEnd(widths[index] ?? 0);
+              if (isHeader) return paint(cell, 'bold');
+              if (column === 'status')
+                return paint(cell, STATUS_COLORS[row.status as keyof typeof STATUS_COLORS] ?? 'white');
+              return cell;
+            })
+            .join('  ')
+            .trimEnd();
     lines.push('', render(header, true), ...rows.map((row) => render(row, false)));
   }
   lines.push(...findingLines(report, paint));
@@ -160,7 +199,10 @@ function findingTarget(finding: Finding): string {
 }
 
 /** Findings of the cluster checks, worst first, each with its remediation command. */
-function findingLines(report: Report, paint: (text: string, style: Parameters<typeof styleText>[0]) => string): string[] {
+function findingLines(
+  report: Report,
+  paint: (text: string, style: Parameters<typeof styleText>[0]) => string,
+): string[] {
   if (report.findings.length === 0) return [];
   const counts = Object.entries(report.summary.findings)
     .filter(([, count]) => count > 0)
@@ -184,7 +226,9 @@ function renderedWith(report: Report): string[] {
   if (renderer === undefined || renderer === 'plain') return [];
   const version = tool?.versions[renderer];
   const program = tool && tool.name !== renderer ? ` (${tool.name})` : '';
-  const what = chart ? ` chart ${chart.name} ${chart.version}${release ? ` as release ${release.name} in ${release.namespace}` : ''},` : '';
+  const what = chart
+    ? ` chart ${chart.name} ${chart.version}${release ? ` as release ${release.name} in ${release.namespace}` : ''},`
+    : '';
   return [`rendered${what} ${report.source.path} with ${renderer}${version ? ` ${version}` : ''}${program}`];
 }
 
@@ -193,7 +237,10 @@ function headline(report: Report): string {
   const commit = report.source.commit ? ` @ ${report.source.commit.slice(0, 12)}` : '';
   // A cluster that could not be audited has no verdict: "no drift — 0 of 0" would read as a clean bill.
   if (report.scan.error) return `cluster ${report.cluster}: NOT AUDITED — ${report.scan.error}`;
-  const verdict = report.drift.length === 0 ? 'no drift' : `${summary.modified} modified, ${summary.missing} missing, ${summary.extra} extra (${summary.changes} changed fields)`;
+  const verdict =
+    report.drift.length === 0
+      ? 'no drift'
+      : `${summary.modified} modified, ${summary.missing} missing, ${summary.extra} extra (${summary.changes} changed fields)`;
   return `cluster ${report.cluster}: ${verdict} — ${summary.compared} of ${summary.declared} declared objects compared, source ${report.source.location}${commit}`;
 }
 
@@ -208,20 +255,27 @@ function completenessLines(report: Report): string[] {
   const failedLists = scan.lists.filter((list) => list.status !== 'listed');
   for (const list of failedLists) {
     const where = list.namespace ? ` in ${list.namespace}` : '';
-    lines.push(`not listed (${list.status}): ${list.group || 'core'}/${list.resource}${where}${list.error ? `: ${list.error}` : ''}`);
+    lines.push(
+      `not listed (${list.status}): ${list.group || 'core'}/${list.resource}${where}${list.error ? `: ${list.error}` : ''}`,
+    );
   }
   const unreadSecrets = scan.unreadSecrets ?? [];
   const otherUnverified = scan.unverified.length - unreadSecrets.length;
-  if (otherUnverified > 0) lines.push(`${otherUnverified} declared objects not verified (their type could not be listed)`);
+  if (otherUnverified > 0)
+    lines.push(`${otherUnverified} declared objects not verified (their type could not be listed)`);
   if (unreadSecrets.length > 0) {
     const names = unreadSecrets.map((ref) => `${ref.namespace ?? ''}/${ref.name}`).join(', ');
-    lines.push(`${unreadSecrets.length} declared Secrets not verified (${names}): Secrets are not read by default; --include-secrets (includeSecrets: true in the config), with RBAC on secrets, verifies them`);
+    lines.push(
+      `${unreadSecrets.length} declared Secrets not verified (${names}): Secrets are not read by default; --include-secrets (includeSecrets: true in the config), with RBAC on secrets, verifies them`,
+    );
   }
   for (const problem of source.failedFiles) lines.push(`failed file: ${problemPlace(problem)}: ${problem.message}`);
   for (const problem of source.warnings) lines.push(`source warning: ${problemPlace(problem)}: ${problem.message}`);
   for (const warning of scan.warnings ?? []) lines.push(`warning: ${warning}`);
   if (scan.withoutManagedFields > 0) {
-    lines.push(`${scan.withoutManagedFields} live objects had no managedFields: hand-added fields were not checked and changes are not attributed`);
+    lines.push(
+      `${scan.withoutManagedFields} live objects had no managedFields: hand-added fields were not checked and changes are not attributed`,
+    );
   }
   return lines;
 }
@@ -233,14 +287,18 @@ function escapeCell(text: string): string {
 function formatMarkdown(report: Report): string {
   const lines = [`# Drift report: ${report.cluster}`, '', headline(report), ''];
   lines.push(`- Generated: ${report.generatedAt} (run ${report.runId})`);
-  lines.push(`- Source: ${report.source.location}${report.source.commit ? ` at commit \`${report.source.commit}\`` : ''}, folder \`${report.source.path}\``);
+  lines.push(
+    `- Source: ${report.source.location}${report.source.commit ? ` at commit \`${report.source.commit}\`` : ''}, folder \`${report.source.path}\``,
+  );
   lines.push(...renderedWith(report).map((line) => `- ${line[0]?.toUpperCase() ?? ''}${line.slice(1)}`));
   lines.push(`- Scan complete: ${report.scan.complete ? 'yes' : 'NO'}`);
   const rows = report.drift.flatMap(changeRows);
   if (rows.length > 0) {
     lines.push('', '| Status | Object | Path | Declared | Live | Changed by | Seen |', '|---|---|---|---|---|---|---|');
     for (const row of rows) {
-      const cells = [row.status, row.object, `\`${row.path}\``, row.declared, row.live, row.who, row.seen].map(escapeCell);
+      const cells = [row.status, row.object, `\`${row.path}\``, row.declared, row.live, row.who, row.seen].map(
+        escapeCell,
+      );
       lines.push(`| ${cells.join(' | ')} |`);
     }
   }
@@ -248,16 +306,27 @@ function formatMarkdown(report: Report): string {
   if (repairs.length > 0) {
     lines.push('', '## Repair', '');
     for (const entry of repairs) {
-      lines.push(`- **${escapeCell(objectName(entry))}**`, ...remediationNotes(entry).map((note) => {
-        const [word, ...rest] = note.split(': ');
-        return `  - ${word}: \`${rest.join(': ')}\``;
-      }));
+      lines.push(
+        `- **${escapeCell(objectName(entry))}**`,
+        ...remediationNotes(entry).map((note) => {
+          const [word, ...rest] = note.split(': ');
+          return `  - ${word}: \`${rest.join(': ')}\``;
+        }),
+      );
     }
   }
   if (report.findings.length > 0) {
     lines.push('', '## Findings', '', '| Severity | Check | Object | Finding | Remediation |', '|---|---|---|---|---|');
     for (const finding of report.findings) {
-      const cells = [finding.exempted ? `exempted (${finding.severity})` : finding.severity, finding.check, findingTarget(finding), finding.actor ? `${finding.message} (${describeWriter(undefined, undefined, undefined, finding.actor)})` : finding.message, finding.remediation ? `\`${finding.remediation}\`` : ''];
+      const cells = [
+        finding.exempted ? `exempted (${finding.severity})` : finding.severity,
+        finding.check,
+        findingTarget(finding),
+        finding.actor
+          ? `${finding.message} (${describeWriter(undefined, undefined, undefined, finding.actor)})`
+          : finding.message,
+        finding.remediation ? `\`${finding.remediation}\`` : '',
+      ];
       lines.push(`| ${cells.map(escapeCell).join(' | ')} |`);
     }
   }

@@ -26,7 +26,12 @@ export function findingKey(cluster: string, finding: Finding): string {
 
 function driftItems(report: Report): TrackedItem[] {
   return report.drift.flatMap((entry) => {
-    const base = { group: groupOf(entry.apiVersion), kind: entry.kind, name: entry.name, ...(entry.namespace ? { namespace: entry.namespace } : {}) };
+    const base = {
+      group: groupOf(entry.apiVersion),
+      kind: entry.kind,
+      name: entry.name,
+      ...(entry.namespace ? { namespace: entry.namespace } : {}),
+    };
     const described = (path: string): Omit<ResolvedItem, 'firstSeen' | 'resolvedAt'> => ({
       key: '',
       type: 'drift',
@@ -45,7 +50,14 @@ function driftItems(report: Report): TrackedItem[] {
         describe: () => described(change.path),
       }));
     }
-    return [{ ...base, key: driftKey(report.cluster, entry), firstSeen: entry.firstSeen ?? report.generatedAt, describe: () => described(`#${entry.status}`) }];
+    return [
+      {
+        ...base,
+        key: driftKey(report.cluster, entry),
+        firstSeen: entry.firstSeen ?? report.generatedAt,
+        describe: () => described(`#${entry.status}`),
+      },
+    ];
   });
 }
 
@@ -75,7 +87,12 @@ function findingItems(report: Report): TrackedItem[] {
 function covered(report: Report, item: Pick<TrackedItem, 'group' | 'kind' | 'namespace'>): boolean {
   if (report.scan.error) return false;
   const { listedKinds } = report.scan;
-  if (listedKinds) return listedKinds.some((key) => (item.group === undefined ? parseKindKey(key)?.kind === item.kind : key === kindKey({ group: item.group, kind: item.kind })));
+  if (listedKinds)
+    return listedKinds.some((key) =>
+      item.group === undefined
+        ? parseKindKey(key)?.kind === item.kind
+        : key === kindKey({ group: item.group, kind: item.kind }),
+    );
   return report.scan.lists.some(
     (list: ListOutcome) =>
       list.status === 'listed' &&
@@ -120,7 +137,11 @@ export function applyHistory(current: Report, stored: Report | undefined, invali
   return { ...marked, history };
 }
 
-function markEntry(cluster: string, entry: DriftEntry, mark: (key: string) => { history: HistoryMark; firstSeen: string }): DriftEntry {
+function markEntry(
+  cluster: string,
+  entry: DriftEntry,
+  mark: (key: string) => { history: HistoryMark; firstSeen: string },
+): DriftEntry {
   if (!entry.changes || entry.changes.length === 0) return { ...entry, ...mark(driftKey(cluster, entry)) };
   const changes = entry.changes.map((change) => ({ ...change, ...mark(driftKey(cluster, entry, change)) }));
   const earliest = changes.map((change) => change.firstSeen).sort()[0];
@@ -151,7 +172,14 @@ function summarizeHistory(current: Report, previous: Report | undefined): Report
     const { key, firstSeen, group: _group, ...object } = carried;
     // The check is part of a finding's key (see findingKey): a resolved finding names it, carried or not.
     const check = /\|finding:([^|]+)\|/.exec(key)?.[1];
-    resolved.push({ ...object, key, type: check ? 'finding' : 'drift', ...(check ? { check } : {}), firstSeen, resolvedAt: current.generatedAt });
+    resolved.push({
+      ...object,
+      key,
+      type: check ? 'finding' : 'drift',
+      ...(check ? { check } : {}),
+      firstSeen,
+      resolvedAt: current.generatedAt,
+    });
   }
   const marks: Array<{ history?: HistoryMark }> = [
     ...current.drift.flatMap((entry): Array<{ history?: HistoryMark }> => entry.changes ?? [entry]),
@@ -185,7 +213,9 @@ function carry(item: TrackedItem): CarriedItem {
 export function scanProblemKeys(report: Report): string[] {
   const keys = [
     ...(report.scan.error ? ['error'] : []),
-    ...report.scan.lists.filter((list) => list.status !== 'listed').map((list) => `list:${list.group}/${list.resource}/${list.namespace ?? ''}:${list.status}`),
+    ...report.scan.lists
+      .filter((list) => list.status !== 'listed')
+      .map((list) => `list:${list.group}/${list.resource}/${list.namespace ?? ''}:${list.status}`),
     ...report.source.failedFiles.map((problem) => `file:${problem.file}`),
   ];
   return keys.sort();

@@ -41,14 +41,19 @@ export function toPolicyReport(report: Report): PolicyReport {
       severity: finding.severity,
       message: finding.message,
       timestamp: { seconds, nanos: 0 },
-      resources: [{ kind: finding.kind, name: finding.name, ...(finding.namespace ? { namespace: finding.namespace } : {}) }],
+      resources: [
+        { kind: finding.kind, name: finding.name, ...(finding.namespace ? { namespace: finding.namespace } : {}) },
+      ],
       ...(Object.keys(properties).length > 0 ? { properties } : {}),
     };
   });
   return {
     apiVersion: 'wgpolicyk8s.io/v1alpha2',
     kind: 'ClusterPolicyReport',
-    metadata: { name: `driftwatch-${report.cluster}`, labels: { 'app.kubernetes.io/managed-by': 'driftwatch', 'driftwatch.io/run-id': report.runId } },
+    metadata: {
+      name: `driftwatch-${report.cluster}`,
+      labels: { 'app.kubernetes.io/managed-by': 'driftwatch', 'driftwatch.io/run-id': report.runId },
+    },
     source: 'driftwatch',
     summary: {
       pass: 0,

@@ -166,7 +166,10 @@ export function buildReport(input: ReportInput): Report {
   scan.clock = live.clock?.source ?? 'wall';
   if (live.listedKinds) scan.listedKinds = live.listedKinds;
   // A snapshot holds the kinds it holds, Secrets or not; a cluster read leaves them out unless asked.
-  const unreadSecrets = input.includeSecrets === true || live.listedKinds ? [] : result.unverified.filter((ref) => ref.group === '' && ref.kind === 'Secret');
+  const unreadSecrets =
+    input.includeSecrets === true || live.listedKinds
+      ? []
+      : result.unverified.filter((ref) => ref.group === '' && ref.kind === 'Secret');
   if (unreadSecrets.length > 0) scan.unreadSecrets = unreadSecrets;
   const warnings = [...(live.warnings ?? []), ...(input.warnings ?? [])];
   if (warnings.length > 0) scan.warnings = warnings;
@@ -196,7 +199,13 @@ export function renderFields(info: RenderInfo): Pick<Report['source'], 'renderer
 }
 
 function summarize(declared: DeclaredState, result: DriftResult, failedFiles: number): Summary {
-  return { declared: declared.objects.length, compared: result.compared, ...countDrift(result.drift), failedFiles, ...countFindings([]) };
+  return {
+    declared: declared.objects.length,
+    compared: result.compared,
+    ...countDrift(result.drift),
+    failedFiles,
+    ...countFindings([]),
+  };
 }
 
 /** Drift counts of a summary: objects by status, and changed fields. */
@@ -220,4 +229,3 @@ export function countFindings(findings: readonly Finding[]): Pick<Summary, 'find
 export function withFindings(report: Report, findings: Finding[]): Report {
   return { ...report, findings, summary: { ...report.summary, ...countFindings(findings) } };
 }
-

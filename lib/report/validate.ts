@@ -36,7 +36,13 @@ export function checkStoredReport(value: unknown, cluster: string): { report: Re
   if (schemaVersion !== undefined && (typeof schemaVersion !== 'string' || !schemaVersion.startsWith(`${MAJOR}.`))) {
     return { problem: `foreign schema: schemaVersion ${JSON.stringify(schemaVersion).slice(0, 40)} is not ${MAJOR}.x` };
   }
-  if (value['cluster'] !== cluster) return { problem: typeof value['cluster'] === 'string' ? `a report of another cluster (${value['cluster'].slice(0, 80)})` : 'no cluster' };
+  if (value['cluster'] !== cluster)
+    return {
+      problem:
+        typeof value['cluster'] === 'string'
+          ? `a report of another cluster (${value['cluster'].slice(0, 80)})`
+          : 'no cluster',
+    };
   const document = withOlderSections(value);
   if (!validateReport(document)) return { problem: schemaProblem(validateReport.errors ?? []) };
   const problem = inconsistency(document);
@@ -55,7 +61,8 @@ function withOlderSections(value: Json): Json {
     document['findings'] = [];
     Object.assign(summary, countFindings([]));
   }
-  if (value['scan'] === undefined) document['scan'] = { complete: false, lists: [], unverified: [], withoutManagedFields: 0 };
+  if (value['scan'] === undefined)
+    document['scan'] = { complete: false, lists: [], unverified: [], withoutManagedFields: 0 };
   if (value['source'] === undefined) {
     document['source'] = { location: 'unknown', path: '.', files: 0, failedFiles: [], warnings: [] };
     summary['failedFiles'] = 0;
@@ -70,11 +77,18 @@ function withOlderSections(value: Json): Json {
  */
 function inconsistency(report: Report): string | undefined {
   if (Number.isNaN(Date.parse(report.generatedAt))) return 'generatedAt: not a time';
-  if (report.scan.observedAt !== undefined && Number.isNaN(Date.parse(report.scan.observedAt))) return 'scan.observedAt: not a time';
-  const counted: Summary = { ...report.summary, ...countDrift(report.drift), failedFiles: report.source.failedFiles.length, ...countFindings(report.findings) };
+  if (report.scan.observedAt !== undefined && Number.isNaN(Date.parse(report.scan.observedAt)))
+    return 'scan.observedAt: not a time';
+  const counted: Summary = {
+    ...report.summary,
+    ...countDrift(report.drift),
+    failedFiles: report.source.failedFiles.length,
+    ...countFindings(report.findings),
+  };
   const stored = summedCounts(report.summary);
   for (const [field, count] of summedCounts(counted)) {
-    if (stored.get(field) !== count) return `summary.${field}: ${String(stored.get(field))}, but the report holds ${count}`;
+    if (stored.get(field) !== count)
+      return `summary.${field}: ${String(stored.get(field))}, but the report holds ${count}`;
   }
   return undefined;
 }
@@ -82,7 +96,10 @@ function inconsistency(report: Report): string | undefined {
 /** The counts of a summary that follow from the report's entries (`declared` and `compared` do not), by field path. */
 function summedCounts(summary: Summary): Map<string, number> {
   const { declared: _declared, compared: _compared, findings, ...counts } = summary;
-  return new Map([...Object.entries(counts), ...Object.entries(findings).map(([severity, count]): [string, number] => [`findings.${severity}`, count])]);
+  return new Map([
+    ...Object.entries(counts),
+    ...Object.entries(findings).map(([severity, count]): [string, number] => [`findings.${severity}`, count]),
+  ]);
 }
 
 function isRecord(value: unknown): value is Json {

@@ -151,7 +151,12 @@ function teachDeclaredScopes(candidates: DeclaredObject[], scope: ScopeTable): v
  * `-n`; a Helm release's namespace for a chart); cluster-scoped
  * objects lose a declared namespace, which the API server ignores too. Returns false when the object is unusable.
  */
-function placeInNamespace(declared: DeclaredObject, scope: ScopeTable, defaultNamespace: string, problems: SourceProblem[]): boolean {
+function placeInNamespace(
+  declared: DeclaredObject,
+  scope: ScopeTable,
+  defaultNamespace: string,
+  problems: SourceProblem[],
+): boolean {
   const { object, file, line } = declared;
   const namespace: unknown = object.metadata.namespace;
   const hasNamespace = namespace !== undefined && namespace !== null && namespace !== '';

@@ -167,7 +167,6 @@ function parseS3Location(location: string): { bucket: string; key: string } {
   return { bucket, key };
 }
 
-
 /**
  * Downloads `s3://bucket/key` with the client the adapter gives (lib/aws/s3-client.ts makes the default one): this
  * folder reads archives, it does not decide how to reach AWS.

@@ -177,7 +177,5 @@ function describeLink(path: string, links: Map<string, LinkEntry>): string {
 }
 
 function sortedFiles(contents: Map<string, Buffer>): SourceFile[] {
-  return [...contents.entries()]
-    .sort(([a], [b]) => comparePaths(a, b))
-    .map(([path, content]) => ({ path, content }));
+  return [...contents.entries()].sort(([a], [b]) => comparePaths(a, b)).map(([path, content]) => ({ path, content }));
 }

@@ -47,7 +47,16 @@ const kubeIntTag = defineScalarTag<number>('tag:yaml.org,2002:int', {
  * Scalars resolve as kubectl (sigs.k8s.io/yaml, YAML 1.1) does: `yes`/`on` are booleans, `0644` is octal, merge keys
  * work. Timestamps, `!!binary` and sets are left out so every value stays plain JSON data.
  */
-const KUBE_SCHEMA = new Schema([strTag, seqTag, mapTag, nullYaml11Tag, boolYaml11Tag, kubeIntTag, floatCoreTag, mergeTag]);
+const KUBE_SCHEMA = new Schema([
+  strTag,
+  seqTag,
+  mapTag,
+  nullYaml11Tag,
+  boolYaml11Tag,
+  kubeIntTag,
+  floatCoreTag,
+  mergeTag,
+]);
 
 /** Aliases share one object, so a small file can expand enormously when walked; allow this many nodes per byte. */
 const NODES_PER_BYTE = 10;
@@ -133,7 +142,6 @@ function earliest(offsets: number[]): number {
   return present.length === 0 ? 0 : Math.min(...present);
 }
 
-
 /** Walks the documents as consumers will, stopping once past the allowance: billion-laughs files are refused. */
 function expandsTooFar(documents: ParsedDocument[], textLength: number): boolean {
   let allowance = textLength * NODES_PER_BYTE + NODE_ALLOWANCE;
@@ -142,7 +150,11 @@ function expandsTooFar(documents: ParsedDocument[], textLength: number): boolean
     const value = pending.pop();
     allowance -= 1;
     if (allowance < 0) return true;
-    const children: unknown[] = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? Object.values(value) : [];
+    const children: unknown[] = Array.isArray(value)
+      ? value
+      : typeof value === 'object' && value !== null
+        ? Object.values(value)
+        : [];
     for (const child of children) pending.push(child);
   }
   return false;

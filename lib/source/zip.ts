@@ -89,7 +89,9 @@ async function readZipEntry(zip: ZipFile, entry: Entry, budget: EntryBudget): Pr
 
 async function readZipSymlink(zip: ZipFile, entry: Entry, name: string): Promise<RawEntry> {
   const target =
-    entry.uncompressedSize <= MAX_LINK_TARGET_BYTES ? await inflateAtMost(zip, entry, entry.uncompressedSize) : undefined;
+    entry.uncompressedSize <= MAX_LINK_TARGET_BYTES
+      ? await inflateAtMost(zip, entry, entry.uncompressedSize)
+      : undefined;
   if (target === undefined) return { type: 'refused', name, reason: 'refused: symbolic link with an invalid target' };
   return { type: 'symlink', name, target: target.toString('utf8') };
 }

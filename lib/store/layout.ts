@@ -46,11 +46,33 @@ export function stateKey(cluster: string): string {
 
 /** One JSON line per drifted field (or missing/extra object) and per finding: what Athena queries. */
 export function findingsLines(report: Report): string {
-  const common = { cluster: report.cluster, runId: report.runId, generatedAt: report.generatedAt, commit: report.source.commit ?? null };
+  const common = {
+    cluster: report.cluster,
+    runId: report.runId,
+    generatedAt: report.generatedAt,
+    commit: report.source.commit ?? null,
+  };
   const driftLines = report.drift.flatMap((entry) => {
-    const object = { type: 'drift', apiVersion: entry.apiVersion, kind: entry.kind, namespace: entry.namespace ?? null, name: entry.name, status: entry.status };
+    const object = {
+      type: 'drift',
+      apiVersion: entry.apiVersion,
+      kind: entry.kind,
+      namespace: entry.namespace ?? null,
+      name: entry.name,
+      status: entry.status,
+    };
     if (!entry.changes || entry.changes.length === 0) {
-      return [{ ...common, ...object, key: driftKey(report.cluster, entry), history: entry.history ?? null, firstSeen: entry.firstSeen ?? null, manager: entry.manager ?? null, time: entry.time ?? null }];
+      return [
+        {
+          ...common,
+          ...object,
+          key: driftKey(report.cluster, entry),
+          history: entry.history ?? null,
+          firstSeen: entry.firstSeen ?? null,
+          manager: entry.manager ?? null,
+          time: entry.time ?? null,
+        },
+      ];
     }
     return entry.changes.map((change) => ({
       ...common,
@@ -66,8 +88,16 @@ export function findingsLines(report: Report): string {
       firstSeen: change.firstSeen ?? null,
     }));
   });
-  const findingLines = report.findings.map((finding) => ({ ...common, type: 'finding', key: findingKey(report.cluster, finding), ...finding }));
-  return [...driftLines, ...findingLines].map((line) => JSON.stringify(line)).join('\n') + (driftLines.length + findingLines.length > 0 ? '\n' : '');
+  const findingLines = report.findings.map((finding) => ({
+    ...common,
+    type: 'finding',
+    key: findingKey(report.cluster, finding),
+    ...finding,
+  }));
+  return (
+    [...driftLines, ...findingLines].map((line) => JSON.stringify(line)).join('\n') +
+    (driftLines.length + findingLines.length > 0 ? '\n' : '')
+  );
 }
 
 export function reportBody(report: Report): string {

@@ -30,7 +30,8 @@ export interface ListOptions {
   onProgress?: (line: string) => void;
 }
 
-const REPORT_KEY = /^reports\/cluster=([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-(.+)\.json$/;
+const REPORT_KEY =
+  /^reports\/cluster=([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-(.+)\.json$/;
 
 /** The report a key names, or undefined for any other object (findings copies, checksum sidecars, temp files). */
 export function parseReportKey(key: string): StoredReportRef | undefined {
@@ -42,7 +43,9 @@ export function parseReportKey(key: string): StoredReportRef | undefined {
 }
 
 export function compareRefs(a: StoredReportRef, b: StoredReportRef): number {
-  return a.generatedAt.localeCompare(b.generatedAt) || a.cluster.localeCompare(b.cluster) || a.runId.localeCompare(b.runId);
+  return (
+    a.generatedAt.localeCompare(b.generatedAt) || a.cluster.localeCompare(b.cluster) || a.runId.localeCompare(b.runId)
+  );
 }
 
 /** UTC day of an instant, as the `dt=` partitions name it. */
@@ -62,21 +65,39 @@ function inDayRange(day: string, query: ListQuery): boolean {
 }
 
 /** Every report in the store matching the query, oldest first; only the partitions inside the range are read. */
-export async function listReports(store: ReportStore, query: ListQuery, options: ListOptions = {}): Promise<StoredReportRef[]> {
+export async function listReports(
+  store: ReportStore,
+  query: ListQuery,
+  options: ListOptions = {},
+): Promise<StoredReportRef[]> {
   const clusters = query.cluster ? [query.cluster] : await listClusters(store);
   const perCluster = await Promise.all(
-    clusters.map((cluster) => (store.type === 'local' ? listLocalCluster(store, cluster, query) : listS3Cluster(store.client, store.destination, cluster, query, options))),
+    clusters.map((cluster) =>
+      store.type === 'local'
+        ? listLocalCluster(store, cluster, query)
+        : listS3Cluster(store.client, store.destination, cluster, query, options),
+    ),
   );
-  return perCluster.flat().filter((ref) => inTimeRange(ref, query)).sort(compareRefs);
+  return perCluster
+    .flat()
+    .filter((ref) => inTimeRange(ref, query))
+    .sort(compareRefs);
 }
 
 export async function listClusters(store: ReportStore): Promise<string[]> {
-  const names = store.type === 'local' ? await localFolders(join(store.folder, 'reports')) : await s3Folders(store.client, store.destination, 'reports/');
+  const names =
+    store.type === 'local'
+      ? await localFolders(join(store.folder, 'reports'))
+      : await s3Folders(store.client, store.destination, 'reports/');
   return names.flatMap((name) => (name.startsWith('cluster=') ? [name.slice('cluster='.length)] : [])).sort();
 }
 
 /** The report at `at` or just before it (the newest without `at`); undefined when the cluster has none that early. */
-export async function findReportAt(store: ReportStore, cluster: string, at?: Date): Promise<StoredReportRef | undefined> {
+export async function findReportAt(
+  store: ReportStore,
+  cluster: string,
+  at?: Date,
+): Promise<StoredReportRef | undefined> {
   const lastDay = at ? dayOf(at) : undefined;
   const days = (await listDays(store, cluster)).filter((day) => lastDay === undefined || day <= lastDay);
   // Newest day first; usually the first day holds the answer, an earlier one only when every report of it is later.
@@ -90,15 +111,24 @@ export async function findReportAt(store: ReportStore, cluster: string, at?: Dat
 
 async function listDays(store: ReportStore, cluster: string): Promise<string[]> {
   const clusterFolder = `reports/cluster=${cluster}`;
-  const names = store.type === 'local' ? await localFolders(join(store.folder, clusterFolder)) : await s3Folders(store.client, store.destination, `${clusterFolder}/`);
+  const names =
+    store.type === 'local'
+      ? await localFolders(join(store.folder, clusterFolder))
+      : await s3Folders(store.client, store.destination, `${clusterFolder}/`);
   return names.flatMap((name) => (/^dt=\d{4}-\d{2}-\d{2}$/.test(name) ? [name.slice('dt='.length)] : [])).sort();
 }
 
 async function listDay(store: ReportStore, cluster: string, day: string): Promise<StoredReportRef[]> {
   const folder = `reports/cluster=${cluster}/dt=${day}`;
-  if (store.type === 'local') return (await localFiles(join(store.folder, folder))).flatMap((name) => refOf(`${folder}/${name}`)).sort(compareRefs);
+  if (store.type === 'local')
+    return (await localFiles(join(store.folder, folder)))
+      .flatMap((name) => refOf(`${folder}/${name}`))
+      .sort(compareRefs);
   const refs: StoredReportRef[] = [];
-  for await (const page of s3Pages(store.client, { Bucket: store.destination.bucket, Prefix: s3ObjectKey(store.destination, `${folder}/`) })) {
+  for await (const page of s3Pages(store.client, {
+    Bucket: store.destination.bucket,
+    Prefix: s3ObjectKey(store.destination, `${folder}/`),
+  })) {
     refs.push(...keysOf(page, store.destination).flatMap(refOf));
   }
   return refs.sort(compareRefs);
@@ -118,7 +148,9 @@ async function listLocalCluster(store: ReportStore, cluster: string, query: List
   return perDay.flat();
 }
 
-async function entries(folder: string): Promise<Array<{ name: string; isDirectory: () => boolean; isFile: () => boolean }>> {
+async function entries(
+  folder: string,
+): Promise<Array<{ name: string; isDirectory: () => boolean; isFile: () => boolean }>> {
   try {
     return await readdir(folder, { withFileTypes: true });
   } catch (error) {
@@ -139,11 +171,16 @@ async function localFiles(folder: string): Promise<string[]> {
 // --- S3 --------------------------------------------------------------------------------------------------------------
 
 /** Every page of a listing, following continuation tokens. */
-async function* s3Pages(client: S3Client, input: ListObjectsV2CommandInput): AsyncGenerator<ListObjectsV2CommandOutput> {
+async function* s3Pages(
+  client: S3Client,
+  input: ListObjectsV2CommandInput,
+): AsyncGenerator<ListObjectsV2CommandOutput> {
   let token: string | undefined;
   do {
     const { ListObjectsV2Command } = await s3Sdk();
-    const page = await client.send(new ListObjectsV2Command({ ...input, ...(token ? { ContinuationToken: token } : {}) }));
+    const page = await client.send(
+      new ListObjectsV2Command({ ...input, ...(token ? { ContinuationToken: token } : {}) }),
+    );
     yield page;
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -160,7 +197,8 @@ async function s3Folders(client: S3Client, destination: S3Destination, folder: s
   const prefix = s3ObjectKey(destination, folder);
   const names: string[] = [];
   for await (const page of s3Pages(client, { Bucket: destination.bucket, Prefix: prefix, Delimiter: '/' })) {
-    for (const common of page.CommonPrefixes ?? []) if (common.Prefix) names.push(common.Prefix.slice(prefix.length).replace(/\/$/, ''));
+    for (const common of page.CommonPrefixes ?? [])
+      if (common.Prefix) names.push(common.Prefix.slice(prefix.length).replace(/\/$/, ''));
   }
   return names;
 }
@@ -169,7 +207,13 @@ async function s3Folders(client: S3Client, destination: S3Destination, folder: s
  * One cluster's reports in the range, as one listing in key order: it starts after the partitions before --since
  * (StartAfter) and stops at the first key past --until, so days outside the range cost nothing.
  */
-async function listS3Cluster(client: S3Client, destination: S3Destination, cluster: string, query: ListQuery, options: ListOptions): Promise<StoredReportRef[]> {
+async function listS3Cluster(
+  client: S3Client,
+  destination: S3Destination,
+  cluster: string,
+  query: ListQuery,
+  options: ListOptions,
+): Promise<StoredReportRef[]> {
   const folder = `reports/cluster=${cluster}/`;
   const input: ListObjectsV2CommandInput = {
     Bucket: destination.bucket,
@@ -185,7 +229,8 @@ async function listS3Cluster(client: S3Client, destination: S3Destination, clust
     pages++;
     const pageRefs = keysOf(page, destination).flatMap(refOf);
     refs.push(...pageRefs.filter((ref) => inDayRange(ref.day, query)));
-    if (pages % 5 === 0) options.onProgress?.(`cluster ${cluster}: ${String(refs.length)} reports listed (${String(pages)} pages)`);
+    if (pages % 5 === 0)
+      options.onProgress?.(`cluster ${cluster}: ${String(refs.length)} reports listed (${String(pages)} pages)`);
     // Keys come in order: once one is past the last day, so is every later page.
     if (lastDay !== undefined && pageRefs.some((ref) => ref.day > lastDay)) break;
   }

@@ -23,7 +23,11 @@ export async function writeLocalReport(folder: string, report: Report): Promise<
 /** The paths of a report in a local folder. */
 export function localKeys(folder: string, report: Report): ReportKeys {
   const keys = reportKeys(report.cluster, report.generatedAt, report.runId);
-  return { report: join(folder, keys.report), findings: join(folder, keys.findings), latest: join(folder, keys.latest) };
+  return {
+    report: join(folder, keys.report),
+    findings: join(folder, keys.findings),
+    latest: join(folder, keys.latest),
+  };
 }
 
 /** The dated report and its newline-delimited copy; the latest copy is a separate step (see writeLocalLatest). */
@@ -55,7 +59,11 @@ async function writeAtomically(path: string, body: string): Promise<void> {
 }
 
 /** The latest report of a cluster in a local folder, or undefined when there is none (or it is unreadable). */
-export async function readLatestLocalReport(folder: string, cluster: string, onInvalid?: (where: string, reason: string) => void): Promise<Report | undefined> {
+export async function readLatestLocalReport(
+  folder: string,
+  cluster: string,
+  onInvalid?: (where: string, reason: string) => void,
+): Promise<Report | undefined> {
   return readLocalReport(join(folder, latestKey(cluster)), cluster, onInvalid);
 }
 

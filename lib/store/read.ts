@@ -10,11 +10,14 @@ import type { S3Destination } from './s3.ts';
 import { SHA256_METADATA, parseS3Destination } from './s3.ts';
 
 /** Where reports are read from: a local report folder or an S3 bucket/prefix, both with the layout of layout.ts. */
-export type ReportStore = { type: 'local'; folder: string } | { type: 's3'; destination: S3Destination; client: S3Client };
+export type ReportStore =
+  | { type: 'local'; folder: string }
+  | { type: 's3'; destination: S3Destination; client: S3Client };
 
 /** `s3://bucket/prefix` or a folder; the S3 client is made only for an S3 store. */
 export function openReportStore(location: string, makeClient: () => S3Client): ReportStore {
-  if (location.startsWith('s3://')) return { type: 's3', destination: parseS3Destination(location), client: makeClient() };
+  if (location.startsWith('s3://'))
+    return { type: 's3', destination: parseS3Destination(location), client: makeClient() };
   return { type: 'local', folder: resolve(location) };
 }
 
@@ -37,7 +40,9 @@ export function describeStore(store: ReportStore): string {
 /** The stored body differs from the digest stored with it: the object was changed after it was written. */
 export class IntegrityError extends Error {
   constructor(where: string, actual: string, expected: string) {
-    super(`integrity check failed for ${where}: its SHA-256 is ${actual} but the stored checksum is ${expected}; the report was modified after it was written`);
+    super(
+      `integrity check failed for ${where}: its SHA-256 is ${actual} but the stored checksum is ${expected}; the report was modified after it was written`,
+    );
     this.name = 'IntegrityError';
   }
 }
@@ -58,11 +63,17 @@ interface RawObject {
 
 /** Reads one object and checks it against its stored SHA-256 (S3 metadata or local sidecar); throws IntegrityError on a mismatch. */
 export async function readVerified(store: ReportStore, key: string): Promise<StoredObject> {
-  const raw = store.type === 'local' ? await readLocal(store.folder, key) : await readS3(store.client, store.destination, key);
+  const raw =
+    store.type === 'local' ? await readLocal(store.folder, key) : await readS3(store.client, store.destination, key);
   // Hash the bytes as stored, before decoding: a decode/encode round trip could hide a changed byte.
   const sha256 = createHash('sha256').update(raw.bytes).digest('hex');
-  if (raw.expectedSha256 !== undefined && raw.expectedSha256 !== sha256) throw new IntegrityError(describeKey(store, key), sha256, raw.expectedSha256);
-  return { text: new TextDecoder('utf-8').decode(raw.bytes), integrity: raw.expectedSha256 === undefined ? 'unverified' : 'verified', sha256 };
+  if (raw.expectedSha256 !== undefined && raw.expectedSha256 !== sha256)
+    throw new IntegrityError(describeKey(store, key), sha256, raw.expectedSha256);
+  return {
+    text: new TextDecoder('utf-8').decode(raw.bytes),
+    integrity: raw.expectedSha256 === undefined ? 'unverified' : 'verified',
+    sha256,
+  };
 }
 
 async function readLocal(folder: string, key: string): Promise<RawObject> {
@@ -110,7 +121,8 @@ export async function readStoredReport(store: ReportStore, key: string): Promise
 
 /** The report in `text`, with the lists older reports may lack filled in; throws naming `where` when it is not a report. */
 export function parseStoredReport(text: string, where: string): Report {
-  if (exceedsJsonDepth(text, MAX_REPORT_DEPTH)) throw new Error(`${where} is not a driftwatch report: ${tooDeepReason(MAX_REPORT_DEPTH)}`);
+  if (exceedsJsonDepth(text, MAX_REPORT_DEPTH))
+    throw new Error(`${where} is not a driftwatch report: ${tooDeepReason(MAX_REPORT_DEPTH)}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -124,5 +136,10 @@ export function parseStoredReport(text: string, where: string): Report {
 function isReportLike(value: unknown): value is Report {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<Record<keyof Report, unknown>>;
-  return typeof candidate.cluster === 'string' && typeof candidate.generatedAt === 'string' && Array.isArray(candidate.drift) && typeof candidate.summary === 'object';
+  return (
+    typeof candidate.cluster === 'string' &&
+    typeof candidate.generatedAt === 'string' &&
+    Array.isArray(candidate.drift) &&
+    typeof candidate.summary === 'object'
+  );
 }

@@ -34,7 +34,14 @@ export function sha256Hex(body: string): string {
   return createHash('sha256').update(body, 'utf8').digest('hex');
 }
 
-async function put(client: S3Client, destination: S3Destination, key: string, body: string, contentType: string, options: S3StoreOptions): Promise<void> {
+async function put(
+  client: S3Client,
+  destination: S3Destination,
+  key: string,
+  body: string,
+  contentType: string,
+  options: S3StoreOptions,
+): Promise<void> {
   const encryption: { ServerSideEncryption: ServerSideEncryption; SSEKMSKeyId?: string } = options.kmsKeyId
     ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: options.kmsKeyId }
     : { ServerSideEncryption: 'AES256' };
@@ -54,11 +61,20 @@ async function put(client: S3Client, destination: S3Destination, key: string, bo
 /** The keys of a report in this destination (with prefix). */
 export function s3ReportKeys(destination: S3Destination, report: Report): ReportKeys {
   const keys = reportKeys(report.cluster, report.generatedAt, report.runId);
-  return { report: withPrefix(destination, keys.report), findings: withPrefix(destination, keys.findings), latest: withPrefix(destination, keys.latest) };
+  return {
+    report: withPrefix(destination, keys.report),
+    findings: withPrefix(destination, keys.findings),
+    latest: withPrefix(destination, keys.latest),
+  };
 }
 
 /** Writes the dated report and its newline-delimited copy; the latest copy is a separate step (see putLatestS3). */
-export async function putReportS3(client: S3Client, destination: S3Destination, report: Report, options: S3StoreOptions = {}): Promise<ReportKeys> {
+export async function putReportS3(
+  client: S3Client,
+  destination: S3Destination,
+  report: Report,
+  options: S3StoreOptions = {},
+): Promise<ReportKeys> {
   const keys = s3ReportKeys(destination, report);
   await put(client, destination, keys.report, reportBody(report), 'application/json', options);
   await put(client, destination, keys.findings, findingsLines(report), 'application/x-ndjson', options);
@@ -69,8 +85,20 @@ export async function putReportS3(client: S3Client, destination: S3Destination, 
  * Makes the report the one the next run compares with. Written last, after notifying: if notifying fails and the
  * message is retried, the retry still sees the older report and notifies again instead of staying silent.
  */
-export async function putLatestS3(client: S3Client, destination: S3Destination, report: Report, options: S3StoreOptions = {}): Promise<void> {
-  await put(client, destination, s3ReportKeys(destination, report).latest, reportBody(report), 'application/json', options);
+export async function putLatestS3(
+  client: S3Client,
+  destination: S3Destination,
+  report: Report,
+  options: S3StoreOptions = {},
+): Promise<void> {
+  await put(
+    client,
+    destination,
+    s3ReportKeys(destination, report).latest,
+    reportBody(report),
+    'application/json',
+    options,
+  );
 }
 
 /** The latest report of a cluster, or undefined when there is none yet. */
@@ -117,6 +145,12 @@ export function s3StateKey(destination: S3Destination, cluster: string): string 
 }
 
 /** Writes a small JSON object of driftwatch's own (delivery state), encrypted like the reports. */
-export async function putJsonS3(client: S3Client, destination: S3Destination, key: string, body: string, options: S3StoreOptions = {}): Promise<void> {
+export async function putJsonS3(
+  client: S3Client,
+  destination: S3Destination,
+  key: string,
+  body: string,
+  options: S3StoreOptions = {},
+): Promise<void> {
   await put(client, destination, key, body, 'application/json', options);
 }

@@ -12,7 +12,10 @@ const workspace = mkdtempSync(join(tmpdir(), 'driftwatch-cli-'));
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
 let counter = 0;
-function scenario(files: Record<string, string>, liveItems: unknown[]): { source: string; snapshot: string; folder: string } {
+function scenario(
+  files: Record<string, string>,
+  liveItems: unknown[],
+): { source: string; snapshot: string; folder: string } {
   const folder = join(workspace, `case-${counter++}`);
   const source = join(folder, 'src');
   mkdirSync(source, { recursive: true });
@@ -57,8 +60,12 @@ describe('driftwatch audit', () => {
 
   test('--fail-on none keeps exit 0 despite drift; --fail-on missing ignores a modification', () => {
     const { source, snapshot } = scenario({ 'cm.yaml': CONFIG_MAP }, [liveConfigMap('slow')]);
-    expect(runCli(['audit', '--source', source, '--snapshot', snapshot, '--no-write', '--fail-on', 'none']).status).toBe(0);
-    expect(runCli(['audit', '--source', source, '--snapshot', snapshot, '--no-write', '--fail-on', 'missing']).status).toBe(0);
+    expect(
+      runCli(['audit', '--source', source, '--snapshot', snapshot, '--no-write', '--fail-on', 'none']).status,
+    ).toBe(0);
+    expect(
+      runCli(['audit', '--source', source, '--snapshot', snapshot, '--no-write', '--fail-on', 'missing']).status,
+    ).toBe(0);
   });
 
   test('writes the report file and a latest copy, and says where', () => {
@@ -71,10 +78,14 @@ describe('driftwatch audit', () => {
   });
 
   test('a YAML syntax error fails that file only: the rest is audited and the report lists the file and line', () => {
-    const broken = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n  namespace: shop\ndata:\n  key: [unclosed\n';
+    const broken =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n  namespace: shop\ndata:\n  key: [unclosed\n';
     const { source, snapshot } = scenario({ 'cm.yaml': CONFIG_MAP, 'broken.yaml': broken }, [liveConfigMap('fast')]);
     const result = runCli(['audit', '--source', source, '--snapshot', snapshot, '--format', 'json', '--no-write']);
-    const report = JSON.parse(result.stdout) as { source: { failedFiles: Array<{ file: string; line?: number }> }; summary: { compared: number } };
+    const report = JSON.parse(result.stdout) as {
+      source: { failedFiles: Array<{ file: string; line?: number }> };
+      summary: { compared: number };
+    };
     expect(report.summary.compared).toBe(1);
     expect(report.source.failedFiles).toMatchObject([{ file: 'broken.yaml' }]);
     expect(report.source.failedFiles[0]?.line).toBeGreaterThan(0);
@@ -82,14 +93,17 @@ describe('driftwatch audit', () => {
   });
 
   test('Secret values never reach stdout in any format, a changed value shows as a digest', () => {
-    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  password: hunter2-declared\n';
+    const secret =
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  password: hunter2-declared\n';
     const liveSecret = {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: {
         name: 'db',
         namespace: 'shop',
-        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"stringData":{"password":"hunter2-applied"}}' },
+        annotations: {
+          'kubectl.kubernetes.io/last-applied-configuration': '{"stringData":{"password":"hunter2-applied"}}',
+        },
       },
       data: { password: Buffer.from('hunter2-live').toString('base64') },
     };
@@ -98,7 +112,11 @@ describe('driftwatch audit', () => {
       const result = runCli(['audit', '--source', source, '--snapshot', snapshot, '--format', format, '--no-write']);
       expect(result.status).toBe(1);
       const everything = result.stdout + result.stderr;
-      for (const value of ['hunter2', Buffer.from('hunter2-live').toString('base64'), Buffer.from('hunter2-declared').toString('base64')]) {
+      for (const value of [
+        'hunter2',
+        Buffer.from('hunter2-live').toString('base64'),
+        Buffer.from('hunter2-declared').toString('base64'),
+      ]) {
         expect(everything).not.toContain(value);
       }
       expect(result.stdout).toMatch(/hmac-sha256:[0-9a-f]{12}/);
@@ -108,26 +126,46 @@ describe('driftwatch audit', () => {
   test('without --source only the cluster checks run: one JSON report with findings, no drift, exit 0', () => {
     const result = runCli(['audit', '--snapshot', 'examples/live/demo-cluster.yaml', '--format', 'json', '--no-write']);
     expect(result.status, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout) as { drift: unknown[]; findings: Array<{ check: string }>; source: { location: string } };
+    const report = JSON.parse(result.stdout) as {
+      drift: unknown[];
+      findings: Array<{ check: string }>;
+      source: { location: string };
+    };
     expect(report.drift).toEqual([]);
     expect(report.source.location).toBe('none');
     expect(report.findings.map((finding) => finding.check)).toContain('rbac-cluster-admin');
   });
 
   test('a kind the snapshot did not capture is unverified, not missing; a captured kind with nothing left is missing', () => {
-    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  password: x\n';
-    const { source, snapshot, folder } = scenario({ 'cm.yaml': CONFIG_MAP, 'secret.yaml': secret }, [liveConfigMap('fast')]);
+    const secret =
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  password: x\n';
+    const { source, snapshot, folder } = scenario({ 'cm.yaml': CONFIG_MAP, 'secret.yaml': secret }, [
+      liveConfigMap('fast'),
+    ]);
     const uncaptured = runCli(['audit', '--source', source, '--snapshot', snapshot, '--format', 'json', '--no-write']);
-    const report = JSON.parse(uncaptured.stdout) as { drift: unknown[]; scan: { complete: boolean; unverified: Array<{ kind: string }> } };
+    const report = JSON.parse(uncaptured.stdout) as {
+      drift: unknown[];
+      scan: { complete: boolean; unverified: Array<{ kind: string }> };
+    };
     expect(report.drift).toEqual([]);
     expect(report.scan.unverified).toMatchObject([{ kind: 'Secret' }]);
     expect(report.scan.complete).toBe(false);
     expect(uncaptured.status).toBe(3);
     const captured = join(folder, 'captured.json');
-    writeFileSync(captured, JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { annotations: { 'driftwatch.io/captured-kinds': 'ConfigMap,Secret' } }, items: [liveConfigMap('fast')] }));
+    writeFileSync(
+      captured,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        metadata: { annotations: { 'driftwatch.io/captured-kinds': 'ConfigMap,Secret' } },
+        items: [liveConfigMap('fast')],
+      }),
+    );
     const withSecrets = runCli(['audit', '--source', source, '--snapshot', captured, '--format', 'json', '--no-write']);
     expect(withSecrets.status).toBe(1);
-    expect(JSON.parse(withSecrets.stdout)).toMatchObject({ drift: [{ kind: 'Secret', name: 'db', status: 'missing' }] });
+    expect(JSON.parse(withSecrets.stdout)).toMatchObject({
+      drift: [{ kind: 'Secret', name: 'db', status: 'missing' }],
+    });
   });
 
   test('an unreadable previous report is named in a warning and history starts afresh', () => {
@@ -135,10 +173,27 @@ describe('driftwatch audit', () => {
     const out = join(folder, 'reports');
     mkdirSync(join(out, 'latest'), { recursive: true });
     writeFileSync(join(out, 'latest/broken.json'), '{"cluster":"broken","drift":"not a list"}');
-    const result = runCli(['audit', '--source', source, '--snapshot', snapshot, '--out', out, '--cluster', 'broken', '--format', 'json']);
+    const result = runCli([
+      'audit',
+      '--source',
+      source,
+      '--snapshot',
+      snapshot,
+      '--out',
+      out,
+      '--cluster',
+      'broken',
+      '--format',
+      'json',
+    ]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`warning: ${join(out, 'latest/broken.json')} is not a valid report; history starts afresh`);
-    expect(JSON.parse(result.stdout)).toMatchObject({ drift: [{ changes: [{ history: 'new' }] }], history: { previous: { status: 'invalid', reason: 'runId: required' } } });
+    expect(result.stderr).toContain(
+      `warning: ${join(out, 'latest/broken.json')} is not a valid report; history starts afresh`,
+    );
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      drift: [{ changes: [{ history: 'new' }] }],
+      history: { previous: { status: 'invalid', reason: 'runId: required' } },
+    });
   });
 
   test('an unknown option is a usage error: exit 2, message on stderr, nothing on stdout', () => {
@@ -149,7 +204,13 @@ describe('driftwatch audit', () => {
   });
 
   test('a missing source is a clear error without a stack trace (exit 2)', () => {
-    const result = runCli(['audit', '--source', join(workspace, 'nowhere'), '--snapshot', join(workspace, 'nowhere.json')]);
+    const result = runCli([
+      'audit',
+      '--source',
+      join(workspace, 'nowhere'),
+      '--snapshot',
+      join(workspace, 'nowhere.json'),
+    ]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('nowhere');
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -251,7 +312,9 @@ describe('driftwatch audit: credentials, failing clusters, names', () => {
     expect(reports[0]?.scan.error).toContain('missing-snapshot.json');
     expect(reports[1]?.scan.error).toBeUndefined();
     expect(reports[1]?.drift).toEqual([]);
-    expect(result.stderr).toMatch(/driftwatch: cluster broken: .*missing-snapshot\.json.* \(report marked incomplete\)/);
+    expect(result.stderr).toMatch(
+      /driftwatch: cluster broken: .*missing-snapshot\.json.* \(report marked incomplete\)/,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -310,7 +373,13 @@ describe('driftwatch validate: remote sources', () => {
         folder,
         `source:\n  location: ./not-used\n  token: ${token}\n  tokenHeader: PRIVATE-TOKEN\nclusters:\n  - name: shop\n    path: .\n    snapshot: ${snapshot}\n`,
       );
-      const result = await runCliAsync(['validate', '--config', config, '--source', `http://127.0.0.1:${port}/api/v4/projects/7/repository/archive?sha=main`]);
+      const result = await runCliAsync([
+        'validate',
+        '--config',
+        config,
+        '--source',
+        `http://127.0.0.1:${port}/api/v4/projects/7/repository/archive?sha=main`,
+      ]);
       expect(result.status, result.stderr).toBe(0);
       expect(seen).toEqual(['PRIVATE-TOKEN']);
       expect(result.stdout).toContain('.: 1 objects in 1 files');
@@ -348,25 +417,37 @@ describe('bin/driftwatch.mjs', () => {
   });
 
   test('an unhandled rejection after main returned: exit 2 and its message on one line', () => {
-    const result = runBin("export async function main(): Promise<number> {\n  void Promise.reject(new Error('late failure\\n    at somewhere'));\n  return 0;\n}\n");
+    const result = runBin(
+      "export async function main(): Promise<number> {\n  void Promise.reject(new Error('late failure\\n    at somewhere'));\n  return 0;\n}\n",
+    );
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('driftwatch: late failure\n');
   });
 
   test('an uncaught exception: exit 2 and its message', () => {
-    const result = runBin("export async function main(): Promise<number> {\n  setTimeout(() => {\n    throw new TypeError('timer failure');\n  }, 0);\n  return 1;\n}\n");
+    const result = runBin(
+      "export async function main(): Promise<number> {\n  setTimeout(() => {\n    throw new TypeError('timer failure');\n  }, 0);\n  return 1;\n}\n",
+    );
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('driftwatch: timer failure\n');
   });
 
   test('the bundle of the current sources runs the CLI as the sources do', () => {
-    const run = (bundle: 'on' | 'off') => spawnSync(process.execPath, [join(REPO_ROOT, 'bin/driftwatch.mjs'), 'validate', '--help'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, DRIFTWATCH_BUNDLE: bundle } });
+    const run = (bundle: 'on' | 'off') =>
+      spawnSync(process.execPath, [join(REPO_ROOT, 'bin/driftwatch.mjs'), 'validate', '--help'], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, DRIFTWATCH_BUNDLE: bundle },
+      });
     const bundled = run('on');
     const cache = join(REPO_ROOT, 'node_modules/.cache/driftwatch-cli');
     expect(readdirSync(cache).filter((name) => existsSync(join(cache, name, 'main.mjs')))).toHaveLength(1);
     const sources = run('off');
     expect(bundled.status).toBe(0);
-    expect({ stdout: bundled.stdout, stderr: bundled.stderr }).toEqual({ stdout: sources.stdout, stderr: sources.stderr });
+    expect({ stdout: bundled.stdout, stderr: bundled.stderr }).toEqual({
+      stdout: sources.stdout,
+      stderr: sources.stderr,
+    });
     expect(bundled.stderr).toContain('Check the config and the declared manifests');
   });
 

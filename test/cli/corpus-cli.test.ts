@@ -17,7 +17,9 @@ function prepare(corpusCase: CorpusCase): { source: string; snapshot: string } {
   const folder = join(workspace, corpusCase.name);
   const source = join(folder, 'src');
   mkdirSync(source, { recursive: true });
-  const declared = load(readFileSync(join(CORPUS, corpusCase.declared), 'utf8')) as { metadata: Record<string, unknown> };
+  const declared = load(readFileSync(join(CORPUS, corpusCase.declared), 'utf8')) as {
+    metadata: Record<string, unknown>;
+  };
   if (corpusCase.namespace) declared.metadata['namespace'] = corpusCase.namespace;
   writeFileSync(join(source, `${basename(corpusCase.declared).replace(/\.json$/, '')}.yaml`), dump(declared));
   const live = load(readFileSync(join(CORPUS, corpusCase.live), 'utf8'));
@@ -40,6 +42,10 @@ describe.skipIf(!available(PREREQUISITES.corpus))('Argo CD corpus through the CL
     expect(report.drift).toHaveLength(1);
     expect(report.drift[0]?.status).toBe('modified');
     const reported = (report.drift[0]?.changes ?? []).map((change) => change.path);
-    for (const expectedPath of corpusCase.paths) expect(reported.some((path) => pathMatches(path, expectedPath)), expectedPath).toBe(true);
+    for (const expectedPath of corpusCase.paths)
+      expect(
+        reported.some((path) => pathMatches(path, expectedPath)),
+        expectedPath,
+      ).toBe(true);
   });
 });

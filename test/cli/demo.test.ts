@@ -42,24 +42,49 @@ describe('the local demo (README main command)', () => {
     const summary = report.drift.map((entry) => ({
       status: entry.status,
       object: `${entry.kind} ${entry.namespace ?? ''}/${entry.name}`,
-      changes: (entry.changes ?? []).map((change) => [change.path, change.manager, change.subresource ?? '', change.time ?? '']),
+      changes: (entry.changes ?? []).map((change) => [
+        change.path,
+        change.manager,
+        change.subresource ?? '',
+        change.time ?? '',
+      ]),
       creator: entry.manager ?? '',
     }));
     expect(summary).toEqual([
       { status: 'missing', object: 'ConfigMap shop/feature-flags', changes: [], creator: '' },
       // kubectl scale writes through the scale subresource; the API server records no time for that entry.
-      { status: 'modified', object: 'Deployment shop/checkout', changes: [['/spec/replicas', 'kubectl', 'scale', '']], creator: '' },
+      {
+        status: 'modified',
+        object: 'Deployment shop/checkout',
+        changes: [['/spec/replicas', 'kubectl', 'scale', '']],
+        creator: '',
+      },
       {
         status: 'modified',
         object: 'Deployment shop/web',
         changes: [
-          ['/spec/template/spec/containers/name=web/image', 'kubectl-set', '', writeTime('Deployment', 'web', 'kubectl-set')],
-          ['/spec/template/spec/containers/name=web/env/name=DEBUG', 'kubectl-edit', '', writeTime('Deployment', 'web', 'kubectl-edit')],
+          [
+            '/spec/template/spec/containers/name=web/image',
+            'kubectl-set',
+            '',
+            writeTime('Deployment', 'web', 'kubectl-set'),
+          ],
+          [
+            '/spec/template/spec/containers/name=web/env/name=DEBUG',
+            'kubectl-edit',
+            '',
+            writeTime('Deployment', 'web', 'kubectl-edit'),
+          ],
         ],
         creator: '',
       },
       { status: 'extra', object: 'Role shop/debug-access', changes: [], creator: 'kubectl-create' },
-      { status: 'modified', object: 'Secret shop/db-credentials', changes: [['/data/password', 'kubectl-patch', '', writeTime('Secret', 'db-credentials', 'kubectl-patch')]], creator: '' },
+      {
+        status: 'modified',
+        object: 'Secret shop/db-credentials',
+        changes: [['/data/password', 'kubectl-patch', '', writeTime('Secret', 'db-credentials', 'kubectl-patch')]],
+        creator: '',
+      },
     ]);
   });
 
@@ -70,7 +95,9 @@ describe('the local demo (README main command)', () => {
   });
 
   test('the cluster checks find the crashing privileged debug pod and the cluster-admin grant', () => {
-    const findings = report.findings.map((finding) => `${finding.severity} ${finding.check} ${finding.kind}/${finding.name}`);
+    const findings = report.findings.map(
+      (finding) => `${finding.severity} ${finding.check} ${finding.kind}/${finding.name}`,
+    );
     expect(findings).toEqual(
       expect.arrayContaining([
         'critical rbac-cluster-admin ClusterRoleBinding/oncall-admin',
@@ -80,14 +107,34 @@ describe('the local demo (README main command)', () => {
         'medium hand-made-object Role/debug-access',
       ]),
     );
-    expect(report.findings.find((finding) => finding.check === 'pod-crash-loop')?.remediation).toBe('kubectl logs debug-shell -n shop -c debug-shell --previous');
+    expect(report.findings.find((finding) => finding.check === 'pod-crash-loop')?.remediation).toBe(
+      'kubectl logs debug-shell -n shop -c debug-shell --previous',
+    );
     expect(report.summary.findings.critical).toBe(2);
   });
 
   test('--fail-on critical fails on the critical findings; --fail-on none never fails', () => {
-    const critical = runCli(['audit', '--config', 'examples/driftwatch.yaml', '--no-write', '--format', 'json', '--fail-on', 'critical']);
+    const critical = runCli([
+      'audit',
+      '--config',
+      'examples/driftwatch.yaml',
+      '--no-write',
+      '--format',
+      'json',
+      '--fail-on',
+      'critical',
+    ]);
     expect(critical.status).toBe(1);
-    const ignoringEverything = runCli(['audit', '--config', 'examples/driftwatch.yaml', '--no-write', '--format', 'json', '--fail-on', 'none']);
+    const ignoringEverything = runCli([
+      'audit',
+      '--config',
+      'examples/driftwatch.yaml',
+      '--no-write',
+      '--format',
+      'json',
+      '--fail-on',
+      'none',
+    ]);
     expect(ignoringEverything.status).toBe(0);
   });
 
@@ -104,7 +151,10 @@ describe('the local demo (README main command)', () => {
 
   test('renders the Kustomize overlay next to the plain folder and says how', () => {
     expect(report.source.renderer).toBe('plain');
-    expect(payments.source).toMatchObject({ renderer: 'kustomize', tool: { name: 'dwrender', versions: { kustomize: 'v5.8.2', helm: 'v4.3.2' } } });
+    expect(payments.source).toMatchObject({
+      renderer: 'kustomize',
+      tool: { name: 'dwrender', versions: { kustomize: 'v5.8.2', helm: 'v4.3.2' } },
+    });
     expect(payments.summary).toMatchObject({ declared: 4, compared: 4, modified: 1, missing: 0, extra: 0 });
     expect(payments.scan.complete).toBe(true);
   });
@@ -116,10 +166,19 @@ describe('the local demo (README main command)', () => {
         kind: 'Deployment',
         namespace: 'payments',
         name: 'demo-api',
-        changes: [expect.objectContaining({ path: '/spec/template/spec/containers/name=api/env/name=DEBUG', manager: 'kubectl-set', time: writeTime('Deployment', 'demo-api', 'kubectl-set', 'payments-cluster.yaml') })],
+        changes: [
+          expect.objectContaining({
+            path: '/spec/template/spec/containers/name=api/env/name=DEBUG',
+            manager: 'kubectl-set',
+            time: writeTime('Deployment', 'demo-api', 'kubectl-set', 'payments-cluster.yaml'),
+          }),
+        ],
         remediation: {
           command: `driftwatch render --source ${join(REPO_ROOT, 'examples/gitops.tar.gz')} --path clusters/demo-payments --object Deployment/payments/demo-api --format yaml | kubectl apply --server-side --force-conflicts -f -`,
-          keep: { file: 'clusters/demo-payments/kustomization.yaml', paths: ['/spec/template/spec/containers/name=api/env/name=DEBUG'] },
+          keep: {
+            file: 'clusters/demo-payments/kustomization.yaml',
+            paths: ['/spec/template/spec/containers/name=api/env/name=DEBUG'],
+          },
         },
       }),
     ]);

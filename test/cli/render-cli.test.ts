@@ -24,32 +24,67 @@ interface ListDocument {
   items: Array<{ kind: string; metadata: { name: string; namespace?: string } }>;
 }
 
-const identities = (items: ListDocument['items']): string[] => items.map((item) => `${item.kind} ${item.metadata.namespace ?? ''}/${item.metadata.name}`);
+const identities = (items: ListDocument['items']): string[] =>
+  items.map((item) => `${item.kind} ${item.metadata.namespace ?? ''}/${item.metadata.name}`);
 
 describe('driftwatch render', () => {
-  test('--format json prints one v1 List of the overlay\'s objects, prefixed, namespaced, with the generated name referenced', () => {
-    const result = runCli(['render', '--source', 'examples/gitops', '--path', 'clusters/demo-payments', '--format', 'json']);
+  test("--format json prints one v1 List of the overlay's objects, prefixed, namespaced, with the generated name referenced", () => {
+    const result = runCli([
+      'render',
+      '--source',
+      'examples/gitops',
+      '--path',
+      'clusters/demo-payments',
+      '--format',
+      'json',
+    ]);
 
     expect(result.status, result.stderr).toBe(0);
     const list = JSON.parse(result.stdout) as ListDocument;
     expect(list.apiVersion).toBe('v1');
     expect(list.kind).toBe('List');
-    expect(identities(list.items)).toStrictEqual(['Namespace /payments', 'ConfigMap payments/demo-settings-5mh6cdkbtk', 'Service payments/demo-api', 'Deployment payments/demo-api']);
+    expect(identities(list.items)).toStrictEqual([
+      'Namespace /payments',
+      'ConfigMap payments/demo-settings-5mh6cdkbtk',
+      'Service payments/demo-api',
+      'Deployment payments/demo-api',
+    ]);
     expect(result.stdout).toContain('"name":"demo-settings-5mh6cdkbtk"');
     expect(result.stdout).toContain('registry.example.com/payments/api:2.1.0');
   });
 
   test('--format yaml prints the same objects as multi-document YAML, and --object picks one', () => {
-    const yaml = runCli(['render', '--source', 'examples/gitops.tar.gz', '--path', 'clusters/demo-payments', '--format', 'yaml']);
-    const one = runCli(['render', '--source', 'examples/gitops.tar.gz', '--path', 'clusters/demo-payments', '--object', 'Deployment/payments/demo-api', '--format', 'json']);
+    const yaml = runCli([
+      'render',
+      '--source',
+      'examples/gitops.tar.gz',
+      '--path',
+      'clusters/demo-payments',
+      '--format',
+      'yaml',
+    ]);
+    const one = runCli([
+      'render',
+      '--source',
+      'examples/gitops.tar.gz',
+      '--path',
+      'clusters/demo-payments',
+      '--object',
+      'Deployment/payments/demo-api',
+      '--format',
+      'json',
+    ]);
 
     expect(yaml.status, yaml.stderr).toBe(0);
     expect(identities(loadAll(yaml.stdout) as ListDocument['items'])).toHaveLength(4);
     expect(identities((JSON.parse(one.stdout) as ListDocument).items)).toStrictEqual(['Deployment payments/demo-api']);
   });
 
-  test('a secretGenerator\'s value never leaves the process: the Secret\'s data are digests', () => {
-    const root = writeTree(join(work, 'secret'), { 'kustomization.yaml': 'namespace: shop\nsecretGenerator:\n  - name: creds\n    literals: [password=hunter2-not-printed]\n' });
+  test("a secretGenerator's value never leaves the process: the Secret's data are digests", () => {
+    const root = writeTree(join(work, 'secret'), {
+      'kustomization.yaml':
+        'namespace: shop\nsecretGenerator:\n  - name: creds\n    literals: [password=hunter2-not-printed]\n',
+    });
 
     const result = runCli(['render', '--source', root, '--format', 'json']);
 
@@ -60,7 +95,9 @@ describe('driftwatch render', () => {
   });
 
   test('a render error never quotes what feeds a Secret, even a malformed secretGenerator literal', () => {
-    const root = writeTree(join(work, 'bad-literal'), { 'kustomization.yaml': 'secretGenerator:\n  - name: creds\n    literals: [hunter2-without-key]\n' });
+    const root = writeTree(join(work, 'bad-literal'), {
+      'kustomization.yaml': 'secretGenerator:\n  - name: creds\n    literals: [hunter2-without-key]\n',
+    });
 
     const result = runCli(['render', '--source', root, '--format', 'json']);
 
@@ -83,7 +120,15 @@ describe('driftwatch render', () => {
   });
 
   test('a renderer that is not there is an error naming it, never a fallback to reading templates as YAML', () => {
-    const result = runCli(['render', '--source', 'examples/gitops', '--path', 'clusters/demo-payments', '--renderer', join(work, 'no-such-dwrender')]);
+    const result = runCli([
+      'render',
+      '--source',
+      'examples/gitops',
+      '--path',
+      'clusters/demo-payments',
+      '--renderer',
+      join(work, 'no-such-dwrender'),
+    ]);
 
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`renderer ${join(work, 'no-such-dwrender')} is not an executable file`);
@@ -92,30 +137,56 @@ describe('driftwatch render', () => {
 
 describe('driftwatch audit of a rendered source', () => {
   test('--source --path --snapshot --format json audits the rendered objects with the core contract', () => {
-    const result = runCli(['audit', '--source', 'examples/gitops.tar.gz', '--path', 'clusters/demo-payments', '--snapshot', 'examples/live/payments-cluster.yaml', '--format', 'json', '--no-write']);
+    const result = runCli([
+      'audit',
+      '--source',
+      'examples/gitops.tar.gz',
+      '--path',
+      'clusters/demo-payments',
+      '--snapshot',
+      'examples/live/payments-cluster.yaml',
+      '--format',
+      'json',
+      '--no-write',
+    ]);
 
     expect(result.status, result.stderr).toBe(1);
     const report = JSON.parse(result.stdout) as Report;
     expect(report.source.renderer).toBe('kustomize');
     expect(report.summary).toMatchObject({ declared: 4, compared: 4, modified: 1 });
-    expect(report.drift.map((entry) => `${entry.status} ${entry.kind} ${entry.name} ${(entry.changes ?? []).map((change) => change.path).join(',')}`)).toStrictEqual([
-      'modified Deployment demo-api /spec/template/spec/containers/name=api/env/name=DEBUG',
-    ]);
+    expect(
+      report.drift.map(
+        (entry) =>
+          `${entry.status} ${entry.kind} ${entry.name} ${(entry.changes ?? []).map((change) => change.path).join(',')}`,
+      ),
+    ).toStrictEqual(['modified Deployment demo-api /spec/template/spec/containers/name=api/env/name=DEBUG']);
   });
 
   test('a chart that fails to render is a failed source: exit 2, the report incomplete with Helm\'s message, never "no drift"', () => {
     const root = writeTree(join(work, 'chart'), {
-      'Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: 1.0.0\n    repository: https://charts.example.com\n',
+      'Chart.yaml':
+        'apiVersion: v2\nname: shop\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: 1.0.0\n    repository: https://charts.example.com\n',
       'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n',
     });
 
-    const result = runCli(['audit', '--source', root, '--snapshot', 'examples/live/payments-cluster.yaml', '--format', 'json', '--no-write']);
+    const result = runCli([
+      'audit',
+      '--source',
+      root,
+      '--snapshot',
+      'examples/live/payments-cluster.yaml',
+      '--format',
+      'json',
+      '--no-write',
+    ]);
 
     expect(result.status).toBe(2);
     const report = JSON.parse(result.stdout) as Report;
     expect(report.scan.complete).toBe(false);
     expect(report.source.renderer).toBe('helm');
-    expect(report.source.failedFiles).toStrictEqual([expect.objectContaining({ file: '.', message: expect.stringContaining('missing in charts/ directory') })]);
+    expect(report.source.failedFiles).toStrictEqual([
+      expect.objectContaining({ file: '.', message: expect.stringContaining('missing in charts/ directory') }),
+    ]);
   });
 
   test('validate renders the overlay and counts its objects', () => {

@@ -21,7 +21,10 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
 }
 
 /** As runCli, without blocking the event loop: for tests that serve the CLI from this process (HTTP sources). */
-export function runCliAsync(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCliAsync(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/driftwatch.mjs'), ...args], {
       cwd: options.cwd ?? REPO_ROOT,

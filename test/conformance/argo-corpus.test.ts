@@ -9,7 +9,6 @@ import { isKubeObject } from '../../lib/kube/object.ts';
 import { CORPUS, corpusCases, pathMatches } from '../support/corpus.ts';
 import { PREREQUISITES, available } from '../support/prerequisites.ts';
 
-
 function readObject(relative: string): KubeObject {
   const parsed = load(readFileSync(join(CORPUS, relative), 'utf8'));
   if (!isKubeObject(parsed)) throw new Error(`${relative} is not a Kubernetes object`);
@@ -24,9 +23,17 @@ describe.skipIf(!available(PREREQUISITES.corpus))('Argo CD corpus conformance', 
     const live = readObject(corpusCase.live);
     const namespace = corpusCase.namespace ?? declared.metadata.namespace ?? live.metadata.namespace;
     if (namespace) declared.metadata.namespace = namespace;
-    const result = computeDrift([{ object: declared, file: corpusCase.declared, line: 1 }], {
-      origin: corpusCase.live, objects: [live], lists: [], complete: true, clusterScopedKinds: [],
-    }, { secretDigestKey: randomBytes(32) });
+    const result = computeDrift(
+      [{ object: declared, file: corpusCase.declared, line: 1 }],
+      {
+        origin: corpusCase.live,
+        objects: [live],
+        lists: [],
+        complete: true,
+        clusterScopedKinds: [],
+      },
+      { secretDigestKey: randomBytes(32) },
+    );
     if (corpusCase.expected === 'no-drift') {
       expect(result.drift).toEqual([]);
       return;
@@ -36,7 +43,10 @@ describe.skipIf(!available(PREREQUISITES.corpus))('Argo CD corpus conformance', 
     expect(entry?.status).toBe('modified');
     const reported = (entry?.changes ?? []).map((change) => change.path);
     for (const expectedPath of corpusCase.paths) {
-      expect(reported.some((path) => pathMatches(path, expectedPath)), `${expectedPath} in ${JSON.stringify(reported)}`).toBe(true);
+      expect(
+        reported.some((path) => pathMatches(path, expectedPath)),
+        `${expectedPath} in ${JSON.stringify(reported)}`,
+      ).toBe(true);
     }
   });
 });

@@ -8,7 +8,16 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Report } from '../../lib/report/report.ts';
 import { auditLogToCloudWatch, driftAsPeople } from '../integration/fixtures/actors.ts';
-import { REGION, awsClients, captureOutput, drainQueue, lambdaContext, loadHandlers, sqsEvent, uploadSource } from '../world/lambda-harness.ts';
+import {
+  REGION,
+  awsClients,
+  captureOutput,
+  drainQueue,
+  lambdaContext,
+  loadHandlers,
+  sqsEvent,
+  uploadSource,
+} from '../world/lambda-harness.ts';
 import type { AwsClients, PipelineHandlers } from '../world/lambda-harness.ts';
 import { startWorld } from '../world/testenv.ts';
 import type { World } from '../world/testenv.ts';
@@ -34,13 +43,41 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'driftwatch-e2e-actors-'));
   const source = await driftAsPeople(kube, workDir);
   clients = awsClients(motoUrl, motoUrl);
-  await uploadSource(clients.s3, workDir, { source: 'driftwatch-source-actors', reports: BUCKET }, { 'team/team.yaml': readFileSync(join(source, 'team.yaml'), 'utf8') });
+  await uploadSource(
+    clients.s3,
+    workDir,
+    { source: 'driftwatch-source-actors', reports: BUCKET },
+    { 'team/team.yaml': readFileSync(join(source, 'team.yaml'), 'utf8') },
+  );
   await auditLogToCloudWatch(new CloudWatchLogsClient({ region: REGION, endpoint: motoUrl }), LOG_GROUP, kube.auditLog);
-  await clients.secrets.send(new CreateSecretCommand({ Name: 'driftwatch/team-kubeconfig', SecretString: readFileSync(kube.kubeconfig, 'utf8') }));
+  await clients.secrets.send(
+    new CreateSecretCommand({
+      Name: 'driftwatch/team-kubeconfig',
+      SecretString: readFileSync(kube.kubeconfig, 'utf8'),
+    }),
+  );
   queueUrl = (await clients.sqs.send(new CreateQueueCommand({ QueueName: 'driftwatch-audit-actors' }))).QueueUrl ?? '';
   const config = join(workDir, 'driftwatch.yaml');
-  writeFileSync(config, ['source:', '  location: s3://driftwatch-source-actors/gitops.tar.gz', 'clusters:', '  - name: team', '    path: team', '    kubeconfigSecret: { secretId: driftwatch/team-kubeconfig }', `    auditLog: { cloudWatch: { logGroup: ${LOG_GROUP}, region: ${REGION} } }`, ''].join('\n'));
-  handlers = await loadHandlers({ config, auditQueueUrl: queueUrl, bucket: BUCKET, topicArn: '', slackWebhookSecretId: '' });
+  writeFileSync(
+    config,
+    [
+      'source:',
+      '  location: s3://driftwatch-source-actors/gitops.tar.gz',
+      'clusters:',
+      '  - name: team',
+      '    path: team',
+      '    kubeconfigSecret: { secretId: driftwatch/team-kubeconfig }',
+      `    auditLog: { cloudWatch: { logGroup: ${LOG_GROUP}, region: ${REGION} } }`,
+      '',
+    ].join('\n'),
+  );
+  handlers = await loadHandlers({
+    config,
+    auditQueueUrl: queueUrl,
+    bucket: BUCKET,
+    topicArn: '',
+    slackWebhookSecretId: '',
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -51,7 +88,9 @@ afterAll(async () => {
 describe('the hourly run names the people, from CloudWatch Logs', () => {
   test('every change, the deleted and the hand-made object', async () => {
     const output: string[] = [];
-    await captureOutput(output, () => handlers.schedule({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('schedule')));
+    await captureOutput(output, () =>
+      handlers.schedule({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('schedule')),
+    );
     const [message, ...others] = await drainQueue(clients.sqs, queueUrl);
     expect(others).toEqual([]);
     if (!message) throw new Error('nothing was scheduled');
@@ -59,8 +98,16 @@ describe('the hourly run names the people, from CloudWatch Logs', () => {
     expect(response.batchItemFailures, output.join('\n')).toEqual([]);
     const stored = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'latest/team.json' }));
     const report = JSON.parse((await stored.Body?.transformToString('utf8')) ?? '') as Report;
-    const people = report.drift.flatMap((entry) => [entry.actor?.username, ...(entry.changes ?? []).map((change) => change.actor?.username)]).filter((name) => name !== undefined);
-    expect(people.sort()).toEqual(['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com', 'erin@example.com']);
+    const people = report.drift
+      .flatMap((entry) => [entry.actor?.username, ...(entry.changes ?? []).map((change) => change.actor?.username)])
+      .filter((name) => name !== undefined);
+    expect(people.sort()).toEqual([
+      'alice@example.com',
+      'bob@example.com',
+      'carol@example.com',
+      'dave@example.com',
+      'erin@example.com',
+    ]);
     expect(report.scan.auditLog).toMatchObject({ source: `cloudwatch ${LOG_GROUP}`, unmatched: 0 });
   });
 });

@@ -3,7 +3,13 @@ import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -16,7 +22,15 @@ import type { KubeWorld } from '../world/kube.ts';
 import type { SlackReceiver } from '../world/slack.ts';
 import { S3_INTERNAL_ERROR, startFaultProxy } from '../world/fault-proxy.ts';
 import type { FaultProxy } from '../world/fault-proxy.ts';
-import { awsClients, captureOutput, drainQueue, lambdaContext, loadHandlers, sqsEvent, uploadSource } from '../world/lambda-harness.ts';
+import {
+  awsClients,
+  captureOutput,
+  drainQueue,
+  lambdaContext,
+  loadHandlers,
+  sqsEvent,
+  uploadSource,
+} from '../world/lambda-harness.ts';
 import type { PipelineHandlers, QueuedMessage } from '../world/lambda-harness.ts';
 import { ledgerManifests } from '../world/ledger.ts';
 import { presignedUrlExpiry } from '../world/presigned.ts';
@@ -30,7 +44,6 @@ import type { World } from '../world/testenv.ts';
 const BUCKET = 'driftwatch-reports-e2e';
 const SOURCE_BUCKET = 'driftwatch-source-e2e';
 const LIVE_PASSWORD = 'payments-db-password-e2e';
-
 
 let world: World;
 let kube: KubeWorld;
@@ -56,8 +69,12 @@ function captured<T>(run: () => Promise<T>): Promise<T> {
 const LIVE_MANIFESTS = ledgerManifests({ replicas: 2, secretPassword: LIVE_PASSWORD });
 
 /** One scheduled run: the schedule handler enqueues, the audit handler consumes one message per invocation. */
-async function runOnce(options: { remainingMs?: number } = {}): Promise<{ runId: string; failures: number; messages: QueuedMessage[] }> {
-  const scheduled = await captured(() => scheduleHandler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('schedule')));
+async function runOnce(
+  options: { remainingMs?: number } = {},
+): Promise<{ runId: string; failures: number; messages: QueuedMessage[] }> {
+  const scheduled = await captured(() =>
+    scheduleHandler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('schedule')),
+  );
   const messages = await drainQueue(clients.sqs, auditQueueUrl);
   expect(messages).toHaveLength(scheduled.clusters);
   let failures = 0;
@@ -84,10 +101,19 @@ async function withConfig<T>(lines: readonly string[], run: () => Promise<T>): P
   }
 }
 
-async function snsMessages(): Promise<Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> }>> {
+async function snsMessages(): Promise<
+  Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> }>
+> {
   const messages = await drainQueue(clients.sqs, subscriberQueueUrl);
   snsBodies.push(...messages.map((message) => message.body));
-  return messages.map((message) => JSON.parse(message.body) as { Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> });
+  return messages.map(
+    (message) =>
+      JSON.parse(message.body) as {
+        Subject: string;
+        Message: string;
+        MessageAttributes: Record<string, { Type: string; Value: string }>;
+      },
+  );
 }
 
 async function latestReport(cluster: string): Promise<Report> {
@@ -106,10 +132,18 @@ beforeAll(async () => {
   // The handlers' AWS clients go through the fault proxy; the test's own clients talk to moto directly.
   const { s3, sqs, sns, secrets } = awsClients(motoUrl, proxy.url);
   clients = { s3, sqs };
-  await uploadSource(s3, workDir, { source: SOURCE_BUCKET, reports: BUCKET }, { 'clusters/live/payments.yaml': LIVE_MANIFESTS }, { 'clusters/demo': join(REPO_ROOT, 'examples/gitops/clusters/demo') });
+  await uploadSource(
+    s3,
+    workDir,
+    { source: SOURCE_BUCKET, reports: BUCKET },
+    { 'clusters/live/payments.yaml': LIVE_MANIFESTS },
+    { 'clusters/demo': join(REPO_ROOT, 'examples/gitops/clusters/demo') },
+  );
 
   // The live cluster: applied from Git, reached through a kubeconfig kept in Secrets Manager.
-  await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], { input: LIVE_MANIFESTS });
+  await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], {
+    input: LIVE_MANIFESTS,
+  });
   kubeconfigText = readFileSync(kube.kubeconfig, 'utf8');
   await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/live-kubeconfig', SecretString: kubeconfigText }));
   await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/slack-webhook', SecretString: slack.url }));
@@ -119,7 +153,9 @@ beforeAll(async () => {
   const subscriberQueue = await sqs.send(new CreateQueueCommand({ QueueName: 'driftwatch-subscriber-e2e' }));
   auditQueueUrl = auditQueue.QueueUrl ?? '';
   subscriberQueueUrl = subscriberQueue.QueueUrl ?? '';
-  const subscriberArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: subscriberQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'];
+  const subscriberArn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: subscriberQueueUrl, AttributeNames: ['QueueArn'] }))
+  ).Attributes?.['QueueArn'];
   await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: subscriberArn }));
 
   const config = join(workDir, 'driftwatch.yaml');
@@ -139,7 +175,13 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  const handlers = await loadHandlers({ config, auditQueueUrl, bucket: BUCKET, topicArn: topic.TopicArn ?? '', slackWebhookSecretId: 'driftwatch/slack-webhook' });
+  const handlers = await loadHandlers({
+    config,
+    auditQueueUrl,
+    bucket: BUCKET,
+    topicArn: topic.TopicArn ?? '',
+    slackWebhookSecretId: 'driftwatch/slack-webhook',
+  });
   scheduleHandler = handlers.schedule;
   auditHandler = handlers.audit;
 }, 600_000);
@@ -152,24 +194,52 @@ afterAll(async () => {
 
 describe('hourly pipeline', () => {
   test('first run: one message per cluster, reports in S3 with the partitioned layout, SNS and Slack notified', async () => {
-    await kube.kubectl(['set', 'image', 'deployment/ledger', 'ledger=registry.example.com/payments/ledger:5.1.1-hotfix', '-n', 'payments']);
+    await kube.kubectl([
+      'set',
+      'image',
+      'deployment/ledger',
+      'ledger=registry.example.com/payments/ledger:5.1.1-hotfix',
+      '-n',
+      'payments',
+    ]);
     const { runId, failures } = await runOnce();
     expect(failures).toBe(0);
     const listing = await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
     const keys = (listing.Contents ?? []).map((object) => object.Key ?? '').sort();
     for (const cluster of ['live', 'demo']) {
       expect(keys).toContain(`latest/${cluster}.json`);
-      expect(keys.some((key) => new RegExp(`^reports/cluster=${cluster}/dt=\\d{4}-\\d{2}-\\d{2}/\\d{8}T\\d{6}Z-${runId}\\.json$`).test(key))).toBe(true);
-      expect(keys.some((key) => new RegExp(`^findings/cluster=${cluster}/dt=\\d{4}-\\d{2}-\\d{2}/\\d{8}T\\d{6}Z-${runId}\\.ndjson$`).test(key))).toBe(true);
+      expect(
+        keys.some((key) =>
+          new RegExp(`^reports/cluster=${cluster}/dt=\\d{4}-\\d{2}-\\d{2}/\\d{8}T\\d{6}Z-${runId}\\.json$`).test(key),
+        ),
+      ).toBe(true);
+      expect(
+        keys.some((key) =>
+          new RegExp(`^findings/cluster=${cluster}/dt=\\d{4}-\\d{2}-\\d{2}/\\d{8}T\\d{6}Z-${runId}\\.ndjson$`).test(
+            key,
+          ),
+        ),
+      ).toBe(true);
     }
     const reportKey = keys.find((key) => key.startsWith('reports/cluster=live/')) ?? '';
     const head = await clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: reportKey }));
-    const body = (await (await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: reportKey }))).Body?.transformToString('utf8')) ?? '';
+    const body =
+      (await (
+        await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: reportKey }))
+      ).Body?.transformToString('utf8')) ?? '';
     expect(head.Metadata?.['sha256']).toBe(sha256Hex(body));
     expect(head.ServerSideEncryption).toBe('AES256');
 
     const live = await latestReport('live');
-    expect(live.drift).toMatchObject([{ kind: 'Deployment', name: 'ledger', status: 'modified', history: 'new', changes: [{ manager: 'kubectl-set', history: 'new' }] }]);
+    expect(live.drift).toMatchObject([
+      {
+        kind: 'Deployment',
+        name: 'ledger',
+        status: 'modified',
+        history: 'new',
+        changes: [{ manager: 'kubectl-set', history: 'new' }],
+      },
+    ]);
 
     const messages = await snsMessages();
     expect(messages.map((message) => message.MessageAttributes['cluster']?.Value).sort()).toEqual(['demo', 'live']);
@@ -186,11 +256,16 @@ describe('hourly pipeline', () => {
     const posts = slack.requests.filter((request) => request.path.startsWith('/services/'));
     expect(posts).toHaveLength(2);
     for (const post of posts) {
-      const payload = JSON.parse(post.body) as { blocks: Array<{ text?: { text?: string }; elements?: Array<{ url?: string; text?: unknown }> }> };
+      const payload = JSON.parse(post.body) as {
+        blocks: Array<{ text?: { text?: string }; elements?: Array<{ url?: string; text?: unknown }> }>;
+      };
       expect(payload.blocks.length).toBeLessThanOrEqual(50);
       for (const block of payload.blocks) expect((block.text?.text ?? '').length).toBeLessThan(3000);
       const url = payload.blocks.flatMap((block) => block.elements ?? []).find((element) => element.url)?.url ?? '';
-      const said = payload.blocks.flatMap((block) => block.elements ?? []).map((element) => element.text).find((text) => typeof text === 'string' && text.startsWith('The link works until'));
+      const said = payload.blocks
+        .flatMap((block) => block.elements ?? [])
+        .map((element) => element.text)
+        .find((text) => typeof text === 'string' && text.startsWith('The link works until'));
       expect(said).toBe(`The link works until ${presignedUrlExpiry(url).expiresAt}.`);
     }
   });
@@ -207,11 +282,16 @@ describe('hourly pipeline', () => {
 
   test('after the drift is fixed in the cluster, the run reports it resolved and notifies once', async () => {
     slack.reset();
-    await kube.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=argocd-controller', '-f', '-'], { input: LIVE_MANIFESTS });
+    await kube.kubectl(
+      ['apply', '--server-side', '--force-conflicts', '--field-manager=argocd-controller', '-f', '-'],
+      { input: LIVE_MANIFESTS },
+    );
     await runOnce();
     const live = await latestReport('live');
     expect(live.drift).toEqual([]);
-    expect(live.history?.resolved).toMatchObject([{ kind: 'Deployment', name: 'ledger', path: '/spec/template/spec/containers/name=ledger/image' }]);
+    expect(live.history?.resolved).toMatchObject([
+      { kind: 'Deployment', name: 'ledger', path: '/spec/template/spec/containers/name=ledger/image' },
+    ]);
     const messages = await snsMessages();
     expect(messages.map((message) => message.MessageAttributes['cluster']?.Value)).toEqual(['live']);
     expect(Number(messages[0]?.MessageAttributes['resolved']?.Value)).toBe(1);
@@ -252,10 +332,20 @@ describe('hourly pipeline', () => {
       const response = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: object.Key }));
       bodies.push((await response.Body?.transformToString('utf8')) ?? '');
     }
-    const everything = [...bodies, ...logLines, ...snsBodies, ...slack.requests.map((request) => request.body)].join('\n');
+    const everything = [...bodies, ...logLines, ...snsBodies, ...slack.requests.map((request) => request.body)].join(
+      '\n',
+    );
     expect(snsBodies.length).toBeGreaterThan(0);
     const clientKey = /client-key-data: (\S+)/.exec(kubeconfigText)?.[1] ?? 'missing-client-key';
-    const forbidden = [LIVE_PASSWORD, Buffer.from(LIVE_PASSWORD).toString('base64'), clientKey, slack.url, new URL(slack.url).pathname, 'demo-only-not-a-real-password', 'rotated-by-hand'];
+    const forbidden = [
+      LIVE_PASSWORD,
+      Buffer.from(LIVE_PASSWORD).toString('base64'),
+      clientKey,
+      slack.url,
+      new URL(slack.url).pathname,
+      'demo-only-not-a-real-password',
+      'rotated-by-hand',
+    ];
     for (const value of forbidden) expect(everything.includes(value), value.slice(0, 12)).toBe(false);
     expect(logLines.some((line) => line.includes('"cluster":"live"'))).toBe(true);
   });
@@ -273,8 +363,15 @@ describe('a cluster that cannot be audited is still reported and notified', () =
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const kubeconfigAt = (port: number): string => kubeconfigText.replace(kube.server, `https://127.0.0.1:${port}`);
     const secrets = new SecretsManagerClient({ endpoint: motoUrl });
-    await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/gone-kubeconfig', SecretString: kubeconfigAt(closedPort) }));
-    await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/hung-kubeconfig', SecretString: kubeconfigAt((hung.address() as AddressInfo).port) }));
+    await secrets.send(
+      new CreateSecretCommand({ Name: 'driftwatch/gone-kubeconfig', SecretString: kubeconfigAt(closedPort) }),
+    );
+    await secrets.send(
+      new CreateSecretCommand({
+        Name: 'driftwatch/hung-kubeconfig',
+        SecretString: kubeconfigAt((hung.address() as AddressInfo).port),
+      }),
+    );
     slack.reset();
     const linesBefore = logLines.length;
     try {
@@ -299,7 +396,10 @@ describe('a cluster that cannot be audited is still reported and notified', () =
       expect(gone.scan.complete).toBe(false);
       expect(gone.scan.error ?? gone.scan.lists.find((list) => list.status !== 'listed')?.error).toBeTruthy();
       const hungReport = await latestReport('hung');
-      expect(hungReport.scan).toMatchObject({ complete: false, error: expect.stringMatching(/did not finish in time/) });
+      expect(hungReport.scan).toMatchObject({
+        complete: false,
+        error: expect.stringMatching(/did not finish in time/),
+      });
       const messages = await snsMessages();
       expect(messages.map((message) => message.MessageAttributes['cluster']?.Value).sort()).toEqual(['gone', 'hung']);
       expect(slack.requests.filter((request) => request.status === 200)).toHaveLength(2);
@@ -319,7 +419,9 @@ describe('nothing lost, nothing sent twice (delivery state in state/<cluster>.js
     return found;
   };
   const datedReportsOf = async (runId: string): Promise<string[]> => {
-    const listing = await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'reports/cluster=live/' }));
+    const listing = await clients.s3.send(
+      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'reports/cluster=live/' }),
+    );
     return (listing.Contents ?? []).map((object) => object.Key ?? '').filter((key) => key.endsWith(`-${runId}.json`));
   };
 
@@ -356,7 +458,11 @@ describe('nothing lost, nothing sent twice (delivery state in state/<cluster>.js
     const before = await latestReport('live');
     await kube.kubectl(['annotate', 'deployment/ledger', 'e2e.example.com/killed=yes', '-n', 'payments']);
     slack.reset();
-    proxy.add({ name: 'latest-live-500', match: (request) => request.method === 'PUT' && request.path.startsWith(`/${BUCKET}/latest/live.json`), fault: S3_INTERNAL_ERROR });
+    proxy.add({
+      name: 'latest-live-500',
+      match: (request) => request.method === 'PUT' && request.path.startsWith(`/${BUCKET}/latest/live.json`),
+      fault: S3_INTERNAL_ERROR,
+    });
     let run: Awaited<ReturnType<typeof runOnce>>;
     try {
       run = await runOnce();
@@ -379,7 +485,9 @@ describe('nothing lost, nothing sent twice (delivery state in state/<cluster>.js
   }, 60_000);
 
   test('a corrupt latest/ report is recorded in the next report (history.previous: invalid), and no channel is told stale news again', async () => {
-    await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'latest/live.json', Body: '{"cluster":"live", "truncated' }));
+    await clients.s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'latest/live.json', Body: '{"cluster":"live", "truncated' }),
+    );
     slack.reset();
     const { failures } = await runOnce();
     expect(failures).toBe(0);

@@ -26,8 +26,6 @@ const SOURCE_BUCKET = 'driftwatch-source-render';
 const RENDERER = join(REPO_ROOT, 'renderer/bin/dwrender');
 const OVERLAY_PATH = 'apps/ledger/overlays/prod';
 
-
-
 let world: World;
 let kube: KubeWorld;
 let slack: SlackReceiver;
@@ -96,7 +94,9 @@ function quietly<T>(run: () => Promise<T>): Promise<T> {
 
 /** One scheduled run: the schedule handler enqueues, the audit handler consumes one message per invocation. */
 async function runOnce(): Promise<{ runId: string; failures: number }> {
-  const scheduled = await quietly(() => scheduleHandler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('schedule')));
+  const scheduled = await quietly(() =>
+    scheduleHandler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext('schedule')),
+  );
   const messages = await drainQueue(clients.sqs, auditQueueUrl);
   expect(messages).toHaveLength(scheduled.clusters);
   let failures = 0;
@@ -134,7 +134,9 @@ beforeAll(async () => {
   try {
     accessSync(RENDERER, constants.X_OK);
   } catch (error) {
-    throw new Error(`the renderer ${RENDERER} is missing or not executable (${error instanceof Error ? error.message : String(error)}): build it before this suite`);
+    throw new Error(
+      `the renderer ${RENDERER} is missing or not executable (${error instanceof Error ? error.message : String(error)}): build it before this suite`,
+    );
   }
   world = await startWorld({ kube: true, moto: true, slack: true });
   if (!world.kube || !world.slack || !world.env.AWS_ENDPOINT_URL) throw new Error('the test world is incomplete');
@@ -168,7 +170,12 @@ beforeAll(async () => {
   // The live cluster: the overlay as kustomize renders it, applied server-side as Argo CD does.
   const rendered = execFileSync(RENDERER, ['kustomize', 'build', join(repo, OVERLAY_PATH)], { encoding: 'utf8' });
   await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'], { input: rendered });
-  await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/render-kubeconfig', SecretString: readFileSync(kube.kubeconfig, 'utf8') }));
+  await secrets.send(
+    new CreateSecretCommand({
+      Name: 'driftwatch/render-kubeconfig',
+      SecretString: readFileSync(kube.kubeconfig, 'utf8'),
+    }),
+  );
   await secrets.send(new CreateSecretCommand({ Name: 'driftwatch/slack-webhook', SecretString: slack.url }));
   const auditQueue = await sqs.send(new CreateQueueCommand({ QueueName: 'driftwatch-audit-render' }));
   auditQueueUrl = auditQueue.QueueUrl ?? '';
@@ -225,14 +232,27 @@ describe('hourly pipeline on a Kustomize overlay', () => {
 
   test('after a kubectl change the next run reports exactly it, and the Slack message carries its fix: line', async () => {
     slack.reset();
-    await kube.kubectl(['set', 'image', 'deployment/prod-ledger', 'ledger=registry.example.com/payments/ledger:5.1.1-hotfix', '-n', 'payments']);
+    await kube.kubectl([
+      'set',
+      'image',
+      'deployment/prod-ledger',
+      'ledger=registry.example.com/payments/ledger:5.1.1-hotfix',
+      '-n',
+      'payments',
+    ]);
     const { failures } = await runOnce();
     expect(failures).toBe(0);
     const report = await latestReport('payments');
     expect(report.source.renderer).toBe('kustomize');
     expect(report.drift).toHaveLength(1);
     const [entry] = report.drift;
-    expect(entry).toMatchObject({ kind: 'Deployment', namespace: 'payments', name: 'prod-ledger', status: 'modified', history: 'new' });
+    expect(entry).toMatchObject({
+      kind: 'Deployment',
+      namespace: 'payments',
+      name: 'prod-ledger',
+      status: 'modified',
+      history: 'new',
+    });
     expect(entry?.changes).toMatchObject([
       {
         path: '/spec/template/spec/containers/name=ledger/image',
@@ -244,7 +264,9 @@ describe('hourly pipeline on a Kustomize overlay', () => {
     expect(entry?.changes).toHaveLength(1);
     const command = entry?.remediation?.command ?? '';
     // The archive's top folder is not part of the path: the command names the folder as the config does.
-    expect(command.startsWith(`driftwatch render --source s3://${SOURCE_BUCKET}/gitops.tar.gz --path ${OVERLAY_PATH} `)).toBe(true);
+    expect(
+      command.startsWith(`driftwatch render --source s3://${SOURCE_BUCKET}/gitops.tar.gz --path ${OVERLAY_PATH} `),
+    ).toBe(true);
     expect(command).toContain('--object Deployment/payments/prod-ledger');
     expect(command).toMatch(/\| kubectl apply --server-side --force-conflicts -f -$/);
 

@@ -19,10 +19,12 @@ export interface ScenarioResult {
 }
 
 /** Where the suite leaves its results for the summary line (`npm run test:faults`). */
-export const RESULT_FILE = process.env['DRIFTWATCH_FAULTS_RESULT'] ?? join(tmpdir(), `driftwatch-faults-${process.getuid?.() ?? 'user'}.json`);
+export const RESULT_FILE =
+  process.env['DRIFTWATCH_FAULTS_RESULT'] ?? join(tmpdir(), `driftwatch-faults-${process.getuid?.() ?? 'user'}.json`);
 
 /** The contract line: `faults: scenarios N, survived N, lost 0, duplicates 0, false-resolved 0`. */
 export function summaryLine(results: readonly ScenarioResult[]): string {
-  const sum = (pick: (result: ScenarioResult) => number): number => results.reduce((total, result) => total + pick(result), 0);
+  const sum = (pick: (result: ScenarioResult) => number): number =>
+    results.reduce((total, result) => total + pick(result), 0);
   return `faults: scenarios ${results.length}, survived ${results.filter((result) => result.survived).length}, lost ${sum((result) => result.lost)}, duplicates ${sum((result) => result.duplicates)}, false-resolved ${sum((result) => result.falseResolved)}`;
 }

@@ -7,7 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { ScenarioResult } from './result.ts';
 import { RESULT_FILE, summaryLine } from './result.ts';
 
-const results: ScenarioResult[] = existsSync(RESULT_FILE) ? (JSON.parse(readFileSync(RESULT_FILE, 'utf8')) as ScenarioResult[]) : [];
+const results: ScenarioResult[] = existsSync(RESULT_FILE)
+  ? (JSON.parse(readFileSync(RESULT_FILE, 'utf8')) as ScenarioResult[])
+  : [];
 for (const result of results) {
   process.stdout.write(
     `  ${result.survived ? 'survived' : 'FAILED  '} ${result.name}: expected ${result.expected}, got ${result.outcome}; lost ${result.lost}, duplicates ${result.duplicates}, false-resolved ${result.falseResolved}; fault met ${result.faultsHit} requests (${(result.durationMs / 1000).toFixed(1)} s)\n`,

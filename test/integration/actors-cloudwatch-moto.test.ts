@@ -38,7 +38,12 @@ beforeAll(async () => {
     sourcePath: '.',
     tree: await openSource(source),
     runId: 'cloudwatch',
-    readLive: (kinds, namespaces) => readCluster({ kubeconfigPath: kube.kubeconfig, kinds: [...kinds], ...(namespaces ? { namespaces: [...namespaces] } : {}) }),
+    readLive: (kinds, namespaces) =>
+      readCluster({
+        kubeconfigPath: kube.kubeconfig,
+        kinds: [...kinds],
+        ...(namespaces ? { namespaces: [...namespaces] } : {}),
+      }),
     auditLog: cloudWatchAuditLog({ client: logs, logGroup: LOG_GROUP, now: new Date(Date.now() + 60_000) }),
   });
 }, 180_000);
@@ -51,15 +56,30 @@ afterAll(async () => {
 describe('who made each change, from CloudWatch Logs', () => {
   test('the same people as from the file', () => {
     const web = report.drift.find((entry) => entry.name === 'web');
-    expect(web?.changes?.map((change) => change.actor?.username).sort()).toEqual(['alice@example.com', 'bob@example.com']);
-    expect(report.drift.find((entry) => entry.name === 'doomed')).toMatchObject({ status: 'missing', actor: { username: 'dave@example.com', impersonatedBy: 'driftwatch-admin' } });
+    expect(web?.changes?.map((change) => change.actor?.username).sort()).toEqual([
+      'alice@example.com',
+      'bob@example.com',
+    ]);
+    expect(report.drift.find((entry) => entry.name === 'doomed')).toMatchObject({
+      status: 'missing',
+      actor: { username: 'dave@example.com', impersonatedBy: 'driftwatch-admin' },
+    });
     expect(report.drift.find((entry) => entry.name === 'handmade')?.actor?.username).toBe('erin@example.com');
     expect(report.scan.auditLog).toMatchObject({ source: `cloudwatch ${LOG_GROUP}`, unmatched: 0 });
   });
 
   test('the filter pattern asks for completed writes of the objects in question only', () => {
-    const pattern = filterPatternFor({ objects: [{ group: 'apps', resource: 'deployments', namespace: 'team', name: 'web' }, { group: '', resource: 'configmaps', namespace: 'team', name: 'doomed' }] });
-    expect(pattern).toBe('{ ($.stage = "ResponseComplete") && ($.verb = "create" || $.verb = "update" || $.verb = "patch" || $.verb = "delete") && ($.objectRef.name = "web" || $.objectRef.name = "doomed") }');
-    expect(filterPatternFor({ objects: [{ group: '', resource: 'configmaps', name: 'odd"name' }] })).not.toContain('odd');
+    const pattern = filterPatternFor({
+      objects: [
+        { group: 'apps', resource: 'deployments', namespace: 'team', name: 'web' },
+        { group: '', resource: 'configmaps', namespace: 'team', name: 'doomed' },
+      ],
+    });
+    expect(pattern).toBe(
+      '{ ($.stage = "ResponseComplete") && ($.verb = "create" || $.verb = "update" || $.verb = "patch" || $.verb = "delete") && ($.objectRef.name = "web" || $.objectRef.name = "doomed") }',
+    );
+    expect(filterPatternFor({ objects: [{ group: '', resource: 'configmaps', name: 'odd"name' }] })).not.toContain(
+      'odd',
+    );
   });
 });

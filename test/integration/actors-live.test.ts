@@ -28,10 +28,38 @@ beforeAll(async () => {
   kube = world.kube;
   workDir = mkdtempSync(join(tmpdir(), 'driftwatch-actors-'));
   const source = await driftAsPeople(kube, workDir);
-  const result = runCli(['audit', '--source', source, '--kubeconfig', kube.kubeconfig, '--cluster', 'team', '--audit-log', kube.auditLog, '--format', 'json', '--no-write', '--fail-on', 'none']);
+  const result = runCli([
+    'audit',
+    '--source',
+    source,
+    '--kubeconfig',
+    kube.kubeconfig,
+    '--cluster',
+    'team',
+    '--audit-log',
+    kube.auditLog,
+    '--format',
+    'json',
+    '--no-write',
+    '--fail-on',
+    'none',
+  ]);
   expect(result.status, result.stderr).toBe(0);
   report = JSON.parse(result.stdout) as Report;
-  table = runCli(['audit', '--source', source, '--kubeconfig', kube.kubeconfig, '--cluster', 'team', '--audit-log', kube.auditLog, '--no-write', '--fail-on', 'none']).stdout;
+  table = runCli([
+    'audit',
+    '--source',
+    source,
+    '--kubeconfig',
+    kube.kubeconfig,
+    '--cluster',
+    'team',
+    '--audit-log',
+    kube.auditLog,
+    '--no-write',
+    '--fail-on',
+    'none',
+  ]).stdout;
 }, 180_000);
 
 afterAll(async () => {
@@ -41,7 +69,10 @@ afterAll(async () => {
 
 function entry(kind: string, name: string): DriftEntry {
   const found = report.drift.find((item) => item.kind === kind && item.name === name);
-  if (!found) throw new Error(`no drift entry for ${kind} ${name}: ${JSON.stringify(report.drift.map((item) => `${item.kind}/${item.name}`))}`);
+  if (!found)
+    throw new Error(
+      `no drift entry for ${kind} ${name}: ${JSON.stringify(report.drift.map((item) => `${item.kind}/${item.name}`))}`,
+    );
   return found;
 }
 
@@ -56,14 +87,25 @@ describe('who made each change, from the kube-apiserver audit log', () => {
     expect(image?.groups).toContain('system:masters');
     expect(image?.userAgent).toMatch(/^kubectl\//);
     expect(image?.sourceIPs).toContain('127.0.0.1');
-    expect(actorAt('Deployment', 'web', '/spec/replicas')).toMatchObject({ username: 'bob@example.com', impersonatedBy: 'driftwatch-admin' });
+    expect(actorAt('Deployment', 'web', '/spec/replicas')).toMatchObject({
+      username: 'bob@example.com',
+      impersonatedBy: 'driftwatch-admin',
+    });
     expect(actorAt('ConfigMap', 'settings', '/metadata/labels/owner')).toMatchObject({ username: 'carol@example.com' });
   });
 
   test('the missing object is attributed to the person who deleted it, the extra one to who made it', () => {
-    expect(entry('ConfigMap', 'doomed')).toMatchObject({ status: 'missing', actor: { username: 'dave@example.com', verb: 'delete', impersonatedBy: 'driftwatch-admin' } });
-    expect(entry('ConfigMap', 'handmade')).toMatchObject({ status: 'extra', actor: { username: 'erin@example.com', verb: 'create' } });
-    expect(report.findings.find((finding) => finding.check === 'hand-made-object' && finding.name === 'handmade')).toMatchObject({ actor: { username: 'erin@example.com', verb: 'create' } });
+    expect(entry('ConfigMap', 'doomed')).toMatchObject({
+      status: 'missing',
+      actor: { username: 'dave@example.com', verb: 'delete', impersonatedBy: 'driftwatch-admin' },
+    });
+    expect(entry('ConfigMap', 'handmade')).toMatchObject({
+      status: 'extra',
+      actor: { username: 'erin@example.com', verb: 'create' },
+    });
+    expect(
+      report.findings.find((finding) => finding.check === 'hand-made-object' && finding.name === 'handmade'),
+    ).toMatchObject({ actor: { username: 'erin@example.com', verb: 'create' } });
   });
 
   test('scan.auditLog counts what was matched; nothing is left unmatched', () => {

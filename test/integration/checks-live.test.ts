@@ -66,13 +66,32 @@ async function kubectl(args: string[], input?: string): Promise<string> {
 
 /** `kubectl create -f -` of a List, as `manager`. */
 async function create(items: Manifest[], manager = 'kubectl-create'): Promise<void> {
-  await kubectl(['create', `--field-manager=${manager}`, '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+  await kubectl(
+    ['create', `--field-manager=${manager}`, '-f', '-'],
+    JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+  );
 }
 
 /** Writes `status` through the status subresource, as the component that owns it would. */
-async function patchStatus(resource: string, name: string, namespace: string | undefined, status: Manifest, manager: string): Promise<void> {
+async function patchStatus(
+  resource: string,
+  name: string,
+  namespace: string | undefined,
+  status: Manifest,
+  manager: string,
+): Promise<void> {
   const where = namespace === undefined ? [] : ['-n', namespace];
-  await kubectl(['patch', resource, name, ...where, '--subresource=status', `--field-manager=${manager}`, '--type=merge', '-p', JSON.stringify({ status })]);
+  await kubectl([
+    'patch',
+    resource,
+    name,
+    ...where,
+    '--subresource=status',
+    `--field-manager=${manager}`,
+    '--type=merge',
+    '-p',
+    JSON.stringify({ status }),
+  ]);
 }
 
 /** RFC 3339 with seconds, as Events carry it, `seconds` from now. */
@@ -163,7 +182,10 @@ function podStatus(phase: string, options: ContainerStatusOptions = {}): Manifes
     started: running,
     restartCount: options.restarts ?? 0,
     state: running ? { running: { startedAt: stamp(-300) } } : { waiting: options.waiting },
-    lastState: options.lastTerminated === undefined ? {} : { terminated: { ...options.lastTerminated, startedAt: stamp(-400), finishedAt: stamp(-310) } },
+    lastState:
+      options.lastTerminated === undefined
+        ? {}
+        : { terminated: { ...options.lastTerminated, startedAt: stamp(-400), finishedAt: stamp(-310) } },
   };
   return {
     phase,
@@ -218,7 +240,10 @@ function deployment(ns: string, name: string, replicas: number, template: Manife
     spec: {
       replicas,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: IMAGE }], ...template } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image: IMAGE }], ...template },
+      },
     },
   };
 }
@@ -232,7 +257,11 @@ function daemonSet(name: string): Manifest {
       selector: { matchLabels: { 'k8s-app': name } },
       template: {
         metadata: { labels: { 'k8s-app': name } },
-        spec: { hostNetwork: true, tolerations: [{ operator: 'Exists' }], containers: [{ name, image: `registry.example.com/cni/${name}:v1.19.2` }] },
+        spec: {
+          hostNetwork: true,
+          tolerations: [{ operator: 'Exists' }],
+          containers: [{ name, image: `registry.example.com/cni/${name}:v1.19.2` }],
+        },
       },
     },
   };
@@ -272,7 +301,13 @@ function csr(name: string, request: string): Manifest {
   };
 }
 
-function binding(kind: 'ClusterRoleBinding' | 'RoleBinding', name: string, role: { kind: string; name: string }, subject: Manifest, ns?: string): Manifest {
+function binding(
+  kind: 'ClusterRoleBinding' | 'RoleBinding',
+  name: string,
+  role: { kind: string; name: string },
+  subject: Manifest,
+  ns?: string,
+): Manifest {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind,
@@ -295,7 +330,19 @@ function role(name: string, verbs: string[]): Manifest {
 function certificateRequest(cn: string): string {
   const pem = execFileSync(
     'openssl',
-    ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(workDir, `${cn}.key`), '-subj', `/CN=${cn}/O=dev`],
+    [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(workDir, `${cn}.key`),
+      '-subj',
+      `/CN=${cn}/O=dev`,
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
   );
   return Buffer.from(pem).toString('base64');
@@ -320,14 +367,25 @@ function writeSource(): void {
   });
   const safe = deployment(NS.declared, 'safe', 2, {
     securityContext: { runAsNonRoot: true },
-    containers: [{ name: 'app', image: IMAGE, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+    containers: [
+      {
+        name: 'app',
+        image: IMAGE,
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      },
+    ],
   });
   mkdirSync(join(sourceDir, NS.declared), { recursive: true });
   mkdirSync(join(sourceDir, NS.handMade), { recursive: true });
   writeFileSync(join(sourceDir, NS.declared, 'deployments.yaml'), [risky, safe].map((doc) => dump(doc)).join('---\n'));
   writeFileSync(
     join(sourceDir, NS.handMade, 'configmap.yaml'),
-    dump({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'declared-settings', namespace: NS.handMade }, data: { mode: 'prod' } }),
+    dump({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'declared-settings', namespace: NS.handMade },
+      data: { mode: 'prod' },
+    }),
   );
 }
 
@@ -341,7 +399,14 @@ const BASE_EXEMPTIONS = [
     owner: 'team-observability',
     expires: FUTURE,
   },
-  { check: 'node-cordoned', kind: 'Node', name: 'node-cordoned', reason: 'kernel upgrade', owner: 'team-infra', expires: '2024-01-31' },
+  {
+    check: 'node-cordoned',
+    kind: 'Node',
+    name: 'node-cordoned',
+    reason: 'kernel upgrade',
+    owner: 'team-infra',
+    expires: '2024-01-31',
+  },
 ];
 
 function writeConfig(file: string, extraExemptions: Manifest[]): void {
@@ -374,13 +439,28 @@ async function createNodes(): Promise<void> {
     'kubelet',
   );
   await Promise.all([
-    patchStatus('node', 'node-notready', undefined, nodeStatus({ Ready: 'False' }, 'container runtime network not ready: NetworkReady=false'), 'kubelet'),
-    patchStatus('node', 'node-unknown', undefined, nodeStatus({ Ready: 'Unknown' }, 'Kubelet stopped posting node status.'), 'kube-controller-manager'),
+    patchStatus(
+      'node',
+      'node-notready',
+      undefined,
+      nodeStatus({ Ready: 'False' }, 'container runtime network not ready: NetworkReady=false'),
+      'kubelet',
+    ),
+    patchStatus(
+      'node',
+      'node-unknown',
+      undefined,
+      nodeStatus({ Ready: 'Unknown' }, 'Kubelet stopped posting node status.'),
+      'kube-controller-manager',
+    ),
     patchStatus(
       'node',
       'node-pressure',
       undefined,
-      nodeStatus({ MemoryPressure: 'True', DiskPressure: 'True', PIDPressure: 'True' }, 'kubelet has insufficient memory available'),
+      nodeStatus(
+        { MemoryPressure: 'True', DiskPressure: 'True', PIDPressure: 'True' },
+        'kubelet has insufficient memory available',
+      ),
       'kubelet',
     ),
     patchStatus('node', 'node-cordoned', undefined, nodeStatus({}), 'kubelet'),
@@ -403,14 +483,27 @@ async function createPods(): Promise<void> {
     pod(NS.pods, 'restarts-at-threshold', on),
     pod(NS.pods, 'volume-wait', { ...on, spec: { volumes: [{ name: 'certs', secret: { secretName: 'tls-certs' } }] } }),
     pod(NS.pods, 'pending', { container: { resources: { requests: { memory: '64Gi' } } } }),
-    pod(NS.pods, 'healthy', { ...on, spec: { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'ingress', effect: 'NoSchedule' }] } }),
+    pod(NS.pods, 'healthy', {
+      ...on,
+      spec: { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'ingress', effect: 'NoSchedule' }] },
+    }),
   ]);
   const oom = { reason: 'OOMKilled', exitCode: 137 };
   const waiting = (reason: string, message: string): ContainerStatusOptions['waiting'] => ({ reason, message });
-  const kubelet = (name: string, status: Manifest): Promise<void> => patchStatus('pod', name, NS.pods, status, 'kubelet');
+  const kubelet = (name: string, status: Manifest): Promise<void> =>
+    patchStatus('pod', name, NS.pods, status, 'kubelet');
   await Promise.all([
-    kubelet('image-pull', podStatus('Pending', { image: typo, waiting: waiting('ImagePullBackOff', `Back-off pulling image "${typo}"`) })),
-    kubelet('err-image-pull', podStatus('Pending', { image: denied, waiting: waiting('ErrImagePull', 'pull access denied, repository does not exist') })),
+    kubelet(
+      'image-pull',
+      podStatus('Pending', { image: typo, waiting: waiting('ImagePullBackOff', `Back-off pulling image "${typo}"`) }),
+    ),
+    kubelet(
+      'err-image-pull',
+      podStatus('Pending', {
+        image: denied,
+        waiting: waiting('ErrImagePull', 'pull access denied, repository does not exist'),
+      }),
+    ),
     kubelet(
       'crashloop',
       podStatus('Running', {
@@ -419,7 +512,10 @@ async function createPods(): Promise<void> {
         lastTerminated: { reason: 'Error', exitCode: 1 },
       }),
     ),
-    kubelet('config-error', podStatus('Pending', { waiting: waiting('CreateContainerConfigError', 'configmap "app-settings" not found') })),
+    kubelet(
+      'config-error',
+      podStatus('Pending', { waiting: waiting('CreateContainerConfigError', 'configmap "app-settings" not found') }),
+    ),
     kubelet('restarts', podStatus('Running', { restarts: 9, lastTerminated: oom })),
     kubelet('restarts-at-threshold', podStatus('Running', { restarts: 5, lastTerminated: oom })),
     kubelet('volume-wait', podStatus('Pending', { waiting: waiting('ContainerCreating', '') })),
@@ -429,7 +525,15 @@ async function createPods(): Promise<void> {
       NS.pods,
       {
         phase: 'Pending',
-        conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/6 nodes are available', lastTransitionTime: stamp(-600) }],
+        conditions: [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message: '0/6 nodes are available',
+            lastTransitionTime: stamp(-600),
+          },
+        ],
       },
       'kube-scheduler',
     ),
@@ -453,12 +557,22 @@ async function createSecurityPods(): Promise<void> {
     pod(NS.security, 'hardened', {
       ...on,
       spec: { securityContext: { runAsNonRoot: true, runAsUser: 10001 } },
-      container: { securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } } },
+      container: {
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
+        },
+      },
     }),
-    deployment(NS.security, 'agent', 2, { containers: [{ name: 'app', image: IMAGE, securityContext: { privileged: true } }] }),
+    deployment(NS.security, 'agent', 2, {
+      containers: [{ name: 'app', image: IMAGE, securityContext: { privileged: true } }],
+    }),
   ]);
   // What the Deployment and ReplicaSet controllers would have made.
-  const deploymentUid = (await kubectl(['get', 'deployment', 'agent', '-n', NS.security, '-o', 'jsonpath={.metadata.uid}'])).trim();
+  const deploymentUid = (
+    await kubectl(['get', 'deployment', 'agent', '-n', NS.security, '-o', 'jsonpath={.metadata.uid}'])
+  ).trim();
   const hash = '6b7f9c8d5';
   const replicaSetName = `agent-${hash}`;
   const labels = { app: 'agent', 'pod-template-hash': hash };
@@ -475,23 +589,47 @@ async function createSecurityPods(): Promise<void> {
       {
         apiVersion: 'apps/v1',
         kind: 'ReplicaSet',
-        metadata: { name: replicaSetName, namespace: NS.security, labels, ownerReferences: [controllerRef('Deployment', 'agent', deploymentUid)] },
+        metadata: {
+          name: replicaSetName,
+          namespace: NS.security,
+          labels,
+          ownerReferences: [controllerRef('Deployment', 'agent', deploymentUid)],
+        },
         spec: {
           replicas: 2,
           selector: { matchLabels: labels },
-          template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: IMAGE, securityContext: { privileged: true } }] } },
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name: 'app', image: IMAGE, securityContext: { privileged: true } }] },
+          },
         },
       },
     ],
     'kube-controller-manager',
   );
-  const replicaSetUid = (await kubectl(['get', 'replicaset', replicaSetName, '-n', NS.security, '-o', 'jsonpath={.metadata.uid}'])).trim();
+  const replicaSetUid = (
+    await kubectl(['get', 'replicaset', replicaSetName, '-n', NS.security, '-o', 'jsonpath={.metadata.uid}'])
+  ).trim();
   const ownerReferences = [controllerRef('ReplicaSet', replicaSetName, replicaSetUid)];
   const agentPods = ['x7k2p', 'q9m4z'].map((suffix) =>
-    pod(NS.security, `${replicaSetName}-${suffix}`, { ...on, labels, ownerReferences, container: { securityContext: { privileged: true } } }),
+    pod(NS.security, `${replicaSetName}-${suffix}`, {
+      ...on,
+      labels,
+      ownerReferences,
+      container: { securityContext: { privileged: true } },
+    }),
   );
   await create(agentPods, 'kube-controller-manager');
-  const names = ['privileged', 'host-network', 'escalation', 'sys-admin', 'host-path', 'hardened', `${replicaSetName}-x7k2p`, `${replicaSetName}-q9m4z`];
+  const names = [
+    'privileged',
+    'host-network',
+    'escalation',
+    'sys-admin',
+    'host-path',
+    'hardened',
+    `${replicaSetName}-x7k2p`,
+    `${replicaSetName}-q9m4z`,
+  ];
   await Promise.all([
     ...names.map((name) => patchStatus('pod', name, NS.security, runningStatus(), 'kubelet')),
     patchStatus('deployment', 'agent', NS.security, deploymentStatus(2, 2), 'kube-controller-manager'),
@@ -508,7 +646,9 @@ async function createImagePods(): Promise<void> {
     'registry-port': 'registry.local:5000/shop/app:1.4.2',
   };
   await create(Object.entries(images).map(([name, image]) => pod(NS.images, name, { ...on, image })));
-  await Promise.all(Object.entries(images).map(([name, image]) => patchStatus('pod', name, NS.images, runningStatus(image), 'kubelet')));
+  await Promise.all(
+    Object.entries(images).map(([name, image]) => patchStatus('pod', name, NS.images, runningStatus(image), 'kubelet')),
+  );
 }
 
 async function createWorkloads(): Promise<void> {
@@ -520,16 +660,40 @@ async function createWorkloads(): Promise<void> {
       replicas: 2,
       serviceName: 'db',
       selector: { matchLabels: { app: 'db' } },
-      template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'registry.example.com/postgres:16.4' }] } },
+      template: {
+        metadata: { labels: { app: 'db' } },
+        spec: { containers: [{ name: 'db', image: 'registry.example.com/postgres:16.4' }] },
+      },
     },
   };
   const work = NS.workloads;
-  await create([deployment(work, 'web', 3), deployment(work, 'api', 2), deployment(work, 'fresh', 2), db, daemonSet('aws-node'), daemonSet('calico-node')]);
-  await kubectl(['annotate', 'deployment', 'web', '-n', NS.workloads, '--field-manager=kube-controller-manager', 'deployment.kubernetes.io/revision=4']);
+  await create([
+    deployment(work, 'web', 3),
+    deployment(work, 'api', 2),
+    deployment(work, 'fresh', 2),
+    db,
+    daemonSet('aws-node'),
+    daemonSet('calico-node'),
+  ]);
+  await kubectl([
+    'annotate',
+    'deployment',
+    'web',
+    '-n',
+    NS.workloads,
+    '--field-manager=kube-controller-manager',
+    'deployment.kubernetes.io/revision=4',
+  ]);
   await Promise.all([
     patchStatus('deployment', 'web', work, deploymentStatus(3, 1), 'kube-controller-manager'),
     patchStatus('deployment', 'api', work, deploymentStatus(2, 2), 'kube-controller-manager'),
-    patchStatus('statefulset', 'db', work, { observedGeneration: 1, replicas: 2, currentReplicas: 2, readyReplicas: 1, availableReplicas: 1 }, 'kube-controller-manager'),
+    patchStatus(
+      'statefulset',
+      'db',
+      work,
+      { observedGeneration: 1, replicas: 2, currentReplicas: 2, readyReplicas: 1, availableReplicas: 1 },
+      'kube-controller-manager',
+    ),
     // aws-node runs everywhere; calico-node keeps the API server's defaults (desiredNumberScheduled 0) until activateCalico().
     patchStatus('daemonset', 'aws-node', 'kube-system', daemonSetStatus(3), 'kube-controller-manager'),
   ]);
@@ -558,8 +722,24 @@ async function createEvents(): Promise<void> {
         by: 'default-scheduler',
       }),
       // Two series about the same pod: one finding, counts summed.
-      event('crashloop.17f1b', { ns: pods, about: { kind: 'Pod', name: 'crashloop' }, type: 'Warning', reason: 'BackOff', message: backOff, count: 3, by: 'kubelet' }),
-      event('crashloop.17f1c', { ns: pods, about: { kind: 'Pod', name: 'crashloop' }, type: 'Warning', reason: 'BackOff', message: backOff, count: 5, by: 'kubelet' }),
+      event('crashloop.17f1b', {
+        ns: pods,
+        about: { kind: 'Pod', name: 'crashloop' },
+        type: 'Warning',
+        reason: 'BackOff',
+        message: backOff,
+        count: 3,
+        by: 'kubelet',
+      }),
+      event('crashloop.17f1c', {
+        ns: pods,
+        about: { kind: 'Pod', name: 'crashloop' },
+        type: 'Warning',
+        reason: 'BackOff',
+        message: backOff,
+        count: 5,
+        by: 'kubelet',
+      }),
       event('volume-wait.17f1d', {
         ns: pods,
         about: { kind: 'Pod', name: 'volume-wait' },
@@ -585,7 +765,8 @@ async function createEvents(): Promise<void> {
         about: rs('worker-5c4b3a2d1'),
         type: 'Warning',
         reason: 'FailedCreate',
-        message: 'Error creating: pods "worker-5c4b3a2d1-x7k2p" is forbidden: exceeded quota: compute, requested: limits.cpu=2, used: limits.cpu=8, limited: limits.cpu=8',
+        message:
+          'Error creating: pods "worker-5c4b3a2d1-x7k2p" is forbidden: exceeded quota: compute, requested: limits.cpu=2, used: limits.cpu=8, limited: limits.cpu=8',
         count: 3,
         by: 'replicaset-controller',
       }),
@@ -646,7 +827,16 @@ async function createCsrs(): Promise<void> {
     lastTransitionTime: stamp(0),
   };
   const appendFailed = JSON.stringify([{ op: 'add', path: '/status/conditions/-', value: failed }]);
-  await kubectl(['patch', 'csr', 'csr-failed', '--subresource=status', '--field-manager=kube-controller-manager', '--type=json', '-p', appendFailed]);
+  await kubectl([
+    'patch',
+    'csr',
+    'csr-failed',
+    '--subresource=status',
+    '--field-manager=kube-controller-manager',
+    '--type=json',
+    '-p',
+    appendFailed,
+  ]);
 }
 
 async function createRbac(): Promise<void> {
@@ -662,7 +852,13 @@ async function createRbac(): Promise<void> {
     role('reader', ['get', 'list', 'watch']),
     binding('RoleBinding', 'ci-everything', everything, group('ci-bots'), NS.rbac),
     binding('RoleBinding', 'all-users-everything', everything, group('system:authenticated'), NS.rbac),
-    binding('RoleBinding', 'deployer-everything', everything, { kind: 'ServiceAccount', name: 'deployer', namespace: NS.rbac }, NS.rbac),
+    binding(
+      'RoleBinding',
+      'deployer-everything',
+      everything,
+      { kind: 'ServiceAccount', name: 'deployer', namespace: NS.rbac },
+      NS.rbac,
+    ),
     binding('RoleBinding', 'mallory-reader', { kind: 'Role', name: 'reader' }, user('mallory'), NS.rbac),
   ]);
 }
@@ -670,7 +866,12 @@ async function createRbac(): Promise<void> {
 async function createHandMade(): Promise<void> {
   await kubectl(['create', 'configmap', 'handmade', '-n', NS.handMade, '--from-literal=debug=true']);
   await kubectl(['apply', '--server-side', '-f', join(sourceDir, NS.handMade, 'configmap.yaml')]);
-  const clientSide = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'client-applied', namespace: NS.handMade }, data: { a: 'b' } };
+  const clientSide = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'client-applied', namespace: NS.handMade },
+    data: { a: 'b' },
+  };
   await kubectl(['apply', '-f', '-'], JSON.stringify(clientSide));
 }
 
@@ -753,14 +954,37 @@ beforeAll(async () => {
   writeSource();
   writeConfig(configFile, []);
   writeConfig(acceptedConfigFile, [
-    { check: 'node-not-ready', kind: 'Node', name: 'node-*', reason: 'nodes being replaced', owner: 'team-infra', expires: FUTURE },
-    { check: 'rbac-cluster-admin', kind: 'ClusterRoleBinding', name: 'mallory-admin', reason: 'break-glass, OPS-1234', owner: 'team-security', expires: FUTURE },
+    {
+      check: 'node-not-ready',
+      kind: 'Node',
+      name: 'node-*',
+      reason: 'nodes being replaced',
+      owner: 'team-infra',
+      expires: FUTURE,
+    },
+    {
+      check: 'rbac-cluster-admin',
+      kind: 'ClusterRoleBinding',
+      name: 'mallory-admin',
+      reason: 'break-glass, OPS-1234',
+      owner: 'team-security',
+      expires: FUTURE,
+    },
     { check: 'pod-privileged', reason: 'node agents', owner: 'team-platform', expires: FUTURE },
   ]);
 
   await create(Object.values(NS).map(namespace));
   await createNodes();
-  await Promise.all([createPods(), createSecurityPods(), createImagePods(), createWorkloads(), createEvents(), createCsrs(), createRbac(), createHandMade()]);
+  await Promise.all([
+    createPods(),
+    createSecurityPods(),
+    createImagePods(),
+    createWorkloads(),
+    createEvents(),
+    createCsrs(),
+    createRbac(),
+    createHandMade(),
+  ]);
 
   beforeCalico = audit(configFile, ['--no-write', '--fail-on', 'critical']);
   await activateCalico();
@@ -777,7 +1001,10 @@ afterAll(async () => {
 
 describe('the audit', () => {
   test('reads the whole cluster completely and exits 1 on --fail-on critical while a critical finding is open', () => {
-    expect(main.report.scan.complete, JSON.stringify(main.report.scan.lists.filter((list) => list.status !== 'listed'))).toBe(true);
+    expect(
+      main.report.scan.complete,
+      JSON.stringify(main.report.scan.lists.filter((list) => list.status !== 'listed')),
+    ).toBe(true);
     expect(main.findings.some((found) => found.severity === 'critical' && found.exempted !== true)).toBe(true);
     expect(main.status).toBe(1);
   });
@@ -794,12 +1021,18 @@ describe('the audit', () => {
 
 describe('pods', () => {
   test('pod-image-pull fires on ImagePullBackOff and ErrImagePull containers, with the describe command', () => {
-    expect(subjects(main.findings, 'pod-image-pull')).toEqual([`Pod ${NS.pods}/err-image-pull`, `Pod ${NS.pods}/image-pull`]);
+    expect(subjects(main.findings, 'pod-image-pull')).toEqual([
+      `Pod ${NS.pods}/err-image-pull`,
+      `Pod ${NS.pods}/image-pull`,
+    ]);
     const found = only(main.findings, 'pod-image-pull', 'image-pull');
     expect(found.severity).toBe('high');
     expect(found.message).toContain('cannot pull image "registry.example.com/shop/app:1.4.3-typo" (ImagePullBackOff');
     expect(found.remediation).toContain(`kubectl describe pod image-pull -n ${NS.pods}`);
-    expect(only(main.findings, 'pod-image-pull', 'err-image-pull').evidence).toMatchObject({ reason: 'ErrImagePull', containers: ['app'] });
+    expect(only(main.findings, 'pod-image-pull', 'err-image-pull').evidence).toMatchObject({
+      reason: 'ErrImagePull',
+      containers: ['app'],
+    });
   });
 
   test('pod-crash-loop fires on CrashLoopBackOff with the previous logs command, and pod-restarts leaves that container to it', () => {
@@ -812,7 +1045,9 @@ describe('pods', () => {
 
   test('pod-config-error fires on CreateContainerConfigError, naming the missing ConfigMap', () => {
     expect(subjects(main.findings, 'pod-config-error')).toEqual([`Pod ${NS.pods}/config-error`]);
-    expect(only(main.findings, 'pod-config-error', 'config-error').message).toContain('configmap "app-settings" not found');
+    expect(only(main.findings, 'pod-config-error', 'config-error').message).toContain(
+      'configmap "app-settings" not found',
+    );
   });
 
   test('pod-restarts fires above the threshold (9 > 5) at the configured severity, and stays quiet at the threshold (5)', () => {
@@ -837,7 +1072,9 @@ describe('pods', () => {
     // image-pull, err-image-pull and config-error are Pending too: their stuck container is the finding.
     expect(subjects(later, 'pod-pending')).toEqual([`Pod ${NS.pods}/pending`, `Pod ${NS.pods}/volume-wait`]);
     const found = only(later, 'pod-pending', 'pending');
-    expect(found.message).toContain('has been Pending for 2 min (threshold 1 min): FailedScheduling: 0/6 nodes are available: 1 node(s) had untolerated taint');
+    expect(found.message).toContain(
+      'has been Pending for 2 min (threshold 1 min): FailedScheduling: 0/6 nodes are available: 1 node(s) had untolerated taint',
+    );
     expect(found.remediation).toContain(`kubectl describe pod pending -n ${NS.pods}`);
     expect(checksAbout(later, 'Pod', 'healthy', NS.pods)).toEqual([]);
   });
@@ -845,13 +1082,18 @@ describe('pods', () => {
 
 describe('workloads', () => {
   test('workload-unavailable fires on a Deployment and a StatefulSet below desired, with the rollback to the previous revision', () => {
-    expect(subjects(main.findings, 'workload-unavailable')).toEqual([`Deployment ${NS.workloads}/web`, `StatefulSet ${NS.workloads}/db`]);
+    expect(subjects(main.findings, 'workload-unavailable')).toEqual([
+      `Deployment ${NS.workloads}/web`,
+      `StatefulSet ${NS.workloads}/db`,
+    ]);
     const web = only(main.findings, 'workload-unavailable', 'web');
     expect(web.message).toBe(`Deployment ${NS.workloads}/web has 1/3 replicas available`);
     expect(web.remediation).toBe(
       `kubectl rollout status deploy/web -n ${NS.workloads}; if the latest rollout broke it: kubectl rollout undo deploy/web -n ${NS.workloads} --to-revision 3`,
     );
-    expect(only(main.findings, 'workload-unavailable', 'db').message).toBe(`StatefulSet ${NS.workloads}/db has 1/2 replicas ready`);
+    expect(only(main.findings, 'workload-unavailable', 'db').message).toBe(
+      `StatefulSet ${NS.workloads}/db has 1/2 replicas ready`,
+    );
   });
 
   test('workload-unavailable stays quiet on a fully available twin, on DaemonSets with every pod available, and on a Deployment no controller has observed yet', () => {
@@ -877,7 +1119,9 @@ describe('events', () => {
 
     const backOff = only(main.findings, 'event-backoff', 'crashloop');
     expect(backOff.evidence).toMatchObject({ reason: 'BackOff', count: 8 });
-    expect(backOff.remediation).toBe(`kubectl describe pod crashloop -n ${NS.pods}; for a crashing container: kubectl logs crashloop -n ${NS.pods} --previous`);
+    expect(backOff.remediation).toBe(
+      `kubectl describe pod crashloop -n ${NS.pods}; for a crashing container: kubectl logs crashloop -n ${NS.pods} --previous`,
+    );
     expect(only(main.findings, 'event-failed-scheduling', 'pending').evidence).toMatchObject({ count: 4 });
     expect(only(main.findings, 'event-failed-mount', 'volume-wait').message).toContain('6 FailedMount warnings');
   });
@@ -930,7 +1174,9 @@ describe('nodes', () => {
 
   test('node-cordoned fires on spec.unschedulable with the uncordon command', () => {
     expect(subjects(main.findings, 'node-cordoned')).toEqual(['Node node-cordoned']);
-    expect(only(main.findings, 'node-cordoned', 'node-cordoned').remediation).toContain('kubectl uncordon node-cordoned');
+    expect(only(main.findings, 'node-cordoned', 'node-cordoned').remediation).toContain(
+      'kubectl uncordon node-cordoned',
+    );
   });
 
   test('node-taint-untolerated fires on a taint nothing tolerates, and skips the taints the API server adds itself', () => {
@@ -950,9 +1196,13 @@ describe('certificate signing requests', () => {
     expect(subjects(main.findings, 'csr-denied')).toEqual(['CertificateSigningRequest csr-denied']);
     expect(subjects(main.findings, 'csr-failed')).toEqual(['CertificateSigningRequest csr-failed']);
     const denied = only(main.findings, 'csr-denied', 'csr-denied');
-    expect(denied.message).toContain('from driftwatch-admin for kubernetes.io/kube-apiserver-client was denied: KubectlDeny');
+    expect(denied.message).toContain(
+      'from driftwatch-admin for kubernetes.io/kube-apiserver-client was denied: KubectlDeny',
+    );
     expect(denied.remediation).toContain('kubectl delete csr csr-denied');
-    expect(only(main.findings, 'csr-failed', 'csr-failed').message).toContain('not signed (Failed): SignerValidationFailure');
+    expect(only(main.findings, 'csr-failed', 'csr-failed').message).toContain(
+      'not signed (Failed): SignerValidationFailure',
+    );
     expect(checksAbout(main.findings, 'CertificateSigningRequest', 'csr-approved')).toEqual([]);
   });
 
@@ -980,11 +1230,16 @@ describe('RBAC', () => {
   });
 
   test('rbac-wildcard fires for a group and for system:authenticated (never covered by group:system:*); the allow-listed service account and a narrow role stay quiet', () => {
-    expect(subjects(main.findings, 'rbac-wildcard')).toEqual([`RoleBinding ${NS.rbac}/all-users-everything`, `RoleBinding ${NS.rbac}/ci-everything`]);
+    expect(subjects(main.findings, 'rbac-wildcard')).toEqual([
+      `RoleBinding ${NS.rbac}/all-users-everything`,
+      `RoleBinding ${NS.rbac}/ci-everything`,
+    ]);
     const found = only(main.findings, 'rbac-wildcard', 'ci-everything');
     expect(found.evidence).toMatchObject({ subject: 'group:ci-bots', role: `Role ${NS.rbac}/everything (verbs *)` });
     expect(found.remediation).toContain(`kubectl edit rolebinding ci-everything -n ${NS.rbac}`);
-    expect(only(main.findings, 'rbac-wildcard', 'all-users-everything').evidence).toMatchObject({ subject: 'group:system:authenticated' });
+    expect(only(main.findings, 'rbac-wildcard', 'all-users-everything').evidence).toMatchObject({
+      subject: 'group:system:authenticated',
+    });
   });
 });
 
@@ -997,19 +1252,28 @@ describe('pod security', () => {
     ['pod-host-path', 'host-path'],
   ];
 
-  test.each(expected)('%s fires on live bare pod %s only, and on the risky template declared in Git', (check, podName) => {
-    const live = subjects(main.findings, check).filter((subject) => subject.startsWith(`Pod ${NS.security}/`));
-    expect(live).toEqual([`Pod ${NS.security}/${podName}`]);
-    expect(checksAbout(main.findings, 'Pod', podName, NS.security).filter((id) => id.startsWith('pod-'))).toEqual([check]);
-    const declared = only(main.findings, check, 'risky');
-    expect(declared.namespace).toBe(NS.declared);
-    expect(declared.evidence).toMatchObject({ declared: true, pods: 0 });
-    expect(declared.message).toContain('(declared in Git)');
-    expect(declared.remediation).toContain(`kubectl get deployment risky -n ${NS.declared} -o yaml`);
-  });
+  test.each(expected)(
+    '%s fires on live bare pod %s only, and on the risky template declared in Git',
+    (check, podName) => {
+      const live = subjects(main.findings, check).filter((subject) => subject.startsWith(`Pod ${NS.security}/`));
+      expect(live).toEqual([`Pod ${NS.security}/${podName}`]);
+      expect(checksAbout(main.findings, 'Pod', podName, NS.security).filter((id) => id.startsWith('pod-'))).toEqual([
+        check,
+      ]);
+      const declared = only(main.findings, check, 'risky');
+      expect(declared.namespace).toBe(NS.declared);
+      expect(declared.evidence).toMatchObject({ declared: true, pods: 0 });
+      expect(declared.message).toContain('(declared in Git)');
+      expect(declared.remediation).toContain(`kubectl get deployment risky -n ${NS.declared} -o yaml`);
+    },
+  );
 
   test('live pods of a Deployment are reported once on the Deployment, with the pod count', () => {
-    expect(subjects(main.findings, 'pod-privileged')).toEqual([`Deployment ${NS.declared}/risky`, `Deployment ${NS.security}/agent`, `Pod ${NS.security}/privileged`]);
+    expect(subjects(main.findings, 'pod-privileged')).toEqual([
+      `Deployment ${NS.declared}/risky`,
+      `Deployment ${NS.security}/agent`,
+      `Pod ${NS.security}/privileged`,
+    ]);
     const agent = only(main.findings, 'pod-privileged', 'agent');
     expect(agent.evidence).toMatchObject({ declared: false, pods: 2, examplePod: 'agent-6b7f9c8d5-q9m4z' });
     expect(agent.message).toContain('2 running pods, e.g. agent-6b7f9c8d5-q9m4z');
@@ -1023,9 +1287,14 @@ describe('pod security', () => {
 
 describe('images', () => {
   test('images-latest fires on :latest and untagged images; pinned tags, digests and a registry port stay quiet', () => {
-    expect(subjects(main.findings, 'images-latest')).toEqual([`Deployment ${NS.declared}/risky`, `Pod ${NS.images}/latest`, `Pod ${NS.images}/untagged`]);
+    expect(subjects(main.findings, 'images-latest')).toEqual([
+      `Deployment ${NS.declared}/risky`,
+      `Pod ${NS.images}/latest`,
+      `Pod ${NS.images}/untagged`,
+    ]);
     expect(only(main.findings, 'images-latest', 'untagged').message).toContain('without a tag (means :latest)');
-    for (const name of ['pinned', 'digest', 'registry-port']) expect(checksAbout(main.findings, 'Pod', name, NS.images), name).toEqual([]);
+    for (const name of ['pinned', 'digest', 'registry-port'])
+      expect(checksAbout(main.findings, 'Pod', name, NS.images), name).toEqual([]);
   });
 
   test('images-without-digest stays off unless opted in', () => {
@@ -1051,7 +1320,12 @@ describe('hand-made objects', () => {
     expect(checksAbout(main.findings, 'ConfigMap', 'declared-settings', NS.handMade)).toEqual([]);
     expect(checksAbout(main.findings, 'ConfigMap', 'client-applied', NS.handMade)).toEqual([]);
     // Every pod above was made with kubectl create, in namespaces the source does not use.
-    expect(main.findings.filter((found) => found.check === 'hand-made-object' && found.namespace !== undefined && found.namespace !== NS.handMade)).toEqual([]);
+    expect(
+      main.findings.filter(
+        (found) =>
+          found.check === 'hand-made-object' && found.namespace !== undefined && found.namespace !== NS.handMade,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -1061,7 +1335,10 @@ describe('CNI', () => {
   });
 
   test('cni-multiple fires for aws-node and for calico-node once both schedule pods, with the aws-node parking command', () => {
-    expect(subjects(main.findings, 'cni-multiple')).toEqual(['DaemonSet kube-system/aws-node', 'DaemonSet kube-system/calico-node']);
+    expect(subjects(main.findings, 'cni-multiple')).toEqual([
+      'DaemonSet kube-system/aws-node',
+      'DaemonSet kube-system/calico-node',
+    ]);
     const found = only(main.findings, 'cni-multiple', 'aws-node');
     expect(found.severity).toBe('high');
     expect(found.evidence).toMatchObject({ daemonSets: ['kube-system/aws-node', 'kube-system/calico-node'] });
@@ -1074,7 +1351,12 @@ describe('exemptions', () => {
   test('a config exemption in force keeps the finding, marked exempted with its reason, owner and expiry; a twin it does not match stays open', () => {
     const exempted = only(main.findings, 'pod-host-path', 'host-path');
     expect(exempted.exempted).toBe(true);
-    expect(exempted.exemption).toEqual({ source: 'config', reason: 'log shipper reads /var/log of the node', owner: 'team-observability', expires: FUTURE });
+    expect(exempted.exemption).toEqual({
+      source: 'config',
+      reason: 'log shipper reads /var/log of the node',
+      owner: 'team-observability',
+      expires: FUTURE,
+    });
     expect(only(main.findings, 'pod-host-path', 'risky').exempted).toBeUndefined();
     expect(main.report.summary.exemptedFindings).toBe(1);
   });

@@ -21,7 +21,13 @@ beforeAll(async () => {
   world = await startWorld({ kube: false, moto: true, slack: false });
   endpoint = world.env.AWS_ENDPOINT_URL ?? '';
   const eks = new EKSClient({ region: REGION, endpoint, credentials });
-  await eks.send(new CreateClusterCommand({ name: 'prod-eu', roleArn: 'arn:aws:iam::123456789012:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1'] } }));
+  await eks.send(
+    new CreateClusterCommand({
+      name: 'prod-eu',
+      roleArn: 'arn:aws:iam::123456789012:role/eks',
+      resourcesVpcConfig: { subnetIds: ['subnet-1'] },
+    }),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -56,8 +62,16 @@ describe('EKS access', () => {
       sts: (region) => new STSClient({ region, endpoint, credentials }),
       eks: (region, clientCredentials) => new EKSClient({ region, endpoint, credentials: clientCredentials }),
     });
-    const kubeconfig = load(await eksAccess.kubeconfig({ name: 'prod-eu', region: REGION, roleArn: 'arn:aws:iam::123456789012:role/driftwatch-reader' })) as Kubeconfig;
-    const url = new URL(Buffer.from((kubeconfig.users[0]?.user.token ?? '').slice('k8s-aws-v1.'.length), 'base64url').toString('utf8'));
+    const kubeconfig = load(
+      await eksAccess.kubeconfig({
+        name: 'prod-eu',
+        region: REGION,
+        roleArn: 'arn:aws:iam::123456789012:role/driftwatch-reader',
+      }),
+    ) as Kubeconfig;
+    const url = new URL(
+      Buffer.from((kubeconfig.users[0]?.user.token ?? '').slice('k8s-aws-v1.'.length), 'base64url').toString('utf8'),
+    );
     expect(url.searchParams.get('X-Amz-Credential')?.startsWith('testing/')).toBe(false);
     expect(url.searchParams.get('X-Amz-Security-Token')).toBeTruthy();
   });

@@ -17,7 +17,10 @@ const CHROMIUM = findChromium();
 let workDir: string;
 let page: string;
 
-function chromium(extra: readonly string[], url: string): { stdout: string; stderr: string; status: number | null; ms: number } {
+function chromium(
+  extra: readonly string[],
+  url: string,
+): { stdout: string; stderr: string; status: number | null; ms: number } {
   const started = Date.now();
   const result = spawnSync(
     CHROMIUM ?? 'chromium',
@@ -94,6 +97,8 @@ describe.skipIf(!available(PREREQUISITES.chromium))('HTML report in headless Chr
     expect(run.status, run.stderr).toBe(0);
     expect(items(run.stdout)).toEqual({ total: 2011, visible: 1 });
     expect(run.stdout).toContain('<span class="shown" id="shown">1 of 2011 shown</span>');
-    expect(run.stdout).toMatch(/<details class="group" data-total="80" open=""><summary><span class="ns-name">team-03<\/span> <span class="count" data-label="80 objects">1 of 80<\/span>/);
+    expect(run.stdout).toMatch(
+      /<details class="group" data-total="80" open=""><summary><span class="ns-name">team-03<\/span> <span class="count" data-label="80 objects">1 of 80<\/span>/,
+    );
   });
 });

@@ -38,7 +38,10 @@ function writeSource(ns: Namespace): void {
   const folder = join(source, ns);
   mkdirSync(folder, { recursive: true });
   const demo = join(REPO_ROOT, 'examples/gitops/clusters/demo');
-  const objects = [...readdirSync(demo).flatMap((name) => objectsOf(join(demo, name))), ...objectsOf(join(import.meta.dirname, 'fixtures/widget.yaml'))];
+  const objects = [
+    ...readdirSync(demo).flatMap((name) => objectsOf(join(demo, name))),
+    ...objectsOf(join(import.meta.dirname, 'fixtures/widget.yaml')),
+  ];
   const files: Array<{ object: KubeObject; file: string }> = [];
   for (const object of objects) {
     if (object.kind === 'Namespace') object.metadata.name = ns;
@@ -50,8 +53,26 @@ function writeSource(ns: Namespace): void {
   declaredFiles.set(ns, files);
 }
 
-function audit(ns: Namespace, extra: string[] = [], kubeconfig = kube.kubeconfig): { status: number; report: Report; stderr: string } {
-  const result = runCli(['audit', '--source', source, '--path', ns, '--kubeconfig', kubeconfig, '--cluster', ns, '--format', 'json', '--no-write', ...extra]);
+function audit(
+  ns: Namespace,
+  extra: string[] = [],
+  kubeconfig = kube.kubeconfig,
+): { status: number; report: Report; stderr: string } {
+  const result = runCli([
+    'audit',
+    '--source',
+    source,
+    '--path',
+    ns,
+    '--kubeconfig',
+    kubeconfig,
+    '--cluster',
+    ns,
+    '--format',
+    'json',
+    '--no-write',
+    ...extra,
+  ]);
   let report: Report;
   try {
     report = JSON.parse(result.stdout) as Report;
@@ -63,7 +84,13 @@ function audit(ns: Namespace, extra: string[] = [], kubeconfig = kube.kubeconfig
 
 async function applyAll(): Promise<void> {
   await kube.kubectl(['apply', '--server-side', '-f', join(REPO_ROOT, 'examples/live/mesh-injector.yaml')]);
-  await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', '-f', join(import.meta.dirname, 'fixtures/widgets-crd.yaml')]);
+  await kube.kubectl([
+    'apply',
+    '--server-side',
+    '--field-manager=argocd-controller',
+    '-f',
+    join(import.meta.dirname, 'fixtures/widgets-crd.yaml'),
+  ]);
   await kube.kubectl(['wait', '--for=condition=Established', 'crd/widgets.demo.driftwatch.dev', '--timeout=30s']);
   await new Promise((resolve) => setTimeout(resolve, 1500)); // the admission policy is picked up asynchronously
   for (const ns of NAMESPACES) {
@@ -90,18 +117,24 @@ afterAll(async () => {
 });
 
 describe('freshly applied', () => {
-  test.each(NAMESPACES)('%s: zero drift (CRD defaults, custom resource, Service allocation, Deployment defaults, HPA, injected sidecar)', (ns) => {
-    const { status, report, stderr } = audit(ns, ['--include-secrets']);
-    expect(report.drift, stderr).toEqual([]);
-    expect(status).toBe(0);
-    expect(report.scan.complete).toBe(true);
-    expect(report.summary.compared).toBe(report.summary.declared);
-    const kinds = new Set(report.scan.lists.map((list) => list.kind));
-    for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'Widget', 'Secret', 'Namespace']) expect(kinds).toContain(kind);
-  });
+  test.each(NAMESPACES)(
+    '%s: zero drift (CRD defaults, custom resource, Service allocation, Deployment defaults, HPA, injected sidecar)',
+    (ns) => {
+      const { status, report, stderr } = audit(ns, ['--include-secrets']);
+      expect(report.drift, stderr).toEqual([]);
+      expect(status).toBe(0);
+      expect(report.scan.complete).toBe(true);
+      expect(report.summary.compared).toBe(report.summary.declared);
+      const kinds = new Set(report.scan.lists.map((list) => list.kind));
+      for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'Widget', 'Secret', 'Namespace'])
+        expect(kinds).toContain(kind);
+    },
+  );
 
   test('the webhook-style injected sidecar is really there, owned by no manager', async () => {
-    const live = JSON.parse((await kube.kubectl(['get', 'deployment', 'cart', '-n', 'ssa', '-o', 'json', '--show-managed-fields'])).stdout) as {
+    const live = JSON.parse(
+      (await kube.kubectl(['get', 'deployment', 'cart', '-n', 'ssa', '-o', 'json', '--show-managed-fields'])).stdout,
+    ) as {
       spec: { template: { spec: { containers: Array<{ name: string }> } } };
     };
     expect(live.spec.template.spec.containers.map((container) => container.name)).toEqual(['cart', 'mesh-proxy']);
@@ -112,9 +145,15 @@ describe('least privilege', () => {
   test('an identity bound only to infra/k8s audits the rest; what it may not list is reported as forbidden', async () => {
     await kube.kubectl(['apply', '-f', join(REPO_ROOT, 'infra/k8s')]);
     const auditor = await kube.userKubeconfig('driftwatch-auditor', ['driftwatch:auditors']);
-    const denied = await kube.kubectl(['auth', 'can-i', 'list', 'secrets', '--all-namespaces'], { kubeconfig: auditor, allowFailure: true });
+    const denied = await kube.kubectl(['auth', 'can-i', 'list', 'secrets', '--all-namespaces'], {
+      kubeconfig: auditor,
+      allowFailure: true,
+    });
     expect(denied.stdout.trim()).toBe('no');
-    const writes = await kube.kubectl(['auth', 'can-i', 'patch', 'deployments', '-n', 'csa'], { kubeconfig: auditor, allowFailure: true });
+    const writes = await kube.kubectl(['auth', 'can-i', 'patch', 'deployments', '-n', 'csa'], {
+      kubeconfig: auditor,
+      allowFailure: true,
+    });
     expect(writes.stdout.trim()).toBe('no');
     const { status, report } = audit('csa', [], auditor);
     expect(report.drift).toEqual([]);
@@ -135,8 +174,18 @@ describe('drifted by hand with kubectl', () => {
       await kube.kubectl(['scale', 'deployment/checkout', '--replicas=5', ...inNs]);
       await kube.kubectl(['label', 'deployment/web', 'tier=frontend', ...inNs]);
       await kube.kubectl(['annotate', 'service/web', 'owner=alice', ...inNs]);
-      const addEnv = { spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'DEBUG', value: 'true' }] }] } } } };
-      await kube.kubectl(['patch', 'deployment/web', '--field-manager=kubectl-edit', '--type=strategic', '-p', JSON.stringify(addEnv), ...inNs]);
+      const addEnv = {
+        spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'DEBUG', value: 'true' }] }] } } },
+      };
+      await kube.kubectl([
+        'patch',
+        'deployment/web',
+        '--field-manager=kubectl-edit',
+        '--type=strategic',
+        '-p',
+        JSON.stringify(addEnv),
+        ...inNs,
+      ]);
       await kube.kubectl(['delete', 'configmap', 'feature-flags', ...inNs]);
       await kube.kubectl(['create', 'configmap', 'scratch', '--from-literal=a=b', ...inNs]);
       await kube.kubectl(['create', 'role', 'debug-access', '--verb=get,list', '--resource=pods', ...inNs]);
@@ -148,7 +197,12 @@ describe('drifted by hand with kubectl', () => {
     expect(status).toBe(1);
     const found = report.drift.map((entry) => ({
       object: `${entry.status} ${entry.kind}/${entry.name}`,
-      changes: (entry.changes ?? []).map((change) => `${change.path} by ${change.manager ?? '?'}${change.subresource ? ` (${change.subresource})` : ''}`).sort(),
+      changes: (entry.changes ?? [])
+        .map(
+          (change) =>
+            `${change.path} by ${change.manager ?? '?'}${change.subresource ? ` (${change.subresource})` : ''}`,
+        )
+        .sort(),
       creator: entry.manager ?? '',
     }));
     expect(found).toEqual([
@@ -170,36 +224,47 @@ describe('drifted by hand with kubectl', () => {
     // Every write through the main resource carries a time; the scale subresource records none.
     for (const entry of report.drift) {
       for (const change of entry.changes ?? []) {
-        if (change.subresource !== 'scale') expect(change.time, change.path).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+        if (change.subresource !== 'scale')
+          expect(change.time, change.path).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
       }
     }
   });
 
-  test.each(NAMESPACES)('%s: kubectl diff and driftwatch agree on which declared objects applying Git would change', async (ns) => {
-    const { report } = audit(ns, ['--include-secrets']);
-    const applyChanges = (object: KubeObject): boolean =>
-      report.drift.some(
-        (entry) =>
-          entry.kind === object.kind &&
-          entry.name === object.metadata.name &&
-          (entry.status === 'missing' || (entry.changes ?? []).some((change) => change.reason !== 'live-only')),
+  test.each(NAMESPACES)(
+    '%s: kubectl diff and driftwatch agree on which declared objects applying Git would change',
+    async (ns) => {
+      const { report } = audit(ns, ['--include-secrets']);
+      const applyChanges = (object: KubeObject): boolean =>
+        report.drift.some(
+          (entry) =>
+            entry.kind === object.kind &&
+            entry.name === object.metadata.name &&
+            (entry.status === 'missing' || (entry.changes ?? []).some((change) => change.reason !== 'live-only')),
+        );
+      const disagreements: string[] = [];
+      let liveOnlyExtras = 0;
+      for (const { object, file } of declaredFiles.get(ns) ?? []) {
+        const diffArgs =
+          ns === 'ssa'
+            ? ['diff', '--server-side', '--force-conflicts', '--field-manager=argocd-controller', '-f', file]
+            : ['diff', '-f', file];
+        const diff = await kube.kubectl(diffArgs, { allowFailure: true });
+        if (diff.code > 1) throw new Error(`kubectl diff failed for ${file}: ${diff.stderr}`);
+        const kubectlSaysChange = diff.code === 1;
+        if (kubectlSaysChange !== applyChanges(object))
+          disagreements.push(`${object.kind}/${object.metadata.name}: kubectl diff ${kubectlSaysChange}`);
+      }
+      for (const entry of report.drift)
+        liveOnlyExtras += (entry.changes ?? []).filter((change) => change.reason === 'live-only').length;
+      const extraObjects = report.drift.filter((entry) => entry.status === 'extra').length;
+      console.log(
+        `${ns}: kubectl diff agrees on ${declaredFiles.get(ns)?.length ?? 0} declared objects; driftwatch reports more in its extra categories: ${liveOnlyExtras} hand-added fields, ${extraObjects} extra objects`,
       );
-    const disagreements: string[] = [];
-    let liveOnlyExtras = 0;
-    for (const { object, file } of declaredFiles.get(ns) ?? []) {
-      const diffArgs = ns === 'ssa' ? ['diff', '--server-side', '--force-conflicts', '--field-manager=argocd-controller', '-f', file] : ['diff', '-f', file];
-      const diff = await kube.kubectl(diffArgs, { allowFailure: true });
-      if (diff.code > 1) throw new Error(`kubectl diff failed for ${file}: ${diff.stderr}`);
-      const kubectlSaysChange = diff.code === 1;
-      if (kubectlSaysChange !== applyChanges(object)) disagreements.push(`${object.kind}/${object.metadata.name}: kubectl diff ${kubectlSaysChange}`);
-    }
-    for (const entry of report.drift) liveOnlyExtras += (entry.changes ?? []).filter((change) => change.reason === 'live-only').length;
-    const extraObjects = report.drift.filter((entry) => entry.status === 'extra').length;
-    console.log(`${ns}: kubectl diff agrees on ${declaredFiles.get(ns)?.length ?? 0} declared objects; driftwatch reports more in its extra categories: ${liveOnlyExtras} hand-added fields, ${extraObjects} extra objects`);
-    expect(disagreements).toEqual([]);
-    expect(liveOnlyExtras).toBe(3);
-    expect(extraObjects).toBe(2);
-  });
+      expect(disagreements).toEqual([]);
+      expect(liveOnlyExtras).toBe(3);
+      expect(extraObjects).toBe(2);
+    },
+  );
 });
 
 describe('faults', () => {

@@ -70,10 +70,18 @@ let workDir: string;
 let cfnLint: string;
 const timings: Record<string, number> = {};
 
-function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -98,7 +106,10 @@ function run(command: string, args: readonly string[], options: { cwd?: string; 
 
 async function packageService(extraArgs: readonly string[]): Promise<RunResult> {
   const result = await run('npm', ['run', 'package', '--', ...extraArgs]);
-  if (result.code !== 0) throw new Error(`npm run package ${extraArgs.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(
+      `npm run package ${extraArgs.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+    );
   return result;
 }
 
@@ -130,7 +141,8 @@ function possibleValues(value: Json | undefined): Json[] {
   if (Array.isArray(value)) return value.flatMap((item) => possibleValues(item));
   if (isObject(value)) {
     const branches = value['Fn::If'];
-    if (Array.isArray(branches) && Object.keys(value).length === 1) return [...possibleValues(branches[1]), ...possibleValues(branches[2])];
+    if (Array.isArray(branches) && Object.keys(value).length === 1)
+      return [...possibleValues(branches[1]), ...possibleValues(branches[2])];
     if (value['Ref'] === 'AWS::NoValue') return [];
   }
   return [value];
@@ -152,7 +164,8 @@ function identityStatements(t: Template): Array<{ owner: string; statement: Stat
   for (const [id, r] of Object.entries(t.Resources)) {
     if (r.Type === 'AWS::IAM::Role' || r.Type === 'AWS::IAM::User') {
       for (const policy of possibleValues(r.Properties?.['Policies'])) {
-        if (isObject(policy)) for (const statement of statementsOf(policy['PolicyDocument'])) found.push({ owner: id, statement });
+        if (isObject(policy))
+          for (const statement of statementsOf(policy['PolicyDocument'])) found.push({ owner: id, statement });
       }
     }
     if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') {
@@ -173,7 +186,8 @@ function resourcePolicyStatements(t: Template): Array<{ owner: string; type: str
   const found: Array<{ owner: string; type: string; statement: Statement }> = [];
   for (const [id, r] of Object.entries(t.Resources)) {
     const key = documents[r.Type];
-    if (key) for (const statement of statementsOf(r.Properties?.[key])) found.push({ owner: id, type: r.Type, statement });
+    if (key)
+      for (const statement of statementsOf(r.Properties?.[key])) found.push({ owner: id, type: r.Type, statement });
   }
   return found;
 }
@@ -240,7 +254,8 @@ async function invokeBundle(dir: string, entry: string, event: unknown, env: Rec
     },
   });
   const line = result.stdout.split('\n').find((l) => l.startsWith('RESULT='));
-  if (result.code !== 0 || line === undefined) throw new Error(`${entry} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+  if (result.code !== 0 || line === undefined)
+    throw new Error(`${entry} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
   return JSON.parse(line.slice('RESULT='.length)) as unknown;
 }
 
@@ -256,14 +271,22 @@ beforeAll(async () => {
   // One after the other: both use serverless-esbuild's work folder in the repo, and every `osls package` empties
   // .serverless/ first, so the variant (to its own folder) goes first and the contract run last.
   const other = await packageService([
-    '--stage', 'ci',
-    '--package', variantDir,
-    '--param', 'configFile=examples/driftwatch.yaml',
-    '--param', 'reportPrefix=driftwatch',
-    '--param', `slackWebhookSecretArn=${SLACK_SECRET}`,
-    '--param', 'objectLockRetentionDays=30',
-    '--param', 'auditSubnetIds=subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002',
-    '--param', 'auditSecurityGroupIds=sg-0a1b2c3d4e5f60003',
+    '--stage',
+    'ci',
+    '--package',
+    variantDir,
+    '--param',
+    'configFile=examples/driftwatch.yaml',
+    '--param',
+    'reportPrefix=driftwatch',
+    '--param',
+    `slackWebhookSecretArn=${SLACK_SECRET}`,
+    '--param',
+    'objectLockRetentionDays=30',
+    '--param',
+    'auditSubnetIds=subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002',
+    '--param',
+    'auditSecurityGroupIds=sg-0a1b2c3d4e5f60003',
   ]);
   timings['package (variant)'] = other.ms;
   const defaults = await packageService([]);
@@ -271,7 +294,9 @@ beforeAll(async () => {
   template = readTemplate(TEMPLATE);
   variant = readTemplate(join(variantDir, 'cloudformation-template-update-stack.json'));
   cfnLint = (await ensureBinaries()).cfnLint;
-  console.log(`[package] npm run package: ${String(timings['package'])} ms; variant: ${String(timings['package (variant)'])} ms`);
+  console.log(
+    `[package] npm run package: ${String(timings['package'])} ms; variant: ${String(timings['package (variant)'])} ms`,
+  );
 }, 600_000);
 
 afterAll(() => {
@@ -281,7 +306,8 @@ afterAll(() => {
 describe('npm run package', () => {
   test('leaves the CloudFormation template and one zip per function in .serverless/', () => {
     expect(existsSync(TEMPLATE)).toBe(true);
-    for (const name of ['schedule', 'audit']) expect(existsSync(join(REPO_ROOT, '.serverless', `${name}.zip`))).toBe(true);
+    for (const name of ['schedule', 'audit'])
+      expect(existsSync(join(REPO_ROOT, '.serverless', `${name}.zip`))).toBe(true);
   });
 
   test.each([
@@ -289,18 +315,28 @@ describe('npm run package', () => {
     ['variant', () => join(variantDir, 'cloudformation-template-update-stack.json')],
   ])('cfn-lint finds no errors (%s parameters)', async (_name, file) => {
     const result = await run(cfnLint, ['--format', 'json', '--', file()], { timeoutMs: 120_000 });
-    const findings = JSON.parse(result.stdout || '[]') as Array<{ Level: string; Rule: { Id: string }; Message: string; Location: { Path: Json[] } }>;
-    const describe = (f: (typeof findings)[number]): string => `${f.Rule.Id} ${f.Location.Path.join('/')}: ${f.Message}`;
+    const findings = JSON.parse(result.stdout || '[]') as Array<{
+      Level: string;
+      Rule: { Id: string };
+      Message: string;
+      Location: { Path: Json[] };
+    }>;
+    const describe = (f: (typeof findings)[number]): string =>
+      `${f.Rule.Id} ${f.Location.Path.join('/')}: ${f.Message}`;
     const errors = findings.filter((f) => f.Level === 'Error');
     const others = findings.filter((f) => f.Level !== 'Error');
-    if (others.length > 0) console.log(`[package] cfn-lint warnings/informational:\n${others.map(describe).join('\n')}`);
+    if (others.length > 0)
+      console.log(`[package] cfn-lint warnings/informational:\n${others.map(describe).join('\n')}`);
     expect(errors.map(describe)).toEqual([]);
     // cfn-lint's exit code is a bitmask: 2 = errors
     expect(result.code & 2).toBe(0);
   });
 
   test('the Lambda functions run nodejs24.x on arm64 with their handler, timeout and environment', () => {
-    const expected = { ScheduleLambdaFunction: 'functions/schedule.handler', AuditLambdaFunction: 'functions/audit.handler' };
+    const expected = {
+      ScheduleLambdaFunction: 'functions/schedule.handler',
+      AuditLambdaFunction: 'functions/audit.handler',
+    };
     for (const [id, handler] of Object.entries(expected)) {
       const p = props(template, id);
       expect(p['Runtime']).toBe('nodejs24.x');
@@ -323,13 +359,23 @@ describe('npm run package', () => {
   });
 
   test('--param values reach the template: config path, parameter defaults, stage', () => {
-    expect(lastBranch(envOf(variant, 'AuditLambdaFunction')['DRIFTWATCH_CONFIG'])).toBe('/var/task/examples/driftwatch.yaml');
+    expect(lastBranch(envOf(variant, 'AuditLambdaFunction')['DRIFTWATCH_CONFIG'])).toBe(
+      '/var/task/examples/driftwatch.yaml',
+    );
     expect(variant.Parameters?.['ReportPrefix']?.['Default']).toBe('driftwatch');
     expect(variant.Parameters?.['SlackWebhookSecretArn']?.['Default']).toBe(SLACK_SECRET);
     expect(variant.Parameters?.['ObjectLockRetentionDays']?.['Default']).toBe('30');
     expect(props(variant, 'AuditLambdaFunction')['FunctionName']).toBe('driftwatch-ci-audit');
     // Defaults keep every optional feature off.
-    for (const name of ['ReportPrefix', 'SlackWebhookSecretArn', 'GitTokenSecretArn', 'KubeconfigSecretArns', 'ReportKmsKeyArn', 'ConfigS3Bucket', 'ConfigSsmParameter']) {
+    for (const name of [
+      'ReportPrefix',
+      'SlackWebhookSecretArn',
+      'GitTokenSecretArn',
+      'KubeconfigSecretArns',
+      'ReportKmsKeyArn',
+      'ConfigS3Bucket',
+      'ConfigSsmParameter',
+    ]) {
       expect(template.Parameters?.[name]?.['Default'], name).toBe('');
     }
     expect(template.Parameters?.['ObjectLockRetentionDays']?.['Default']).toBe('0');
@@ -356,8 +402,13 @@ describe('npm run package', () => {
 
   test('the audit queue: dead-letter queue after 3 receives, visibility ≥ 6 × the audit timeout, encrypted', () => {
     const queue = props(template, 'AuditQueue');
-    expect(queue['RedrivePolicy']).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['AuditDeadLetterQueue', 'Arn'] }, maxReceiveCount: 3 });
-    expect(Number(queue['VisibilityTimeout'])).toBeGreaterThanOrEqual(6 * Number(props(template, 'AuditLambdaFunction')['Timeout']));
+    expect(queue['RedrivePolicy']).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['AuditDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 3,
+    });
+    expect(Number(queue['VisibilityTimeout'])).toBeGreaterThanOrEqual(
+      6 * Number(props(template, 'AuditLambdaFunction')['Timeout']),
+    );
     expect(queue['SqsManagedSseEnabled']).toBe(true);
     expect(props(template, 'AuditDeadLetterQueue')['SqsManagedSseEnabled']).toBe(true);
   });
@@ -369,7 +420,12 @@ describe('npm run package', () => {
     expect(encryption).toContain('"SSEAlgorithm":"AES256"');
     expect(encryption).toContain('"SSEAlgorithm":"aws:kms"');
     expect(bucket['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
-    expect(bucket['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket['PublicAccessBlockConfiguration']).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     const lifecycle = JSON.stringify(bucket['LifecycleConfiguration']);
     expect(lifecycle).toContain('{"StorageClass":"STANDARD_IA","TransitionInDays":30}');
     expect(lifecycle).toContain('{"StorageClass":"GLACIER_IR","TransitionInDays":90}');
@@ -381,7 +437,9 @@ describe('npm run package', () => {
     const policy = props(template, 'ReportBucketPolicy');
     expect(policy['Bucket']).toEqual({ Ref: 'ReportBucket' });
     const denyTls = statementsOf(policy['PolicyDocument']).find(
-      (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+      (s) =>
+        s.Effect === 'Deny' &&
+        JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
     );
     expect(denyTls).toBeDefined();
     expect(JSON.stringify(denyTls?.Resource)).toContain('ReportBucket.Arn}/*');
@@ -390,7 +448,9 @@ describe('npm run package', () => {
   test('alarms: dead-letter queue depth and each function’s errors, to the alarm topic', () => {
     const alarms = ofType(template, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties ?? {});
     const find = (metric: string, dimension: Json): JsonObject | undefined =>
-      alarms.find((a) => a['MetricName'] === metric && JSON.stringify(a['Dimensions']).includes(JSON.stringify(dimension)));
+      alarms.find(
+        (a) => a['MetricName'] === metric && JSON.stringify(a['Dimensions']).includes(JSON.stringify(dimension)),
+      );
     const dlq = find('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': ['AuditDeadLetterQueue', 'QueueName'] });
     const scheduleErrors = find('Errors', { Ref: 'ScheduleLambdaFunction' });
     const auditErrors = find('Errors', { Ref: 'AuditLambdaFunction' });
@@ -404,7 +464,9 @@ describe('npm run package', () => {
     expect(props(template, 'AlarmTopic')['KmsMasterKeyId']).toEqual({ 'Fn::GetAtt': ['AlarmTopicKey', 'Arn'] });
     expect(props(template, 'NotificationTopic')['KmsMasterKeyId']).toBe('alias/aws/sns');
     const keyPolicy = statementsOf(props(template, 'AlarmTopicKey')['KeyPolicy']);
-    expect(keyPolicy.some((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }))).toBe(true);
+    expect(
+      keyPolicy.some((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' })),
+    ).toBe(true);
   });
 
   test('outputs: bucket name, topic ARN, queue URL, audit role ARN', () => {
@@ -421,7 +483,11 @@ describe('IAM least privilege', () => {
     const audit = roleOf(template, 'AuditLambdaFunction');
     expect(schedule).toBe('ScheduleRole');
     expect(audit).toBe('AuditRole');
-    expect(ofType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['AuditRole', 'ScheduleRole']);
+    expect(
+      ofType(template, 'AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['AuditRole', 'ScheduleRole']);
     expect(template.Resources['IamRoleLambdaExecution']).toBeUndefined();
     for (const role of [schedule, audit]) {
       const p = props(template, role);
@@ -444,11 +510,17 @@ describe('IAM least privilege', () => {
       const resources = possibleValues(statement.Resource);
       expect(resources.length, where).toBeGreaterThan(0);
       if (owner === 'AuditRole' && statement.Sid === 'VpcDescribe') {
-        expect(asList(statement.Action).every((action) => action.startsWith('ec2:Describe')), where).toBe(true);
+        expect(
+          asList(statement.Action).every((action) => action.startsWith('ec2:Describe')),
+          where,
+        ).toBe(true);
         expect(JSON.stringify(statement.Condition), where).toContain('ec2:Region');
         continue;
       }
-      expect(resources.filter((r) => r === '*'), where).toEqual([]);
+      expect(
+        resources.filter((r) => r === '*'),
+        where,
+      ).toEqual([]);
     }
   });
 
@@ -457,18 +529,30 @@ describe('IAM least privilege', () => {
       const where = `${owner} ${statement.Sid ?? '(no Sid)'}`;
       if (statement.Effect === 'Deny') continue; // a broad Deny (s3:* without TLS) is what makes it strict
       expect(asList(statement.Action).filter(isWildcardAction), where).toEqual([]);
-      if (type !== 'AWS::KMS::Key') expect(possibleValues(statement.Resource).filter((r) => r === '*'), where).toEqual([]);
+      if (type !== 'AWS::KMS::Key')
+        expect(
+          possibleValues(statement.Resource).filter((r) => r === '*'),
+          where,
+        ).toEqual([]);
       expect(JSON.stringify(statement.Principal), where).not.toBe('"*"');
     }
   });
 
   test('schedule: sends to the audit queue, writes its logs, reads the config only when it lives in S3/SSM', () => {
     const statements = roleStatements(template, 'ScheduleRole');
-    expect(actionsOf(statements).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 'sqs:SendMessage', 'ssm:GetParameter'].sort());
+    expect(actionsOf(statements).sort()).toEqual(
+      ['logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 'sqs:SendMessage', 'ssm:GetParameter'].sort(),
+    );
     expect(statementFor(statements, 'sqs:SendMessage')[0]?.Resource).toEqual({ 'Fn::GetAtt': ['AuditQueue', 'Arn'] });
-    expect(statementFor(statements, 'logs:PutLogEvents')[0]?.Resource).toEqual({ 'Fn::GetAtt': ['ScheduleLogGroup', 'Arn'] });
-    expect(JSON.stringify(statementFor(statements, 's3:GetObject')[0]?.Resource)).toContain('${ConfigS3Bucket}/${ConfigS3Key}');
-    expect(JSON.stringify(statementFor(statements, 'ssm:GetParameter')[0]?.Resource)).toContain(':parameter${ConfigSsmParameter}');
+    expect(statementFor(statements, 'logs:PutLogEvents')[0]?.Resource).toEqual({
+      'Fn::GetAtt': ['ScheduleLogGroup', 'Arn'],
+    });
+    expect(JSON.stringify(statementFor(statements, 's3:GetObject')[0]?.Resource)).toContain(
+      '${ConfigS3Bucket}/${ConfigS3Key}',
+    );
+    expect(JSON.stringify(statementFor(statements, 'ssm:GetParameter')[0]?.Resource)).toContain(
+      ':parameter${ConfigSsmParameter}',
+    );
     expect(actionsOf(statements).filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
     const s3Statements = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')));
     expect(s3Statements.every((s) => JSON.stringify(s.Resource).includes('ConfigS3'))).toBe(true);
@@ -477,7 +561,18 @@ describe('IAM least privilege', () => {
   test('audit: report keys only, its topic, its queue, listed secrets only, no metrics; STS only to assume the listed EKS roles', () => {
     const statements = roleStatements(template, 'AuditRole');
     const actions = new Set(actionsOf(statements));
-    for (const action of ['s3:PutObject', 's3:GetObject', 's3:ListBucket', 'sns:Publish', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'eks:DescribeCluster', 'secretsmanager:GetSecretValue', 'logs:PutLogEvents']) {
+    for (const action of [
+      's3:PutObject',
+      's3:GetObject',
+      's3:ListBucket',
+      'sns:Publish',
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'eks:DescribeCluster',
+      'secretsmanager:GetSecretValue',
+      'logs:PutLogEvents',
+    ]) {
       expect(actions.has(action), action).toBe(true);
     }
     for (const action of actions) expect(action, action).not.toMatch(/^(cloudwatch|iam|lambda):/);
@@ -493,19 +588,46 @@ describe('IAM least privilege', () => {
     }
     expect(statementFor(statements, 's3:ListBucket')[0]?.Resource).toEqual({ 'Fn::GetAtt': ['ReportBucket', 'Arn'] });
     expect(statementFor(statements, 'sns:Publish')[0]?.Resource).toEqual({ Ref: 'NotificationTopic' });
-    expect(statementFor(statements, 'sqs:ReceiveMessage')[0]?.Resource).toEqual({ 'Fn::GetAtt': ['AuditQueue', 'Arn'] });
-    expect(statementFor(statements, 'logs:PutLogEvents')[0]?.Resource).toEqual({ 'Fn::GetAtt': ['AuditLogGroup', 'Arn'] });
+    expect(statementFor(statements, 'sqs:ReceiveMessage')[0]?.Resource).toEqual({
+      'Fn::GetAtt': ['AuditQueue', 'Arn'],
+    });
+    expect(statementFor(statements, 'logs:PutLogEvents')[0]?.Resource).toEqual({
+      'Fn::GetAtt': ['AuditLogGroup', 'Arn'],
+    });
 
     // Secrets: exactly the parameters, each statement present only when its parameter is set.
     const secretResources = statementFor(statements, 'secretsmanager:GetSecretValue').map((s) => s.Resource);
-    expect(secretResources).toEqual([{ Ref: 'ReportLinkSignerSecret' }, { Ref: 'SlackWebhookSecretArn' }, { Ref: 'GitTokenSecretArn' }, { Ref: 'KubeconfigSecretArns' }]);
+    expect(secretResources).toEqual([
+      { Ref: 'ReportLinkSignerSecret' },
+      { Ref: 'SlackWebhookSecretArn' },
+      { Ref: 'GitTokenSecretArn' },
+      { Ref: 'KubeconfigSecretArns' },
+    ]);
     const policy = possibleValues(props(template, 'AuditRole')['Policies'])[0];
-    const raw = isObject(policy) && isObject(policy['PolicyDocument']) ? policy['PolicyDocument']['Statement'] : undefined;
-    const conditional = (Array.isArray(raw) ? raw : []).filter((s) => isObject(s) && Array.isArray(s['Fn::If'])).map((s) => (isObject(s) && Array.isArray(s['Fn::If']) ? s['Fn::If'][0] : null));
-    expect(conditional).toEqual(expect.arrayContaining(['HasSlackWebhookSecret', 'HasGitTokenSecret', 'HasKubeconfigSecrets', 'HasReportKmsKey', 'HasEksRoles', 'HasAuditLogGroups']));
+    const raw =
+      isObject(policy) && isObject(policy['PolicyDocument']) ? policy['PolicyDocument']['Statement'] : undefined;
+    const conditional = (Array.isArray(raw) ? raw : [])
+      .filter((s) => isObject(s) && Array.isArray(s['Fn::If']))
+      .map((s) => (isObject(s) && Array.isArray(s['Fn::If']) ? s['Fn::If'][0] : null));
+    expect(conditional).toEqual(
+      expect.arrayContaining([
+        'HasSlackWebhookSecret',
+        'HasGitTokenSecret',
+        'HasKubeconfigSecrets',
+        'HasReportKmsKey',
+        'HasEksRoles',
+        'HasAuditLogGroups',
+      ]),
+    );
     // EKS audit logs (issue 13): FilterLogEvents on the listed log groups only, nothing else of CloudWatch Logs to read
-    expect(statementFor(statements, 'logs:FilterLogEvents').map((s) => s.Resource)).toEqual([{ Ref: 'AuditLogGroupArns' }]);
-    expect([...actions].filter((action) => action.startsWith('logs:')).sort()).toEqual(['logs:CreateLogStream', 'logs:FilterLogEvents', 'logs:PutLogEvents']);
+    expect(statementFor(statements, 'logs:FilterLogEvents').map((s) => s.Resource)).toEqual([
+      { Ref: 'AuditLogGroupArns' },
+    ]);
+    expect([...actions].filter((action) => action.startsWith('logs:')).sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:FilterLogEvents',
+      'logs:PutLogEvents',
+    ]);
 
     // KMS only for the report key parameter, and only through S3.
     const kms = statementFor(statements, 'kms:GenerateDataKey');
@@ -521,11 +643,13 @@ describe('private EKS endpoints', () => {
   /** The audit role's statements that exist only under a condition, by Sid. */
   function conditionalStatements(t: Template): Record<string, string> {
     const policy = possibleValues(props(t, 'AuditRole')['Policies'])[0];
-    const raw = isObject(policy) && isObject(policy['PolicyDocument']) ? policy['PolicyDocument']['Statement'] : undefined;
+    const raw =
+      isObject(policy) && isObject(policy['PolicyDocument']) ? policy['PolicyDocument']['Statement'] : undefined;
     const found: Record<string, string> = {};
     for (const item of Array.isArray(raw) ? raw : []) {
       const branches = isObject(item) ? item['Fn::If'] : undefined;
-      if (Array.isArray(branches) && isObject(branches[1]) && typeof branches[1]['Sid'] === 'string') found[branches[1]['Sid']] = String(branches[0]);
+      if (Array.isArray(branches) && isObject(branches[1]) && typeof branches[1]['Sid'] === 'string')
+        found[branches[1]['Sid']] = String(branches[0]);
     }
     return found;
   }
@@ -533,36 +657,65 @@ describe('private EKS endpoints', () => {
   test.each([
     ['without a VPC (default)', () => template, ''],
     ['with a VPC (variant)', () => variant, 'subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002'],
-  ])('the audit function is in the VPC only when subnets and security groups are set, with the ENI rights only then: %s', (_name, t, subnets) => {
-    const chosen = t();
-    expect(chosen.Parameters?.['AuditSubnetIds']?.['Default']).toBe(subnets);
-    expect(chosen.Parameters?.['AuditSecurityGroupIds']?.['Default']).toBe(subnets ? 'sg-0a1b2c3d4e5f60003' : '');
-    expect(JSON.stringify(chosen.Conditions?.['AuditInVpc'])).toContain('AuditSubnetIds');
-    expect(JSON.stringify(chosen.Conditions?.['AuditInVpc'])).toContain('AuditSecurityGroupIds');
-    expect(props(chosen, 'AuditLambdaFunction')['VpcConfig']).toEqual({
-      'Fn::If': ['AuditInVpc', { SubnetIds: { Ref: 'AuditSubnetIds' }, SecurityGroupIds: { Ref: 'AuditSecurityGroupIds' } }, { Ref: 'AWS::NoValue' }],
-    });
-    expect(props(chosen, 'ScheduleLambdaFunction')['VpcConfig']).toBeUndefined();
-    const conditional = conditionalStatements(chosen);
-    expect(conditional['VpcNetworkInterfaces']).toBe('AuditInVpc');
-    expect(conditional['VpcDescribe']).toBe('AuditInVpc');
-    const statements = roleStatements(chosen, 'AuditRole');
-    const eni = statementFor(statements, 'ec2:CreateNetworkInterface');
-    expect(eni).toHaveLength(1);
-    expect(asList(eni[0]?.Action).sort()).toEqual(['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses']);
-    for (const resource of possibleValues(eni[0]?.Resource)) expect(JSON.stringify(resource)).toMatch(/\$\{AWS::Region\}:\$\{AWS::AccountId\}:(network-interface|subnet|security-group)\/\*/);
-    expect(asList(statementFor(statements, 'ec2:DescribeNetworkInterfaces')[0]?.Action).sort()).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
-    // Nothing else of EC2: the ENI rights are all a VPC function needs.
-    expect(actionsOf(statements).filter((action) => action.startsWith('ec2:')).sort()).toEqual([
-      'ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:UnassignPrivateIpAddresses',
-    ]);
-  });
+  ])(
+    'the audit function is in the VPC only when subnets and security groups are set, with the ENI rights only then: %s',
+    (_name, t, subnets) => {
+      const chosen = t();
+      expect(chosen.Parameters?.['AuditSubnetIds']?.['Default']).toBe(subnets);
+      expect(chosen.Parameters?.['AuditSecurityGroupIds']?.['Default']).toBe(subnets ? 'sg-0a1b2c3d4e5f60003' : '');
+      expect(JSON.stringify(chosen.Conditions?.['AuditInVpc'])).toContain('AuditSubnetIds');
+      expect(JSON.stringify(chosen.Conditions?.['AuditInVpc'])).toContain('AuditSecurityGroupIds');
+      expect(props(chosen, 'AuditLambdaFunction')['VpcConfig']).toEqual({
+        'Fn::If': [
+          'AuditInVpc',
+          { SubnetIds: { Ref: 'AuditSubnetIds' }, SecurityGroupIds: { Ref: 'AuditSecurityGroupIds' } },
+          { Ref: 'AWS::NoValue' },
+        ],
+      });
+      expect(props(chosen, 'ScheduleLambdaFunction')['VpcConfig']).toBeUndefined();
+      const conditional = conditionalStatements(chosen);
+      expect(conditional['VpcNetworkInterfaces']).toBe('AuditInVpc');
+      expect(conditional['VpcDescribe']).toBe('AuditInVpc');
+      const statements = roleStatements(chosen, 'AuditRole');
+      const eni = statementFor(statements, 'ec2:CreateNetworkInterface');
+      expect(eni).toHaveLength(1);
+      expect(asList(eni[0]?.Action).sort()).toEqual([
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:UnassignPrivateIpAddresses',
+      ]);
+      for (const resource of possibleValues(eni[0]?.Resource))
+        expect(JSON.stringify(resource)).toMatch(
+          /\$\{AWS::Region\}:\$\{AWS::AccountId\}:(network-interface|subnet|security-group)\/\*/,
+        );
+      expect(asList(statementFor(statements, 'ec2:DescribeNetworkInterfaces')[0]?.Action).sort()).toEqual([
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+      ]);
+      // Nothing else of EC2: the ENI rights are all a VPC function needs.
+      expect(
+        actionsOf(statements)
+          .filter((action) => action.startsWith('ec2:'))
+          .sort(),
+      ).toEqual([
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:CreateNetworkInterface',
+        'ec2:DeleteNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSubnets',
+        'ec2:UnassignPrivateIpAddresses',
+      ]);
+    },
+  );
 });
 
 describe('report links', () => {
   test('are signed by a user that may only read dated reports; its key is in a secret the audit function names', () => {
     expect(ofType(template, 'AWS::IAM::User').map(([id]) => id)).toEqual(['ReportLinkSigner']);
-    const statements = identityStatements(template).filter((s) => s.owner === 'ReportLinkSigner').map((s) => s.statement);
+    const statements = identityStatements(template)
+      .filter((s) => s.owner === 'ReportLinkSigner')
+      .map((s) => s.statement);
     expect(actionsOf(statements).sort()).toEqual(['kms:Decrypt', 's3:GetObject']);
     const read = JSON.stringify(statementFor(statements, 's3:GetObject')[0]?.Resource);
     expect(read).toContain('${ReportBucket.Arn}/reports/*');
@@ -570,8 +723,12 @@ describe('report links', () => {
     for (const folder of ['findings', 'latest', 'state']) expect(read).not.toContain(folder);
     expect(JSON.stringify(statementFor(statements, 'kms:Decrypt')[0]?.Condition)).toContain('kms:ViaService');
     expect(props(template, 'ReportLinkSignerKey')['UserName']).toEqual({ Ref: 'ReportLinkSigner' });
-    expect(JSON.stringify(props(template, 'ReportLinkSignerSecret')['SecretString'])).toContain('ReportLinkSignerKey.SecretAccessKey');
-    expect(envOf(template, 'AuditLambdaFunction')['REPORT_LINK_SIGNER_SECRET_ID']).toEqual({ Ref: 'ReportLinkSignerSecret' });
+    expect(JSON.stringify(props(template, 'ReportLinkSignerSecret')['SecretString'])).toContain(
+      'ReportLinkSignerKey.SecretAccessKey',
+    );
+    expect(envOf(template, 'AuditLambdaFunction')['REPORT_LINK_SIGNER_SECRET_ID']).toEqual({
+      Ref: 'ReportLinkSignerSecret',
+    });
   });
 });
 
@@ -598,21 +755,32 @@ describe('bundles', () => {
       const chunks = names.filter((n) => n.startsWith(`functions/${name}-chunks/`));
       expect(chunks.filter((n) => /-[A-Z0-9]{8}\.mjs$/.test(n)).length).toBeGreaterThan(1);
       for (const chunk of chunks.filter((n) => n.endsWith('.mjs'))) expect(names, chunk).toContain(`${chunk}.map`);
-      const rest = names.filter((n) => !n.startsWith(`functions/${name}-chunks/`) && n !== `functions/${name}.mjs` && n !== `functions/${name}.mjs.map`);
+      const rest = names.filter(
+        (n) =>
+          !n.startsWith(`functions/${name}-chunks/`) &&
+          n !== `functions/${name}.mjs` &&
+          n !== `functions/${name}.mjs.map`,
+      );
       expect(rest.filter((n) => n !== 'driftwatch.yaml')).toEqual([]);
-      expect(names.filter((n) => n.startsWith(`functions/${other}.`) || n.startsWith(`functions/${other}-chunks/`))).toEqual([]);
+      expect(
+        names.filter((n) => n.startsWith(`functions/${other}.`) || n.startsWith(`functions/${other}-chunks/`)),
+      ).toEqual([]);
 
       // Init evaluates the handler and its static imports (middy, Powertools); the engine and the SDK clients come
       // with the first invocation's import() of functions/audit-records.ts or functions/enqueue-clusters.ts.
       const lazyEntry = name === 'audit' ? 'audit-records' : 'enqueue-clusters';
-      const handler = lastBranch(props(template, `${name === 'audit' ? 'Audit' : 'Schedule'}LambdaFunction`)['Handler']);
+      const handler = lastBranch(
+        props(template, `${name === 'audit' ? 'Audit' : 'Schedule'}LambdaFunction`)['Handler'],
+      );
       const modules = handlerModules(root, handlerFile(root, String(handler)));
       expect(modules.init).toContain(`functions/${name}.mjs`);
       expect(modules.init.filter((n) => n.includes(lazyEntry))).toEqual([]);
       expect(modules.lazy.filter((n) => n.startsWith(`functions/${name}-chunks/${lazyEntry}-`))).toHaveLength(1);
       const code = names.filter((n) => n.endsWith('.mjs')).reduce((sum, n) => sum + statSync(join(root, n)).size, 0);
       expect(modules.initBytes).toBeLessThan(code / 10);
-      sizes.push(`${name}.zip ${(zipped / 1024).toFixed(0)} KiB (${(code / 1024).toFixed(0)} KiB of code unzipped, init reads ${(modules.initBytes / 1024).toFixed(0)} KiB)`);
+      sizes.push(
+        `${name}.zip ${(zipped / 1024).toFixed(0)} KiB (${(code / 1024).toFixed(0)} KiB of code unzipped, init reads ${(modules.initBytes / 1024).toFixed(0)} KiB)`,
+      );
       expect(zipped).toBeLessThanOrEqual(LAMBDA_ZIP_MAX_BYTES);
     }
     console.log(`[package] ${sizes.join('; ')}`);
@@ -629,7 +797,11 @@ describe('bundles', () => {
     world = await startWorld({ kube: false, moto: true, slack: false });
     const endpoint = world.env.AWS_ENDPOINT_URL;
     if (!endpoint) throw new Error('moto is not running');
-    const clientOptions = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    const clientOptions = {
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    };
     const sqs = new SQSClient(clientOptions);
     const s3 = new S3Client({ ...clientOptions, forcePathStyle: true });
     const sns = new SNSClient(clientOptions);
@@ -647,19 +819,44 @@ describe('bundles', () => {
     const configPath = (name: string): string => join(root, name, String(config).replace(/^\/var\/task\//, ''));
     const common = { AWS_ENDPOINT_URL: endpoint };
 
-    const scheduled = await invokeBundle(join(root, 'schedule'), 'functions/schedule.mjs', { source: 'aws.events' }, {
-      ...common,
-      DRIFTWATCH_CONFIG: configPath('schedule'),
-      AUDIT_QUEUE_URL: queueUrl,
-    });
+    const scheduled = await invokeBundle(
+      join(root, 'schedule'),
+      'functions/schedule.mjs',
+      { source: 'aws.events' },
+      {
+        ...common,
+        DRIFTWATCH_CONFIG: configPath('schedule'),
+        AUDIT_QUEUE_URL: queueUrl,
+      },
+    );
     expect(scheduled).toMatchObject({ clusters: 2 });
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    const clusterOf = (body: string | undefined): unknown => (JSON.parse(body ?? '{}') as { cluster?: unknown }).cluster;
-    expect((received.Messages ?? []).map((each) => clusterOf(each.Body)).sort()).toStrictEqual(['demo', 'demo-payments']);
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const clusterOf = (body: string | undefined): unknown =>
+      (JSON.parse(body ?? '{}') as { cluster?: unknown }).cluster;
+    expect((received.Messages ?? []).map((each) => clusterOf(each.Body)).sort()).toStrictEqual([
+      'demo',
+      'demo-payments',
+    ]);
     // The plain-YAML cluster: rendering in Lambda needs the layer's /opt/bin/dwrender, which the renderer tests cover.
     const message = received.Messages?.find((each) => clusterOf(each.Body) === 'demo');
 
-    const event = { Records: [{ messageId: message?.MessageId ?? 'm-1', receiptHandle: message?.ReceiptHandle ?? 'r', body: message?.Body ?? '', attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: `arn:aws:sqs:us-east-1:${ACCOUNT}:driftwatch-audit`, awsRegion: 'us-east-1' }] };
+    const event = {
+      Records: [
+        {
+          messageId: message?.MessageId ?? 'm-1',
+          receiptHandle: message?.ReceiptHandle ?? 'r',
+          body: message?.Body ?? '',
+          attributes: {},
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: `arn:aws:sqs:us-east-1:${ACCOUNT}:driftwatch-audit`,
+          awsRegion: 'us-east-1',
+        },
+      ],
+    };
     const audited = await invokeBundle(join(root, 'audit'), 'functions/audit.mjs', event, {
       ...common,
       DRIFTWATCH_CONFIG: configPath('audit'),
@@ -748,7 +945,9 @@ describe('renderer layer', () => {
     const binary = statSync(join(unpacked, 'bin/dwrender')).size;
     expect(zipped).toBeLessThan(50 * 1024 * 1024);
     expect(binary).toBeLessThan(200 * 1024 * 1024);
-    console.log(`[package] renderer layer ${(zipped / 1024 / 1024).toFixed(1)} MiB zipped; bin/dwrender ${(binary / 1024 / 1024).toFixed(1)} MiB`);
+    console.log(
+      `[package] renderer layer ${(zipped / 1024 / 1024).toFixed(1)} MiB zipped; bin/dwrender ${(binary / 1024 / 1024).toFixed(1)} MiB`,
+    );
   });
 
   test('bin/dwrender is a 64-bit little-endian aarch64 ELF executable (e_machine 0xB7)', () => {
@@ -776,8 +975,10 @@ describe('renderer layer', () => {
     const overlay = join(workDir, 'qemu-overlay');
     const files: Record<string, string> = {
       'base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
-      'base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: api\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: example/api:1.0\n',
-      'prod/kustomization.yaml': 'namespace: prod\nnamePrefix: prod-\nresources:\n  - ../base\nimages:\n  - name: example/api\n    newTag: "2.0"\nconfigMapGenerator:\n  - name: api-env\n    literals:\n      - MODE=prod\npatches:\n  - patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 4\n    target:\n      kind: Deployment\n',
+      'base/deployment.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: api\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: example/api:1.0\n',
+      'prod/kustomization.yaml':
+        'namespace: prod\nnamePrefix: prod-\nresources:\n  - ../base\nimages:\n  - name: example/api\n    newTag: "2.0"\nconfigMapGenerator:\n  - name: api-env\n    literals:\n      - MODE=prod\npatches:\n  - patch: |-\n      - op: replace\n        path: /spec/replicas\n        value: 4\n    target:\n      kind: Deployment\n',
     };
     for (const [path, text] of Object.entries(files)) {
       await mkdir(dirname(join(overlay, path)), { recursive: true });

@@ -66,10 +66,33 @@ describe('infra/k8s manifests', () => {
         expect(rule.resources?.some((resource) => resource.startsWith('secrets'))).toBe(false);
       }
     }
-    const core = (role.rules ?? []).filter((rule) => rule.apiGroups?.includes('')).flatMap((rule) => rule.resources ?? []);
-    for (const resource of ['pods', 'services', 'configmaps', 'serviceaccounts', 'namespaces', 'nodes', 'events', 'persistentvolumeclaims']) expect(core).toContain(resource);
+    const core = (role.rules ?? [])
+      .filter((rule) => rule.apiGroups?.includes(''))
+      .flatMap((rule) => rule.resources ?? []);
+    for (const resource of [
+      'pods',
+      'services',
+      'configmaps',
+      'serviceaccounts',
+      'namespaces',
+      'nodes',
+      'events',
+      'persistentvolumeclaims',
+    ])
+      expect(core).toContain(resource);
     const groups = (role.rules ?? []).flatMap((rule) => rule.apiGroups ?? []);
-    for (const group of ['apps', 'batch', 'autoscaling', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'apiextensions.k8s.io', 'admissionregistration.k8s.io', 'certificates.k8s.io']) {
+    for (const group of [
+      'apps',
+      'batch',
+      'autoscaling',
+      'networking.k8s.io',
+      'policy',
+      'rbac.authorization.k8s.io',
+      'storage.k8s.io',
+      'apiextensions.k8s.io',
+      'admissionregistration.k8s.io',
+      'certificates.k8s.io',
+    ]) {
       expect(groups).toContain(group);
     }
   });
@@ -108,12 +131,22 @@ describe('on a real kube-apiserver', () => {
   });
 
   async function canI(verb: string, resource: string): Promise<string> {
-    const result = await kube.kubectl(['auth', 'can-i', verb, resource, '--all-namespaces'], { kubeconfig: auditor, allowFailure: true });
+    const result = await kube.kubectl(['auth', 'can-i', verb, resource, '--all-namespaces'], {
+      kubeconfig: auditor,
+      allowFailure: true,
+    });
     return result.stdout.trim();
   }
 
   test('kubectl apply -f infra/k8s/ creates the role and binding, not the Secrets role', async () => {
-    const roles = await kube.kubectl(['get', 'clusterroles,clusterrolebindings', '-l', 'app.kubernetes.io/name=driftwatch', '-o', 'name']);
+    const roles = await kube.kubectl([
+      'get',
+      'clusterroles,clusterrolebindings',
+      '-l',
+      'app.kubernetes.io/name=driftwatch',
+      '-o',
+      'name',
+    ]);
     expect(roles.stdout.trim().split('\n').sort()).toEqual([
       'clusterrole.rbac.authorization.k8s.io/driftwatch-auditor',
       'clusterrolebinding.rbac.authorization.k8s.io/driftwatch-auditor',
@@ -121,16 +154,45 @@ describe('on a real kube-apiserver', () => {
   });
 
   test('a member of driftwatch:auditors may read what driftwatch audits', async () => {
-    const readable = ['pods', 'services', 'configmaps', 'nodes', 'namespaces', 'events', 'deployments.apps', 'statefulsets.apps', 'cronjobs.batch', 'horizontalpodautoscalers.autoscaling', 'ingresses.networking.k8s.io', 'networkpolicies.networking.k8s.io', 'poddisruptionbudgets.policy', 'roles.rbac.authorization.k8s.io', 'clusterrolebindings.rbac.authorization.k8s.io', 'storageclasses.storage.k8s.io', 'customresourcedefinitions.apiextensions.k8s.io', 'validatingwebhookconfigurations.admissionregistration.k8s.io'];
+    const readable = [
+      'pods',
+      'services',
+      'configmaps',
+      'nodes',
+      'namespaces',
+      'events',
+      'deployments.apps',
+      'statefulsets.apps',
+      'cronjobs.batch',
+      'horizontalpodautoscalers.autoscaling',
+      'ingresses.networking.k8s.io',
+      'networkpolicies.networking.k8s.io',
+      'poddisruptionbudgets.policy',
+      'roles.rbac.authorization.k8s.io',
+      'clusterrolebindings.rbac.authorization.k8s.io',
+      'storageclasses.storage.k8s.io',
+      'customresourcedefinitions.apiextensions.k8s.io',
+      'validatingwebhookconfigurations.admissionregistration.k8s.io',
+    ];
     for (const resource of readable) {
-      for (const verb of READ_VERBS) expect(`${verb} ${resource}: ${await canI(verb, resource)}`).toBe(`${verb} ${resource}: yes`);
+      for (const verb of READ_VERBS)
+        expect(`${verb} ${resource}: ${await canI(verb, resource)}`).toBe(`${verb} ${resource}: yes`);
     }
   }, 120_000);
 
   test('…but not Secrets, and never writes', async () => {
     expect(await canI('get', 'secrets')).toBe('no');
     expect(await canI('list', 'secrets')).toBe('no');
-    for (const [verb, resource] of [['create', 'pods'], ['patch', 'deployments.apps'], ['delete', 'configmaps'], ['update', 'clusterroles.rbac.authorization.k8s.io'], ['escalate', 'clusterroles.rbac.authorization.k8s.io'], ['create', 'serviceaccounts/token'], ['create', 'pods/exec'], ['deletecollection', 'events']] as const) {
+    for (const [verb, resource] of [
+      ['create', 'pods'],
+      ['patch', 'deployments.apps'],
+      ['delete', 'configmaps'],
+      ['update', 'clusterroles.rbac.authorization.k8s.io'],
+      ['escalate', 'clusterroles.rbac.authorization.k8s.io'],
+      ['create', 'serviceaccounts/token'],
+      ['create', 'pods/exec'],
+      ['deletecollection', 'events'],
+    ] as const) {
       expect(`${verb} ${resource}: ${await canI(verb, resource)}`).toBe(`${verb} ${resource}: no`);
     }
   }, 120_000);

@@ -24,7 +24,16 @@ const OVERLAY_NS = 'shop';
 const CHART_NS = 'storefront';
 const RELEASE = 'shop';
 /** The options the chart is audited with, and rendered with for apply. */
-const HELM_FLAGS = ['--helm-release', RELEASE, '--helm-namespace', CHART_NS, '--helm-values', 'values-prod.yaml', '--helm-set', 'greeting=from-set'];
+const HELM_FLAGS = [
+  '--helm-release',
+  RELEASE,
+  '--helm-namespace',
+  CHART_NS,
+  '--helm-values',
+  'values-prod.yaml',
+  '--helm-set',
+  'greeting=from-set',
+];
 
 let world: World;
 let kube: KubeWorld;
@@ -390,7 +399,11 @@ function at(value: unknown, ...path: Array<string | number>): unknown {
   let current = value;
   for (const key of path) {
     if (typeof key === 'number') current = Array.isArray(current) ? current[key] : undefined;
-    else current = typeof current === 'object' && current !== null && !Array.isArray(current) ? (current as Record<string, unknown>)[key] : undefined;
+    else
+      current =
+        typeof current === 'object' && current !== null && !Array.isArray(current)
+          ? (current as Record<string, unknown>)[key]
+          : undefined;
   }
   return current;
 }
@@ -398,12 +411,31 @@ function at(value: unknown, ...path: Array<string | number>): unknown {
 /** Runs our renderer as the audit runs it (its stock kustomize/helm command line). */
 function dwrender(args: readonly string[]): string {
   const result = spawnSync(RENDERER, args, { cwd: source, encoding: 'utf8', timeout: 60_000 });
-  if (result.status !== 0) throw new Error(`dwrender ${args.join(' ')} failed (exit ${String(result.status)}): ${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`dwrender ${args.join(' ')} failed (exit ${String(result.status)}): ${result.stderr}`);
   return result.stdout;
 }
 
-function audit(path: string, cluster: string, extra: readonly string[] = []): { status: number; report: Report; stderr: string } {
-  const result = runCli(['audit', '--source', source, '--path', path, '--kubeconfig', kube.kubeconfig, '--cluster', cluster, '--format', 'json', '--no-write', ...extra]);
+function audit(
+  path: string,
+  cluster: string,
+  extra: readonly string[] = [],
+): { status: number; report: Report; stderr: string } {
+  const result = runCli([
+    'audit',
+    '--source',
+    source,
+    '--path',
+    path,
+    '--kubeconfig',
+    kube.kubeconfig,
+    '--cluster',
+    cluster,
+    '--format',
+    'json',
+    '--no-write',
+    ...extra,
+  ]);
   let report: Report;
   try {
     report = JSON.parse(result.stdout) as Report;
@@ -414,13 +446,22 @@ function audit(path: string, cluster: string, extra: readonly string[] = []): { 
 }
 
 const auditOverlay = (): ReturnType<typeof audit> => audit('overlay', 'overlay', ['--include-secrets']);
-const auditChart = (extra: readonly string[] = []): ReturnType<typeof audit> => audit('chart', 'chart', [...HELM_FLAGS, ...extra]);
+const auditChart = (extra: readonly string[] = []): ReturnType<typeof audit> =>
+  audit('chart', 'chart', [...HELM_FLAGS, ...extra]);
 
 /** A drift entry in a form that says everything the assertion needs: which object, which field, from what to what, by whom. */
-function described(entry: DriftEntry): { object: string; changes: Array<{ path: string; declared: unknown; live: unknown; manager: string | undefined }> } {
+function described(entry: DriftEntry): {
+  object: string;
+  changes: Array<{ path: string; declared: unknown; live: unknown; manager: string | undefined }>;
+} {
   return {
     object: `${entry.status} ${entry.kind} ${entry.namespace ?? ''}/${entry.name}`,
-    changes: (entry.changes ?? []).map((change) => ({ path: change.path, declared: change.declared, live: change.live, manager: change.manager })),
+    changes: (entry.changes ?? []).map((change) => ({
+      path: change.path,
+      declared: change.declared,
+      live: change.live,
+      manager: change.manager,
+    })),
   };
 }
 
@@ -434,7 +475,12 @@ function runRemediation(command: string, cwd = REPO_ROOT): { status: number; std
   const runnable = command
     .replace(/^driftwatch /, `${quote(process.execPath)} ${quote(join(REPO_ROOT, 'bin/driftwatch.mjs'))} `)
     .replace(/\| kubectl /, `| ${quote(kube.kubectlPath)} --kubeconfig ${quote(kube.kubeconfig)} `);
-  const result = spawnSync('bash', ['-o', 'pipefail', '-c', runnable], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync('bash', ['-o', 'pipefail', '-c', runnable], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -445,15 +491,24 @@ function onlyEntry(report: Report): DriftEntry {
   return entry;
 }
 
-async function applyServerSide(objects: readonly KubeObject[], options: { namespace?: string; force?: boolean } = {}): Promise<void> {
+async function applyServerSide(
+  objects: readonly KubeObject[],
+  options: { namespace?: string; force?: boolean } = {},
+): Promise<void> {
   const input = objects.map((object) => `---\n${dump(object, { noRefs: true, lineWidth: -1 })}`).join('');
-  const flags = [...(options.namespace ? ['-n', options.namespace] : []), ...(options.force ? ['--force-conflicts'] : [])];
+  const flags = [
+    ...(options.namespace ? ['-n', options.namespace] : []),
+    ...(options.force ? ['--force-conflicts'] : []),
+  ];
   await kube.kubectl(['apply', '--server-side', '--field-manager=argocd-controller', ...flags, '-f', '-'], { input });
 }
 
 /** Applies the rendered chart again, as Argo CD's sync would: each drift test starts from Git. */
 async function syncChart(): Promise<void> {
-  await applyServerSide(renderedChart.filter((object) => object.kind !== 'CustomResourceDefinition' && !isHook(object)), { namespace: CHART_NS, force: true });
+  await applyServerSide(
+    renderedChart.filter((object) => object.kind !== 'CustomResourceDefinition' && !isHook(object)),
+    { namespace: CHART_NS, force: true },
+  );
 }
 
 const isHook = (object: KubeObject): boolean => object.metadata.annotations?.['helm.sh/hook'] !== undefined;
@@ -476,17 +531,36 @@ beforeAll(async () => {
   refused = join(workDir, 'refused');
   writeTree(source, { ...OVERLAY_FILES, ...CHART_FILES });
   writeTree(refused, REFUSED_FILES);
-  const version = JSON.parse((await kube.kubectl(['version', '-o', 'json'])).stdout) as { serverVersion?: { gitVersion?: string } };
+  const version = JSON.parse((await kube.kubectl(['version', '-o', 'json'])).stdout) as {
+    serverVersion?: { gitVersion?: string };
+  };
   liveKubeVersion = version.serverVersion?.gitVersion ?? '';
 
   // The overlay, as `kustomize build` prints it with the audit's default load restrictor.
-  renderedOverlay = objectsIn(dwrender(['kustomize', 'build', join(source, 'overlay'), '--load-restrictor', 'LoadRestrictionsRootOnly']));
+  renderedOverlay = objectsIn(
+    dwrender(['kustomize', 'build', join(source, 'overlay'), '--load-restrictor', 'LoadRestrictionsRootOnly']),
+  );
   await applyServerSide(renderedOverlay);
 
   // The chart, as `helm template` prints it for the audit (CRDs included, tests skipped, the live kube version);
   // hooks run at install time and are not part of the release, so they are not applied (as Helm and Argo CD do).
   renderedChart = objectsIn(
-    dwrender(['helm', 'template', RELEASE, join(source, 'chart'), '--namespace', CHART_NS, '--include-crds', '--skip-tests', '--values', join(source, 'chart/values-prod.yaml'), '--set', 'greeting=from-set', '--kube-version', liveKubeVersion]),
+    dwrender([
+      'helm',
+      'template',
+      RELEASE,
+      join(source, 'chart'),
+      '--namespace',
+      CHART_NS,
+      '--include-crds',
+      '--skip-tests',
+      '--values',
+      join(source, 'chart/values-prod.yaml'),
+      '--set',
+      'greeting=from-set',
+      '--kube-version',
+      liveKubeVersion,
+    ]),
   );
   await kube.kubectl(['create', 'namespace', CHART_NS]);
   await applyServerSide(renderedChart.filter((object) => object.kind === 'CustomResourceDefinition'));
@@ -529,14 +603,21 @@ describe('what the renderer printed (the objects applied)', () => {
       'Job /shop-migrate',
     ]);
     const settings = find(renderedChart, 'ConfigMap', /^shop-settings$/);
-    expect(at(settings, 'data')).toEqual({ greeting: 'from-set', color: 'blue', tier: 'prod', kubeVersion: liveKubeVersion });
+    expect(at(settings, 'data')).toEqual({
+      greeting: 'from-set',
+      color: 'blue',
+      tier: 'prod',
+      kubeVersion: liveKubeVersion,
+    });
     expect(at(find(renderedChart, 'Deployment', /^shop-web$/), 'spec', 'replicas')).toBe(2);
     expect(isHook(find(renderedChart, 'Job', /^shop-migrate$/))).toBe(true);
   });
 
   test("Helm's default kube version is not the test world's, so the kube-version tests below can tell them apart", () => {
     expect(liveKubeVersion).toMatch(/^v1\.\d+\.\d+/);
-    const defaulted = objectsIn(dwrender(['helm', 'template', RELEASE, join(source, 'chart'), '--namespace', CHART_NS]));
+    const defaulted = objectsIn(
+      dwrender(['helm', 'template', RELEASE, join(source, 'chart'), '--namespace', CHART_NS]),
+    );
     const kubeVersion = at(find(defaulted, 'ConfigMap', /^shop-settings$/), 'data', 'kubeVersion');
     expect(kubeVersion).toMatch(/^v1\.\d+\.\d+$/);
     expect(kubeVersion).not.toBe(liveKubeVersion);
@@ -565,7 +646,9 @@ describe('freshly applied from the render', () => {
     expect(secrets).toHaveLength(1);
     expect(report.summary.declared).toBe(renderedOverlay.length);
     expect(report.summary.compared).toBe(renderedOverlay.length - secrets.length);
-    expect(report.scan.unverified.map((ref) => `${ref.kind} ${ref.namespace ?? ''}/${ref.name}`)).toEqual(secrets.map(idOf));
+    expect(report.scan.unverified.map((ref) => `${ref.kind} ${ref.namespace ?? ''}/${ref.name}`)).toEqual(
+      secrets.map(idOf),
+    );
     expect(report.scan.complete).toBe(false);
     expect(status).toBe(3);
   });
@@ -585,7 +668,9 @@ describe('freshly applied from the render', () => {
     expect(listed).toContain('Gadget');
     expect(listed).toContain('CustomResourceDefinition');
     expect(listed).toContain('Job'); // read (the cluster checks list Jobs): the hook Job, never applied, would show as missing if declared
-    expect(report.source.warnings.map((warning) => warning.message).join('\n')).toMatch(/1 Helm hook object\(s\) left out/);
+    expect(report.source.warnings.map((warning) => warning.message).join('\n')).toMatch(
+      /1 Helm hook object\(s\) left out/,
+    );
   });
 
   test("in cluster mode Helm renders with the live cluster's kube version, so a template that prints it has no drift", () => {
@@ -596,20 +681,39 @@ describe('freshly applied from the render', () => {
     const forced = auditChart(['--kube-version', 'v1.31.0']);
     expect(forced.status).toBe(1);
     expect(forced.report.drift.map(described)).toEqual([
-      { object: 'modified ConfigMap storefront/shop-settings', changes: [{ path: '/data/kubeVersion', declared: 'v1.31.0', live: liveKubeVersion, manager: 'argocd-controller' }] },
+      {
+        object: 'modified ConfigMap storefront/shop-settings',
+        changes: [
+          { path: '/data/kubeVersion', declared: 'v1.31.0', live: liveKubeVersion, manager: 'argocd-controller' },
+        ],
+      },
     ]);
   });
 });
 
 describe('drifted with kubectl, repaired with the remediation command', () => {
   test('overlay: `kubectl set image` is the one change, attributed; its remediation restores Git and the next audit is clean', async () => {
-    await kube.kubectl(['set', 'image', 'deployment/prod-web', 'web=registry.example.com/shop/web:2.4.2-hotfix', '-n', OVERLAY_NS]);
+    await kube.kubectl([
+      'set',
+      'image',
+      'deployment/prod-web',
+      'web=registry.example.com/shop/web:2.4.2-hotfix',
+      '-n',
+      OVERLAY_NS,
+    ]);
     const { status, report } = auditOverlay();
     expect(status).toBe(1);
     const entry = onlyEntry(report);
     expect(described(entry)).toEqual({
       object: 'modified Deployment shop/prod-web',
-      changes: [{ path: '/spec/template/spec/containers/name=web/image', declared: 'registry.example.com/shop/web:2.4.1', live: 'registry.example.com/shop/web:2.4.2-hotfix', manager: 'kubectl-set' }],
+      changes: [
+        {
+          path: '/spec/template/spec/containers/name=web/image',
+          declared: 'registry.example.com/shop/web:2.4.1',
+          live: 'registry.example.com/shop/web:2.4.2-hotfix',
+          manager: 'kubectl-set',
+        },
+      ],
     });
     const command = entry.remediation?.command ?? '';
     expect(command.startsWith('driftwatch render --source')).toBe(true);
@@ -620,7 +724,14 @@ describe('drifted with kubectl, repaired with the remediation command', () => {
     expect(repaired.stderr).not.toContain(SECRET_LITERAL);
     expect(repaired.status, repaired.stderr).toBe(0);
     expect(repaired.stdout).toMatch(/deployment\.apps\/prod-web serverside-applied/);
-    const image = await kube.kubectl(['get', 'deployment/prod-web', '-n', OVERLAY_NS, '-o', 'jsonpath={.spec.template.spec.containers[0].image}']);
+    const image = await kube.kubectl([
+      'get',
+      'deployment/prod-web',
+      '-n',
+      OVERLAY_NS,
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ]);
     expect(image.stdout).toBe('registry.example.com/shop/web:2.4.1');
     const after = auditOverlay();
     expect(after.report.drift).toEqual([]);
@@ -635,7 +746,14 @@ describe('drifted with kubectl, repaired with the remediation command', () => {
     const entry = onlyEntry(report);
     expect(described(entry)).toEqual({
       object: 'modified Deployment storefront/shop-web',
-      changes: [{ path: '/spec/template/spec/containers/name=web/env/name=GREETING/value', declared: 'from-set', live: 'from-kubectl', manager: 'kubectl-set' }],
+      changes: [
+        {
+          path: '/spec/template/spec/containers/name=web/env/name=GREETING/value',
+          declared: 'from-set',
+          live: 'from-kubectl',
+          manager: 'kubectl-set',
+        },
+      ],
     });
     const command = entry.remediation?.command ?? '';
     expect(command.startsWith('driftwatch render --source')).toBe(true);
@@ -645,7 +763,14 @@ describe('drifted with kubectl, repaired with the remediation command', () => {
 
     const repaired = runRemediation(command);
     expect(repaired.status, repaired.stderr).toBe(0);
-    const greeting = await kube.kubectl(['get', 'deployment/shop-web', '-n', CHART_NS, '-o', 'jsonpath={.spec.template.spec.containers[0].env[0].value}']);
+    const greeting = await kube.kubectl([
+      'get',
+      'deployment/shop-web',
+      '-n',
+      CHART_NS,
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].env[0].value}',
+    ]);
     expect(greeting.stdout).toBe('from-set');
     const after = auditChart();
     expect(after.report.drift).toEqual([]);
@@ -654,7 +779,15 @@ describe('drifted with kubectl, repaired with the remediation command', () => {
 
   test("chart: the remediation of an object whose template prints the kube version restores the live cluster's version, not Helm's default", async () => {
     await syncChart();
-    await kube.kubectl(['patch', 'configmap/shop-settings', '-n', CHART_NS, '--type=merge', '-p', JSON.stringify({ data: { color: 'red' } })]);
+    await kube.kubectl([
+      'patch',
+      'configmap/shop-settings',
+      '-n',
+      CHART_NS,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ data: { color: 'red' } }),
+    ]);
     const { status, report } = auditChart();
     expect(status).toBe(1);
     const entry = onlyEntry(report);
@@ -727,7 +860,9 @@ describe('driftwatch render contract on the same inputs', () => {
       expect(text).not.toContain(Buffer.from(SECRET_LITERAL).toString('base64'));
     }
     // Everything but the Secret is the object kustomize printed.
-    expect(items.filter((item) => item.kind !== 'Secret')).toEqual(renderedOverlay.filter((object) => object.kind !== 'Secret'));
+    expect(items.filter((item) => item.kind !== 'Secret')).toEqual(
+      renderedOverlay.filter((object) => object.kind !== 'Secret'),
+    );
   });
 
   test('overlay --format yaml: the same objects as multi-document YAML', () => {
@@ -737,9 +872,12 @@ describe('driftwatch render contract on the same inputs', () => {
     expect(yaml.stdout.startsWith('---\n')).toBe(true);
     expect(yaml.stdout).not.toContain(SECRET_LITERAL);
     // Digests are keyed per process (never comparable across runs): the same objects, digest for digest in form.
-    const undigested = (objects: readonly KubeObject[]): string => JSON.stringify(objects).replace(/hmac-sha256:[0-9a-f]{12,64}/g, 'hmac-sha256:<digest>');
+    const undigested = (objects: readonly KubeObject[]): string =>
+      JSON.stringify(objects).replace(/hmac-sha256:[0-9a-f]{12,64}/g, 'hmac-sha256:<digest>');
     const fromYaml = objectsIn(yaml.stdout);
-    expect(at(find(fromYaml, 'Secret', /^prod-web-credentials-/), 'data', 'password')).toMatch(/^hmac-sha256:[0-9a-f]{12,64}$/);
+    expect(at(find(fromYaml, 'Secret', /^prod-web-credentials-/), 'data', 'password')).toMatch(
+      /^hmac-sha256:[0-9a-f]{12,64}$/,
+    );
     expect(undigested(fromYaml)).toBe(undigested(listItems(json.stdout)));
   });
 
@@ -755,7 +893,11 @@ describe('driftwatch render contract on the same inputs', () => {
   });
 
   /** stderr without the progress line that says which source is read (the contract below is about that line too). */
-  const errorLines = (stderr: string): string[] => stderr.trimEnd().split('\n').filter((line) => line !== '' && !line.startsWith('driftwatch: reading source'));
+  const errorLines = (stderr: string): string[] =>
+    stderr
+      .trimEnd()
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('driftwatch: reading source'));
 
   test('a remote base: exit 2, an error line naming the kustomization file and saying it is remote, nothing on stdout', () => {
     const { status, stdout, stderr } = runCli(['render', '--source', refused, '--path', 'remote', '--format', 'json']);
@@ -769,7 +911,15 @@ describe('driftwatch render contract on the same inputs', () => {
   });
 
   test("a chart whose dependency is missing from charts/: exit 2 with helm's own message, nothing on stdout", () => {
-    const { status, stdout, stderr } = runCli(['render', '--source', refused, '--path', 'undeclared-dependency', '--format', 'json']);
+    const { status, stdout, stderr } = runCli([
+      'render',
+      '--source',
+      refused,
+      '--path',
+      'undeclared-dependency',
+      '--format',
+      'json',
+    ]);
     expect(status).toBe(2);
     expect(stdout).toBe('');
     const lines = errorLines(stderr);
@@ -778,9 +928,12 @@ describe('driftwatch render contract on the same inputs', () => {
     expect(lines[0]).toContain('found in Chart.yaml, but missing in charts/ directory: redis');
   });
 
-  test.each(['remote', 'undeclared-dependency'])('%s: stderr is exactly one line, as the render contract says (2 on error with one line on stderr)', (path) => {
-    const { status, stderr } = runCli(['render', '--source', refused, '--path', path, '--format', 'json']);
-    expect(status).toBe(2);
-    expect(stderr.trimEnd().split('\n'), stderr).toHaveLength(1);
-  });
+  test.each(['remote', 'undeclared-dependency'])(
+    '%s: stderr is exactly one line, as the render contract says (2 on error with one line on stderr)',
+    (path) => {
+      const { status, stderr } = runCli(['render', '--source', refused, '--path', path, '--format', 'json']);
+      expect(status).toBe(2);
+      expect(stderr.trimEnd().split('\n'), stderr).toHaveLength(1);
+    },
+  );
 });

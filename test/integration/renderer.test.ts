@@ -76,14 +76,20 @@ function run(command: string, args: readonly string[], cwd: string = work): Prom
 
 async function render(args: readonly string[]): Promise<K8sObject[]> {
   const result = await run(dwrender, args);
-  if (result.code !== 0) throw new Error(`dwrender ${args.join(' ')} failed (${String(result.code)}):\n${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`dwrender ${args.join(' ')} failed (${String(result.code)}):\n${result.stderr}`);
   return parseObjects(result.stdout);
 }
 
 function isK8sObject(value: unknown): value is K8sObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const { kind, metadata } = value as { kind?: unknown; metadata?: unknown };
-  return typeof kind === 'string' && typeof metadata === 'object' && metadata !== null && typeof (metadata as { name?: unknown }).name === 'string';
+  return (
+    typeof kind === 'string' &&
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    typeof (metadata as { name?: unknown }).name === 'string'
+  );
 }
 
 function parseObjects(yaml: string): K8sObject[] {
@@ -128,7 +134,9 @@ function writeTree(root: string, files: Record<string, string>): string {
  */
 function kustomizeConfigMapHash(data: Record<string, string>): string {
   const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : 1)));
-  const hex = createHash('sha256').update(JSON.stringify({ data: sorted, kind: 'ConfigMap', name: '' })).digest('hex');
+  const hex = createHash('sha256')
+    .update(JSON.stringify({ data: sorted, kind: 'ConfigMap', name: '' }))
+    .digest('hex');
   const swap: Record<string, string> = { '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' };
   return [...hex.slice(0, 10)].map((c) => swap[c] ?? c).join('');
 }
@@ -223,7 +231,13 @@ describe('multi-call rules (the contract with the TypeScript side)', () => {
     const goVersion = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout.trim();
     const versions = JSON.parse(result.stdout) as Record<string, string>;
     expect(Object.keys(versions)).toEqual(['dwrender', 'helm', 'kustomize', 'kustomizeApi', 'go']);
-    expect(versions).toEqual({ dwrender: expect.stringMatching(/^0\.1\.0\+[0-9a-f]{16}$/), helm: 'v4.3.2', kustomize: 'v5.8.2', kustomizeApi: 'v0.21.2', go: goVersion });
+    expect(versions).toEqual({
+      dwrender: expect.stringMatching(/^0\.1\.0\+[0-9a-f]{16}$/),
+      helm: 'v4.3.2',
+      kustomize: 'v5.8.2',
+      kustomizeApi: 'v0.21.2',
+      go: goVersion,
+    });
   });
 
   test('`dwrender helm version` and `dwrender kustomize version` report the real release versions (ldflags)', async () => {
@@ -385,7 +399,14 @@ spec:
 
     const configData = { LOG_LEVEL: 'warn', FEATURE_X: 'on' };
     const configName = `prod-web-config-${kustomizeConfigMapHash(configData)}`;
-    expect(ids(objects)).toEqual([`ConfigMap shop/${configName}`, 'ConfigMap shop/prod-scrape', 'Deployment shop/prod-web', 'Service shop/prod-web'].sort());
+    expect(ids(objects)).toEqual(
+      [
+        `ConfigMap shop/${configName}`,
+        'ConfigMap shop/prod-scrape',
+        'Deployment shop/prod-web',
+        'Service shop/prod-web',
+      ].sort(),
+    );
 
     expect(find(objects, `ConfigMap shop/${configName}`)).toEqual({
       apiVersion: 'v1',
@@ -403,7 +424,12 @@ spec:
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       // The component's patch (annotation) and labels without selectors: the selector stays immutable-safe.
-      metadata: { name: 'prod-web', namespace: 'shop', labels: { app: 'web', env: 'prod' }, annotations: { 'prometheus.io/scrape': 'true' } },
+      metadata: {
+        name: 'prod-web',
+        namespace: 'shop',
+        labels: { app: 'web', env: 'prod' },
+        annotations: { 'prometheus.io/scrape': 'true' },
+      },
       spec: {
         replicas: 3,
         selector: { matchLabels: { app: 'web' } },
@@ -412,7 +438,12 @@ spec:
           spec: {
             containers: [
               // Strategic merge: the web container gains limits by name, the sidecar is kept (a JSON merge would drop it).
-              { name: 'web', image: 'registry.example.com/mirror/nginx:1.27.1', envFrom: [{ configMapRef: { name: configName } }], resources: { limits: { memory: '256Mi' } } },
+              {
+                name: 'web',
+                image: 'registry.example.com/mirror/nginx:1.27.1',
+                envFrom: [{ configMapRef: { name: configName } }],
+                resources: { limits: { memory: '256Mi' } },
+              },
               { name: 'sidecar', image: 'busybox:1.36' },
             ],
           },
@@ -455,16 +486,35 @@ helmCharts:
 `,
     });
     // The command line the TypeScript side runs.
-    const objects = await render(['kustomize', 'build', root, '--load-restrictor', 'LoadRestrictionsNone', '--enable-helm', '--helm-command', dwrender]);
-    expect(ids(objects)).toEqual(['ConfigMap shop/demo-cache', 'ConfigMap shop/demo-settings', 'CustomResourceDefinition /widgets.example.com']);
+    const objects = await render([
+      'kustomize',
+      'build',
+      root,
+      '--load-restrictor',
+      'LoadRestrictionsNone',
+      '--enable-helm',
+      '--helm-command',
+      dwrender,
+    ]);
+    expect(ids(objects)).toEqual([
+      'ConfigMap shop/demo-cache',
+      'ConfigMap shop/demo-settings',
+      'CustomResourceDefinition /widgets.example.com',
+    ]);
     expect(find(objects, 'ConfigMap shop/demo-settings')).toEqual({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'demo-settings', namespace: 'shop', labels: { 'helm.sh/chart': 'shop-1.2.3', team: 'payments' } },
+      metadata: {
+        name: 'demo-settings',
+        namespace: 'shop',
+        labels: { 'helm.sh/chart': 'shop-1.2.3', team: 'payments' },
+      },
       data: { color: 'yellow', greeting: 'hello', replicas: '1', kubeVersion: 'v1.34.0', hasWidgetsApi: 'true' },
     });
     expect(find(objects, 'ConfigMap shop/demo-cache')['data']).toEqual({ size: 'small' });
-    expect(find(objects, 'CustomResourceDefinition /widgets.example.com').metadata.labels).toEqual({ team: 'payments' });
+    expect(find(objects, 'CustomResourceDefinition /widgets.example.com').metadata.labels).toEqual({
+      team: 'payments',
+    });
 
     // Without --enable-helm kustomize refuses the generator rather than skipping it.
     const refused = await run(dwrender, ['kustomize', 'build', root]);
@@ -488,30 +538,57 @@ cache:
 `,
     });
     const objects = await render([
-      'helm', 'template', 'demo', chart,
-      '--namespace', 'shop',
-      '-f', join(work, 'helm/a.yaml'),
-      '-f', join(work, 'helm/b.yaml'),
-      '--set', 'replicas=5',
-      '--include-crds', '--skip-tests',
-      '--kube-version', '1.34.0',
-      '--api-versions', 'example.com/v1',
+      'helm',
+      'template',
+      'demo',
+      chart,
+      '--namespace',
+      'shop',
+      '-f',
+      join(work, 'helm/a.yaml'),
+      '-f',
+      join(work, 'helm/b.yaml'),
+      '--set',
+      'replicas=5',
+      '--include-crds',
+      '--skip-tests',
+      '--kube-version',
+      '1.34.0',
+      '--api-versions',
+      'example.com/v1',
     ]);
-    expect(ids(objects)).toEqual(['ConfigMap shop/demo-cache', 'ConfigMap shop/demo-settings', 'CustomResourceDefinition /widgets.example.com']);
+    expect(ids(objects)).toEqual([
+      'ConfigMap shop/demo-cache',
+      'ConfigMap shop/demo-settings',
+      'CustomResourceDefinition /widgets.example.com',
+    ]);
     // b.yaml (later) beats a.yaml on color, a.yaml beats values.yaml on greeting, --set beats both on replicas.
-    expect(find(objects, 'ConfigMap shop/demo-settings')['data']).toEqual({ color: 'green', greeting: 'hi', replicas: '5', kubeVersion: 'v1.34.0', hasWidgetsApi: 'true' });
+    expect(find(objects, 'ConfigMap shop/demo-settings')['data']).toEqual({
+      color: 'green',
+      greeting: 'hi',
+      replicas: '5',
+      kubeVersion: 'v1.34.0',
+      hasWidgetsApi: 'true',
+    });
     // The parent's values reach the subchart under its name.
     expect(find(objects, 'ConfigMap shop/demo-cache')['data']).toEqual({ size: 'large' });
-    expect(find(objects, 'CustomResourceDefinition /widgets.example.com')).toMatchObject({ spec: { group: 'example.com', names: { kind: 'Widget' } } });
+    expect(find(objects, 'CustomResourceDefinition /widgets.example.com')).toMatchObject({
+      spec: { group: 'example.com', names: { kind: 'Widget' } },
+    });
 
     // The defaults, for contrast: no CRDs, the test hook rendered, the subchart off, Helm's default capabilities.
     const plain = await render(['helm', 'template', 'demo', chart, '--namespace', 'shop']);
     expect(ids(plain)).toEqual(['ConfigMap shop/demo-settings', 'Pod shop/demo-test']);
-    expect(find(plain, 'ConfigMap shop/demo-settings')['data']).toMatchObject({ color: 'red', greeting: 'hello', replicas: '1', hasWidgetsApi: 'false' });
+    expect(find(plain, 'ConfigMap shop/demo-settings')['data']).toMatchObject({
+      color: 'red',
+      greeting: 'hello',
+      replicas: '1',
+      hasWidgetsApi: 'false',
+    });
     expect(find(plain, 'Pod shop/demo-test').metadata.annotations).toEqual({ 'helm.sh/hook': 'test' });
   });
 
-  test('a dependency declared in Chart.yaml but missing from charts/ fails with helm\'s own error, exit 1', async () => {
+  test("a dependency declared in Chart.yaml but missing from charts/ fails with helm's own error, exit 1", async () => {
     const chart = writeTree(join(work, 'helm-missing-dep/app'), {
       'Chart.yaml': `apiVersion: v2
 name: app

@@ -36,7 +36,12 @@ beforeAll(async () => {
   const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'driftwatch-report-link-signer' }))).AccessKey;
   signerKeyId = key?.AccessKeyId ?? '';
   const secretsClient = new SecretsManagerClient({ region: REGION, endpoint, credentials });
-  await secretsClient.send(new CreateSecretCommand({ Name: 'driftwatch/report-link-signer', SecretString: JSON.stringify({ accessKeyId: key?.AccessKeyId, secretAccessKey: key?.SecretAccessKey }) }));
+  await secretsClient.send(
+    new CreateSecretCommand({
+      Name: 'driftwatch/report-link-signer',
+      SecretString: JSON.stringify({ accessKeyId: key?.AccessKeyId, secretAccessKey: key?.SecretAccessKey }),
+    }),
+  );
   secrets.reader = new SecretReader(secretsClient);
 }, 120_000);
 
@@ -48,7 +53,9 @@ describe('report links', () => {
   test("signed with the signer's key from Secrets Manager, a link carries the whole configured lifetime and opens", async () => {
     const reader = secrets.reader;
     if (!reader) throw new Error('no secret reader');
-    const signer = defaultS3Client(async () => parseSignerSecret(await reader.read('driftwatch/report-link-signer'), 'driftwatch/report-link-signer'));
+    const signer = defaultS3Client(async () =>
+      parseSignerSecret(await reader.read('driftwatch/report-link-signer'), 'driftwatch/report-link-signer'),
+    );
     const now = new Date('2026-12-03T10:00:00.400Z');
     const link = await presignReportLink(signer, BUCKET, KEY, 7 * 24 * 3600, now);
     const carried = presignedUrlExpiry(link.url);
@@ -66,7 +73,12 @@ describe('report links', () => {
   test('signed with session credentials, a link carries no more than they have left, and says so', async () => {
     const now = new Date('2026-12-03T10:00:00Z');
     const expiration = new Date('2026-12-03T10:40:00Z');
-    const session = new S3Client({ region: REGION, endpoint, forcePathStyle: true, credentials: { ...credentials, sessionToken: 'session', expiration } });
+    const session = new S3Client({
+      region: REGION,
+      endpoint,
+      forcePathStyle: true,
+      credentials: { ...credentials, sessionToken: 'session', expiration },
+    });
     const link = await presignReportLink(session, BUCKET, KEY, 24 * 3600, now);
     const carried = presignedUrlExpiry(link.url);
     expect(carried.expiresSeconds).toBe(2400);
@@ -79,7 +91,9 @@ describe('report links', () => {
   });
 
   test('a signer secret that is not the JSON key pair is refused without its value', () => {
-    expect(() => parseSignerSecret('AKIA-and-secret', 'driftwatch/report-link-signer')).toThrow('secret driftwatch/report-link-signer is not JSON with accessKeyId and secretAccessKey');
+    expect(() => parseSignerSecret('AKIA-and-secret', 'driftwatch/report-link-signer')).toThrow(
+      'secret driftwatch/report-link-signer is not JSON with accessKeyId and secretAccessKey',
+    );
     expect(() => parseSignerSecret('{"accessKeyId":"AKIA"}', 'x')).not.toThrow(/AKIA/);
     expect(() => parseSignerSecret('{"accessKeyId":"AKIA"}', 'x')).toThrow();
   });

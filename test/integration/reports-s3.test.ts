@@ -39,8 +39,19 @@ function cli(args: readonly string[]): CliResult {
 beforeAll(async () => {
   world = await startWorld({ kube: false, moto: true, slack: false });
   const endpoint = world.env.AWS_ENDPOINT_URL ?? '';
-  env = { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_EC2_METADATA_DISABLED: 'true' };
-  s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  env = {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  s3 = new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
   workDir = mkdtempSync(join(tmpdir(), 'driftwatch-reports-s3-'));
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   const limit = pLimit(16);
@@ -86,7 +97,10 @@ describe('reports list', () => {
     expect(listed.map((item) => item.generatedAt)).toEqual([...listed.map((item) => item.generatedAt)].sort());
     expect(listed.every((item) => item.integrity === 'verified' && item.complete === true)).toBe(true);
     const roleDay = listed.find((item) => item.cluster === 'prod' && item.generatedAt === '2026-11-05T06:00:00Z');
-    expect(roleDay).toMatchObject({ commit: 'a1b2c3d4e5f6a7b8c9d0', counts: { modified: 2, missing: 0, extra: 1, findings: 1 } });
+    expect(roleDay).toMatchObject({
+      commit: 'a1b2c3d4e5f6a7b8c9d0',
+      counts: { modified: 2, missing: 0, extra: 1, findings: 1 },
+    });
     const missingDay = listed.find((item) => item.cluster === 'staging' && item.generatedAt === '2026-11-21T18:00:00Z');
     expect(missingDay).toMatchObject({ commit: 'f0e9d8c7b6a5f4e3d2c1', counts: { modified: 1, missing: 1, extra: 0 } });
     process.stdout.write(`reports-s3: listed 240 reports with counts (7-key pages) in ${elapsed} ms\n`);
@@ -116,7 +130,11 @@ describe('reports list', () => {
       expect(all).toHaveLength(120);
       expect(listCalls).toBe(24);
       listCalls = 0;
-      const range = await listReports(store, { cluster: 'prod', since: new Date('2026-11-20T00:00:00Z'), until: new Date('2026-11-22T23:59:59Z') }, { pageSize: 5 });
+      const range = await listReports(
+        store,
+        { cluster: 'prod', since: new Date('2026-11-20T00:00:00Z'), until: new Date('2026-11-22T23:59:59Z') },
+        { pageSize: 5 },
+      );
       expect(range.map((ref) => ref.generatedAt)).toHaveLength(12);
       expect(range[0]?.generatedAt).toBe('2026-11-20T00:00:00Z');
       // 12 keys in range in pages of 5: the third page already reaches day 23, so listing stops there.
@@ -222,7 +240,19 @@ function parseCsv(text: string): Array<Record<string, string>> {
 describe('reports export', () => {
   test('csv: each item once, first seen / resolved at / duration from the month of reports', () => {
     const out = join(workDir, 'prod.csv');
-    const result = cli(['export', '--cluster', 'prod', '--since', '2026-11-01', '--until', '2026-11-30', '--format', 'csv', '--out', out]);
+    const result = cli([
+      'export',
+      '--cluster',
+      'prod',
+      '--since',
+      '2026-11-01',
+      '--until',
+      '2026-11-30',
+      '--format',
+      'csv',
+      '--out',
+      out,
+    ]);
     expect(result.status, result.stderr).toBe(0);
     const text = readFileSync(out, 'utf8');
     expect(text.startsWith('\uFEFF')).toBe(true);
@@ -242,30 +272,97 @@ describe('reports export', () => {
       changed_by: 'kubectl-set',
       commit: 'a1b2c3d4e5f6a7b8c9d0',
     });
-    expect(byName.get('api')).toMatchObject({ state: 'open', resolved_at: 'still open', first_seen: '2026-11-01T00:00:00Z', changed_by: 'kubectl (scale)', sightings: '120' });
-    expect(byName.get('debug')).toMatchObject({ drift_status: 'extra', resolved_at: '2026-11-06T00:00:00Z', duration_hours: '24.00' });
-    expect(byName.get('feature-flags')).toMatchObject({ drift_status: 'missing', first_seen: '2026-11-20T00:00:00Z', resolved_at: '2026-11-23T00:00:00Z', duration_hours: '72.00' });
-    expect(byName.get('agent')).toMatchObject({ type: 'finding', severity: 'high', exemption: 'active', state: 'open' });
+    expect(byName.get('api')).toMatchObject({
+      state: 'open',
+      resolved_at: 'still open',
+      first_seen: '2026-11-01T00:00:00Z',
+      changed_by: 'kubectl (scale)',
+      sightings: '120',
+    });
+    expect(byName.get('debug')).toMatchObject({
+      drift_status: 'extra',
+      resolved_at: '2026-11-06T00:00:00Z',
+      duration_hours: '24.00',
+    });
+    expect(byName.get('feature-flags')).toMatchObject({
+      drift_status: 'missing',
+      first_seen: '2026-11-20T00:00:00Z',
+      resolved_at: '2026-11-23T00:00:00Z',
+      duration_hours: '72.00',
+    });
+    expect(byName.get('agent')).toMatchObject({
+      type: 'finding',
+      severity: 'high',
+      exemption: 'active',
+      state: 'open',
+    });
   });
 
   test('a period that ends while drift is open: still open then, first seen before the period', () => {
     const out = join(workDir, 'week.csv');
-    const result = cli(['export', '--cluster', 'prod', '--since', '2026-11-05', '--until', '2026-11-08', '--out', out, '--no-bom']);
+    const result = cli([
+      'export',
+      '--cluster',
+      'prod',
+      '--since',
+      '2026-11-05',
+      '--until',
+      '2026-11-08',
+      '--out',
+      out,
+      '--no-bom',
+    ]);
     expect(result.status, result.stderr).toBe(0);
     const text = readFileSync(out, 'utf8');
     expect(text.startsWith('type,')).toBe(true);
     const web = parseCsv(text).find((row) => row['name'] === 'web');
-    expect(web).toMatchObject({ state: 'open', first_seen: '2026-11-03T00:00:00Z', last_seen: '2026-11-08T18:00:00Z', resolved_at: 'still open', duration_hours: String((5 * 24 + 18).toFixed(2)) });
+    expect(web).toMatchObject({
+      state: 'open',
+      first_seen: '2026-11-03T00:00:00Z',
+      last_seen: '2026-11-08T18:00:00Z',
+      resolved_at: 'still open',
+      duration_hours: String((5 * 24 + 18).toFixed(2)),
+    });
   });
 
   test('markdown and html carry the same numbers', () => {
     const markdownOut = join(workDir, 'prod.md');
-    expect(cli(['export', '--cluster', 'prod', '--since', '2026-11-01', '--until', '2026-11-30', '--format', 'markdown', '--out', markdownOut]).status).toBe(0);
+    expect(
+      cli([
+        'export',
+        '--cluster',
+        'prod',
+        '--since',
+        '2026-11-01',
+        '--until',
+        '2026-11-30',
+        '--format',
+        'markdown',
+        '--out',
+        markdownOut,
+      ]).status,
+    ).toBe(0);
     const markdown = readFileSync(markdownOut, 'utf8');
     expect(markdown).toContain('120 reports; 5 items: 2 still open, 3 resolved, 0 unconfirmed');
-    expect(markdown).toMatch(/\| resolved \| Deployment shop\/web \| .* \| 2026-11-03T00:00:00Z \| 2026-11-09T18:00:00Z \| 2026-11-10T00:00:00Z \| 7d \|/);
+    expect(markdown).toMatch(
+      /\| resolved \| Deployment shop\/web \| .* \| 2026-11-03T00:00:00Z \| 2026-11-09T18:00:00Z \| 2026-11-10T00:00:00Z \| 7d \|/,
+    );
     const htmlOut = join(workDir, 'prod.html');
-    expect(cli(['export', '--cluster', 'prod', '--since', '2026-11-01', '--until', '2026-11-30', '--format', 'html', '--out', htmlOut]).status).toBe(0);
+    expect(
+      cli([
+        'export',
+        '--cluster',
+        'prod',
+        '--since',
+        '2026-11-01',
+        '--until',
+        '2026-11-30',
+        '--format',
+        'html',
+        '--out',
+        htmlOut,
+      ]).status,
+    ).toBe(0);
     const html = readFileSync(htmlOut, 'utf8');
     expect(html).toMatch(/<div class="n">2<\/div><div class="l">Still open<\/div>/);
     expect(html).toMatch(/<div class="n">3<\/div><div class="l">Resolved<\/div>/);
@@ -280,7 +377,9 @@ describe('reports link', () => {
     expect(result.status, result.stderr).toBe(0);
     const url = result.stdout.trim();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
-    expect(decodeURIComponent(new URL(url).pathname)).toMatch(/^\/driftwatch-reports-month\/audit\/v1\/reports\/cluster=prod\/dt=2026-11-05\/20261105T120000Z-\S+\.json$/);
+    expect(decodeURIComponent(new URL(url).pathname)).toMatch(
+      /^\/driftwatch-reports-month\/audit\/v1\/reports\/cluster=prod\/dt=2026-11-05\/20261105T120000Z-\S+\.json$/,
+    );
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('3600');
     const response = await fetch(url);
     expect(response.status).toBe(200);
@@ -293,7 +392,9 @@ describe('reports link', () => {
     const result = cli(['link', 'staging']);
     expect(result.status, result.stderr).toBe(0);
     expect(new URL(result.stdout.trim()).searchParams.get('X-Amz-Expires')).toBe('86400');
-    expect(decodeURIComponent(new URL(result.stdout.trim()).pathname)).toContain('/reports/cluster=staging/dt=2026-11-30/20261130T180000Z-');
+    expect(decodeURIComponent(new URL(result.stdout.trim()).pathname)).toContain(
+      '/reports/cluster=staging/dt=2026-11-30/20261130T180000Z-',
+    );
     const tooLong = cli(['link', 'staging', '--expires', '8d']);
     expect(tooLong.status).toBe(2);
     expect(tooLong.stderr).toContain('at most 7d');

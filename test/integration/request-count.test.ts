@@ -33,11 +33,21 @@ let dir: string;
 let kubeconfig: string;
 
 function manifests(): string {
-  const configMaps = Array.from({ length: CONFIG_MAPS }, (_, index) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cfg-${index}`, namespace: NAMESPACE }, data: { index: String(index) } }));
+  const configMaps = Array.from({ length: CONFIG_MAPS }, (_, index) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `cfg-${index}`, namespace: NAMESPACE },
+    data: { index: String(index) },
+  }));
   const deployments = Array.from({ length: DEPLOYMENTS }, (_, index) => {
     const labels = { app: `app-${index}` };
     const containers = [{ name: 'app', image: `registry.example.com/app:1.${index}` }];
-    return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `app-${index}`, namespace: NAMESPACE }, spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } } };
+    return {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `app-${index}`, namespace: NAMESPACE },
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } },
+    };
   });
   return [...configMaps, ...deployments].map((object) => JSON.stringify(object)).join('\n---\n');
 }
@@ -83,12 +93,29 @@ describe('requests at the apiserver', () => {
   test('the CLI audit: discovery plus one LIST per type in scope (declared kinds, ReplicaSets, HPAs, the checks), none per object', async () => {
     const from = proxy.records.length;
     // Asynchronously: the proxy answers in this process.
-    const result = await runCliAsync(['audit', '--source', join(dir, 'source'), '--kubeconfig', kubeconfig, '--format', 'json', '--no-write', '--fail-on', 'none']);
+    const result = await runCliAsync([
+      'audit',
+      '--source',
+      join(dir, 'source'),
+      '--kubeconfig',
+      kubeconfig,
+      '--format',
+      'json',
+      '--no-write',
+      '--fail-on',
+      'none',
+    ]);
     expect(result.status, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
     expect(report.drift).toEqual([]);
     const { paths, lists, discovery } = requestsSince(from);
-    const expectedKinds = new Set(['/ConfigMap', 'apps/Deployment', 'apps/ReplicaSet', 'autoscaling/HorizontalPodAutoscaler', ...CHECK_KINDS.map(kindKey)]);
+    const expectedKinds = new Set([
+      '/ConfigMap',
+      'apps/Deployment',
+      'apps/ReplicaSet',
+      'autoscaling/HorizontalPodAutoscaler',
+      ...CHECK_KINDS.map(kindKey),
+    ]);
     expect(new Set(report.scan.lists.map(kindKey))).toEqual(expectedKinds);
     // One page each (every type holds fewer than 500 objects here), each collection once, no object read by name.
     expect(lists.length).toBe(expectedKinds.size);
@@ -107,23 +134,50 @@ describe('requests at the apiserver', () => {
       sourcePath: '',
       tree: await openSource(join(dir, 'source')),
       runId: 'requests',
-      readLive: (kinds, namespaces) => readCluster({ kubeconfigPath: kubeconfig, kinds: [...kinds], ...(namespaces ? { namespaces: [...namespaces] } : {}) }),
+      readLive: (kinds, namespaces) =>
+        readCluster({
+          kubeconfigPath: kubeconfig,
+          kinds: [...kinds],
+          ...(namespaces ? { namespaces: [...namespaces] } : {}),
+        }),
     });
-    expect(report.scan.lists.map(kindKey).sort()).toEqual(['/ConfigMap', 'apps/Deployment', 'apps/ReplicaSet', 'autoscaling/HorizontalPodAutoscaler']);
+    expect(report.scan.lists.map(kindKey).sort()).toEqual([
+      '/ConfigMap',
+      'apps/Deployment',
+      'apps/ReplicaSet',
+      'autoscaling/HorizontalPodAutoscaler',
+    ]);
     const { paths } = requestsSince(from);
-    expect(paths.sort()).toEqual(['/api', '/apis', '/api/v1/configmaps', '/apis/apps/v1/deployments', '/apis/apps/v1/replicasets', '/apis/autoscaling/v2/horizontalpodautoscalers'].sort());
+    expect(paths.sort()).toEqual(
+      [
+        '/api',
+        '/apis',
+        '/api/v1/configmaps',
+        '/apis/apps/v1/deployments',
+        '/apis/apps/v1/replicasets',
+        '/apis/autoscaling/v2/horizontalpodautoscalers',
+      ].sort(),
+    );
   });
 
   test('discovery asks for the aggregated form on /api and /apis', async () => {
     const from = proxy.records.length;
     const state = await readCluster({ kubeconfigPath: kubeconfig, kinds: [{ group: '', kind: 'ConfigMap' }] });
     expect(state.complete).toBe(true);
-    const discoveryReads = proxy.records.slice(from).filter((record) => record.path === '/api' || record.path === '/apis');
-    expect(discoveryReads.map((record) => record.headers.accept)).toEqual([AGGREGATED_DISCOVERY_ACCEPT, AGGREGATED_DISCOVERY_ACCEPT]);
+    const discoveryReads = proxy.records
+      .slice(from)
+      .filter((record) => record.path === '/api' || record.path === '/apis');
+    expect(discoveryReads.map((record) => record.headers.accept)).toEqual([
+      AGGREGATED_DISCOVERY_ACCEPT,
+      AGGREGATED_DISCOVERY_ACCEPT,
+    ]);
   });
 
   test('a server that answers /api and /apis in the legacy form: one resource list per group in scope, the same objects', async () => {
-    const kinds = [{ group: '', kind: 'ConfigMap' }, { group: 'apps', kind: 'Deployment' }];
+    const kinds = [
+      { group: '', kind: 'ConfigMap' },
+      { group: 'apps', kind: 'Deployment' },
+    ];
     const aggregatedState = await readCluster({ kubeconfigPath: kubeconfig, kinds });
     // The legacy documents, as a server without aggregated discovery (before 1.26) sends them: plain application/json.
     const legacy = async (path: string): Promise<string> => (await kube.kubectl(['get', '--raw', path])).stdout;
@@ -140,20 +194,30 @@ describe('requests at the apiserver', () => {
       const from = proxy.records.length;
       const legacyState = await readCluster({ kubeconfigPath: kubeconfig, kinds });
       const { paths } = requestsSince(from);
-      expect(paths.sort()).toEqual(['/api', '/apis', '/api/v1', '/apis/apps/v1', '/api/v1/configmaps', '/apis/apps/v1/deployments'].sort());
+      expect(paths.sort()).toEqual(
+        ['/api', '/apis', '/api/v1', '/apis/apps/v1', '/api/v1/configmaps', '/apis/apps/v1/deployments'].sort(),
+      );
       expect(legacyState.complete).toBe(true);
       expect(legacyState.lists.map(kindKey)).toEqual(aggregatedState.lists.map(kindKey));
-      expect(legacyState.objects.map((object) => object.metadata.uid).sort()).toEqual(aggregatedState.objects.map((object) => object.metadata.uid).sort());
+      expect(legacyState.objects.map((object) => object.metadata.uid).sort()).toEqual(
+        aggregatedState.objects.map((object) => object.metadata.uid).sort(),
+      );
     } finally {
       proxy.clear();
     }
   });
 
   test('a LIST is paginated: requests grow with pages, not with objects', async () => {
-    const live = JSON.parse((await kube.kubectl(['get', 'configmaps', '-A', '-o', 'json'])).stdout) as { items: unknown[] };
+    const live = JSON.parse((await kube.kubectl(['get', 'configmaps', '-A', '-o', 'json'])).stdout) as {
+      items: unknown[];
+    };
     const pageSize = 10;
     const from = proxy.records.length;
-    const state = await readCluster({ kubeconfigPath: kubeconfig, kinds: [{ group: '', kind: 'ConfigMap' }], pageSize });
+    const state = await readCluster({
+      kubeconfigPath: kubeconfig,
+      kinds: [{ group: '', kind: 'ConfigMap' }],
+      pageSize,
+    });
     expect(state.complete).toBe(true);
     expect(state.objects.length).toBe(live.items.length);
     const { paths } = requestsSince(from);

@@ -8,11 +8,16 @@ import type { World } from '../world/testenv.ts';
 /** The deployed auditor reads its config from a bundled file, S3 or SSM; the last two against moto_server. */
 let world: World;
 let clients: { s3: () => S3Client; ssm: () => SSMClient };
-const CONFIG = 'source:\n  location: s3://gitops/archive.tar.gz\n  token: ${env:GIT_TOKEN}\nclusters:\n  - name: prod\n    path: clusters/prod\n    eks: { name: prod, region: eu-west-1 }\n';
+const CONFIG =
+  'source:\n  location: s3://gitops/archive.tar.gz\n  token: ${env:GIT_TOKEN}\nclusters:\n  - name: prod\n    path: clusters/prod\n    eks: { name: prod, region: eu-west-1 }\n';
 
 beforeAll(async () => {
   world = await startWorld({ kube: false, moto: true, slack: false });
-  const settings = { region: 'us-east-1', endpoint: world.env.AWS_ENDPOINT_URL ?? '', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  const settings = {
+    region: 'us-east-1',
+    endpoint: world.env.AWS_ENDPOINT_URL ?? '',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  };
   const s3 = new S3Client({ ...settings, forcePathStyle: true });
   const ssm = new SSMClient(settings);
   clients = { s3: () => s3, ssm: () => ssm };
@@ -26,14 +31,26 @@ afterAll(async () => {
 });
 
 describe('runtime config', () => {
-  test.each([['s3://driftwatch-config/prod/driftwatch.yaml'], ['ssm:/driftwatch/config']])('loads and validates %s, with ${env:} interpolation', async (location) => {
-    const config = await loadRuntimeConfig(location, clients, { GIT_TOKEN: 'from-env' });
-    expect(config.source).toMatchObject({ location: 's3://gitops/archive.tar.gz', token: 'from-env' });
-    expect(config.clusters[0]).toMatchObject({ name: 'prod', access: { type: 'eks', name: 'prod', region: 'eu-west-1' } });
-  });
+  test.each([['s3://driftwatch-config/prod/driftwatch.yaml'], ['ssm:/driftwatch/config']])(
+    'loads and validates %s, with ${env:} interpolation',
+    async (location) => {
+      const config = await loadRuntimeConfig(location, clients, { GIT_TOKEN: 'from-env' });
+      expect(config.source).toMatchObject({ location: 's3://gitops/archive.tar.gz', token: 'from-env' });
+      expect(config.clusters[0]).toMatchObject({
+        name: 'prod',
+        access: { type: 'eks', name: 'prod', region: 'eu-west-1' },
+      });
+    },
+  );
 
   test('a config error names the S3 location and the path, not a stack', async () => {
-    await clients.s3().send(new PutObjectCommand({ Bucket: 'driftwatch-config', Key: 'broken.yaml', Body: 'source: {}\nclusters: []\n' }));
-    await expect(loadRuntimeConfig('s3://driftwatch-config/broken.yaml', clients, {})).rejects.toThrow(/s3:\/\/driftwatch-config\/broken\.yaml.*source\.location: required/s);
+    await clients
+      .s3()
+      .send(
+        new PutObjectCommand({ Bucket: 'driftwatch-config', Key: 'broken.yaml', Body: 'source: {}\nclusters: []\n' }),
+      );
+    await expect(loadRuntimeConfig('s3://driftwatch-config/broken.yaml', clients, {})).rejects.toThrow(
+      /s3:\/\/driftwatch-config\/broken\.yaml.*source\.location: required/s,
+    );
   });
 });

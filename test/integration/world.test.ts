@@ -58,7 +58,9 @@ describe('startWorld', () => {
   afterAll(() => stopWorld());
 
   it('serves the built Kubernetes version', async () => {
-    const built = await execFileAsync(join(required(world.binaries, 'binaries').kubeAssets, 'kube-apiserver'), ['--version']);
+    const built = await execFileAsync(join(required(world.binaries, 'binaries').kubeAssets, 'kube-apiserver'), [
+      '--version',
+    ]);
     const builtVersion = /v\d+\.\d+\.\d+\S*/.exec(built.stdout)?.[0];
     const { stdout } = await kube.kubectl(['version', '-o', 'json']);
     const version = JSON.parse(stdout) as { serverVersion: { gitVersion: string; gitTreeState: string } };
@@ -76,7 +78,9 @@ describe('startWorld', () => {
       metadata: { name: `svc-${index}`, namespace },
       spec: { ports: [{ port: 80 }], selector: { app: `svc-${index}` } },
     }));
-    await kube.kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: services }) });
+    await kube.kubectl(['apply', '--server-side', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: services }),
+    });
     const { stdout } = await kube.kubectl(['get', 'services', '-n', namespace, '-o', 'json']);
     const listed = JSON.parse(stdout) as { items: Array<{ spec: { clusterIP?: string } }> };
     expect(listed.items).toHaveLength(300);
@@ -106,16 +110,32 @@ spec:
 `;
     const applied = await kube.kubectl(['apply', '--server-side', '-f', '-'], { input: manifest });
     expect(applied.stdout).toContain('deployment.apps/web serverside-applied');
-    const { stdout } = await kube.kubectl(['get', 'deployment', 'web', '-n', namespace, '-o', 'json', '--show-managed-fields']);
-    const deployment = JSON.parse(stdout) as { metadata: { managedFields?: Array<{ manager: string; operation: string }> } };
-    expect(deployment.metadata.managedFields).toContainEqual(expect.objectContaining({ manager: 'kubectl', operation: 'Apply' }));
+    const { stdout } = await kube.kubectl([
+      'get',
+      'deployment',
+      'web',
+      '-n',
+      namespace,
+      '-o',
+      'json',
+      '--show-managed-fields',
+    ]);
+    const deployment = JSON.parse(stdout) as {
+      metadata: { managedFields?: Array<{ manager: string; operation: string }> };
+    };
+    expect(deployment.metadata.managedFields).toContainEqual(
+      expect.objectContaining({ manager: 'kubectl', operation: 'Apply' }),
+    );
   });
 
   it('makes client-cert users that RBAC forbids to read secrets', async () => {
     const kubeconfig = await kube.userKubeconfig('auditor');
     const whoami = await kube.kubectl(['auth', 'whoami'], { kubeconfig });
     expect(whoami.stdout).toMatch(/Username\s+auditor/);
-    const canI = await kube.kubectl(['auth', 'can-i', 'list', 'secrets', '-n', 'default'], { kubeconfig, allowFailure: true });
+    const canI = await kube.kubectl(['auth', 'can-i', 'list', 'secrets', '-n', 'default'], {
+      kubeconfig,
+      allowFailure: true,
+    });
     expect(canI.stdout.trim()).toBe('no');
     const get = await kube.kubectl(['get', 'secrets', '-n', 'default'], { kubeconfig, allowFailure: true });
     expect(get.code).not.toBe(0);
@@ -128,9 +148,15 @@ spec:
     await kube.kubectl(['create', 'clusterrole', group, '--verb=get,list', '--resource=pods']);
     await kube.kubectl(['create', 'clusterrolebinding', group, `--clusterrole=${group}`, `--group=${group}`]);
     const kubeconfig = await kube.userKubeconfig('reader', [group]);
-    const pods = await kube.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'default'], { kubeconfig, allowFailure: true });
+    const pods = await kube.kubectl(['auth', 'can-i', 'list', 'pods', '-n', 'default'], {
+      kubeconfig,
+      allowFailure: true,
+    });
     expect(pods.stdout.trim()).toBe('yes');
-    const secrets = await kube.kubectl(['auth', 'can-i', 'list', 'secrets', '-n', 'default'], { kubeconfig, allowFailure: true });
+    const secrets = await kube.kubectl(['auth', 'can-i', 'list', 'secrets', '-n', 'default'], {
+      kubeconfig,
+      allowFailure: true,
+    });
     expect(secrets.stdout.trim()).toBe('no');
   });
 
@@ -149,7 +175,11 @@ spec:
   it('records Slack webhook POSTs and fails on demand with 429 + Retry-After or 500', async () => {
     slack.reset();
     const post = (text: string): Promise<Response> =>
-      fetch(slack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+      fetch(slack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+      });
     const ok = await post('first');
     expect([ok.status, await ok.text()]).toEqual([200, 'ok']);
     slack.failNext(1, 429, 7);
@@ -222,7 +252,10 @@ interface CliRun {
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -256,7 +289,13 @@ describe('npm run testenv -- start / status / stop', () => {
     const started = await runCli(['start'], env);
     expect(started.code, started.stderr).toBe(0);
     const lines = started.stdout.trim().split('\n');
-    expect(lines.map((line) => line.split('=')[0]).sort()).toEqual(['AUDIT_LOG', 'AWS_ENDPOINT_URL', 'KUBECONFIG', 'SLACK_WEBHOOK_URL', 'TESTENV_DIR']);
+    expect(lines.map((line) => line.split('=')[0]).sort()).toEqual([
+      'AUDIT_LOG',
+      'AWS_ENDPOINT_URL',
+      'KUBECONFIG',
+      'SLACK_WEBHOOK_URL',
+      'TESTENV_DIR',
+    ]);
     const values = parseKeyValueLines(started.stdout);
     const dir = required(values.get('TESTENV_DIR'), 'TESTENV_DIR');
     const kubeconfig = required(values.get('KUBECONFIG'), 'KUBECONFIG');
@@ -265,11 +304,17 @@ describe('npm run testenv -- start / status / stop', () => {
     // kube-apiserver's audit log: JSON lines, its own bootstrap writes already in it (issue 13)
     const auditLog = required(values.get('AUDIT_LOG'), 'AUDIT_LOG');
     expect(auditLog.startsWith(dir)).toBe(true);
-    expect(JSON.parse(readFileSync(auditLog, 'utf8').split('\n')[0] ?? '')).toMatchObject({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata' });
+    expect(JSON.parse(readFileSync(auditLog, 'utf8').split('\n')[0] ?? '')).toMatchObject({
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: 'Metadata',
+    });
     console.log(`testenv start returned in ${started.ms} ms`);
 
     // the servers outlive the start process
-    const pids = (JSON.parse(readFileSync(join(dir, 'pids.json'), 'utf8')) as { processes: Array<{ name: string; pid: number }> }).processes;
+    const pids = (
+      JSON.parse(readFileSync(join(dir, 'pids.json'), 'utf8')) as { processes: Array<{ name: string; pid: number }> }
+    ).processes;
     expect(pids.map((entry) => entry.name).sort()).toEqual(['etcd', 'kube-apiserver', 'moto_server', 'slack-receiver']);
     expect(pids.every((entry) => isGroupAlive(entry.pid))).toBe(true);
     const kubectl = join((await ensureBinaries()).kubeAssets, 'kubectl');
@@ -301,4 +346,3 @@ describe('npm run testenv -- start / status / stop', () => {
     expect(help.stdout).toContain('usage: npm run testenv -- <command>');
   });
 });
-

@@ -26,7 +26,8 @@ export function corpusCases(): CorpusCase[] {
 
 /** Key-agnostic match as the corpus README defines it: indexes and key=value segments dropped, contiguous run. */
 export function pathMatches(reported: string, expected: string): boolean {
-  const keep = (segments: string[]): string[] => segments.filter((segment) => !/^\d+$/.test(segment) && !segment.includes('='));
+  const keep = (segments: string[]): string[] =>
+    segments.filter((segment) => !/^\d+$/.test(segment) && !segment.includes('='));
   const have = keep(pointerSegments(reported.startsWith('/') ? reported : `/${reported}`));
   const want = keep(pointerSegments(expected.startsWith('/') ? expected : `/${expected}`));
   for (let start = 0; start + want.length <= have.length; start++) {

@@ -72,7 +72,9 @@ export function handlerModules(root: string, entry: string): HandlerModules {
   const relativeName = (file: string): string => relative(root, file).split(sep).join('/');
   const importsOf = (file: string, pattern: RegExp): string[] => {
     const text = readFileSync(file, 'utf8');
-    return [...text.matchAll(pattern)].flatMap((match) => (match[1] === undefined ? [] : [resolve(dirname(file), match[1])]));
+    return [...text.matchAll(pattern)].flatMap((match) =>
+      match[1] === undefined ? [] : [resolve(dirname(file), match[1])],
+    );
   };
   const init = new Set<string>();
   const dynamic = new Set<string>();

@@ -24,8 +24,9 @@ export async function ensureRenderer(options: { layer?: boolean } = {}): Promise
   const binary = values.get('DWRENDER');
   const layer = values.get('DWRENDER_LAYER');
   if (binary === undefined || (options.layer === true && layer === undefined)) {
-    throw new Error(`renderer/build.sh ${args.join(' ')} printed no DWRENDER${options.layer === true ? '/DWRENDER_LAYER' : ''} line; stdout was:\n${stdout}`);
+    throw new Error(
+      `renderer/build.sh ${args.join(' ')} printed no DWRENDER${options.layer === true ? '/DWRENDER_LAYER' : ''} line; stdout was:\n${stdout}`,
+    );
   }
   return { binary, layer };
 }
-

@@ -24,8 +24,13 @@ export default class SummaryLineReporter implements Reporter {
     }
     const failedSteps = failedCiSteps();
     failed += failedSteps.length;
-    const banner = [...failedSteps.map((step) => `!!! FAILED before the tests: ${step} (see its output above)`), ...missingPrerequisites(testModules)];
-    process.stdout.write(`\n${banner.map((line) => `${line}\n`).join('')}${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
+    const banner = [
+      ...failedSteps.map((step) => `!!! FAILED before the tests: ${step} (see its output above)`),
+      ...missingPrerequisites(testModules),
+    ];
+    process.stdout.write(
+      `\n${banner.map((line) => `${line}\n`).join('')}${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`,
+    );
   }
 }
 
@@ -36,7 +41,8 @@ function failedCiSteps(): string[] {
 
 /** A test meant to run (not skip/todo) that did not, inside a suite or module whose hooks failed. */
 function neverRanForFailedSetup(testCase: TestCase): boolean {
-  if (testCase.result().state === 'passed' || testCase.options.mode === 'skip' || testCase.options.mode === 'todo') return false;
+  if (testCase.result().state === 'passed' || testCase.options.mode === 'skip' || testCase.options.mode === 'todo')
+    return false;
   for (let parent: TestSuite | TestModule = testCase.parent; ; parent = parent.parent) {
     if (parent.errors().length > 0 || parent.state() === 'failed') return true;
     if (parent.type === 'module') return false;

@@ -42,7 +42,12 @@ export function runBuildScript(script: string, args: readonly string[] = [], cwd
     child.once('error', reject);
     child.once('close', (code, signal) => {
       if (code === 0) resolve(stdout);
-      else reject(new Error(`bash ${[script, ...args].join(' ')} failed (${signal ?? `exit code ${String(code)}`}); see its stderr above`));
+      else
+        reject(
+          new Error(
+            `bash ${[script, ...args].join(' ')} failed (${signal ?? `exit code ${String(code)}`}); see its stderr above`,
+          ),
+        );
     });
   });
 }

@@ -35,15 +35,35 @@ export async function makeClientCa(dir: string): Promise<ClientCa> {
   await mkdir(dir, { recursive: true });
   const ca = { cert: join(dir, 'client-ca.crt'), key: join(dir, 'client-ca.key') };
   await openssl(
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-keyout', ca.key, '-out', ca.cert, '-subj', '/CN=driftwatch-client-ca'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-keyout',
+      ca.key,
+      '-out',
+      ca.cert,
+      '-subj',
+      '/CN=driftwatch-client-ca',
+    ],
     dir,
   );
   return ca;
 }
 
 /** The API server reads users from the cert: CN is the user name, each O a group. */
-export async function makeClientCert(ca: ClientCa, dir: string, user: string, groups: readonly string[]): Promise<ClientCert> {
+export async function makeClientCert(
+  ca: ClientCa,
+  dir: string,
+  user: string,
+  groups: readonly string[],
+): Promise<ClientCert> {
   for (const part of [user, ...groups]) {
     // keeps the -subj string and file names unambiguous
     if (!/^[A-Za-z0-9:._@-]+$/.test(part)) throw new Error(`unsupported user or group name: ${JSON.stringify(part)}`);
@@ -52,16 +72,44 @@ export async function makeClientCert(ca: ClientCa, dir: string, user: string, gr
   const base = join(dir, user);
   const subject = `${groups.map((group) => `/O=${group}`).join('')}/CN=${user}`;
   await openssl(
-    ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', subject],
+    [
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      `${base}.key`,
+      '-out',
+      `${base}.csr`,
+      '-subj',
+      subject,
+    ],
     dir,
   );
   await writeFile(`${base}.ext`, 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n');
   // a random serial instead of -CAcreateserial: parallel signings would race on the shared .srl file
   const serial = `0x${randomBytes(16).toString('hex')}`;
   await openssl(
-    ['x509', '-req', '-in', `${base}.csr`, '-CA', ca.cert, '-CAkey', ca.key, '-set_serial', serial, '-days', '1',
-      '-extfile', `${base}.ext`, '-out', `${base}.crt`],
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${base}.csr`,
+      '-CA',
+      ca.cert,
+      '-CAkey',
+      ca.key,
+      '-set_serial',
+      serial,
+      '-days',
+      '1',
+      '-extfile',
+      `${base}.ext`,
+      '-out',
+      `${base}.crt`,
+    ],
     dir,
   );
   return { cert: `${base}.crt`, key: `${base}.key` };
@@ -76,9 +124,16 @@ export async function makeServiceAccountKeys(dir: string): Promise<{ privateKey:
 }
 
 /** A kubeconfig with everything embedded, so it keeps working if the cert files move. */
-export async function writeKubeconfig(file: string, options: { server: string; caFile: string; user: string; client: ClientCert }): Promise<void> {
+export async function writeKubeconfig(
+  file: string,
+  options: { server: string; caFile: string; user: string; client: ClientCert },
+): Promise<void> {
   const base64 = async (path: string): Promise<string> => (await readFile(path)).toString('base64');
-  const [ca, cert, key] = await Promise.all([base64(options.caFile), base64(options.client.cert), base64(options.client.key)]);
+  const [ca, cert, key] = await Promise.all([
+    base64(options.caFile),
+    base64(options.client.cert),
+    base64(options.client.key),
+  ]);
   const text = `apiVersion: v1
 kind: Config
 clusters:

@@ -83,7 +83,9 @@ function envLines(env: WorldEnv): string {
 async function start(): Promise<number> {
   const current = readCurrent();
   if (current?.pids !== undefined && liveProcesses(current.pids).length > 0) {
-    process.stderr.write(`testenv: already running (TESTENV_DIR=${current.state.dir}); run \`npm run testenv -- stop\` first\n`);
+    process.stderr.write(
+      `testenv: already running (TESTENV_DIR=${current.state.dir}); run \`npm run testenv -- stop\` first\n`,
+    );
     return 1;
   }
   if (current !== undefined) await stopRecorded(current.state, current.pids); // stale leftovers of a crashed world
@@ -104,7 +106,9 @@ async function start(): Promise<number> {
     throw error;
   }
   world.detach(); // from here on the processes outlive us
-  process.stderr.write(`testenv: up in ${(world.timings.totalMs / 1000).toFixed(1)} s (kube-apiserver ready in ${String(world.timings.apiserverReadyMs)} ms)\n`);
+  process.stderr.write(
+    `testenv: up in ${(world.timings.totalMs / 1000).toFixed(1)} s (kube-apiserver ready in ${String(world.timings.apiserverReadyMs)} ms)\n`,
+  );
   process.stdout.write(`${envLines(world.env)}\n`);
   return 0;
 }
@@ -141,11 +145,15 @@ function status(): number {
   const live = liveProcesses(current.pids);
   const dead = current.pids.processes.filter((entry) => !live.includes(entry));
   if (live.length === 0) {
-    process.stdout.write(`testenv: not running (stale state for TESTENV_DIR=${current.state.dir}; \`stop\` cleans it)\n`);
+    process.stdout.write(
+      `testenv: not running (stale state for TESTENV_DIR=${current.state.dir}; \`stop\` cleans it)\n`,
+    );
     return 1;
   }
   if (dead.length > 0) {
-    process.stdout.write(`testenv: degraded: ${dead.map((entry) => entry.name).join(', ')} not running\n${envLines(current.pids.env)}\n`);
+    process.stdout.write(
+      `testenv: degraded: ${dead.map((entry) => entry.name).join(', ')} not running\n${envLines(current.pids.env)}\n`,
+    );
     return 1;
   }
   const names = live.map((entry) => `${entry.name} (pid ${String(entry.pid)})`).join(', ');
@@ -168,7 +176,9 @@ async function main(args: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     default:
-      process.stderr.write(command === undefined ? USAGE : `testenv: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      process.stderr.write(
+        command === undefined ? USAGE : `testenv: unknown command ${JSON.stringify(command)}\n\n${USAGE}`,
+      );
       return 2;
   }
 }

@@ -89,7 +89,11 @@ export async function startFaultProxy(targetUrl: string, tls?: UpstreamTls): Pro
   };
 
   const server = createServer((incoming, outgoing) => {
-    const proxied: ProxiedRequest = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: incoming.headers };
+    const proxied: ProxiedRequest = {
+      method: incoming.method ?? 'GET',
+      path: incoming.url ?? '/',
+      headers: incoming.headers,
+    };
     const rule = rules.find((candidate) => candidate.left > 0 && candidate.match(proxied));
     records.push({ ...proxied, outcome: rule?.name ?? 'pass' });
     if (!rule) return forward(incoming, outgoing);
@@ -147,12 +151,33 @@ export const S3_INTERNAL_ERROR: Fault = {
 /** A proxy in front of the world's kube-apiserver holding the admin client certificate of `kubeconfigFile`. */
 export async function startKubeProxy(server: string, kubeconfigFile: string): Promise<FaultProxy> {
   const admin = readFileSync(kubeconfigFile, 'utf8');
-  return startFaultProxy(server, { ca: pemOf(admin, 'certificate-authority-data'), cert: pemOf(admin, 'client-certificate-data'), key: pemOf(admin, 'client-key-data') });
+  return startFaultProxy(server, {
+    ca: pemOf(admin, 'certificate-authority-data'),
+    cert: pemOf(admin, 'client-certificate-data'),
+    key: pemOf(admin, 'client-key-data'),
+  });
 }
 
 /** A kubeconfig whose only way to the apiserver is the proxy at `url` (which holds the credentials). */
 export function proxiedKubeconfig(url: string): string {
-  return ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: proxied', '  cluster:', `    server: ${url}`, '    insecure-skip-tls-verify: true', 'users:', '- name: auditor', '  user:', '    token: held-by-the-proxy', 'contexts:', '- name: proxied', '  context: {cluster: proxied, user: auditor}', 'current-context: proxied', ''].join('\n');
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: proxied',
+    '  cluster:',
+    `    server: ${url}`,
+    '    insecure-skip-tls-verify: true',
+    'users:',
+    '- name: auditor',
+    '  user:',
+    '    token: held-by-the-proxy',
+    'contexts:',
+    '- name: proxied',
+    '  context: {cluster: proxied, user: auditor}',
+    'current-context: proxied',
+    '',
+  ].join('\n');
 }
 
 /** PEM from a kubeconfig's base64 `*-data` field. */

@@ -88,7 +88,12 @@ export async function startKube(options: StartKubeOptions): Promise<KubeWorld> {
     const apiserver = await retryOnPortRace(() => startApiserver(options, etcd.url, credentials));
     daemons.unshift(apiserver.daemon); // stop order: apiserver first
     const kubeconfig = join(options.workDir, 'kubeconfig');
-    await writeKubeconfig(kubeconfig, { server: apiserver.server, caFile: apiserver.caFile, user: 'driftwatch-admin', client: credentials.admin });
+    await writeKubeconfig(kubeconfig, {
+      server: apiserver.server,
+      caFile: apiserver.caFile,
+      user: 'driftwatch-admin',
+      client: credentials.admin,
+    });
     return makeKubeWorld({
       options,
       kubeconfig,
@@ -130,11 +135,15 @@ async function startEtcd(options: StartKubeOptions): Promise<{ daemon: Daemon; u
     name: 'etcd',
     command: join(options.assets, 'etcd'),
     args: [
-      '--name=driftwatch', `--data-dir=${dataDir}`,
-      `--listen-client-urls=${url}`, `--advertise-client-urls=${url}`,
-      `--listen-peer-urls=${peerUrl}`, `--initial-advertise-peer-urls=${peerUrl}`,
+      '--name=driftwatch',
+      `--data-dir=${dataDir}`,
+      `--listen-client-urls=${url}`,
+      `--advertise-client-urls=${url}`,
+      `--listen-peer-urls=${peerUrl}`,
+      `--initial-advertise-peer-urls=${peerUrl}`,
       `--initial-cluster=driftwatch=${peerUrl}`,
-      '--unsafe-no-fsync=true', '--log-level=warn',
+      '--unsafe-no-fsync=true',
+      '--log-level=warn',
     ],
     logFile: join(options.workDir, 'etcd.log'),
     cwd: options.workDir,
@@ -160,7 +169,9 @@ async function startApiserver(
     command: join(options.assets, 'kube-apiserver'),
     args: [
       `--etcd-servers=${etcdUrl}`,
-      '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${String(port)}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${String(port)}`,
       `--cert-dir=${servingDir}`, // it writes a self-signed serving cert (SAN 127.0.0.1) here
       `--client-ca-file=${credentials.clientCa.cert}`,
       '--authorization-mode=RBAC',
@@ -178,7 +189,9 @@ async function startApiserver(
       '--feature-gates=MutatingAdmissionPolicy=true',
       '--runtime-config=admissionregistration.k8s.io/v1beta1=true',
       // who made every write (issue 13): JSON lines, written as each event completes
-      `--audit-policy-file=${auditPolicy}`, `--audit-log-path=${auditLog}`, '--audit-log-format=json',
+      `--audit-policy-file=${auditPolicy}`,
+      `--audit-log-path=${auditLog}`,
+      '--audit-log-format=json',
       '--audit-log-mode=blocking',
     ],
     logFile: join(options.workDir, 'apiserver.log'),
@@ -256,7 +269,11 @@ function makeKubeWorld(parts: KubeWorldParts): KubeWorld {
     daemons: [parts.apiserver, parts.etcd],
     timings: parts.timings,
     kubectl: (args, kubectlOptions = {}) =>
-      runKubectl(kubectlPath, ['--kubeconfig', kubectlOptions.kubeconfig ?? parts.kubeconfig, '--cache-dir', cacheDir, ...args], kubectlOptions),
+      runKubectl(
+        kubectlPath,
+        ['--kubeconfig', kubectlOptions.kubeconfig ?? parts.kubeconfig, '--cache-dir', cacheDir, ...args],
+        kubectlOptions,
+      ),
     async stop() {
       await parts.apiserver.stop();
       await parts.etcd.stop();
@@ -289,7 +306,10 @@ function runKubectl(kubectlPath: string, args: string[], options: KubectlOptions
     child.once('close', (code, signal) => {
       const result = { code: code ?? -1, stdout, stderr };
       if (result.code === 0 || options.allowFailure === true) resolve(result);
-      else reject(new Error(`kubectl ${args.slice(4).join(' ')} failed (${signal ?? `exit code ${String(code)}`}):\n${stderr}`));
+      else
+        reject(
+          new Error(`kubectl ${args.slice(4).join(' ')} failed (${signal ?? `exit code ${String(code)}`}):\n${stderr}`),
+        );
     });
   });
 }

@@ -9,7 +9,13 @@ import { dirname, join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 
 export type Handler<E, R> = (event: E, context: Context) => Promise<R>;
@@ -46,7 +52,12 @@ export function sqsEvent(message: QueuedMessage, receiveCount = 1): SQSEvent {
         messageId: message.id,
         receiptHandle: 'handle',
         body: message.body,
-        attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: String(Date.now()), SenderId: 'e2e', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+        attributes: {
+          ApproximateReceiveCount: String(receiveCount),
+          SentTimestamp: String(Date.now()),
+          SenderId: 'e2e',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
         messageAttributes: {},
         md5OfBody: '',
         eventSource: 'aws:sqs',
@@ -61,7 +72,14 @@ export function sqsEvent(message: QueuedMessage, receiveCount = 1): SQSEvent {
 export async function drainQueue(sqs: SQSClient, url: string): Promise<QueuedMessage[]> {
   const messages: QueuedMessage[] = [];
   for (let attempt = 0; attempt < 5; attempt++) {
-    const response = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
+    const response = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
     const received = response.Messages ?? [];
     if (received.length === 0 && attempt > 0) break;
     for (const message of received) {
@@ -144,11 +162,19 @@ export async function uploadSource(
 }
 
 /** The run's topic and queues: the audit queue, and a queue subscribed to the topic that keeps what SNS delivered. */
-export async function pipelineQueues(sqs: SQSClient, sns: SNSClient, name: string): Promise<{ topicArn: string; auditQueueUrl: string; subscriberQueueUrl: string }> {
+export async function pipelineQueues(
+  sqs: SQSClient,
+  sns: SNSClient,
+  name: string,
+): Promise<{ topicArn: string; auditQueueUrl: string; subscriberQueueUrl: string }> {
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: `driftwatch-${name}` }))).TopicArn ?? '';
-  const auditQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `driftwatch-audit-${name}` }))).QueueUrl ?? '';
-  const subscriberQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `driftwatch-subscriber-${name}` }))).QueueUrl ?? '';
-  const subscriberArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: subscriberQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'];
+  const auditQueueUrl =
+    (await sqs.send(new CreateQueueCommand({ QueueName: `driftwatch-audit-${name}` }))).QueueUrl ?? '';
+  const subscriberQueueUrl =
+    (await sqs.send(new CreateQueueCommand({ QueueName: `driftwatch-subscriber-${name}` }))).QueueUrl ?? '';
+  const subscriberArn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: subscriberQueueUrl, AttributeNames: ['QueueArn'] }))
+  ).Attributes?.['QueueArn'];
   await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: subscriberArn }));
   return { topicArn, auditQueueUrl, subscriberQueueUrl };
 }

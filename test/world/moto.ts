@@ -32,7 +32,10 @@ async function startOnce(options: { motoServer: string; workDir: string }): Prom
     logFile: join(options.workDir, 'moto.log'),
     cwd: options.workDir,
   });
-  await waitForDaemon(daemon, () => answersHttp(`${endpoint}/moto-api/`), { timeoutMs: MOTO_TIMEOUT_MS, intervalMs: 100 });
+  await waitForDaemon(daemon, () => answersHttp(`${endpoint}/moto-api/`), {
+    timeoutMs: MOTO_TIMEOUT_MS,
+    intervalMs: 100,
+  });
   return { endpoint, daemon, readyMs: Date.now() - started, stop: () => daemon.stop() };
 }
 

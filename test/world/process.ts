@@ -178,7 +178,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` every `intervalMs` until it returns true; false on timeout. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<boolean> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;
@@ -209,10 +213,14 @@ export async function waitForDaemon(
   options: { timeoutMs: number; intervalMs?: number },
 ): Promise<void> {
   try {
-    const isReady = await waitUntil(async () => {
-      assertRunning(daemon);
-      return ready();
-    }, options.timeoutMs, options.intervalMs);
+    const isReady = await waitUntil(
+      async () => {
+        assertRunning(daemon);
+        return ready();
+      },
+      options.timeoutMs,
+      options.intervalMs,
+    );
     if (!isReady) {
       throw new Error(
         `${daemon.name} not ready after ${String(options.timeoutMs)} ms; last lines of ${daemon.logFile}:\n${logTail(daemon.logFile)}`,

@@ -119,7 +119,14 @@ function route(request: IncomingMessage, response: ServerResponse, body: string,
   }
   const failure = context.takeFailure();
   const status = failure?.status ?? 200;
-  context.requests.push({ path: url.pathname + url.search, headers: flatHeaders(request), body, json: parseJson(body), at: Date.now(), status });
+  context.requests.push({
+    path: url.pathname + url.search,
+    headers: flatHeaders(request),
+    body,
+    json: parseJson(body),
+    at: Date.now(),
+    status,
+  });
   if (failure === undefined) {
     reply(response, 200, 'ok');
     return;
@@ -137,7 +144,12 @@ function controlFail(params: URLSearchParams, response: ServerResponse, context:
   const status = Number(params.get('status') ?? '500');
   const retryAfterText = params.get('retryAfter');
   const retryAfter = retryAfterText === null ? undefined : Number(retryAfterText);
-  if (!Number.isInteger(count) || count < 0 || (status !== 429 && status !== 500) || (retryAfter !== undefined && !(retryAfter >= 0))) {
+  if (
+    !Number.isInteger(count) ||
+    count < 0 ||
+    (status !== 429 && status !== 500) ||
+    (retryAfter !== undefined && !(retryAfter >= 0))
+  ) {
     reply(response, 400, 'usage: POST /_fail?count=N&status=429|500[&retryAfter=SECONDS]');
     return;
   }
@@ -145,7 +157,12 @@ function controlFail(params: URLSearchParams, response: ServerResponse, context:
   reply(response, 200, 'ok');
 }
 
-function reply(response: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
+function reply(
+  response: ServerResponse,
+  status: number,
+  body: string,
+  contentType = 'text/plain; charset=utf-8',
+): void {
   response.writeHead(status, { 'Content-Type': contentType });
   response.end(body);
 }
@@ -199,7 +216,9 @@ export function slackControl(webhookUrl: string): SlackControl {
       return (await response.json()) as RecordedRequest[];
     },
     failNext: (count, status, retryAfterSeconds) =>
-      post(`/_fail?count=${String(count)}&status=${String(status)}${retryAfterSeconds === undefined ? '' : `&retryAfter=${String(retryAfterSeconds)}`}`),
+      post(
+        `/_fail?count=${String(count)}&status=${String(status)}${retryAfterSeconds === undefined ? '' : `&retryAfter=${String(retryAfterSeconds)}`}`,
+      ),
     reset: () => post('/_reset'),
   };
 }

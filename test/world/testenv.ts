@@ -91,7 +91,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     const binaries = wanted.kube || wanted.moto ? await ensureBinaries() : undefined;
     const binariesMs = Date.now() - binariesStarted;
     const parts = await startParts(dir, wanted, binaries, options.slackAsProcess === true);
-    return assembleWorld({ dir, owned, binaries, ...parts, timings: { binariesMs, ...parts.timings, totalMs: Date.now() - started } });
+    return assembleWorld({
+      dir,
+      owned,
+      binaries,
+      ...parts,
+      timings: { binariesMs, ...parts.timings, totalMs: Date.now() - started },
+    });
   } catch (error) {
     if (owned) {
       await rm(dir, { recursive: true, force: true });
@@ -102,7 +108,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 }
 
 async function makeWorldDir(requested: string | undefined): Promise<{ dir: string; owned: boolean }> {
-  if (requested === undefined) return { dir: realpathSync(await mkdtemp(join(tmpdir(), 'driftwatch-world-'))), owned: true };
+  if (requested === undefined)
+    return { dir: realpathSync(await mkdtemp(join(tmpdir(), 'driftwatch-world-'))), owned: true };
   const existed = existsSync(requested);
   await mkdir(requested, { recursive: true });
   return { dir: realpathSync(requested), owned: !existed };
@@ -128,18 +135,25 @@ async function startParts(
     return { value, ms: Date.now() - begin };
   };
   const [kube, moto, slack] = await Promise.allSettled([
-    wanted.kube && binaries !== undefined ? timed(() => startKube({ assets: binaries.kubeAssets, workDir: dir })) : undefined,
-    wanted.moto && binaries !== undefined ? timed(() => startMoto({ motoServer: binaries.motoServer, workDir: dir })) : undefined,
+    wanted.kube && binaries !== undefined
+      ? timed(() => startKube({ assets: binaries.kubeAssets, workDir: dir }))
+      : undefined,
+    wanted.moto && binaries !== undefined
+      ? timed(() => startMoto({ motoServer: binaries.motoServer, workDir: dir }))
+      : undefined,
     wanted.slack ? timed(() => (slackAsProcess ? startSlackProcess(dir) : startSlackInProcess())) : undefined,
   ]);
   const failures = [kube, moto, slack].filter((result) => result.status === 'rejected');
   if (failures.length > 0) {
-    const running = [kube, moto, slack].flatMap((result) => (result.status === 'fulfilled' && result.value !== undefined ? [result.value.value] : []));
+    const running = [kube, moto, slack].flatMap((result) =>
+      result.status === 'fulfilled' && result.value !== undefined ? [result.value.value] : [],
+    );
     await Promise.allSettled(running.map((part) => part.stop()));
     throw new Error(`test world failed to start:\n${failures.map((failure) => String(failure.reason)).join('\n')}`);
   }
-  const value = <T>(result: PromiseSettledResult<{ value: T; ms: number } | undefined>): { value: T; ms: number } | undefined =>
-    result.status === 'fulfilled' ? result.value : undefined;
+  const value = <T>(
+    result: PromiseSettledResult<{ value: T; ms: number } | undefined>,
+  ): { value: T; ms: number } | undefined => (result.status === 'fulfilled' ? result.value : undefined);
   const kubePart = value(kube);
   const motoPart = value(moto);
   const slackPart = value(slack);
@@ -185,7 +199,11 @@ interface WorldParts extends Omit<Parts, 'timings'> {
 }
 
 function assembleWorld(parts: WorldParts): World {
-  const daemons = [...(parts.kube?.daemons ?? []), ...(parts.moto ? [parts.moto.daemon] : []), ...(parts.slack?.daemon ? [parts.slack.daemon] : [])];
+  const daemons = [
+    ...(parts.kube?.daemons ?? []),
+    ...(parts.moto ? [parts.moto.daemon] : []),
+    ...(parts.slack?.daemon ? [parts.slack.daemon] : []),
+  ];
   const env: WorldEnv = { TESTENV_DIR: parts.dir };
   if (parts.kube) {
     env.KUBECONFIG = parts.kube.kubeconfig;
@@ -224,5 +242,6 @@ async function stopParts(parts: WorldParts): Promise<void> {
     untrackDir(parts.dir);
   }
   const failures = results.filter((result) => result.status === 'rejected');
-  if (failures.length > 0) throw new Error(`stopping the test world: ${failures.map((failure) => String(failure.reason)).join('; ')}`);
+  if (failures.length > 0)
+    throw new Error(`stopping the test world: ${failures.map((failure) => String(failure.reason)).join('; ')}`);
 }

@@ -56,7 +56,8 @@ function medianOf(values: readonly number[]): number | undefined {
 }
 
 function itemsSection(period: ExportPeriod, start: string, end: string): Html {
-  if (period.items.length === 0) return html`<section><h2>Items</h2><div class="empty">No drift and no findings in this period.</div></section>`;
+  if (period.items.length === 0)
+    return html`<section><h2>Items</h2><div class="empty">No drift and no findings in this period.</div></section>`;
   const byNamespace = new Map<string, ExportItem[]>();
   for (const item of period.items) {
     const list = byNamespace.get(item.namespace ?? '');
@@ -67,7 +68,9 @@ function itemsSection(period: ExportPeriod, start: string, end: string): Html {
   const scale = timeScale(start, end);
   const groups = [...byNamespace].map(([namespace, items]) => {
     const counts = stateCounts(items);
-    const badges = (['open', 'resolved', 'unconfirmed'] as const).flatMap((state) => (counts[state] > 0 ? [badge(state, `${counts[state]} ${state}`)] : []));
+    const badges = (['open', 'resolved', 'unconfirmed'] as const).flatMap((state) =>
+      counts[state] > 0 ? [badge(state, `${counts[state]} ${state}`)] : [],
+    );
     return group({
       title: html`<span class="ns-name">${namespace || '(cluster-scoped)'}</span>`,
       label: plural(items.length, 'item'),
@@ -107,8 +110,13 @@ function timeline(episodes: readonly Episode[], scale: TimeScale): Html {
 }
 
 function itemEntry(item: ExportItem, scale: TimeScale): Html {
-  const kindBadge = item.type === 'finding' ? badge(item.severity ?? 'info', item.severity ?? 'finding') : badge(item.driftStatus ?? 'modified', item.driftStatus ?? 'drift');
-  const resolved = item.resolvedAt ? html`resolved <b>${timeTag(item.resolvedAt)}</b>` : html`<b>${item.state === 'unconfirmed' ? 'unconfirmed' : 'still open'}</b>`;
+  const kindBadge =
+    item.type === 'finding'
+      ? badge(item.severity ?? 'info', item.severity ?? 'finding')
+      : badge(item.driftStatus ?? 'modified', item.driftStatus ?? 'drift');
+  const resolved = item.resolvedAt
+    ? html`resolved <b>${timeTag(item.resolvedAt)}</b>`
+    : html`<b>${item.state === 'unconfirmed' ? 'unconfirmed' : 'still open'}</b>`;
   return html`<div class="entry k-${item.state}" data-item>
 <div class="entry-head">${badge(item.state, item.state)} ${kindBadge} <span class="obj"><span class="kind">${item.kind}</span> ${item.name}</span> <code class="path">${item.type === 'finding' ? (item.check ?? '') : item.path?.startsWith('#') ? '' : (item.path ?? '')}</code><span class="src" title="time reported, summed over episodes">${item.state === 'resolved' ? 'open for' : 'reported for'} ${humanDuration(item.durationMs)}</span></div>
 <div class="trail">${timeline(item.episodes, scale)}<div class="trail-text">first seen <b>${timeTag(item.firstSeen)}</b> · last seen <b>${timeTag(item.lastSeen)}</b> · ${resolved} · in ${plural(item.sightings, 'report')}${item.episodes.length > 1 ? html` · <b>${item.episodes.length} episodes</b> (came back after being resolved)` : ''}</div></div>
@@ -118,13 +126,18 @@ ${item.commit ? html`<div class="who">Declared state at commit <span class="mono
 }
 
 function driftDetails(item: ExportItem): Html {
-  if (item.driftStatus === 'missing') return html`<p class="note">Declared in Git but not found in the cluster.</p>${writerLine(undefined, undefined, undefined, item.actor)}`;
-  if (item.driftStatus === 'extra') return html`<p class="note">In the cluster but not declared in Git.</p>${writerLine(item.manager, item.changedAt, undefined, item.actor)}`;
+  if (item.driftStatus === 'missing')
+    return html`<p class="note">Declared in Git but not found in the cluster.</p>${writerLine(undefined, undefined, undefined, item.actor)}`;
+  if (item.driftStatus === 'extra')
+    return html`<p class="note">In the cluster but not declared in Git.</p>${writerLine(item.manager, item.changedAt, undefined, item.actor)}`;
   if (item.sightings === 0) return html`<p class="note">${itemSubject(item)}: last seen before the period began.</p>`;
   return html`${sideBySide({ value: item.declared, present: 'declared' in item }, { value: item.live, present: 'live' in item })}${writerLine(item.manager, item.changedAt, item.subresource, item.actor)}`;
 }
 
 function findingDetails(item: ExportItem): Html {
-  const exemption = item.exemption && item.exemption !== 'active' ? html`<div class="who">${badge('exempted', 'exempted')} ${item.exemption.replace(/^exempted:?\s*/, '')}</div>` : '';
+  const exemption =
+    item.exemption && item.exemption !== 'active'
+      ? html`<div class="who">${badge('exempted', 'exempted')} ${item.exemption.replace(/^exempted:?\s*/, '')}</div>`
+      : '';
   return html`${item.message ? html`<div class="finding-msg">${item.message}</div>` : ''}${item.remediation ? html`<div class="fix">Fix: <code>${item.remediation}</code></div>` : ''}${exemption}`;
 }

@@ -18,7 +18,12 @@ export function historySection(report: Report, earlier: readonly Report[]): Html
 function resolvedTable(resolved: readonly ResolvedItem[]): Html {
   if (resolved.length === 0) return html``;
   const rows = resolved.map((item) => {
-    const what = item.type === 'finding' ? (item.check ?? 'finding') : item.path?.startsWith('#') ? (item.status ?? '') : (item.path ?? '');
+    const what =
+      item.type === 'finding'
+        ? (item.check ?? 'finding')
+        : item.path?.startsWith('#')
+          ? (item.status ?? '')
+          : (item.path ?? '');
     const duration = Date.parse(item.resolvedAt) - Date.parse(item.firstSeen);
     return html`<tr data-item><td>${badge('resolved', 'resolved')}</td><td class="wrap"><b>${item.kind}</b> ${item.namespace ? `${item.namespace}/` : ''}${item.name}</td><td class="mono wrap">${what}</td><td>${timeTag(item.firstSeen)}</td><td>${timeTag(item.resolvedAt)}</td><td class="num">${Number.isNaN(duration) ? '' : humanDuration(duration)}</td></tr>`;
   });
@@ -27,7 +32,10 @@ function resolvedTable(resolved: readonly ResolvedItem[]): Html {
 
 function unconfirmedList(unconfirmed: readonly CarriedItem[]): Html {
   if (unconfirmed.length === 0) return html``;
-  const names = unconfirmed.map((item) => html`<li><code>${item.kind} ${item.namespace ? `${item.namespace}/` : ''}${item.name}</code> <span class="muted">first seen ${timeTag(item.firstSeen)}</span></li>`);
+  const names = unconfirmed.map(
+    (item) =>
+      html`<li><code>${item.kind} ${item.namespace ? `${item.namespace}/` : ''}${item.name}</code> <span class="muted">first seen ${timeTag(item.firstSeen)}</span></li>`,
+  );
   return html`<div class="notice k-warn"><h3>${plural(unconfirmed.length, 'item')} neither seen nor resolved</h3>Their type could not be listed, so they are carried forward until a complete scan confirms them.<ul>${names}</ul></div>`;
 }
 
@@ -36,7 +44,10 @@ const STATUSES = ['modified', 'missing', 'extra'] as const;
 
 /** Stacked bars of modified/missing/extra per run, oldest left; undefined without earlier reports. */
 function trendChart(report: Report, earlier: readonly Report[]): Html | undefined {
-  const runs = [...earlier.filter((other) => other.cluster === report.cluster && other.generatedAt < report.generatedAt), report]
+  const runs = [
+    ...earlier.filter((other) => other.cluster === report.cluster && other.generatedAt < report.generatedAt),
+    report,
+  ]
     .sort((a, b) => a.generatedAt.localeCompare(b.generatedAt))
     .slice(-TREND_LIMIT);
   if (runs.length < 2) return undefined;

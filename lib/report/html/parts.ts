@@ -32,7 +32,8 @@ export function card(label: string, value: number | string, kind: string, sub?: 
 /** `new`, or `since …` for something an earlier run already reported. */
 export function seenMark(item: { history?: string; firstSeen?: string }): Html {
   if (item.history === 'new') return html`<span class="mark new" title="first seen in this run">new</span>`;
-  if (item.history === 'persisting' && item.firstSeen) return html`<span class="mark" title="reported by earlier runs">since ${timeTag(item.firstSeen)}</span>`;
+  if (item.history === 'persisting' && item.firstSeen)
+    return html`<span class="mark" title="reported by earlier runs">since ${timeTag(item.firstSeen)}</span>`;
   return html``;
 }
 
@@ -46,12 +47,20 @@ export function valueBlock(value: unknown, present: boolean): Html {
   return html`<pre>${text.slice(0, VALUE_LIMIT)}<span class="absent">… ${text.length - VALUE_LIMIT} more characters (see the JSON report)</span></pre>`;
 }
 
-export function sideBySide(declared: { value: unknown; present: boolean }, live: { value: unknown; present: boolean }): Html {
+export function sideBySide(
+  declared: { value: unknown; present: boolean },
+  live: { value: unknown; present: boolean },
+): Html {
   return html`<div class="sides"><div class="side declared"><div class="lbl">Declared (Git)</div>${valueBlock(declared.value, declared.present)}</div><div class="side live"><div class="lbl">Live (cluster)</div>${valueBlock(live.value, live.present)}</div></div>`;
 }
 
 /** `kubectl-edit (scale) at 2026-11-20 10:02 UTC`. */
-export function writerLine(manager: string | undefined, time: string | undefined, subresource?: string, actor?: ActorName): Html {
+export function writerLine(
+  manager: string | undefined,
+  time: string | undefined,
+  subresource?: string,
+  actor?: ActorName,
+): Html {
   const person = actor ? html` by <b>${actor.username}</b>` : html``;
   if (!manager) {
     if (!actor) return html``;
@@ -71,7 +80,14 @@ export function toolbar(placeholder: string, total: number): Html {
 }
 
 /** A collapsible section (a namespace, a severity) whose children with `data-item` the filter counts. */
-export function group(options: { title: Html; label: string; total: number; badges?: Html[]; open: boolean; body: Html }): Html {
+export function group(options: {
+  title: Html;
+  label: string;
+  total: number;
+  badges?: Html[];
+  open: boolean;
+  body: Html;
+}): Html {
   return html`<details class="group" data-total="${options.total}"${options.open ? html` open` : ''}><summary>${options.title} <span class="count" data-label="${options.label}">${options.label}</span><span class="badges">${options.badges ?? []}</span></summary>${options.body}</details>`;
 }
 

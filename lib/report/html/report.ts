@@ -32,7 +32,9 @@ const OPEN_LIMIT = 150;
 
 function header(report: Report): Html {
   const { source, scan } = report;
-  const commit = source.commit ? html`<span>Commit <b class="mono" title="${source.commit}">${source.commit.slice(0, 12)}</b></span>` : '';
+  const commit = source.commit
+    ? html`<span>Commit <b class="mono" title="${source.commit}">${source.commit.slice(0, 12)}</b></span>`
+    : '';
   return html`<header class="top"><div>
 <div class="eyebrow">driftwatch drift report</div>
 <h1>Cluster <span class="mono">${report.cluster}</span></h1>
@@ -49,7 +51,6 @@ function verdict(report: Report): string {
   if (report.drift.length === 0) return `No drift: ${compared}.`;
   return `${plural(report.drift.length, 'object')} drifted (${plural(summary.changes, 'changed field')}); ${compared}.`;
 }
-
 
 function summaryCards(report: Report): Html {
   const { summary } = report;
@@ -77,16 +78,27 @@ function completenessSection(report: Report): Html {
   const problems: Html[] = [];
   if (scan.error) problems.push(html`<li>Reading the live state stopped: ${scan.error}</li>`);
   for (const list of notListed) {
-    problems.push(html`<li>Not listed (${list.status}): <code>${list.group || 'core'}/${list.resource}</code>${list.namespace ? html` in <code>${list.namespace}</code>` : ''}${list.error ? html` — ${list.error}` : ''}</li>`);
+    problems.push(
+      html`<li>Not listed (${list.status}): <code>${list.group || 'core'}/${list.resource}</code>${list.namespace ? html` in <code>${list.namespace}</code>` : ''}${list.error ? html` — ${list.error}` : ''}</li>`,
+    );
   }
   if (scan.unverified.length > 0) {
-    const names = scan.unverified.map((ref) => html`<li><code>${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}</code></li>`);
-    problems.push(html`<li>${plural(scan.unverified.length, 'declared object')} not verified (their type could not be listed)<details><summary class="muted">show</summary><ul>${names}</ul></details></li>`);
+    const names = scan.unverified.map(
+      (ref) => html`<li><code>${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}</code></li>`,
+    );
+    problems.push(
+      html`<li>${plural(scan.unverified.length, 'declared object')} not verified (their type could not be listed)<details><summary class="muted">show</summary><ul>${names}</ul></details></li>`,
+    );
   }
   for (const problem of source.failedFiles) {
-    problems.push(html`<li>Failed file <code>${problemPlace(problem)}</code>: ${problem.message} — its objects were not audited</li>`);
+    problems.push(
+      html`<li>Failed file <code>${problemPlace(problem)}</code>: ${problem.message} — its objects were not audited</li>`,
+    );
   }
-  const unattributed = scan.withoutManagedFields > 0 ? html`<p class="muted">${plural(scan.withoutManagedFields, 'live object')} had no managedFields: fields added by hand were not checked and changes are not attributed.</p>` : '';
+  const unattributed =
+    scan.withoutManagedFields > 0
+      ? html`<p class="muted">${plural(scan.withoutManagedFields, 'live object')} had no managedFields: fields added by hand were not checked and changes are not attributed.</p>`
+      : '';
   const listed = scan.lists.length - notListed.length;
   if (problems.length === 0) {
     return html`<section><div class="notice k-ok"><h3>Scan complete</h3>${plural(listed, 'resource list')} read, ${plural(source.files, 'manifest file')} parsed, nothing skipped.${unattributed}</div></section>`;
@@ -112,12 +124,15 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 }
 
 function driftSection(report: Report): Html {
-  if (report.drift.length === 0) return html`<section><h2>Drift</h2><div class="empty">No drift: the live state matches Git.</div></section>`;
+  if (report.drift.length === 0)
+    return html`<section><h2>Drift</h2><div class="empty">No drift: the live state matches Git.</div></section>`;
   const byNamespace = [...groupBy(report.drift, namespaceOf)].sort(([a], [b]) => a.localeCompare(b));
   const open = report.drift.length <= OPEN_LIMIT;
   const groups = byNamespace.map(([namespace, entries]) =>
     group({
-      title: namespace ? html`<span class="ns-name">${namespace}</span>` : html`<span class="ns-name">(cluster-scoped)</span>`,
+      title: namespace
+        ? html`<span class="ns-name">${namespace}</span>`
+        : html`<span class="ns-name">(cluster-scoped)</span>`,
       label: plural(entries.length, 'object'),
       total: entries.length,
       badges: statusBadges(entries),
@@ -155,9 +170,14 @@ function repairLines(entry: DriftEntry): Html {
 }
 
 function entryBody(entry: DriftEntry): Html {
-  if (entry.status === 'missing') return html`<p class="note">Declared in Git but not found in the cluster (<span class="mono">${entry.apiVersion}</span>).</p>${writerLine(undefined, undefined, undefined, entry.actor)}`;
-  if (entry.status === 'extra') return html`<p class="note">In the cluster but not declared in Git (<span class="mono">${entry.apiVersion}</span>).</p>${writerLine(entry.manager, entry.time, undefined, entry.actor)}`;
-  const unattributed = entry.attribution === 'unavailable' ? html`<p class="note">No managedFields on the live object: fields added by hand could not be checked, and changes are not attributed.</p>` : '';
+  if (entry.status === 'missing')
+    return html`<p class="note">Declared in Git but not found in the cluster (<span class="mono">${entry.apiVersion}</span>).</p>${writerLine(undefined, undefined, undefined, entry.actor)}`;
+  if (entry.status === 'extra')
+    return html`<p class="note">In the cluster but not declared in Git (<span class="mono">${entry.apiVersion}</span>).</p>${writerLine(entry.manager, entry.time, undefined, entry.actor)}`;
+  const unattributed =
+    entry.attribution === 'unavailable'
+      ? html`<p class="note">No managedFields on the live object: fields added by hand could not be checked, and changes are not attributed.</p>`
+      : '';
   return html`${(entry.changes ?? []).map(changeBlock)}${unattributed}`;
 }
 
@@ -185,7 +205,13 @@ function findingsSection(report: Report): Html {
   const groups = SEVERITIES.flatMap((severity) => {
     const findings = active.filter((finding) => finding.severity === severity);
     if (findings.length === 0) return [];
-    return [findingGroup(html`${badge(severity, severity)}`, findings, isAtLeast(severity, 'high') || report.findings.length <= OPEN_LIMIT)];
+    return [
+      findingGroup(
+        html`${badge(severity, severity)}`,
+        findings,
+        isAtLeast(severity, 'high') || report.findings.length <= OPEN_LIMIT,
+      ),
+    ];
   });
   if (exempted.length > 0) groups.push(findingGroup(html`${badge('exempted', 'exempted')}`, exempted, false));
   return html`<section id="findings"><h2>Findings <span class="hint">cluster hygiene checks, worst first, each with its remediation</span></h2>${groups}</section>`;
@@ -193,7 +219,8 @@ function findingsSection(report: Report): Html {
 
 function findingGroup(title: Html, findings: readonly Finding[], open: boolean): Html {
   const rows = findings.map(
-    (finding) => html`<tr data-item><td class="mono wrap">${finding.check}</td><td class="wrap"><b>${finding.kind}</b> ${finding.namespace ? `${finding.namespace}/` : ''}${finding.name}</td><td class="wrap"><div class="finding-msg">${finding.exempted ? html`${badge(finding.severity, finding.severity)} ` : ''}${finding.message}</div>${finding.remediation ? html`<div class="fix">Fix: <code>${finding.remediation}</code></div>` : ''}</td><td>${seenMark(finding)}</td></tr>`,
+    (finding) =>
+      html`<tr data-item><td class="mono wrap">${finding.check}</td><td class="wrap"><b>${finding.kind}</b> ${finding.namespace ? `${finding.namespace}/` : ''}${finding.name}</td><td class="wrap"><div class="finding-msg">${finding.exempted ? html`${badge(finding.severity, finding.severity)} ` : ''}${finding.message}</div>${finding.remediation ? html`<div class="fix">Fix: <code>${finding.remediation}</code></div>` : ''}</td><td>${seenMark(finding)}</td></tr>`,
   );
   return group({
     title,

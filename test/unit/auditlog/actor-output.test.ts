@@ -14,7 +14,9 @@ import type { Report } from '../../../lib/report/report.ts';
 import { checkStoredReport } from '../../../lib/report/validate.ts';
 import { extraRole, imageDrift, makeReport, missingConfigMap } from '../reports/fixtures.ts';
 
-const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../../lib/report/report.schema.json'), 'utf8')) as object;
+const schema = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../../lib/report/report.schema.json'), 'utf8'),
+) as object;
 
 function actor(username: string, verb: Actor['verb'], time: string, extra: Partial<Actor> = {}): Actor {
   return { username, verb, time, auditId: `id-${username}`, ...extra };
@@ -29,12 +31,28 @@ function attributedReport(): Report {
     cluster: 'prod',
     at: '2026-11-05T00:00:00.000Z',
     drift: [
-      { ...image, changes: [{ ...change, actor: actor('alice@example.com', 'patch', '2026-11-01T09:00:00.412345Z', { impersonatedBy: 'admin', groups: ['system:masters'], sourceIPs: ['10.0.0.7'], userAgent: 'kubectl/v1.34.4' }) }] },
+      {
+        ...image,
+        changes: [
+          {
+            ...change,
+            actor: actor('alice@example.com', 'patch', '2026-11-01T09:00:00.412345Z', {
+              impersonatedBy: 'admin',
+              groups: ['system:masters'],
+              sourceIPs: ['10.0.0.7'],
+              userAgent: 'kubectl/v1.34.4',
+            }),
+          },
+        ],
+      },
       { ...missingConfigMap('doomed'), actor: actor('dave@example.com', 'delete', '2026-11-04T11:00:00.123456Z') },
       { ...extraRole('handmade'), actor: actor('erin@example.com', 'create', '2026-11-03T08:00:00.5Z') },
     ],
   });
-  return { ...report, scan: { ...report.scan, auditLog: { source: 'file audit.log', events: 12, matched: 3, unmatched: 0 } } };
+  return {
+    ...report,
+    scan: { ...report.scan, auditLog: { source: 'file audit.log', events: 12, matched: 3, unmatched: 0 } },
+  };
 }
 
 describe('the person behind a change, in every output', () => {
@@ -42,7 +60,10 @@ describe('the person behind a change, in every output', () => {
     const report = attributedReport();
     const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
     expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
-    expect(validate({ ...report, scan: { ...report.scan, auditLog: { source: 'not configured' } } }), JSON.stringify(validate.errors)).toBe(true);
+    expect(
+      validate({ ...report, scan: { ...report.scan, auditLog: { source: 'not configured' } } }),
+      JSON.stringify(validate.errors),
+    ).toBe(true);
     expect(checkStoredReport(JSON.parse(JSON.stringify(report)), 'prod')).toHaveProperty('report');
   });
 
@@ -58,8 +79,17 @@ describe('the person behind a change, in every output', () => {
   test('CSV changed_by and HTML', () => {
     const csv = exportCsv(buildExport('prod', [attributedReport()]));
     const column = EXPORT_CSV_HEADER.indexOf('changed_by');
-    const cells = csv.split('\r\n').slice(1, -1).map((row) => row.split(',')[column]);
-    expect(cells).toEqual(expect.arrayContaining(['kubectl-set by alice@example.com', 'deleted by dave@example.com', 'kubectl-create by erin@example.com']));
+    const cells = csv
+      .split('\r\n')
+      .slice(1, -1)
+      .map((row) => row.split(',')[column]);
+    expect(cells).toEqual(
+      expect.arrayContaining([
+        'kubectl-set by alice@example.com',
+        'deleted by dave@example.com',
+        'kubectl-create by erin@example.com',
+      ]),
+    );
     const html = renderHtml(attributedReport());
     expect(html).toContain('by <b>alice@example.com</b>');
     expect(html).toContain('Deleted by <b>dave@example.com</b>');

@@ -15,7 +15,10 @@ type KeysOf<T> = T extends unknown ? keyof T & string : never;
 /** The listed field names, which must be exactly the fields of T (a type error otherwise). */
 function fields<T>() {
   return <const Listed extends readonly KeysOf<T>[]>(
-    listed: Listed & ([Exclude<KeysOf<T>, Listed[number]>] extends [never] ? unknown : { missing: Exclude<KeysOf<T>, Listed[number]> }),
+    listed: Listed &
+      ([Exclude<KeysOf<T>, Listed[number]>] extends [never]
+        ? unknown
+        : { missing: Exclude<KeysOf<T>, Listed[number]> }),
   ): readonly string[] => listed;
 }
 
@@ -23,10 +26,13 @@ function fields<T>() {
 async function sentBodies(): Promise<string[]> {
   const config = await loadConfig(join(import.meta.dirname, '../../../examples/driftwatch.yaml'), {});
   const sent: QueueEntry[] = [];
-  await enqueueAudits(async (entries) => {
-    sent.push(...entries);
-    return { failed: [] };
-  }, scheduleMessages(config, new Date('2026-11-20T10:00:00.123Z'), 'run-1'));
+  await enqueueAudits(
+    async (entries) => {
+      sent.push(...entries);
+      return { failed: [] };
+    },
+    scheduleMessages(config, new Date('2026-11-20T10:00:00.123Z'), 'run-1'),
+  );
   return sent.map((entry) => entry.body);
 }
 
@@ -46,7 +52,10 @@ describe('the audit queue message', () => {
       expect(validate(JSON.parse(body)), JSON.stringify(validate.errors)).toBe(true);
       expect(auditMessageBody(parseAuditMessage(body))).toBe(body);
     }
-    expect(parseAuditMessage(bodies[0] ?? '')).toMatchObject({ runId: 'run-1', scheduledAt: '2026-11-20T10:00:00.123Z' });
+    expect(parseAuditMessage(bodies[0] ?? '')).toMatchObject({
+      runId: 'run-1',
+      scheduledAt: '2026-11-20T10:00:00.123Z',
+    });
   });
 
   test('scheduledAt is optional, and a field a later version adds is read past', () => {
@@ -60,12 +69,18 @@ describe('the audit queue message', () => {
     ['no cluster', '{"runId":"r"}', 'audit message: cluster: required'],
     ['a runId that is no string', '{"runId":7,"cluster":"prod"}', 'audit message: runId: must be a string'],
     ['an empty cluster', '{"runId":"r","cluster":""}', 'audit message: cluster: must not be empty'],
-    ['a scheduledAt that is no time', '{"runId":"r","cluster":"prod","scheduledAt":"now"}', 'audit message: scheduledAt: must match ^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$'],
+    [
+      'a scheduledAt that is no time',
+      '{"runId":"r","cluster":"prod","scheduledAt":"now"}',
+      'audit message: scheduledAt: must match ^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$',
+    ],
   ])('%s: refused with the field that is wrong', (_name, body, reason) => {
     expect(() => parseAuditMessage(body)).toThrow(new Error(reason));
   });
 
   test('the error never quotes the body', () => {
-    expect(() => parseAuditMessage('{"runId":"r","cluster":{"token":"hunter2"}}')).toThrow(/^audit message: cluster: must be a string$/);
+    expect(() => parseAuditMessage('{"runId":"r","cluster":{"token":"hunter2"}}')).toThrow(
+      /^audit message: cluster: must be a string$/,
+    );
   });
 });

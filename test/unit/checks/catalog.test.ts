@@ -10,7 +10,10 @@ const README = new URL('../../../lib/checks/README.md', import.meta.url);
 
 /** The README row a check's exports call for. */
 function readmeRow(check: CheckInfo): string {
-  const reads = 'reads' in check && Array.isArray(check.reads) && check.reads.length > 0 ? check.reads.map(({ kind }) => kind).join(', ') : '—';
+  const reads =
+    'reads' in check && Array.isArray(check.reads) && check.reads.length > 0
+      ? check.reads.map(({ kind }) => kind).join(', ')
+      : '—';
   return `| \`${check.id}\` | ${check.severity} | ${check.title} | ${reads} | ${check.firesOn} |`;
 }
 
@@ -35,7 +38,9 @@ describe('check catalogue', () => {
 
   it('asks for the kinds every check reads, each once', () => {
     const kinds = CHECK_KINDS.map(({ group, kind }) => `${group}/${kind}`);
-    const read = new Set(CHECK_DEFINITIONS.flatMap((check) => check.reads.map(({ group, kind }) => `${group}/${kind}`)));
+    const read = new Set(
+      CHECK_DEFINITIONS.flatMap((check) => check.reads.map(({ group, kind }) => `${group}/${kind}`)),
+    );
 
     expect(new Set(kinds).size).toBe(kinds.length);
     expect(new Set(kinds)).toStrictEqual(read);

@@ -26,7 +26,16 @@ const exemption: ExemptionConfig = {
 describe('applyExemptions', () => {
   it('keeps a matching finding, marked exempted with the reason, owner and expiry', () => {
     expect(applyExemptions([privileged], [exemption], NOW)).toStrictEqual([
-      { ...privileged, exempted: true, exemption: { source: 'config', reason: 'needs host metrics', owner: 'team-observability', expires: '2027-03-31' } },
+      {
+        ...privileged,
+        exempted: true,
+        exemption: {
+          source: 'config',
+          reason: 'needs host metrics',
+          owner: 'team-observability',
+          expires: '2027-03-31',
+        },
+      },
     ]);
   });
 
@@ -36,8 +45,14 @@ describe('applyExemptions', () => {
     expect(applyExemptions([privileged], [glob], NOW)[0]?.exempted).toBe(true);
   });
 
-  it('globs are the one glob of driftwatch.yaml: * matches a cluster-scoped finding\'s empty namespace, ? one character, brackets are plain', () => {
-    const clusterScoped: CheckFinding = { ...privileged, check: 'rbac-cluster-admin', kind: 'ClusterRoleBinding', namespace: undefined, name: 'ops/admins' };
+  it("globs are the one glob of driftwatch.yaml: * matches a cluster-scoped finding's empty namespace, ? one character, brackets are plain", () => {
+    const clusterScoped: CheckFinding = {
+      ...privileged,
+      check: 'rbac-cluster-admin',
+      kind: 'ClusterRoleBinding',
+      namespace: undefined,
+      name: 'ops/admins',
+    };
     const starred = { ...exemption, check: 'rbac-*', kind: 'ClusterRoleBinding', namespace: '*', name: 'ops*' };
     const bracketed = { ...exemption, check: 'rbac-*', kind: 'ClusterRoleBinding', name: '[o]ps/admins' };
 
@@ -55,7 +70,9 @@ describe('applyExemptions', () => {
   it('does not match a namespaced exemption to a cluster-scoped finding', () => {
     const node = { check: 'node-cordoned', severity: 'low', kind: 'Node', name: 'n1', message: 'm' } as const;
 
-    expect(applyExemptions([node], [{ ...exemption, check: 'node-*', kind: undefined, name: undefined }], NOW)[0]?.exempted).toBeUndefined();
+    expect(
+      applyExemptions([node], [{ ...exemption, check: 'node-*', kind: undefined, name: undefined }], NOW)[0]?.exempted,
+    ).toBeUndefined();
   });
 
   it('applies through the whole expiry day (UTC) and stops the day after', () => {
@@ -63,7 +80,9 @@ describe('applyExemptions', () => {
     const dayAfter = new Date('2027-04-01T00:00:00Z');
 
     expect(applyExemptions([privileged], [exemption], lastDay)[0]?.exempted).toBe(true);
-    expect(applyExemptions([privileged], [exemption], dayAfter).find((found) => found.check === 'pod-privileged')?.exempted).toBeUndefined();
+    expect(
+      applyExemptions([privileged], [exemption], dayAfter).find((found) => found.check === 'pod-privileged')?.exempted,
+    ).toBeUndefined();
   });
 
   it('reports an expired exemption as exemption-expired, naming its target, owner and date', () => {
@@ -72,7 +91,11 @@ describe('applyExemptions', () => {
     const findings = applyExemptions([privileged], [expired], NOW);
 
     expect(findings.map((found) => found.check)).toStrictEqual(['pod-privileged', 'exemption-expired']);
-    expect(findings[1]).toMatchObject({ severity: 'low', kind: 'Exemption', name: 'pod-privileged DaemonSet monitoring/node-exporter' });
+    expect(findings[1]).toMatchObject({
+      severity: 'low',
+      kind: 'Exemption',
+      name: 'pod-privileged DaemonSet monitoring/node-exporter',
+    });
     expect(findings[1]?.message).toBe(
       'Exemption for pod-privileged DaemonSet monitoring/node-exporter (owner team-observability) expired on 2026-04-30; the findings it covered are reported again',
     );
@@ -83,7 +106,9 @@ describe('applyExemptions', () => {
     const expired = { ...exemption, expires: '2026-04-30' };
 
     expect(applyExemptions([], [expired], NOW, config({ disable: ['exemption-expired'] }))).toStrictEqual([]);
-    expect(applyExemptions([], [expired], NOW, config({ severity: { 'exemption-expired': 'high' } }))[0]?.severity).toBe('high');
+    expect(
+      applyExemptions([], [expired], NOW, config({ severity: { 'exemption-expired': 'high' } }))[0]?.severity,
+    ).toBe('high');
   });
 
   it('stays quiet without exemptions', () => {
@@ -108,16 +133,25 @@ describe('self-exemption annotation driftwatch.io/exempt', () => {
       ['pod-privileged', true],
       ['images-latest', true],
     ]);
-    expect(findings[0]?.exemption).toStrictEqual({ source: 'annotation', reason: 'driftwatch.io/exempt annotation on the object' });
+    expect(findings[0]?.exemption).toStrictEqual({
+      source: 'annotation',
+      reason: 'driftwatch.io/exempt annotation on the object',
+    });
   });
 
   it('exempts a workload finding through the annotation on its pod template', () => {
     const template = {
       metadata: { annotations: { 'driftwatch.io/exempt': 'pod-host-path' } },
-      spec: { containers: [{ name: 'app', image: 'x:1' }], volumes: [{ name: 'logs', hostPath: { path: '/var/log' } }] },
+      spec: {
+        containers: [{ name: 'app', image: 'x:1' }],
+        volumes: [{ name: 'logs', hostPath: { path: '/var/log' } }],
+      },
     };
 
-    const [found] = run([], { declaredPodTemplates: [{ ref: { kind: 'DaemonSet', namespace: 'logging', name: 'fluent-bit' }, template }], config: config({ allowSelfExemption: true }) });
+    const [found] = run([], {
+      declaredPodTemplates: [{ ref: { kind: 'DaemonSet', namespace: 'logging', name: 'fluent-bit' }, template }],
+      config: config({ allowSelfExemption: true }),
+    });
 
     expect(found).toMatchObject({ check: 'pod-host-path', exempted: true });
   });

@@ -6,7 +6,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { CORE_SCHEMA, dump, loadAll } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
-import { applyExemptions, CATALOG, CHECK_DEFINITIONS, declaredPodTemplates, runChecks } from '../../../lib/checks/index.ts';
+import {
+  applyExemptions,
+  CATALOG,
+  CHECK_DEFINITIONS,
+  declaredPodTemplates,
+  runChecks,
+} from '../../../lib/checks/index.ts';
 import type { CheckFinding, ChecksInput } from '../../../lib/checks/index.ts';
 import { checkContext } from '../../../lib/checks/context.ts';
 import { parseConfig } from '../../../lib/config/load.ts';
@@ -38,14 +44,19 @@ interface CheckCase {
 const caseFiles = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .flatMap((folder) =>
-    readdirSync(new URL(`${folder.name}/`, FIXTURES)).map((file) => ({ check: folder.name, file, path: `${folder.name}/${file}` })),
+    readdirSync(new URL(`${folder.name}/`, FIXTURES)).map((file) => ({
+      check: folder.name,
+      file,
+      path: `${folder.name}/${file}`,
+    })),
   )
   .sort((a, b) => (a.path < b.path ? -1 : 1));
 
 describe('check fixture folders', () => {
   test('are one per check id, each with at least one fires- and one quiet- case, and nothing else', () => {
     const folders = [...new Set(caseFiles.map(({ check }) => check))].sort();
-    const named = (prefix: string): string[] => [...new Set(caseFiles.filter(({ file }) => file.startsWith(prefix)).map(({ check }) => check))].sort();
+    const named = (prefix: string): string[] =>
+      [...new Set(caseFiles.filter(({ file }) => file.startsWith(prefix)).map(({ check }) => check))].sort();
 
     expect(folders).toStrictEqual(CATALOG.map(({ id }) => id).sort());
     expect(named('fires-')).toStrictEqual(folders);
@@ -61,7 +72,9 @@ describe.each(caseFiles)('$path', ({ check, file, path }) => {
     if (file.startsWith('fires-')) expect(expected.length).toBeGreaterThan(0);
     else expect(expected).toStrictEqual([]);
 
-    const findings = applyExemptions(runChecks(input), exemptions, input.now, input.config).filter((found) => found.check === check);
+    const findings = applyExemptions(runChecks(input), exemptions, input.now, input.config).filter(
+      (found) => found.check === check,
+    );
 
     expect(findings.map((found, index) => seen(found, expected[index]))).toStrictEqual(expected);
   });
@@ -69,14 +82,18 @@ describe.each(caseFiles)('$path', ({ check, file, path }) => {
   test('gives every check only findings of its own id', () => {
     const context = checkContext(input);
 
-    for (const definition of CHECK_DEFINITIONS) for (const found of definition.run(context)) expect(found.check).toBe(definition.id);
+    for (const definition of CHECK_DEFINITIONS)
+      for (const found of definition.run(context)) expect(found.check).toBe(definition.id);
   });
 });
 
 /** The fields of a finding that the expectation names, in its shape. */
 function seen(found: CheckFinding, expected: ExpectedFinding | undefined): ExpectedFinding {
   const object = `${found.kind} ${found.namespace === undefined ? '' : `${found.namespace}/`}${found.name}`;
-  const evidence = expected?.evidence === undefined ? undefined : Object.fromEntries(Object.keys(expected.evidence).map((key) => [key, found.evidence?.[key]]));
+  const evidence =
+    expected?.evidence === undefined
+      ? undefined
+      : Object.fromEntries(Object.keys(expected.evidence).map((key) => [key, found.evidence?.[key]]));
   return {
     object,
     severity: found.severity,
@@ -88,17 +105,30 @@ function seen(found: CheckFinding, expected: ExpectedFinding | undefined): Expec
 }
 
 function readCase(path: string): CheckCase {
-  const [header, ...objects] = loadAll(readFileSync(new URL(path, FIXTURES), 'utf8'), { schema: CORE_SCHEMA, filename: path });
-  if (!isPlainObject(header) || !Array.isArray(header['expect'])) throw new Error(`${path}: the first document needs expect: [...]`);
-  const unknown = Object.keys(header).filter((key) => !['expect', 'config', 'now', 'since', 'auditedNamespaces', 'declared'].includes(key));
+  const [header, ...objects] = loadAll(readFileSync(new URL(path, FIXTURES), 'utf8'), {
+    schema: CORE_SCHEMA,
+    filename: path,
+  });
+  if (!isPlainObject(header) || !Array.isArray(header['expect']))
+    throw new Error(`${path}: the first document needs expect: [...]`);
+  const unknown = Object.keys(header).filter(
+    (key) => !['expect', 'config', 'now', 'since', 'auditedNamespaces', 'declared'].includes(key),
+  );
   if (unknown.length > 0) throw new Error(`${path}: unknown keys ${unknown.join(', ')}`);
   // The case's driftwatch.yaml fragment (checks, exemptions, trustedManagers) goes through the real config loader.
-  const config = parseConfig(dump({ source: { location: './gitops' }, clusters: [{ name: 'prod', path: 'clusters/prod', snapshot: './live.yaml' }], ...record(header['config'], path) }), {
-    file: path,
-    baseDir: '/fixtures',
-    env: {},
-    homeDir: '/home/fixtures',
-  });
+  const config = parseConfig(
+    dump({
+      source: { location: './gitops' },
+      clusters: [{ name: 'prod', path: 'clusters/prod', snapshot: './live.yaml' }],
+      ...record(header['config'], path),
+    }),
+    {
+      file: path,
+      baseDir: '/fixtures',
+      env: {},
+      homeDir: '/home/fixtures',
+    },
+  );
   const since = header['since'];
   const audited = header['auditedNamespaces'];
   return {
@@ -106,8 +136,12 @@ function readCase(path: string): CheckCase {
       objects: objects.map((object) => kubeObject(object, path)),
       now: new Date(typeof header['now'] === 'string' ? header['now'] : NOW),
       ...(typeof since === 'string' && { since: new Date(since) }),
-      declaredPodTemplates: declaredPodTemplates(list(header['declared'], path).map((object) => kubeObject(object, path))),
-      ...(Array.isArray(audited) && { auditedNamespaces: audited.filter((namespace) => typeof namespace === 'string') }),
+      declaredPodTemplates: declaredPodTemplates(
+        list(header['declared'], path).map((object) => kubeObject(object, path)),
+      ),
+      ...(Array.isArray(audited) && {
+        auditedNamespaces: audited.filter((namespace) => typeof namespace === 'string'),
+      }),
       config: config.checks,
       trust: trustPolicy(config.trustedManagers),
     },
@@ -136,7 +170,8 @@ function kubeObject(value: unknown, path: string): KubeObject {
 function expectedFinding(value: unknown, path: string): ExpectedFinding {
   if (!isPlainObject(value)) throw new Error(`${path}: each expect entry is a map`);
   const { object, severity, message, remediation, evidence, exempted, ...rest } = value;
-  if (typeof object !== 'string' || typeof severity !== 'string') throw new Error(`${path}: each expect entry needs object and severity`);
+  if (typeof object !== 'string' || typeof severity !== 'string')
+    throw new Error(`${path}: each expect entry needs object and severity`);
   if (Object.keys(rest).length > 0) throw new Error(`${path}: unknown expect keys ${Object.keys(rest).join(', ')}`);
   return {
     object,

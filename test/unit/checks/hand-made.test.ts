@@ -7,7 +7,11 @@ const BY_HAND: ManagedFieldsEntry[] = [{ manager: 'kubectl-create', operation: '
 
 describe('hand-made-object', () => {
   it('never suggests printing a hand-made Secret', () => {
-    const secret = object('v1', 'Secret', 'token', 'shop', { type: 'Opaque', data: { token: 'c2VjcmV0' }, metadata: { managedFields: BY_HAND } });
+    const secret = object('v1', 'Secret', 'token', 'shop', {
+      type: 'Opaque',
+      data: { token: 'c2VjcmV0' },
+      metadata: { managedFields: BY_HAND },
+    });
 
     const [found] = runCheck('hand-made-object', [secret]);
 

@@ -20,7 +20,13 @@ export function runCheck(check: string, objects: KubeObject[], input: Partial<Ch
   return run(objects, input).filter((found) => found.check === check);
 }
 
-export function object(apiVersion: string, kind: string, name: string, namespace: string | undefined, fields: Record<string, unknown> = {}): KubeObject {
+export function object(
+  apiVersion: string,
+  kind: string,
+  name: string,
+  namespace: string | undefined,
+  fields: Record<string, unknown> = {},
+): KubeObject {
   const { metadata, ...rest } = fields;
   return {
     apiVersion,
@@ -33,7 +39,10 @@ export function object(apiVersion: string, kind: string, name: string, namespace
 export function pod(name: string, fields: Record<string, unknown> = {}, namespace = 'shop'): KubeObject {
   return object('v1', 'Pod', name, namespace, {
     spec: { containers: [{ name: 'app', image: 'shop/web:1.4.2' }] },
-    status: { phase: 'Running', containerStatuses: [{ name: 'app', image: 'shop/web:1.4.2', restartCount: 0, state: { running: {} } }] },
+    status: {
+      phase: 'Running',
+      containerStatuses: [{ name: 'app', image: 'shop/web:1.4.2', restartCount: 0, state: { running: {} } }],
+    },
     ...fields,
   });
 }
@@ -41,14 +50,27 @@ export function pod(name: string, fields: Record<string, unknown> = {}, namespac
 export function waitingStatus(reason: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     phase: 'Pending',
-    containerStatuses: [{ name: 'app', image: 'shop/web:1.4.2', restartCount: 0, state: { waiting: { reason, message: `${reason} detail` } }, ...extra }],
+    containerStatuses: [
+      {
+        name: 'app',
+        image: 'shop/web:1.4.2',
+        restartCount: 0,
+        state: { waiting: { reason, message: `${reason} detail` } },
+        ...extra,
+      },
+    ],
   };
 }
 
 export function node(name: string, fields: Record<string, unknown> = {}): KubeObject {
   return object('v1', 'Node', name, undefined, {
     spec: {},
-    status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'MemoryPressure', status: 'False' }] },
+    status: {
+      conditions: [
+        { type: 'Ready', status: 'True' },
+        { type: 'MemoryPressure', status: 'False' },
+      ],
+    },
     ...fields,
   });
 }

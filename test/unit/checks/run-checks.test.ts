@@ -7,9 +7,16 @@ const notReady = node('node-2', { status: { conditions: [{ type: 'Ready', status
 
 describe('runChecks', () => {
   it('sorts findings by severity, check, namespace and name', () => {
-    const findings = run([cordoned, crashing, notReady, pod('api-1', { status: waitingStatus('CrashLoopBackOff') }, 'api')]);
+    const findings = run([
+      cordoned,
+      crashing,
+      notReady,
+      pod('api-1', { status: waitingStatus('CrashLoopBackOff') }, 'api'),
+    ]);
 
-    expect(findings.map((found) => `${found.severity} ${found.check} ${found.namespace ?? '-'}/${found.name}`)).toStrictEqual([
+    expect(
+      findings.map((found) => `${found.severity} ${found.check} ${found.namespace ?? '-'}/${found.name}`),
+    ).toStrictEqual([
       'critical node-not-ready -/node-2',
       'high pod-crash-loop api/api-1',
       'high pod-crash-loop shop/web-1',
@@ -49,7 +56,10 @@ describe('runChecks', () => {
   });
 
   it('stays quiet on a healthy cluster', () => {
-    const healthyDeployment = object('apps/v1', 'Deployment', 'web', 'shop', { spec: { replicas: 2 }, status: { availableReplicas: 2 } });
+    const healthyDeployment = object('apps/v1', 'Deployment', 'web', 'shop', {
+      spec: { replicas: 2 },
+      status: { availableReplicas: 2 },
+    });
 
     expect(run([node('node-1'), pod('web-1'), healthyDeployment])).toStrictEqual([]);
   });

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import configSchema from '../../../lib/config/driftwatch.schema.json' with { type: 'json' };
 import reportSchema from '../../../lib/report/report.schema.json' with { type: 'json' };
 import { FAIL_ON_VALUES } from '../../../lib/cli/exit.ts';
-import { SEVERITIES, atOrAbove, bySeverity, higher, isAtLeast, isSeverity, severityCounts } from '../../../lib/checks/index.ts';
+import {
+  SEVERITIES,
+  atOrAbove,
+  bySeverity,
+  higher,
+  isAtLeast,
+  isSeverity,
+  severityCounts,
+} from '../../../lib/checks/index.ts';
 
 interface SeverityList {
   at: string;
@@ -41,7 +49,10 @@ describe('the severity module', () => {
   });
 
   it('is the list both schemas enumerate and --fail-on accepts', () => {
-    const enums = [...severityEnums(configSchema, 'driftwatch.schema.json', []), ...severityEnums(reportSchema, 'report.schema.json', [])];
+    const enums = [
+      ...severityEnums(configSchema, 'driftwatch.schema.json', []),
+      ...severityEnums(reportSchema, 'report.schema.json', []),
+    ];
     // The config: two minSeverity enums and one per check in checks.severity; the report: summary.findings and finding.severity.
     expect(enums.length).toBeGreaterThan(4);
     for (const { at, values } of enums) expect({ at, values }).toEqual({ at, values: [...SEVERITIES] });

@@ -6,7 +6,9 @@ describe('RBAC subjects', () => {
   it('spells subjects as user:, group: and serviceaccount:ns/name', () => {
     expect(subjectKey({ kind: 'User', name: 'alice' }, undefined)).toBe('user:alice');
     expect(subjectKey({ kind: 'Group', name: 'devs' }, undefined)).toBe('group:devs');
-    expect(subjectKey({ kind: 'ServiceAccount', name: 'deployer', namespace: 'ops' }, 'shop')).toBe('serviceaccount:ops/deployer');
+    expect(subjectKey({ kind: 'ServiceAccount', name: 'deployer', namespace: 'ops' }, 'shop')).toBe(
+      'serviceaccount:ops/deployer',
+    );
   });
 
   it('treats a User named system:serviceaccount:ns:name as that service account', () => {

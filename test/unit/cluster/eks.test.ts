@@ -42,7 +42,12 @@ describe('EKS bearer token', () => {
   });
 
   test('carries the session token of temporary credentials and is renewed before 15 minutes', async () => {
-    const { token, expiresAt } = await eksToken('prod-eu', 'eu-west-1', { ...credentials, sessionToken: 'FwoGZXIvYXdzEXAMPLE' }, NOW);
+    const { token, expiresAt } = await eksToken(
+      'prod-eu',
+      'eu-west-1',
+      { ...credentials, sessionToken: 'FwoGZXIvYXdzEXAMPLE' },
+      NOW,
+    );
     expect(presignedUrl(token).searchParams.get('X-Amz-Security-Token')).toBe('FwoGZXIvYXdzEXAMPLE');
     expect(expiresAt.getTime() - NOW.getTime()).toBe(14 * 60 * 1000);
   });
@@ -59,15 +64,32 @@ describe('EksAccess clients', () => {
         made.eks.push(region);
         given.push(clientCredentials);
         const client = new EKSClient({ region, credentials });
-        client.middlewareStack.add(() => async () => ({ output: { $metadata: {}, cluster: { endpoint: 'https://eks.example', certificateAuthority: { data: 'Q0E=' } } }, response: {} }), { step: 'initialize' });
+        client.middlewareStack.add(
+          () => async () => ({
+            output: {
+              $metadata: {},
+              cluster: { endpoint: 'https://eks.example', certificateAuthority: { data: 'Q0E=' } },
+            },
+            response: {},
+          }),
+          { step: 'initialize' },
+        );
         return client;
       },
       sts: (region) => {
         made.sts.push(region);
         const client = new STSClient({ region, credentials });
         const expiration = new Date(Date.now() + 3600_000);
-        const issued = { AccessKeyId: 'ASIAROLE', SecretAccessKey: 'secret', SessionToken: 'session', Expiration: expiration };
-        client.middlewareStack.add(() => async () => ({ output: { $metadata: {}, Credentials: issued }, response: {} }), { step: 'initialize' });
+        const issued = {
+          AccessKeyId: 'ASIAROLE',
+          SecretAccessKey: 'secret',
+          SessionToken: 'session',
+          Expiration: expiration,
+        };
+        client.middlewareStack.add(
+          () => async () => ({ output: { $metadata: {}, Credentials: issued }, response: {} }),
+          { step: 'initialize' },
+        );
         return client;
       },
     });

@@ -31,7 +31,12 @@ export async function startFakeApiServer(...handlers: FakeHandler[]): Promise<Fa
   let maxInFlight = 0;
   const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
     const url = new URL(incoming.url ?? '/', 'http://fake');
-    const request: FakeRequest = { path: url.pathname, accept: incoming.headers.accept, query: url.searchParams, authorization: incoming.headers.authorization };
+    const request: FakeRequest = {
+      path: url.pathname,
+      accept: incoming.headers.accept,
+      query: url.searchParams,
+      authorization: incoming.headers.authorization,
+    };
     requests.push(request);
     const reply = firstReply(handlers, request) ?? notFound(request.path);
     if (reply === 'hang') return;
@@ -99,7 +104,8 @@ const READ_VERBS = ['get', 'list', 'watch'];
 export function discoveryHandler(spec: FakeDiscovery): FakeHandler {
   return (request) => {
     if (request.path === '/api') return { status: 200, body: { kind: 'APIVersions', versions: ['v1'] } };
-    if (request.path === '/apis') return { status: 200, body: { kind: 'APIGroupList', apiVersion: 'v1', groups: spec.groups.map(groupDocument) } };
+    if (request.path === '/apis')
+      return { status: 200, body: { kind: 'APIGroupList', apiVersion: 'v1', groups: spec.groups.map(groupDocument) } };
     if (request.path === '/api/v1') return { status: 200, body: resourceList('v1', spec.core) };
     const group = spec.groups.find((candidate) => request.path.startsWith(`/apis/${candidate.name}/`));
     const version = group ? request.path.slice(`/apis/${group.name}/`.length) : '';
@@ -133,12 +139,18 @@ function resourceList(groupVersion: string, resources: FakeResource[]): unknown 
  * Serves `items` at `path` (and at `/namespaces/<ns>/...` variants filtered by namespace) as a LIST honouring
  * `limit` and `continue`, the way the API server does: items without apiVersion/kind, continue token in metadata.
  */
-export function listHandler(apiVersion: string, resource: string, listKind: string, items: Array<Record<string, unknown>>): FakeHandler {
+export function listHandler(
+  apiVersion: string,
+  resource: string,
+  listKind: string,
+  items: Array<Record<string, unknown>>,
+): FakeHandler {
   const root = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
   return (request) => {
     const scope = listScope(request.path, root, resource);
     if (scope === undefined) return undefined;
-    const inScope = scope.namespace === undefined ? items : items.filter((item) => namespaceOf(item) === scope.namespace);
+    const inScope =
+      scope.namespace === undefined ? items : items.filter((item) => namespaceOf(item) === scope.namespace);
     return { status: 200, body: page(listKind, apiVersion, inScope, request.query) };
   };
 }
@@ -154,7 +166,12 @@ function namespaceOf(item: Record<string, unknown>): unknown {
   return typeof metadata === 'object' && metadata !== null ? Reflect.get(metadata, 'namespace') : undefined;
 }
 
-function page(listKind: string, apiVersion: string, items: Array<Record<string, unknown>>, query: URLSearchParams): unknown {
+function page(
+  listKind: string,
+  apiVersion: string,
+  items: Array<Record<string, unknown>>,
+  query: URLSearchParams,
+): unknown {
   const limit = Number(query.get('limit') ?? items.length) || items.length;
   const start = Number(query.get('continue')?.replace('offset:', '') ?? 0);
   const end = start + limit;
@@ -164,13 +181,24 @@ function page(listKind: string, apiVersion: string, items: Array<Record<string, 
 }
 
 /** A list item as the API server sends it in a LIST: no apiVersion/kind, managedFields included. */
-export function listItem(name: string, namespace: string | undefined, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function listItem(
+  name: string,
+  namespace: string | undefined,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const metadata: Record<string, unknown> = {
     name,
     uid: `uid-${namespace ?? ''}-${name}`,
     resourceVersion: '42',
     managedFields: [
-      { manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'v1', time: '2024-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } } } },
+      {
+        manager: 'kubectl-client-side-apply',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: '2024-01-01T00:00:00Z',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } } },
+      },
     ],
     labels: { app: name },
   };
@@ -229,7 +257,11 @@ export function aggregatedDiscoveryHandler(spec: FakeDiscovery, options: Aggrega
         freshness: stale.has(group.name) ? 'Stale' : 'Current',
       })),
     }));
-    return { status: 200, contentType: mediaType, body: { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items } };
+    return {
+      status: 200,
+      contentType: mediaType,
+      body: { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items },
+    };
   };
 }
 
@@ -244,6 +276,10 @@ function aggregatedResourcesOf(resources: FakeResource[]): unknown[] {
     verbs: resource.verbs ?? READ_VERBS,
     subresources: resources
       .filter((candidate) => candidate.name.startsWith(`${resource.name}/`))
-      .map((sub) => ({ subresource: sub.name.slice(resource.name.length + 1), responseKind: { group: '', version: '', kind: sub.kind }, verbs: sub.verbs ?? READ_VERBS })),
+      .map((sub) => ({
+        subresource: sub.name.slice(resource.name.length + 1),
+        responseKind: { group: '', version: '', kind: sub.kind },
+        verbs: sub.verbs ?? READ_VERBS,
+      })),
   }));
 }

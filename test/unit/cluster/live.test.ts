@@ -5,7 +5,14 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { KubeconfigError, readCluster } from '../../../lib/cluster/live.ts';
 import type { ReadClusterOptions } from '../../../lib/cluster/live.ts';
 import type { LiveState } from '../../../lib/cluster/types.ts';
-import { discoveryHandler, kubeconfigFor, listHandler, listItem, startFakeApiServer, status } from './fake-apiserver.ts';
+import {
+  discoveryHandler,
+  kubeconfigFor,
+  listHandler,
+  listItem,
+  startFakeApiServer,
+  status,
+} from './fake-apiserver.ts';
 import type { FakeApiServer, FakeDiscovery, FakeHandler } from './fake-apiserver.ts';
 
 const TOKEN = 'sekrit-token-0123456789';
@@ -39,8 +46,16 @@ const DISCOVERY: FakeDiscovery = {
         { name: 'roles', kind: 'Role', namespaced: true },
       ],
     },
-    { name: 'coordination.k8s.io', preferredVersion: 'v1', resources: [{ name: 'leases', kind: 'Lease', namespaced: true }] },
-    { name: 'authorization.k8s.io', preferredVersion: 'v1', resources: [{ name: 'subjectaccessreviews', kind: 'SubjectAccessReview', namespaced: false, verbs: ['create'] }] },
+    {
+      name: 'coordination.k8s.io',
+      preferredVersion: 'v1',
+      resources: [{ name: 'leases', kind: 'Lease', namespaced: true }],
+    },
+    {
+      name: 'authorization.k8s.io',
+      preferredVersion: 'v1',
+      resources: [{ name: 'subjectaccessreviews', kind: 'SubjectAccessReview', namespaced: false, verbs: ['create'] }],
+    },
   ],
 };
 
@@ -72,11 +87,19 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function readFake(handlers: FakeHandler[], options: Partial<ReadClusterOptions> = {}): Promise<{ state: LiveState; progress: string[]; fake: FakeApiServer }> {
+async function readFake(
+  handlers: FakeHandler[],
+  options: Partial<ReadClusterOptions> = {},
+): Promise<{ state: LiveState; progress: string[]; fake: FakeApiServer }> {
   const fake = await startFakeApiServer(...handlers);
   server = fake;
   const progress: string[] = [];
-  const state = await readCluster({ kubeconfigYaml: kubeconfigFor(fake.url, TOKEN), pageSize: 2, onProgress: (line) => progress.push(line), ...options });
+  const state = await readCluster({
+    kubeconfigYaml: kubeconfigFor(fake.url, TOKEN),
+    pageSize: 2,
+    onProgress: (line) => progress.push(line),
+    ...options,
+  });
   return { state, progress, fake };
 }
 
@@ -93,13 +116,19 @@ describe('readCluster against a fake API server', () => {
     const broken = listItem('broken', 'shop');
     const metadata = broken['metadata'] as Record<string, unknown>;
     metadata['managedFields'] = [null];
-    const handlers = clusterHandlers().map((handler, index) => (index === 1 ? listHandler('v1', 'configmaps', 'ConfigMapList', [...CONFIG_MAPS, broken]) : handler));
+    const handlers = clusterHandlers().map((handler, index) =>
+      index === 1 ? listHandler('v1', 'configmaps', 'ConfigMapList', [...CONFIG_MAPS, broken]) : handler,
+    );
     const { state, progress } = await readFake(handlers);
     expect(state.complete).toBe(true);
     expect(state.objects.find((object) => object.metadata.name === 'broken')?.metadata.managedFields).toBeUndefined();
     expect(state.objects.find((object) => object.metadata.name === 'a')?.metadata.managedFields).toHaveLength(1);
-    expect(state.warnings).toEqual(['ConfigMap shop/broken: metadata.managedFields entry 0 is not a mapping; its changes are not attributed']);
-    expect(progress).toContain('warning: ConfigMap shop/broken: metadata.managedFields entry 0 is not a mapping; its changes are not attributed');
+    expect(state.warnings).toEqual([
+      'ConfigMap shop/broken: metadata.managedFields entry 0 is not a mapping; its changes are not attributed',
+    ]);
+    expect(progress).toContain(
+      'warning: ConfigMap shop/broken: metadata.managedFields entry 0 is not a mapping; its changes are not attributed',
+    );
   });
 
   test('lists each listable type with paginated LISTs, filling apiVersion/kind and keeping managedFields', async () => {
@@ -120,7 +149,12 @@ describe('readCluster against a fake API server', () => {
     expect(configMap?.apiVersion).toBe('v1');
     expect(configMap?.metadata.managedFields?.[0]?.manager).toBe('kubectl-client-side-apply');
     const deployment = state.objects.find((object) => object.kind === 'Deployment');
-    expect(deployment).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'web' }, spec: { replicas: 2 } });
+    expect(deployment).toMatchObject({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'web' },
+      spec: { replicas: 2 },
+    });
     expect(progress).toContain('listed apps/v1 deployments (1 object)');
     expect(progress).toContain('listed v1 configmaps (5 objects)');
 
@@ -167,7 +201,8 @@ describe('readCluster against a fake API server', () => {
   test('restarts a list from its first page when the continue token expires (410 Gone)', async () => {
     let expired = false;
     const expireOnce: FakeHandler = (request) => {
-      if (request.path !== '/api/v1/configmaps' || request.query.get('continue') !== 'offset:2' || expired) return undefined;
+      if (request.path !== '/api/v1/configmaps' || request.query.get('continue') !== 'offset:2' || expired)
+        return undefined;
       expired = true;
       return status(410, 'Expired', 'The provided continue parameter is too old');
     };
@@ -177,19 +212,29 @@ describe('readCluster against a fake API server', () => {
     const names = state.objects.filter((object) => object.kind === 'ConfigMap').map((object) => object.metadata.name);
     expect(names).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(progress).toContain('restarting list of v1 configmaps: continue token expired (410 Gone)');
-    const continues = fake.requests.filter((request) => request.path === '/api/v1/configmaps').map((request) => request.query.get('continue'));
+    const continues = fake.requests
+      .filter((request) => request.path === '/api/v1/configmaps')
+      .map((request) => request.query.get('continue'));
     expect(continues).toEqual([null, 'offset:2', null, 'offset:2', 'offset:4']);
     expect(state.complete).toBe(true);
   });
 
   test('gives a list up as failed after its continue token expired on every one of 4 attempts', async () => {
     const alwaysExpired: FakeHandler = (request) =>
-      request.path === '/api/v1/configmaps' && request.query.has('continue') ? status(410, 'Expired', 'too old') : undefined;
+      request.path === '/api/v1/configmaps' && request.query.has('continue')
+        ? status(410, 'Expired', 'too old')
+        : undefined;
     const { state, fake } = await readFake([alwaysExpired, ...clusterHandlers()]);
 
-    expect(outcomeOf(state, 'configmaps')).toMatchObject({ status: 'failed', count: 0, error: expect.stringContaining('410') });
+    expect(outcomeOf(state, 'configmaps')).toMatchObject({
+      status: 'failed',
+      count: 0,
+      error: expect.stringContaining('410'),
+    });
     expect(state.objects.some((object) => object.kind === 'ConfigMap')).toBe(false);
-    const firstPages = fake.requests.filter((request) => request.path === '/api/v1/configmaps' && !request.query.has('continue'));
+    const firstPages = fake.requests.filter(
+      (request) => request.path === '/api/v1/configmaps' && !request.query.has('continue'),
+    );
     expect(firstPages).toHaveLength(4);
     expect(state.complete).toBe(false);
     expect(outcomeOf(state, 'namespaces')?.status).toBe('listed');
@@ -198,11 +243,21 @@ describe('readCluster against a fake API server', () => {
   test('records a 403 list as forbidden while the other types are still listed', async () => {
     const forbidRoles: FakeHandler = (request) =>
       request.path === '/apis/rbac.authorization.k8s.io/v1/roles'
-        ? status(403, 'Forbidden', 'roles.rbac.authorization.k8s.io is forbidden: User "auditor" cannot list resource "roles"')
+        ? status(
+            403,
+            'Forbidden',
+            'roles.rbac.authorization.k8s.io is forbidden: User "auditor" cannot list resource "roles"',
+          )
         : undefined;
     const { state, progress } = await readFake([forbidRoles, ...clusterHandlers()]);
 
-    expect(outcomeOf(state, 'roles')).toMatchObject({ status: 'forbidden', count: 0, kind: 'Role', group: 'rbac.authorization.k8s.io', version: 'v1' });
+    expect(outcomeOf(state, 'roles')).toMatchObject({
+      status: 'forbidden',
+      count: 0,
+      kind: 'Role',
+      group: 'rbac.authorization.k8s.io',
+      version: 'v1',
+    });
     expect(outcomeOf(state, 'roles')?.error).toContain('cannot list resource "roles"');
     expect(state.complete).toBe(false);
     expect(state.lists.filter((list) => list.status === 'listed')).toHaveLength(5);
@@ -254,13 +309,18 @@ describe('readCluster against a fake API server', () => {
     });
 
     expect(state.lists.map((list) => list.resource)).toEqual(['secrets', 'deployments']);
-    expect(state.objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual(['Secret/token', 'Deployment/web']);
+    expect(state.objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual([
+      'Secret/token',
+      'Deployment/web',
+    ]);
     // Discovery reads only the groups of the requested kinds.
     expect(pathsRequested(fake)).not.toContain('/apis/rbac.authorization.k8s.io/v1');
   });
 
   test('reports a requested kind that the cluster does not serve', async () => {
-    const { state, progress } = await readFake(clusterHandlers(), { kinds: [{ group: 'example.com', kind: 'Widget' }] });
+    const { state, progress } = await readFake(clusterHandlers(), {
+      kinds: [{ group: 'example.com', kind: 'Widget' }],
+    });
 
     expect(state.lists).toEqual([]);
     expect(state.complete).toBe(true);
@@ -279,17 +339,23 @@ describe('readCluster against a fake API server', () => {
       groups: [...DISCOVERY.groups, { name: 'example.com', preferredVersion: 'v1', resources: [] }],
     };
     const unavailable: FakeHandler = (request) =>
-      request.path === '/apis/example.com/v1' ? status(503, 'ServiceUnavailable', 'the server is currently unable to handle the request') : undefined;
+      request.path === '/apis/example.com/v1'
+        ? status(503, 'ServiceUnavailable', 'the server is currently unable to handle the request')
+        : undefined;
     const { state } = await readFake([unavailable, discoveryHandler(brokenGroup), ...clusterHandlers()]);
 
-    expect(state.lists).toContainEqual(expect.objectContaining({ group: 'example.com', version: 'v1', resource: '*', status: 'failed' }));
+    expect(state.lists).toContainEqual(
+      expect.objectContaining({ group: 'example.com', version: 'v1', resource: '*', status: 'failed' }),
+    );
     expect(state.complete).toBe(false);
     expect(outcomeOf(state, 'deployments')?.status).toBe('listed');
   });
 
   test('keeps bearer tokens out of error texts even when the server echoes them', async () => {
     const echo: FakeHandler = (request) =>
-      request.path === '/api/v1/pods' ? status(500, 'InternalError', `upstream rejected Authorization: ${request.authorization ?? ''}`) : undefined;
+      request.path === '/api/v1/pods'
+        ? status(500, 'InternalError', `upstream rejected Authorization: ${request.authorization ?? ''}`)
+        : undefined;
     const { state } = await readFake([echo, ...clusterHandlers()]);
 
     expect(outcomeOf(state, 'pods')?.status).toBe('failed');
@@ -305,7 +371,9 @@ describe('readCluster against a fake API server', () => {
 
     expect(state.complete).toBe(false);
     expect(state.objects).toEqual([]);
-    expect(state.error).toMatch(/^API discovery failed at http:\/\/127\.0\.0\.1:\d+: GET \/api: cannot reach API server \(ECONNREFUSED\)$/);
+    expect(state.error).toMatch(
+      /^API discovery failed at http:\/\/127\.0\.0\.1:\d+: GET \/api: cannot reach API server \(ECONNREFUSED\)$/,
+    );
     expect(state.error).not.toContain(TOKEN);
   });
 });
@@ -325,7 +393,11 @@ describe('readCluster kubeconfig handling', () => {
     try {
       const path = join(folder, 'config');
       await writeFile(path, kubeconfigFor(fake.url, TOKEN));
-      const state = await readCluster({ kubeconfigPath: path, context: 'other', kinds: [{ group: 'apps', kind: 'Deployment' }] });
+      const state = await readCluster({
+        kubeconfigPath: path,
+        context: 'other',
+        kinds: [{ group: 'apps', kind: 'Deployment' }],
+      });
       expect(state.origin).toBe('kubeconfig:other');
       expect(state.objects.map((object) => object.metadata.name)).toEqual(['web']);
     } finally {
@@ -334,7 +406,9 @@ describe('readCluster kubeconfig handling', () => {
   });
 
   test('rejects an unreadable kubeconfig file naming the path', async () => {
-    await expect(readCluster({ kubeconfigPath: '/nonexistent/kubeconfig' })).rejects.toThrow('cannot read kubeconfig /nonexistent/kubeconfig (ENOENT)');
+    await expect(readCluster({ kubeconfigPath: '/nonexistent/kubeconfig' })).rejects.toThrow(
+      'cannot read kubeconfig /nonexistent/kubeconfig (ENOENT)',
+    );
   });
 
   test('reports a kubeconfig YAML error by line without quoting the file', async () => {

@@ -17,7 +17,15 @@ const KUBECTL_JSON = JSON.stringify(
         metadata: {
           name: 'web',
           namespace: 'shop',
-          managedFields: [{ manager: 'kubectl', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }],
+          managedFields: [
+            {
+              manager: 'kubectl',
+              operation: 'Apply',
+              apiVersion: 'apps/v1',
+              fieldsType: 'FieldsV1',
+              fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+            },
+          ],
         },
         spec: { replicas: 3 },
       },
@@ -74,7 +82,12 @@ describe('parseSnapshot', () => {
     const state = parseSnapshot(text, 'deployments.yaml');
 
     expect(state.objects).toEqual([
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 2 } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { replicas: 2 },
+      },
       { apiVersion: 'apps/v1beta2', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' } },
     ]);
   });
@@ -107,7 +120,10 @@ describe('parseSnapshot', () => {
 
     const state = parseSnapshot(text, 'multi.yaml');
 
-    expect(state.objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual(['ConfigMap/settings', 'Namespace/shop']);
+    expect(state.objects.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual([
+      'ConfigMap/settings',
+      'Namespace/shop',
+    ]);
   });
 
   test('reads a single object', () => {
@@ -118,7 +134,10 @@ describe('parseSnapshot', () => {
   });
 
   test('treats a named object whose kind ends in List as an object, not a list', () => {
-    const state = parseSnapshot('apiVersion: example.com/v1\nkind: AllowList\nmetadata: {name: office}\nitems: [a, b]\n', 'crd.yaml');
+    const state = parseSnapshot(
+      'apiVersion: example.com/v1\nkind: AllowList\nmetadata: {name: office}\nitems: [a, b]\n',
+      'crd.yaml',
+    );
 
     expect(state.objects.map((object) => object.kind)).toEqual(['AllowList']);
   });
@@ -128,7 +147,14 @@ describe('parseSnapshot', () => {
   });
 
   test('reports a YAML syntax error with file and line, without quoting the content', () => {
-    const text = ['apiVersion: v1', 'kind: Secret', 'metadata: {name: db, namespace: shop}', 'stringData:', '  password: "hunter2-top-secret', ''].join('\n');
+    const text = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata: {name: db, namespace: shop}',
+      'stringData:',
+      '  password: "hunter2-top-secret',
+      '',
+    ].join('\n');
 
     const error = snapshotErrorOf(() => parseSnapshot(text, 'live/secret.yaml'));
 
@@ -140,16 +166,26 @@ describe('parseSnapshot', () => {
   });
 
   test('cuts quoted fragments out of the YAML error reason', () => {
-    expect(() => parseSnapshot('a: 1\nb: *hunter2\n', 'alias.yaml')).toThrow(/^alias\.yaml:2: invalid YAML: unidentified alias "…"$/);
+    expect(() => parseSnapshot('a: 1\nb: *hunter2\n', 'alias.yaml')).toThrow(
+      /^alias\.yaml:2: invalid YAML: unidentified alias "…"$/,
+    );
   });
 
   test('a YAML alias bomb is refused at once, as in manifests', () => {
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let level = 1; level < 12; level++) levels.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(9).fill(`*${String.fromCharCode(96 + level)}`).join(',')}]`);
+    for (let level = 1; level < 12; level++)
+      levels.push(
+        `${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + level)}`)
+          .join(',')}]`,
+      );
     const started = Date.now();
-    expect(() => parseSnapshot(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  ${levels.join('\n  ')}\n`, 'bomb.yaml')).toThrow(
-      'bomb.yaml: invalid YAML: aliases expand beyond a sensible size',
-    );
+    expect(() =>
+      parseSnapshot(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  ${levels.join('\n  ')}\n`,
+        'bomb.yaml',
+      ),
+    ).toThrow('bomb.yaml: invalid YAML: aliases expand beyond a sensible size');
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
@@ -158,7 +194,9 @@ describe('parseSnapshot', () => {
     expect(() => parseSnapshot(deepJson, 'deep.json')).toThrow('deep.json: nested deeper than 100 levels');
     const withinLimit = `{"apiVersion":"v1","kind":"List","items":[],"x":${'['.repeat(90)}"[[[[{{{{"${']'.repeat(90)}}`;
     expect(parseSnapshot(withinLimit, 'ok.json').objects).toEqual([]);
-    expect(() => parseSnapshot(`${'- '.repeat(200)}x\n`, 'deep.yaml')).toThrow(/^deep\.yaml:\d+: invalid YAML: .*maxDepth/);
+    expect(() => parseSnapshot(`${'- '.repeat(200)}x\n`, 'deep.yaml')).toThrow(
+      /^deep\.yaml:\d+: invalid YAML: .*maxDepth/,
+    );
   });
 });
 
@@ -186,7 +224,9 @@ describe('readSnapshot', () => {
   test('rejects a missing file with a SnapshotError naming it', async () => {
     const path = join(folder, 'missing.yaml');
 
-    await expect(readSnapshot(path)).rejects.toThrow(new SnapshotError(path, undefined, 'cannot read snapshot (file not found)'));
+    await expect(readSnapshot(path)).rejects.toThrow(
+      new SnapshotError(path, undefined, 'cannot read snapshot (file not found)'),
+    );
     await expect(readSnapshot(path)).rejects.toBeInstanceOf(SnapshotError);
   });
 
@@ -210,25 +250,51 @@ describe('readSnapshot', () => {
       kind: 'DeploymentList',
       metadata: { annotations: { 'driftwatch.io/captured-kinds': 'ReplicaSet.apps' } },
       items: [
-        { metadata: { name: 'untyped', namespace: 'shop', creationTimestamp: '2026-04-01T00:00:00Z' }, spec: { replicas: 1 } },
-        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'typed', namespace: 'shop', managedFields: [null] } },
-        { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', creationTimestamp: '2026-04-02T00:00:00Z' } }] },
+        {
+          metadata: { name: 'untyped', namespace: 'shop', creationTimestamp: '2026-04-01T00:00:00Z' },
+          spec: { replicas: 1 },
+        },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'typed', namespace: 'shop', managedFields: [null] },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'List',
+          items: [
+            {
+              apiVersion: 'v1',
+              kind: 'Namespace',
+              metadata: { name: 'shop', creationTimestamp: '2026-04-02T00:00:00Z' },
+            },
+          ],
+        },
         'not an object',
       ],
     };
     const { streamed, whole } = await bothWays('typed.json', JSON.stringify(typed, null, 4));
     expect(streamed).toEqual(whole);
     expect(streamed).toMatchObject({
-      objects: [{ kind: 'Deployment', metadata: { name: 'untyped' } }, { kind: 'Deployment', metadata: { name: 'typed' } }, { kind: 'Namespace' }],
+      objects: [
+        { kind: 'Deployment', metadata: { name: 'untyped' } },
+        { kind: 'Deployment', metadata: { name: 'typed' } },
+        { kind: 'Namespace' },
+      ],
       listedKinds: ['/Namespace', 'apps/Deployment', 'apps/ReplicaSet'],
       clusterScopedKinds: ['/Namespace'],
       clock: { source: 'snapshot', at: '2026-04-02T00:00:00.000Z' },
-      warnings: ['Deployment shop/typed: metadata.managedFields entry 0 is not a mapping; its changes are not attributed'],
+      warnings: [
+        'Deployment shop/typed: metadata.managedFields entry 0 is not a mapping; its changes are not attributed',
+      ],
     });
     for (const [name, text] of [
       ['kubectl.json', KUBECTL_JSON],
       ['single.json', '{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}'],
-      ['named-list.json', '{"apiVersion": "example.com/v1", "kind": "AllowList", "metadata": {"name": "office"}, "items": [{"a": 1}]}'],
+      [
+        'named-list.json',
+        '{"apiVersion": "example.com/v1", "kind": "AllowList", "metadata": {"name": "office"}, "items": [{"a": 1}]}',
+      ],
       ['yaml-flow.json', '{apiVersion: v1, kind: Namespace, metadata: {name: shop}}'],
     ] as const) {
       const both = await bothWays(name, text);
@@ -238,8 +304,13 @@ describe('readSnapshot', () => {
 
   test('refuses a JSON snapshot nested too deep, and names the file of a truncated one', async () => {
     const deep = join(folder, 'deep.json');
-    await writeFile(deep, JSON.stringify({ kind: 'List', items: [JSON.parse(`${'['.repeat(120)}${']'.repeat(120)}`)] }));
-    await expect(readSnapshot(deep)).rejects.toThrow(new SnapshotError(deep, undefined, 'nested deeper than 100 levels'));
+    await writeFile(
+      deep,
+      JSON.stringify({ kind: 'List', items: [JSON.parse(`${'['.repeat(120)}${']'.repeat(120)}`)] }),
+    );
+    await expect(readSnapshot(deep)).rejects.toThrow(
+      new SnapshotError(deep, undefined, 'nested deeper than 100 levels'),
+    );
 
     const truncated = join(folder, 'truncated.json');
     await writeFile(truncated, KUBECTL_JSON.slice(0, KUBECTL_JSON.length / 2));
@@ -248,15 +319,36 @@ describe('readSnapshot', () => {
       (thrown: unknown) => thrown,
     );
     expect(error).toBeInstanceOf(SnapshotError);
-    expect(error).toMatchObject({ file: truncated, message: expect.stringMatching(/^.*truncated\.json:\d+: invalid YAML: /) });
+    expect(error).toMatchObject({
+      file: truncated,
+      message: expect.stringMatching(/^.*truncated\.json:\d+: invalid YAML: /),
+    });
   });
 
   test('drops the objects of other kinds, or their field sets, still counting them as held, for scope and the clock', async () => {
     const path = join(folder, 'reduce.json');
     const fieldsV1 = { 'f:data': {} };
     const items = [
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kept', namespace: 'shop', creationTimestamp: '2026-04-01T00:00:00Z', managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1 }] } },
-      { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'other', namespace: 'shop', managedFields: [{ manager: 'c', operation: 'Update', time: '2026-04-03T00:00:00Z', fieldsV1 }] }, endpoints: [] },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'kept',
+          namespace: 'shop',
+          creationTimestamp: '2026-04-01T00:00:00Z',
+          managedFields: [{ manager: 'kubectl', operation: 'Apply', fieldsV1 }],
+        },
+      },
+      {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: {
+          name: 'other',
+          namespace: 'shop',
+          managedFields: [{ manager: 'c', operation: 'Update', time: '2026-04-03T00:00:00Z', fieldsV1 }],
+        },
+        endpoints: [],
+      },
       { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'other-too', managedFields: 'oops' } },
     ];
     await writeFile(path, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
@@ -268,18 +360,33 @@ describe('readSnapshot', () => {
     expect(all.objects).toHaveLength(3);
     expect(dropped.objects).toEqual([all.objects[0]]);
     expect(dropped).toEqual({ ...all, objects: dropped.objects });
-    expect(dropped.listedKinds).toEqual(['/ConfigMap', 'discovery.k8s.io/EndpointSlice', 'storage.k8s.io/StorageClass']);
+    expect(dropped.listedKinds).toEqual([
+      '/ConfigMap',
+      'discovery.k8s.io/EndpointSlice',
+      'storage.k8s.io/StorageClass',
+    ]);
     expect(dropped.clusterScopedKinds).toEqual(['storage.k8s.io/StorageClass']);
     expect(dropped.clock).toEqual({ source: 'snapshot', at: '2026-04-03T00:00:00.000Z' });
-    expect(dropped.warnings).toEqual(['StorageClass other-too: metadata.managedFields is not a list; its changes are not attributed']);
+    expect(dropped.warnings).toEqual([
+      'StorageClass other-too: metadata.managedFields is not a list; its changes are not attributed',
+    ]);
 
     expect(stripped).toEqual({ ...all, objects: stripped.objects });
     expect(stripped.objects[0]).toEqual(all.objects[0]);
-    expect(stripped.objects[1]).toEqual({ ...items[1], metadata: { ...items[1]?.metadata, managedFields: [{ manager: 'c', operation: 'Update', time: '2026-04-03T00:00:00Z' }] } });
+    expect(stripped.objects[1]).toEqual({
+      ...items[1],
+      metadata: {
+        ...items[1]?.metadata,
+        managedFields: [{ manager: 'c', operation: 'Update', time: '2026-04-03T00:00:00Z' }],
+      },
+    });
     expect(stripped.objects[2]).toEqual(all.objects[2]);
 
     const yamlPath = join(folder, 'reduce.yaml');
-    await writeFile(yamlPath, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept, namespace: shop}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: other, namespace: shop, managedFields: [{manager: k, fieldsV1: {}}]}\n');
+    await writeFile(
+      yamlPath,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept, namespace: shop}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: other, namespace: shop, managedFields: [{manager: k, fieldsV1: {}}]}\n',
+    );
     const yaml = await readSnapshot(yamlPath, { reduce: { fullKinds, otherKinds: 'drop' } });
     expect(yaml.objects.map((object) => object.metadata.name)).toEqual(['kept']);
     expect(yaml.listedKinds).toEqual(['/ConfigMap', '/Pod']);

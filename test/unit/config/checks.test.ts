@@ -37,7 +37,14 @@ describe('checks and exemptions in driftwatch.yaml', () => {
       events: { windowMinutes: 30 },
       csrPending: { minutes: 120 },
       imagesWithoutDigest: true,
-      rbac: { allowSubjects: [...DEFAULT_ALLOWED_SUBJECTS, 'group:platform-admins', 'user:alice', 'serviceaccount:ops/deployer'] },
+      rbac: {
+        allowSubjects: [
+          ...DEFAULT_ALLOWED_SUBJECTS,
+          'group:platform-admins',
+          'user:alice',
+          'serviceaccount:ops/deployer',
+        ],
+      },
       allowSelfExemption: true,
     });
   });
@@ -58,12 +65,22 @@ describe('checks and exemptions in driftwatch.yaml', () => {
     );
 
     expect(config.exemptions).toStrictEqual([
-      { check: 'pod-privileged', kind: 'DaemonSet', namespace: 'monitoring', name: 'node-exporter', reason: 'needs host metrics', owner: 'team-observability', expires: '2027-03-31' },
+      {
+        check: 'pod-privileged',
+        kind: 'DaemonSet',
+        namespace: 'monitoring',
+        name: 'node-exporter',
+        reason: 'needs host metrics',
+        owner: 'team-observability',
+        expires: '2027-03-31',
+      },
     ]);
   });
 
   it('rejects unknown check ids as severity keys, and unknown keys', () => {
-    const error = parseError(minimal() + yaml('checks:', '  severity: { pod-restart: low }', '  podRestart: { threshold: 3 }'));
+    const error = parseError(
+      minimal() + yaml('checks:', '  severity: { pod-restart: low }', '  podRestart: { threshold: 3 }'),
+    );
 
     expect(issueTexts(error)).toStrictEqual([
       'checks.severity: unknown field "pod-restart"',
@@ -79,7 +96,13 @@ describe('checks and exemptions in driftwatch.yaml', () => {
 
   it('rejects a bad severity, threshold and subject', () => {
     const error = parseError(
-      minimal() + yaml('checks:', '  severity: { pod-restarts: urgent }', '  podPending: { minutes: 0 }', '  rbac: { allowSubjects: [alice] }'),
+      minimal() +
+        yaml(
+          'checks:',
+          '  severity: { pod-restarts: urgent }',
+          '  podPending: { minutes: 0 }',
+          '  rbac: { allowSubjects: [alice] }',
+        ),
     );
 
     expect(issueTexts(error)).toStrictEqual([
@@ -97,7 +120,13 @@ describe('checks and exemptions in driftwatch.yaml', () => {
       'exemptions[0].owner: required',
       'exemptions[0].expires: must match ^\\d{4}-\\d{2}-\\d{2}$',
     ]);
-    expect(issueTexts(parseError(minimal() + yaml('exemptions:', '  - { check: no-such-*, reason: r, owner: o, expires: 2027-02-30 }')))).toStrictEqual([
+    expect(
+      issueTexts(
+        parseError(
+          minimal() + yaml('exemptions:', '  - { check: no-such-*, reason: r, owner: o, expires: 2027-02-30 }'),
+        ),
+      ),
+    ).toStrictEqual([
       'exemptions[0].check: matches no check id (see lib/checks/README.md)',
       'exemptions[0].expires: must be a real date YYYY-MM-DD',
     ]);

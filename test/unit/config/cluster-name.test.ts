@@ -9,6 +9,7 @@ describe('cluster names', () => {
 
   test('accepts report-safe names, refuses anything that could leave the report folder', () => {
     for (const name of ['prod', 'prod-eu-1', 'a', 'shop_eu.2']) expect(isClusterName(name)).toBe(true);
-    for (const name of ['../x', '..', '.', 'a/b', 'Prod', '-prod', 'prod-', '', 'a\\b', 'prod eu']) expect(isClusterName(name)).toBe(false);
+    for (const name of ['../x', '..', '.', 'a/b', 'Prod', '-prod', 'prod-', '', 'a\\b', 'prod eu'])
+      expect(isClusterName(name)).toBe(false);
   });
 });

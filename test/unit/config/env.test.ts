@@ -3,7 +3,13 @@ import { interpolateEnv } from '../../../lib/config/env.ts';
 import { minimal, parse, parseError, yaml } from './helpers.ts';
 
 const WITH_TOKEN = (token: string): string =>
-  yaml('source:', '  location: ./gitops', `  token: ${token}`, 'clusters:', '  - { name: a, path: ., snapshot: a.yaml }');
+  yaml(
+    'source:',
+    '  location: ./gitops',
+    `  token: ${token}`,
+    'clusters:',
+    '  - { name: a, path: ., snapshot: a.yaml }',
+  );
 
 describe('${env:…} interpolation', () => {
   it('replaces ${env:NAME} with the variable', () => {
@@ -23,7 +29,9 @@ describe('${env:…} interpolation', () => {
   });
 
   it('interpolates before resolving paths, so a variable can give a relative folder', () => {
-    const config = parse(yaml('source:', '  location: ${env:SRC:-./gitops}', 'clusters:', '  - { name: a, path: ., snapshot: a.yaml }'));
+    const config = parse(
+      yaml('source:', '  location: ${env:SRC:-./gitops}', 'clusters:', '  - { name: a, path: ., snapshot: a.yaml }'),
+    );
 
     expect(config.source.location).toBe('/work/configs/gitops');
   });
@@ -43,20 +51,34 @@ describe('${env:…} interpolation', () => {
   it('reports a malformed reference', () => {
     const error = parseError(WITH_TOKEN('"${env:not a name}"'));
 
-    expect(error.message).toBe('driftwatch.yaml:3 source.token: invalid environment reference: write ${env:NAME} or ${env:NAME:-default}');
+    expect(error.message).toBe(
+      'driftwatch.yaml:3 source.token: invalid environment reference: write ${env:NAME} or ${env:NAME:-default}',
+    );
   });
 
   it('cannot inject YAML: a value with YAML syntax stays one string', () => {
-    const config = parse(yaml('source:', '  location: ./gitops', 'clusters:', '  - { name: a, path: ., snapshot: "${env:SNAP}" }'), {
-      SNAP: 'x.yaml\n    eks: { name: evil, region: r }',
-    });
+    const config = parse(
+      yaml('source:', '  location: ./gitops', 'clusters:', '  - { name: a, path: ., snapshot: "${env:SNAP}" }'),
+      {
+        SNAP: 'x.yaml\n    eks: { name: evil, region: r }',
+      },
+    );
 
-    expect(config.clusters[0]?.access).toStrictEqual({ type: 'snapshot', path: '/work/configs/x.yaml\n    eks: { name: evil, region: r }' });
+    expect(config.clusters[0]?.access).toStrictEqual({
+      type: 'snapshot',
+      path: '/work/configs/x.yaml\n    eks: { name: evil, region: r }',
+    });
   });
 
   it('leaves keys, numbers and booleans alone and does not expand a value a second time', () => {
-    const result = interpolateEnv({ '${env:KEY}': '${env:A}', count: 3, flag: true, list: ['${env:B}'] }, { A: '${env:B}', B: 'b', KEY: 'k' });
+    const result = interpolateEnv(
+      { '${env:KEY}': '${env:A}', count: 3, flag: true, list: ['${env:B}'] },
+      { A: '${env:B}', B: 'b', KEY: 'k' },
+    );
 
-    expect(result).toStrictEqual({ value: { '${env:KEY}': '${env:B}', count: 3, flag: true, list: ['b'] }, issues: [] });
+    expect(result).toStrictEqual({
+      value: { '${env:KEY}': '${env:B}', count: 3, flag: true, list: ['b'] },
+      issues: [],
+    });
   });
 });

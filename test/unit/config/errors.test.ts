@@ -62,7 +62,9 @@ describe('schema errors', () => {
   });
 
   it('refuses an ignore path that is not a JSON pointer, and an ignore rule that would match everything', () => {
-    const error = parseError(`${minimal()}ignore:\n  - { kind: Deployment, paths: [spec.replicas] }\n  - { reason: oops }\n`);
+    const error = parseError(
+      `${minimal()}ignore:\n  - { kind: Deployment, paths: [spec.replicas] }\n  - { reason: oops }\n`,
+    );
 
     expect(issueTexts(error)).toStrictEqual([
       'ignore[0].paths[0]: must match ^/',
@@ -72,10 +74,19 @@ describe('schema errors', () => {
 
   it('refuses non-positive and non-integer archive limits', () => {
     const error = parseError(
-      yaml('source:', '  location: .', '  limits: { maxEntries: 0, maxFileBytes: 1.5 }', 'clusters:', '  - { name: a, path: ., snapshot: a.yaml }'),
+      yaml(
+        'source:',
+        '  location: .',
+        '  limits: { maxEntries: 0, maxFileBytes: 1.5 }',
+        'clusters:',
+        '  - { name: a, path: ., snapshot: a.yaml }',
+      ),
     );
 
-    expect(issueTexts(error)).toStrictEqual(['source.limits.maxEntries: must be at least 1', 'source.limits.maxFileBytes: must be an integer']);
+    expect(issueTexts(error)).toStrictEqual([
+      'source.limits.maxEntries: must be at least 1',
+      'source.limits.maxFileBytes: must be an integer',
+    ]);
   });
 
   it('refuses an empty cluster list', () => {
@@ -85,7 +96,9 @@ describe('schema errors', () => {
   });
 
   it('gives one message, without sub-errors, when a cluster has two access methods', () => {
-    const error = parseError(minimal('  - name: prod', '    path: .', '    snapshot: a.yaml', '    eks: { name: prod, region: eu-west-1 }'));
+    const error = parseError(
+      minimal('  - name: prod', '    path: .', '    snapshot: a.yaml', '    eks: { name: prod, region: eu-west-1 }'),
+    );
 
     expect(error.message).toBe(`driftwatch.yaml:4 clusters[0]: ${ACCESS_MESSAGE}`);
   });
@@ -152,7 +165,9 @@ describe('checks beyond the schema', () => {
   });
 
   it('refuses a cluster folder that leaves the source tree', () => {
-    const error = parseError(minimal('  - { name: a, path: ../other, snapshot: a.yaml }', '  - { name: b, path: /etc, snapshot: b.yaml }'));
+    const error = parseError(
+      minimal('  - { name: a, path: ../other, snapshot: a.yaml }', '  - { name: b, path: /etc, snapshot: b.yaml }'),
+    );
 
     expect(issueTexts(error)).toStrictEqual([
       'clusters[0].path: must be a folder inside the source (no leading / and no ..)',
@@ -162,7 +177,9 @@ describe('checks beyond the schema', () => {
 
   it('refuses source URLs other than https:// and s3://bucket/key', () => {
     for (const location of ['http://example.com/a.tgz', 'ftp://example.com/a.tgz', 's3://bucket-only']) {
-      const error = parseError(yaml('source:', `  location: ${location}`, 'clusters:', '  - { name: a, path: ., snapshot: a.yaml }'));
+      const error = parseError(
+        yaml('source:', `  location: ${location}`, 'clusters:', '  - { name: a, path: ., snapshot: a.yaml }'),
+      );
 
       expect(issueTexts(error)).toStrictEqual([
         'source.location: must be a folder, a .tar.gz/.tgz/.tar/.zip file, an https:// URL or s3://bucket/key',
@@ -251,7 +268,14 @@ describe('secrets in error messages', () => {
         '  sns: { topicArn: "${env:MISSING}" }',
       ),
       // A token where a mapping is expected, and as an enum value.
-      yaml('source:', `  location: ${TOKEN}`, `  limits: ${TOKEN}`, 'clusters:', `  - ${TOKEN}`, `schedule: [${TOKEN}]`),
+      yaml(
+        'source:',
+        `  location: ${TOKEN}`,
+        `  limits: ${TOKEN}`,
+        'clusters:',
+        `  - ${TOKEN}`,
+        `schedule: [${TOKEN}]`,
+      ),
     ];
 
     for (const text of broken) {

@@ -32,6 +32,7 @@ export function issueTexts(error: ConfigError): string[] {
 
 /** A minimal valid config; `clusters` lines replace the default cluster. */
 export function minimal(...clusterLines: string[]): string {
-  const clusters = clusterLines.length > 0 ? clusterLines : ['  - name: prod', '    path: clusters/prod', '    snapshot: ./live.yaml'];
+  const clusters =
+    clusterLines.length > 0 ? clusterLines : ['  - name: prod', '    path: clusters/prod', '    snapshot: ./live.yaml'];
   return yaml('source:', '  location: ./gitops', 'clusters:', ...clusters);
 }

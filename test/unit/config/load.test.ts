@@ -120,7 +120,11 @@ describe('parseConfig on a valid config', () => {
         { kind: 'ConfigMap', name: 'kube-root-ca.crt', reason: 'created by the control plane' },
         { paths: ['/metadata/annotations/deployment.kubernetes.io~1revision'] },
       ],
-      trustedManagers: [...DEFAULT_TRUSTED_MANAGERS, { manager: 'flux-*' }, { manager: 'terraform', operation: 'Apply' }],
+      trustedManagers: [
+        ...DEFAULT_TRUSTED_MANAGERS,
+        { manager: 'flux-*' },
+        { manager: 'terraform', operation: 'Apply' },
+      ],
       ignoreHpaReplicas: false,
       report: { destination: 's3://acme-audit/driftwatch', formats: ['json', 'markdown'] },
       notifications: {
@@ -150,7 +154,14 @@ describe('parseConfig on a valid config', () => {
 
   it('resolves a local source location and snapshot against the config folder, and leaves absolute paths alone', () => {
     const config = parse(
-      yaml('source:', '  location: ../gitops.tar.gz', 'clusters:', '  - name: a', '    path: .', '    snapshot: /var/live.yaml'),
+      yaml(
+        'source:',
+        '  location: ../gitops.tar.gz',
+        'clusters:',
+        '  - name: a',
+        '    path: .',
+        '    snapshot: /var/live.yaml',
+      ),
     );
 
     expect(config.source.location).toBe('/work/gitops.tar.gz');
@@ -175,7 +186,13 @@ describe('parseConfig on a valid config', () => {
 
   it('treats an empty token as no token, so ${env:GIT_TOKEN:-} works for public repositories', () => {
     const config = parse(
-      yaml('source:', '  location: https://example.com/a.tgz', '  token: ${env:GIT_TOKEN:-}', 'clusters:', '  - { name: a, path: ., snapshot: l.yaml }'),
+      yaml(
+        'source:',
+        '  location: https://example.com/a.tgz',
+        '  token: ${env:GIT_TOKEN:-}',
+        'clusters:',
+        '  - { name: a, path: ., snapshot: l.yaml }',
+      ),
     );
 
     expect(config.source).not.toHaveProperty('token');
@@ -205,7 +222,13 @@ describe('loadConfig', () => {
     const file = join(folder, 'driftwatch.yaml');
     await writeFile(
       file,
-      yaml('source:', '  location: ./gitops', '  token: ${env:GIT_TOKEN}', 'clusters:', '  - { name: a, path: ., snapshot: live.yaml }'),
+      yaml(
+        'source:',
+        '  location: ./gitops',
+        '  token: ${env:GIT_TOKEN}',
+        'clusters:',
+        '  - { name: a, path: ., snapshot: live.yaml }',
+      ),
     );
 
     const config = await loadConfig(file, { GIT_TOKEN: 't0k3n' });
@@ -223,6 +246,8 @@ describe('loadConfig', () => {
     const error: unknown = await loadConfig(file, {}).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error instanceof ConfigError ? error.message : '').toBe(`${file}: cannot read the config file (file not found)`);
+    expect(error instanceof ConfigError ? error.message : '').toBe(
+      `${file}: cannot read the config file (file not found)`,
+    );
   });
 });

@@ -22,13 +22,15 @@ function subschemas(node: unknown, where = '#', inBranch = false): SchemaNode[] 
   const found: SchemaNode[] = [{ where, node, inBranch }];
   const properties = node['properties'];
   if (isRecord(properties)) {
-    for (const [key, value] of Object.entries(properties)) found.push(...subschemas(value, `${where}/properties/${key}`, inBranch));
+    for (const [key, value] of Object.entries(properties))
+      found.push(...subschemas(value, `${where}/properties/${key}`, inBranch));
   }
   found.push(...subschemas(node['items'], `${where}/items`, inBranch));
   for (const combinator of ['oneOf', 'anyOf', 'allOf']) {
     const branches = node[combinator];
     if (!Array.isArray(branches)) continue;
-    for (const [index, branch] of branches.entries()) found.push(...subschemas(branch, `${where}/${combinator}/${index}`, true));
+    for (const [index, branch] of branches.entries())
+      found.push(...subschemas(branch, `${where}/${combinator}/${index}`, true));
   }
   return found;
 }
@@ -66,7 +68,9 @@ describe('driftwatch.schema.json', () => {
   it('uses presence-only branches in oneOf/anyOf, so a bad value is reported as such and not as a missing choice', () => {
     const branches = subschemas(configSchema).filter(({ where }) => /\/(oneOf|anyOf)\/\d+$/.test(where));
     const checked = branches.flatMap(({ node, where }) =>
-      Object.entries(isRecord(node['properties']) ? node['properties'] : {}).filter(([, value]) => value !== true).map(([key]) => `${where}/properties/${key}`),
+      Object.entries(isRecord(node['properties']) ? node['properties'] : {})
+        .filter(([, value]) => value !== true)
+        .map(([key]) => `${where}/properties/${key}`),
     );
 
     expect(branches).toHaveLength(9);

@@ -35,14 +35,22 @@ const GATEWAY_SCHEMA: Schema = {
             properties: {
               name: STRING,
               url: STRING,
-              headers: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name', 'scope'], items: { type: 'object' } },
+              headers: {
+                type: 'array',
+                'x-kubernetes-list-type': 'map',
+                'x-kubernetes-list-map-keys': ['name', 'scope'],
+                items: { type: 'object' },
+              },
             },
           },
         },
         tags: { type: 'array', 'x-kubernetes-list-type': 'set', items: STRING },
         hosts: { type: 'array', items: STRING },
         pinned: { type: 'array', 'x-kubernetes-list-type': 'atomic', items: STRING },
-        routes: { type: 'object', additionalProperties: { type: 'array', 'x-kubernetes-list-type': 'set', items: STRING } },
+        routes: {
+          type: 'object',
+          additionalProperties: { type: 'array', 'x-kubernetes-list-type': 'set', items: STRING },
+        },
         plugins: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
         replicas: { type: 'integer' },
       },
@@ -52,7 +60,10 @@ const GATEWAY_SCHEMA: Schema = {
 
 /** A CRD whose storage version publishes `schema`; an older served version says every list is atomic. */
 function gatewayCrd(schema: Schema = GATEWAY_SCHEMA): KubeObject {
-  const legacy: Schema = { type: 'object', properties: { spec: { type: 'object', properties: { endpoints: { type: 'array', items: { type: 'object' } } } } } };
+  const legacy: Schema = {
+    type: 'object',
+    properties: { spec: { type: 'object', properties: { endpoints: { type: 'array', items: { type: 'object' } } } } },
+  };
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -102,7 +113,10 @@ const APPLIED: ManagedFieldsEntry = entry('kubectl', 'Apply', APPLIED_AT, {
 const REORDERED: GatewaySpec = { endpoints: [...DECLARED_SPEC.endpoints].reverse(), tags: ['green', 'blue'] };
 const ENDPOINTS_REORDERED: GatewaySpec = { ...DECLARED_SPEC, endpoints: [...DECLARED_SPEC.endpoints].reverse() };
 
-const WITH_EXTRA_ENDPOINT: GatewaySpec = { ...DECLARED_SPEC, endpoints: [...DECLARED_SPEC.endpoints, { name: 'extra', url: 'http://x' }] };
+const WITH_EXTRA_ENDPOINT: GatewaySpec = {
+  ...DECLARED_SPEC,
+  endpoints: [...DECLARED_SPEC.endpoints, { name: 'extra', url: 'http://x' }],
+};
 const EXTRA_ENDPOINT_EDIT = entry('ops-console', 'Update', EDITED_AT, {
   'f:spec': { 'f:endpoints': { 'k:{"name":"extra"}': { '.': {}, 'f:name': {}, 'f:url': {} } } },
 });
@@ -134,7 +148,17 @@ describe('list strategies from a CRD schema', () => {
   });
 
   test('a map list without map keys, and a non-v1 CRD, fall back safely', () => {
-    const keyless = crdFieldSchemas([gatewayCrd({ type: 'object', properties: { spec: { type: 'object', properties: { endpoints: { type: 'array', 'x-kubernetes-list-type': 'map', items: { type: 'object' } } } } } })]);
+    const keyless = crdFieldSchemas([
+      gatewayCrd({
+        type: 'object',
+        properties: {
+          spec: {
+            type: 'object',
+            properties: { endpoints: { type: 'array', 'x-kubernetes-list-type': 'map', items: { type: 'object' } } },
+          },
+        },
+      }),
+    ]);
     expect(keyless.get('example.com/Gateway')?.listStrategy(['spec', 'endpoints'])).toEqual({ type: 'atomic' });
     const beta = crdFieldSchemas([{ ...gatewayCrd(), apiVersion: 'apiextensions.k8s.io/v1beta1' }]);
     expect(beta.get('example.com/Gateway')?.listStrategy(['spec', 'endpoints'])).toBeUndefined();
@@ -144,7 +168,11 @@ describe('list strategies from a CRD schema', () => {
     const place = (...names: string[]) => placeOf(names.map((field) => ({ field })));
     const withSchema = fieldRulesCatalog([gatewayCrd()]).forKind('example.com', 'Gateway');
     const builtInOnly = fieldRulesCatalog().forKind('example.com', 'Gateway');
-    expect(withSchema.listStrategy(place('spec', 'endpoints'))).toEqual({ type: 'keyed', keys: ['name'], defaults: {} });
+    expect(withSchema.listStrategy(place('spec', 'endpoints'))).toEqual({
+      type: 'keyed',
+      keys: ['name'],
+      defaults: {},
+    });
     expect(withSchema.listStrategy(place('metadata', 'finalizers'))).toEqual({ type: 'set' });
     expect(builtInOnly.listStrategy(place('spec', 'endpoints'))).toEqual({ type: 'atomic' });
     expect(withSchema.listStrategy(place('spec', 'missing'))).toEqual({ type: 'atomic' });
@@ -154,7 +182,9 @@ describe('list strategies from a CRD schema', () => {
 describe('computeDrift finds the CRDs', () => {
   function liveState(objects: KubeObject[]): LiveState {
     // The kinds the read listed: a CRD absent from `objects` is then unverified, not missing.
-    const listedKinds = [...new Set(objects.map((object) => `${object.apiVersion.split('/')[0] ?? ''}/${object.kind}`))];
+    const listedKinds = [
+      ...new Set(objects.map((object) => `${object.apiVersion.split('/')[0] ?? ''}/${object.kind}`)),
+    ];
     return { origin: 'test', objects, lists: [], complete: true, clusterScopedKinds: [], listedKinds };
   }
 
@@ -163,34 +193,50 @@ describe('computeDrift finds the CRDs', () => {
   }
 
   function gatewayChanges(declared: DeclaredObject[], live: LiveState): unknown {
-    const entry = computeDrift(declared, live, { secretDigestKey: randomBytes(32) }).drift.find((candidate) => candidate.kind === 'Gateway');
+    const entry = computeDrift(declared, live, { secretDigestKey: randomBytes(32) }).drift.find(
+      (candidate) => candidate.kind === 'Gateway',
+    );
     return entry?.changes ?? [];
   }
 
   test('a CRD declared in Git but not read live still gives its list types', () => {
     const declared = declaredOf(gatewayCrd(), gateway(DECLARED_SPEC));
     const live = liveState([gateway(WITH_EXTRA_ENDPOINT, [APPLIED, EXTRA_ENDPOINT_EDIT])]);
-    expect(gatewayChanges(declared, live)).toMatchObject([{ path: '/spec/endpoints/name=extra', reason: 'live-only', manager: 'ops-console' }]);
-    expect(gatewayChanges(declaredOf(gatewayCrd(), gateway(DECLARED_SPEC)), liveState([gateway(REORDERED, [APPLIED])]))).toEqual([]);
+    expect(gatewayChanges(declared, live)).toMatchObject([
+      { path: '/spec/endpoints/name=extra', reason: 'live-only', manager: 'ops-console' },
+    ]);
+    expect(
+      gatewayChanges(declaredOf(gatewayCrd(), gateway(DECLARED_SPEC)), liveState([gateway(REORDERED, [APPLIED])])),
+    ).toEqual([]);
   });
 
   test('a CRD only live gives its list types', () => {
     const live = liveState([gatewayCrd(), gateway(WITH_EXTRA_ENDPOINT, [APPLIED, EXTRA_ENDPOINT_EDIT])]);
-    expect(gatewayChanges(declaredOf(gateway(DECLARED_SPEC)), live)).toMatchObject([{ path: '/spec/endpoints/name=extra', reason: 'live-only', manager: 'ops-console' }]);
+    expect(gatewayChanges(declaredOf(gateway(DECLARED_SPEC)), live)).toMatchObject([
+      { path: '/spec/endpoints/name=extra', reason: 'live-only', manager: 'ops-console' },
+    ]);
   });
 
   test('the live CRD wins over the declared one', () => {
-    const atomicSchema: Schema = { type: 'object', properties: { spec: { type: 'object', properties: { endpoints: { type: 'array', items: { type: 'object' } } } } } };
+    const atomicSchema: Schema = {
+      type: 'object',
+      properties: { spec: { type: 'object', properties: { endpoints: { type: 'array', items: { type: 'object' } } } } },
+    };
     const declared = declaredOf(gatewayCrd(atomicSchema), gateway(DECLARED_SPEC));
     expect(gatewayChanges(declared, liveState([gatewayCrd(), gateway(ENDPOINTS_REORDERED, [APPLIED])]))).toEqual([]);
-    expect(gatewayChanges(declaredOf(gatewayCrd(), gateway(DECLARED_SPEC)), liveState([gatewayCrd(atomicSchema), gateway(ENDPOINTS_REORDERED, [APPLIED])]))).toMatchObject([
-      { path: '/spec/endpoints', reason: 'differs' },
-    ]);
+    expect(
+      gatewayChanges(
+        declaredOf(gatewayCrd(), gateway(DECLARED_SPEC)),
+        liveState([gatewayCrd(atomicSchema), gateway(ENDPOINTS_REORDERED, [APPLIED])]),
+      ),
+    ).toMatchObject([{ path: '/spec/endpoints', reason: 'differs' }]);
   });
 
   test('no CRD in view: the old atomic behaviour', () => {
     const live = liveState([gateway(ENDPOINTS_REORDERED, [APPLIED])]);
-    expect(gatewayChanges(declaredOf(gateway(DECLARED_SPEC)), live)).toMatchObject([{ path: '/spec/endpoints', reason: 'differs' }]);
+    expect(gatewayChanges(declaredOf(gateway(DECLARED_SPEC)), live)).toMatchObject([
+      { path: '/spec/endpoints', reason: 'differs' },
+    ]);
   });
 });
 
@@ -203,12 +249,19 @@ describe('schema defaults of a CRD', () => {
         type: 'object',
         properties: {
           replicas: { type: 'integer', default: 1 },
-          tls: { type: 'object', default: {}, properties: { mode: { type: 'string', default: 'strict' }, secretName: STRING } },
+          tls: {
+            type: 'object',
+            default: {},
+            properties: { mode: { type: 'string', default: 'strict' }, secretName: STRING },
+          },
           endpoints: {
             type: 'array',
             'x-kubernetes-list-type': 'map',
             'x-kubernetes-list-map-keys': ['name'],
-            items: { type: 'object', properties: { name: STRING, url: STRING, weight: { type: 'integer', default: 100 } } },
+            items: {
+              type: 'object',
+              properties: { name: STRING, url: STRING, weight: { type: 'integer', default: 100 } },
+            },
           },
           labels: { type: 'array', default: ['edge'], items: STRING },
         },
@@ -227,19 +280,49 @@ describe('schema defaults of a CRD', () => {
         'f:endpoints': { 'k:{"name":"a"}': { '.': {}, 'f:name': {}, 'f:url': {}, 'f:weight': {} } },
       },
     });
-    return { apiVersion: 'example.com/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'shop', managedFields: [fields] }, spec };
+    return {
+      apiVersion: 'example.com/v1',
+      kind: 'Gateway',
+      metadata: { name: 'edge', namespace: 'shop', managedFields: [fields] },
+      spec,
+    };
   }
-  const declared = (): KubeObject => ({ apiVersion: 'example.com/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'shop' }, spec: structuredClone(DECLARED) });
-  const defaulted = { replicas: 1, tls: { mode: 'strict' }, labels: ['edge'], endpoints: [{ name: 'a', url: 'http://a', weight: 100 }] };
-  const withDefaults = { ...options, fieldRules: fieldRulesCatalog([gatewayCrd(DEFAULTED_SCHEMA)]).forKind('example.com', 'Gateway') };
+  const declared = (): KubeObject => ({
+    apiVersion: 'example.com/v1',
+    kind: 'Gateway',
+    metadata: { name: 'edge', namespace: 'shop' },
+    spec: structuredClone(DECLARED),
+  });
+  const defaulted = {
+    replicas: 1,
+    tls: { mode: 'strict' },
+    labels: ['edge'],
+    endpoints: [{ name: 'a', url: 'http://a', weight: 100 }],
+  };
+  const withDefaults = {
+    ...options,
+    fieldRules: fieldRulesCatalog([gatewayCrd(DEFAULTED_SCHEMA)]).forKind('example.com', 'Gateway'),
+  };
 
   test('fields the declared object omits and the live one holds at their schema default are no drift', () => {
     expect(diffObject(declared(), created(defaulted), withDefaults).changes).toEqual([]);
   });
 
   test('the same fields at another value are drift, attributed to their writer', () => {
-    const changed = { replicas: 3, tls: { mode: 'permissive' }, labels: ['edge', 'canary'], endpoints: [{ name: 'a', url: 'http://a', weight: 5 }] };
-    expect(diffObject(declared(), created(changed), withDefaults).changes.map(({ path, reason, live, manager }) => ({ path, reason, live, manager }))).toEqual([
+    const changed = {
+      replicas: 3,
+      tls: { mode: 'permissive' },
+      labels: ['edge', 'canary'],
+      endpoints: [{ name: 'a', url: 'http://a', weight: 5 }],
+    };
+    expect(
+      diffObject(declared(), created(changed), withDefaults).changes.map(({ path, reason, live, manager }) => ({
+        path,
+        reason,
+        live,
+        manager,
+      })),
+    ).toEqual([
       { path: '/spec/endpoints/name=a/weight', reason: 'live-only', live: 5, manager: 'kubectl-create' },
       { path: '/spec/replicas', reason: 'live-only', live: 3, manager: 'kubectl-create' },
       { path: '/spec/tls/mode', reason: 'live-only', live: 'permissive', manager: 'kubectl-create' },
@@ -254,12 +337,34 @@ describe('schema defaults of a CRD', () => {
 
   test('computeDrift reads the defaults of a live CRD, and of a declared one', () => {
     const key = { secretDigestKey: randomBytes(32) };
-    const live = (objects: KubeObject[]): LiveState => ({ origin: 'test', objects, lists: [], complete: true, clusterScopedKinds: [], listedKinds: ['example.com/Gateway', 'apiextensions.k8s.io/CustomResourceDefinition'] });
-    const gatewayEntry = (result: ReturnType<typeof computeDrift>) => result.drift.find((candidate) => candidate.kind === 'Gateway');
-    expect(gatewayEntry(computeDrift([{ object: declared(), file: 'g.yaml', line: 1 }], live([gatewayCrd(DEFAULTED_SCHEMA), created(defaulted)]), key))).toBeUndefined();
-    const both = [{ object: gatewayCrd(DEFAULTED_SCHEMA), file: 'crd.yaml', line: 1 }, { object: declared(), file: 'g.yaml', line: 1 }];
+    const live = (objects: KubeObject[]): LiveState => ({
+      origin: 'test',
+      objects,
+      lists: [],
+      complete: true,
+      clusterScopedKinds: [],
+      listedKinds: ['example.com/Gateway', 'apiextensions.k8s.io/CustomResourceDefinition'],
+    });
+    const gatewayEntry = (result: ReturnType<typeof computeDrift>) =>
+      result.drift.find((candidate) => candidate.kind === 'Gateway');
+    expect(
+      gatewayEntry(
+        computeDrift(
+          [{ object: declared(), file: 'g.yaml', line: 1 }],
+          live([gatewayCrd(DEFAULTED_SCHEMA), created(defaulted)]),
+          key,
+        ),
+      ),
+    ).toBeUndefined();
+    const both = [
+      { object: gatewayCrd(DEFAULTED_SCHEMA), file: 'crd.yaml', line: 1 },
+      { object: declared(), file: 'g.yaml', line: 1 },
+    ];
     expect(gatewayEntry(computeDrift(both, live([created(defaulted)]), key))).toBeUndefined();
-    expect(gatewayEntry(computeDrift([{ object: declared(), file: 'g.yaml', line: 1 }], live([created(defaulted)]), key))?.status).toBe('modified');
+    expect(
+      gatewayEntry(computeDrift([{ object: declared(), file: 'g.yaml', line: 1 }], live([created(defaulted)]), key))
+        ?.status,
+    ).toBe('modified');
   });
 
   test('the schema lookup gives defaults by field names, list steps left out', () => {

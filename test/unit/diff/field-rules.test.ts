@@ -6,12 +6,22 @@ import { placeOf } from '../../../lib/diff/path.ts';
 const place = (...names: string[]) => placeOf(names.map((field) => ({ field })));
 
 describe('composed field rules', () => {
-  const keyedByName: FieldRuleSet = { listStrategy: (at) => (at.names.at(-1) === 'items' ? { type: 'keyed', keys: ['name'], defaults: {} } : undefined) };
-  const setOfItems: FieldRuleSet = { listStrategy: (at) => (at.names.at(-1) === 'items' || at.names.at(-1) === 'tags' ? { type: 'set' } : undefined) };
-  const one: FieldRuleSet = { defaultAt: (at) => (at.names.at(-1) === 'size' ? { value: 1 } : undefined), isLiveOnlyExempt: (at) => at.names[0] === 'note' };
-  const two: FieldRuleSet = { defaultAt: (at) => (at.names.at(-1) === 'size' ? { value: 2 } : undefined), isServerSet: (at) => at.names[0] === 'status' };
+  const keyedByName: FieldRuleSet = {
+    listStrategy: (at) => (at.names.at(-1) === 'items' ? { type: 'keyed', keys: ['name'], defaults: {} } : undefined),
+  };
+  const setOfItems: FieldRuleSet = {
+    listStrategy: (at) => (at.names.at(-1) === 'items' || at.names.at(-1) === 'tags' ? { type: 'set' } : undefined),
+  };
+  const one: FieldRuleSet = {
+    defaultAt: (at) => (at.names.at(-1) === 'size' ? { value: 1 } : undefined),
+    isLiveOnlyExempt: (at) => at.names[0] === 'note',
+  };
+  const two: FieldRuleSet = {
+    defaultAt: (at) => (at.names.at(-1) === 'size' ? { value: 2 } : undefined),
+    isServerSet: (at) => at.names[0] === 'status',
+  };
 
-  test('a list takes the first set\'s strategy; no set: atomic', () => {
+  test("a list takes the first set's strategy; no set: atomic", () => {
     const rules = composeFieldRules([keyedByName, setOfItems]);
     expect(rules.listStrategy(place('spec', 'items'))).toEqual({ type: 'keyed', keys: ['name'], defaults: {} });
     expect(rules.listStrategy(place('spec', 'tags'))).toEqual({ type: 'set' });
@@ -29,16 +39,24 @@ describe('composed field rules', () => {
     expect(composeFieldRules([]).isServerSet(place('status'))).toBe(false);
   });
 
-  test('the built-in set knows kind-specific defaults (a Deployment\'s replicas, not a custom resource\'s)', () => {
+  test("the built-in set knows kind-specific defaults (a Deployment's replicas, not a custom resource's)", () => {
     const deployment = composeFieldRules([builtInRuleSet('apps', 'Deployment')]);
     const custom = composeFieldRules([builtInRuleSet('example.com', 'Gateway')]);
     expect(deployment.isDefault(place('spec', 'replicas'), 1, {})).toBe(true);
     expect(custom.isDefault(place('spec', 'replicas'), 1, {})).toBe(false);
-    expect(deployment.isDefault(place('spec', 'template', 'spec', 'containers', 'imagePullPolicy'), 'Always', { image: 'web:latest' })).toBe(true);
-    expect(deployment.isDefault(place('spec', 'template', 'spec', 'containers', 'imagePullPolicy'), 'Always', { image: 'web:1.0' })).toBe(false);
+    expect(
+      deployment.isDefault(place('spec', 'template', 'spec', 'containers', 'imagePullPolicy'), 'Always', {
+        image: 'web:latest',
+      }),
+    ).toBe(true);
+    expect(
+      deployment.isDefault(place('spec', 'template', 'spec', 'containers', 'imagePullPolicy'), 'Always', {
+        image: 'web:1.0',
+      }),
+    ).toBe(false);
   });
 
-  test('a catalog builds each kind\'s rules once', () => {
+  test("a catalog builds each kind's rules once", () => {
     const catalog = fieldRulesCatalog();
     expect(catalog.forKind('apps', 'Deployment')).toBe(catalog.forKind('apps', 'Deployment'));
     expect(catalog.forKind('apps', 'Deployment')).not.toBe(catalog.forKind('apps', 'StatefulSet'));

@@ -31,7 +31,8 @@ function readObject(file: string): KubeObject {
 
 function readExpected(file: string): Expected {
   const value = load(readFileSync(file, 'utf8'));
-  if (!isPlainObject(value) || typeof value['title'] !== 'string' || !Array.isArray(value['changes'])) throw new Error(`${file}: needs title and changes`);
+  if (!isPlainObject(value) || typeof value['title'] !== 'string' || !Array.isArray(value['changes']))
+    throw new Error(`${file}: needs title and changes`);
   const match = value['match'];
   if (match !== 'exact' && match !== 'subset') throw new Error(`${file}: match must be exact or subset`);
   return { title: value['title'], match, changes: value['changes'].filter(isPlainObject) };
@@ -56,14 +57,22 @@ describe('diff fixtures (test/fixtures/diff)', () => {
     expect(cases.length).toBeGreaterThanOrEqual(20);
   });
 
-  test.each(cases.map((entry) => [`${entry.name}: ${entry.expected.title}`, entry] as const))('%s', (_title, { folder, expected }) => {
-    const declared = readObject(join(folder, 'declared.yaml'));
-    const live = readObject(join(folder, 'live.yaml'));
-    const ref = refOf(declared);
-    const fieldRules = fieldRulesCatalog(readCrds(join(folder, 'crds.yaml'))).forKind(ref.group, ref.kind);
-    const { changes } = diffObject(declared, live, { trust: trustPolicy(), ignoreRules: [], fieldRules, secretDigestKey: randomBytes(32) });
-    const shown = changes.map((change) => ({ ...change }));
-    if (expected.match === 'exact') expect(shown).toEqual(expected.changes);
-    else expect(shown).toMatchObject(expected.changes);
-  });
+  test.each(cases.map((entry) => [`${entry.name}: ${entry.expected.title}`, entry] as const))(
+    '%s',
+    (_title, { folder, expected }) => {
+      const declared = readObject(join(folder, 'declared.yaml'));
+      const live = readObject(join(folder, 'live.yaml'));
+      const ref = refOf(declared);
+      const fieldRules = fieldRulesCatalog(readCrds(join(folder, 'crds.yaml'))).forKind(ref.group, ref.kind);
+      const { changes } = diffObject(declared, live, {
+        trust: trustPolicy(),
+        ignoreRules: [],
+        fieldRules,
+        secretDigestKey: randomBytes(32),
+      });
+      const shown = changes.map((change) => ({ ...change }));
+      if (expected.match === 'exact') expect(shown).toEqual(expected.changes);
+      else expect(shown).toMatchObject(expected.changes);
+    },
+  );
 });

@@ -11,7 +11,9 @@ describe('ignore rules', () => {
 
   it('match the documented example: namespace batch-*', () => {
     expect(isObjectIgnored([{ kind: 'ConfigMap', namespace: 'batch-*' }], configMap)).toBe(true);
-    expect(isObjectIgnored([{ kind: 'ConfigMap', namespace: 'batch-*' }], { ...configMap, namespace: 'shop' })).toBe(false);
+    expect(isObjectIgnored([{ kind: 'ConfigMap', namespace: 'batch-*' }], { ...configMap, namespace: 'shop' })).toBe(
+      false,
+    );
   });
 
   it('* matches the core group and an absent namespace (the empty value), as in exemptions', () => {
@@ -42,6 +44,10 @@ describe('trusted managers', () => {
     const trust = trustPolicy(DEFAULT_TRUSTED_MANAGERS);
     expect(CONTROL_PLANE_MANAGERS.size).toBeGreaterThan(0);
     for (const manager of CONTROL_PLANE_MANAGERS) expect(trust(owner(manager))).toBe(true);
-    expect(DEFAULT_TRUSTED_MANAGERS.filter((entry) => CONTROL_PLANE_MANAGERS.has(entry.manager)).map((entry) => entry.manager)).toEqual([...CONTROL_PLANE_MANAGERS]);
+    expect(
+      DEFAULT_TRUSTED_MANAGERS.filter((entry) => CONTROL_PLANE_MANAGERS.has(entry.manager)).map(
+        (entry) => entry.manager,
+      ),
+    ).toEqual([...CONTROL_PLANE_MANAGERS]);
   });
 });

@@ -41,11 +41,20 @@ export interface ContainerShape {
 export interface DeploymentShape {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace: string; annotations?: Record<string, string>; managedFields?: ManagedFieldsEntry[]; [field: string]: unknown };
+  metadata: {
+    name: string;
+    namespace: string;
+    annotations?: Record<string, string>;
+    managedFields?: ManagedFieldsEntry[];
+    [field: string]: unknown;
+  };
   spec: {
     replicas: number;
     selector: Record<string, unknown>;
-    template: { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: { containers: ContainerShape[]; [field: string]: unknown } };
+    template: {
+      metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+      spec: { containers: ContainerShape[]; [field: string]: unknown };
+    };
     [field: string]: unknown;
   };
 }
@@ -75,8 +84,21 @@ export function withServerDefaults(object: DeploymentShape): void {
   (object as unknown as Record<string, unknown>)['status'] = { replicas: 3, readyReplicas: 3 };
 }
 
-export function entry(manager: string, operation: 'Apply' | 'Update', time: string, fieldsV1: Record<string, unknown>, subresource?: string): ManagedFieldsEntry {
-  const result: ManagedFieldsEntry = { manager, operation, apiVersion: 'apps/v1', time, fieldsType: 'FieldsV1', fieldsV1 };
+export function entry(
+  manager: string,
+  operation: 'Apply' | 'Update',
+  time: string,
+  fieldsV1: Record<string, unknown>,
+  subresource?: string,
+): ManagedFieldsEntry {
+  const result: ManagedFieldsEntry = {
+    manager,
+    operation,
+    apiVersion: 'apps/v1',
+    time,
+    fieldsType: 'FieldsV1',
+    fieldsV1,
+  };
   if (subresource) result.subresource = subresource;
   return result;
 }
@@ -95,7 +117,9 @@ export const APPLIED_FIELDS: Record<string, unknown> = {
             'f:image': {},
             'f:name': {},
             'f:env': { 'k:{"name":"LOG_LEVEL"}': { '.': {}, 'f:name': {}, 'f:value': {} } },
-            'f:ports': { 'k:{"containerPort":8080,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, 'f:name': {} } },
+            'f:ports': {
+              'k:{"containerPort":8080,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, 'f:name': {} },
+            },
             'f:resources': { 'f:requests': { 'f:cpu': {}, 'f:memory': {} } },
           },
         },

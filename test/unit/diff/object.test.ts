@@ -36,10 +36,17 @@ describe('attribution from managedFields', () => {
   test('configured trusted managers are not reported for live-only fields', () => {
     const liveObject = live((object) => {
       object.spec.template.spec['priorityClassName'] = 'high';
-      object.metadata.managedFields?.push(entry('platform-operator', 'Update', APPLIED_AT, { 'f:spec': { 'f:template': { 'f:spec': { 'f:priorityClassName': {} } } } }));
+      object.metadata.managedFields?.push(
+        entry('platform-operator', 'Update', APPLIED_AT, {
+          'f:spec': { 'f:template': { 'f:spec': { 'f:priorityClassName': {} } } },
+        }),
+      );
     });
     expect(changesOf(deployment(), liveObject)).toHaveLength(1);
-    const trusting = diffObject(deployment(), liveObject, { trust: trustPolicy([{ manager: 'platform-*' }]), ignoreRules: [] });
+    const trusting = diffObject(deployment(), liveObject, {
+      trust: trustPolicy([{ manager: 'platform-*' }]),
+      ignoreRules: [],
+    });
     expect(trusting.changes).toEqual([]);
   });
 });
@@ -61,7 +68,10 @@ describe('ignore rules', () => {
     const liveObject = live((object) => {
       object.spec.replicas = 1;
     });
-    const diff = diffObject(deployment(), liveObject, { trust: trustPolicy(), ignoreRules: [{ name: 'api', paths: ['/spec/replicas'] }] });
+    const diff = diffObject(deployment(), liveObject, {
+      trust: trustPolicy(),
+      ignoreRules: [{ name: 'api', paths: ['/spec/replicas'] }],
+    });
     expect(diff.changes).toHaveLength(1);
   });
 });

@@ -14,8 +14,17 @@ function secret(metadata: Record<string, unknown>, fields: Record<string, unknow
 
 describe('Secret values never leave the engine', () => {
   test('a declared annotations value that is not a map does not expose the live last-applied annotation', () => {
-    const lastApplied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: PASSWORD } });
-    const diff = diffObject(secret({ annotations: [] }), secret({ annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } }), options);
+    const lastApplied = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db' },
+      stringData: { password: PASSWORD },
+    });
+    const diff = diffObject(
+      secret({ annotations: [] }),
+      secret({ annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } }),
+      options,
+    );
     expect(JSON.stringify(diff.changes)).not.toContain(PASSWORD);
   });
 
@@ -23,17 +32,27 @@ describe('Secret values never leave the engine', () => {
     const live = secret(
       {
         annotations: { 'tool.example.com/last-config': `password=${PASSWORD}` },
-        managedFields: [entry('secret-tool', 'Update', '2026-11-20T10:00:00Z', { 'f:metadata': { 'f:annotations': { 'f:tool.example.com/last-config': {} } } })],
+        managedFields: [
+          entry('secret-tool', 'Update', '2026-11-20T10:00:00Z', {
+            'f:metadata': { 'f:annotations': { 'f:tool.example.com/last-config': {} } },
+          }),
+        ],
       },
       { data: {} },
     );
     const diff = diffObject(secret({}, { data: {} }), live, options);
-    expect(diff.changes).toMatchObject([{ path: '/metadata/annotations/tool.example.com~1last-config', reason: 'live-only' }]);
+    expect(diff.changes).toMatchObject([
+      { path: '/metadata/annotations/tool.example.com~1last-config', reason: 'live-only' },
+    ]);
     expect(diff.changes[0]?.live).toMatch(/^hmac-sha256:/);
   });
 
   test('labels and type of a Secret stay readable', () => {
-    const diff = diffObject(secret({ labels: { tier: 'db' } }, { type: 'Opaque' }), secret({ labels: { tier: 'cache' } }, { type: 'kubernetes.io/basic-auth' }), options);
+    const diff = diffObject(
+      secret({ labels: { tier: 'db' } }, { type: 'Opaque' }),
+      secret({ labels: { tier: 'cache' } }, { type: 'kubernetes.io/basic-auth' }),
+      options,
+    );
     expect(diff.changes.map((change) => [change.path, change.live])).toEqual([
       ['/metadata/labels/tier', 'cache'],
       ['/type', 'kubernetes.io/basic-auth'],
@@ -42,7 +61,13 @@ describe('Secret values never leave the engine', () => {
 
   test('a last-applied annotation that is not an object is ignored, not a crash', () => {
     for (const text of ['null', '"text"', '[1]', '{']) {
-      expect(() => diffObject(secret({}, { data: {} }), secret({ annotations: { 'kubectl.kubernetes.io/last-applied-configuration': text } }, { data: {} }), options)).not.toThrow();
+      expect(() =>
+        diffObject(
+          secret({}, { data: {} }),
+          secret({ annotations: { 'kubectl.kubernetes.io/last-applied-configuration': text } }, { data: {} }),
+          options,
+        ),
+      ).not.toThrow();
     }
   });
 });
@@ -71,10 +96,15 @@ describe('precision', () => {
       object.spec.template.spec['priorityClassName'] = 'platform-high';
       object.metadata.managedFields = [
         entry('argocd-controller', 'Apply', '2026-11-01T08:00:00Z', APPLIED_FIELDS),
-        entry('priority-operator', 'Apply', '2026-11-02T08:00:00Z', { 'f:spec': { 'f:template': { 'f:spec': { 'f:priorityClassName': {} } } } }),
+        entry('priority-operator', 'Apply', '2026-11-02T08:00:00Z', {
+          'f:spec': { 'f:template': { 'f:spec': { 'f:priorityClassName': {} } } },
+        }),
       ];
     });
-    const trusting = { trust: trustPolicy([{ manager: 'argocd-controller' }, { manager: 'priority-operator' }]), ignoreRules: [] };
+    const trusting = {
+      trust: trustPolicy([{ manager: 'argocd-controller' }, { manager: 'priority-operator' }]),
+      ignoreRules: [],
+    };
     expect(diffObject(deployment(), live, trusting).changes).toEqual([]);
   });
 
@@ -83,11 +113,15 @@ describe('precision', () => {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
       metadata: { name: 'monitoring' },
-      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }] },
+      aggregationRule: {
+        clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }],
+      },
       rules,
     });
     const live = role([{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]);
-    live.metadata.managedFields = [entry('clusterrole-aggregation-controller', 'Apply', '2026-11-01T08:00:00Z', { 'f:rules': {} })];
+    live.metadata.managedFields = [
+      entry('clusterrole-aggregation-controller', 'Apply', '2026-11-01T08:00:00Z', { 'f:rules': {} }),
+    ];
     expect(diffObject(role([]), live, options).changes).toEqual([]);
   });
 });

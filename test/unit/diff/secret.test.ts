@@ -15,7 +15,13 @@ const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
 describe('Secrets', () => {
   test('declared stringData equals live base64 data with the same value', () => {
-    expect(diffObject(secret({ stringData: { password: 'hunter2' } }), secret({ data: { password: b64('hunter2') } }), options).changes).toEqual([]);
+    expect(
+      diffObject(
+        secret({ stringData: { password: 'hunter2' } }),
+        secret({ data: { password: b64('hunter2') } }),
+        options,
+      ).changes,
+    ).toEqual([]);
   });
 
   test('an empty declared value equals a null live value', () => {
@@ -23,19 +29,33 @@ describe('Secrets', () => {
   });
 
   test('a changed value shows as two different keyed digests, never the value or its plain hash', () => {
-    const [change] = diffObject(secret({ stringData: { password: 'hunter2' } }), secret({ data: { password: b64('letmein') } }), options).changes;
+    const [change] = diffObject(
+      secret({ stringData: { password: 'hunter2' } }),
+      secret({ data: { password: b64('letmein') } }),
+      options,
+    ).changes;
     expect(change?.path).toBe('/data/password');
     expect(change?.declared).toMatch(/^hmac-sha256:[0-9a-f]{12}$/);
     expect(change?.live).toMatch(/^hmac-sha256:[0-9a-f]{12}$/);
     expect(change?.declared).not.toBe(change?.live);
     const shown = JSON.stringify(change);
-    for (const leak of ['hunter2', 'letmein', b64('hunter2'), b64('letmein'), createHash('sha256').update('letmein').digest('hex').slice(0, 12)]) {
+    for (const leak of [
+      'hunter2',
+      'letmein',
+      b64('hunter2'),
+      b64('letmein'),
+      createHash('sha256').update('letmein').digest('hex').slice(0, 12),
+    ]) {
       expect(shown).not.toContain(leak);
     }
   });
 
   test('equal values give equal digests within a run, so a reader can tell which side changed', () => {
-    const first = diffObject(secret({ stringData: { a: 'same', b: 'x' } }), secret({ data: { a: b64('other'), b: b64('same') } }), options).changes;
+    const first = diffObject(
+      secret({ stringData: { a: 'same', b: 'x' } }),
+      secret({ data: { a: b64('other'), b: b64('same') } }),
+      options,
+    ).changes;
     const declaredA = first.find((change) => change.path === '/data/a')?.declared;
     const liveB = first.find((change) => change.path === '/data/b')?.live;
     expect(declaredA).toBe(liveB);
@@ -43,9 +63,12 @@ describe('Secrets', () => {
 });
 
 describe('the digest key is an input of the run', () => {
-  const changed = (): [KubeObject, KubeObject] => [secret({ stringData: { password: 'hunter2' } }), secret({ data: { password: b64('letmein') } })];
+  const changed = (): [KubeObject, KubeObject] => [
+    secret({ stringData: { password: 'hunter2' } }),
+    secret({ data: { password: b64('letmein') } }),
+  ];
 
-  test('the same key gives the same digests (the diff is pure); another run\'s key gives others', () => {
+  test("the same key gives the same digests (the diff is pure); another run's key gives others", () => {
     const key = randomBytes(32);
     const once = diffObject(...changed(), { ...options, secretDigestKey: key }).changes;
     const again = diffObject(...changed(), { ...options, secretDigestKey: Buffer.from(key) }).changes;
@@ -61,7 +84,10 @@ describe('the digest key is an input of the run', () => {
 
   test('maskedSecret digests with the key it is given', () => {
     const key = randomBytes(32);
-    const declared = secret({ stringData: { password: 'hunter2' }, metadata: { name: 'db', namespace: 'shop', annotations: { note: 'hunter2' } } });
+    const declared = secret({
+      stringData: { password: 'hunter2' },
+      metadata: { name: 'db', namespace: 'shop', annotations: { note: 'hunter2' } },
+    });
     const masked = maskedSecret(declared, key);
     expect(masked).toEqual(maskedSecret(declared, Buffer.from(key)));
     expect(masked['data']).toEqual({ password: expect.stringMatching(/^hmac-sha256:[0-9a-f]{12}$/) });

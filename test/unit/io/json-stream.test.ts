@@ -14,24 +14,46 @@ afterAll(async () => {
 });
 
 let files = 0;
-async function stream(text: string | Buffer, chunkBytes?: number, maxDepth = 100): Promise<{ result: JsonStreamResult; items: unknown[] }> {
+async function stream(
+  text: string | Buffer,
+  chunkBytes?: number,
+  maxDepth = 100,
+): Promise<{ result: JsonStreamResult; items: unknown[] }> {
   const path = join(dir, `f${files++}.json`);
   await writeFile(path, text);
   const items: unknown[] = [];
-  const result = await streamJsonItems(path, (item) => items.push(item), { maxDepth, ...(chunkBytes ? { chunkBytes } : {}) });
+  const result = await streamJsonItems(path, (item) => items.push(item), {
+    maxDepth,
+    ...(chunkBytes ? { chunkBytes } : {}),
+  });
   return { result, items };
 }
 
 /** Items whose strings hold what a naive framer trips on: brackets, commas, escaped quotes and backslashes, UTF-8. */
 const TRICKY_ITEMS = [
-  { kind: 'ConfigMap', metadata: { name: 'a' }, data: { script: 'if [ "$x" ]; then { echo "}],{"; } fi', quote: 'say \\"hi\\"', slash: 'C:\\\\', tail: '\\' } },
-  { kind: 'ConfigMap', metadata: { name: 'b' }, data: { utf8: 'é—漢字 🚀', empty: '', brace: '{' }, list: [[], {}, [1, [2, [3]]], null, true, 0.5] },
+  {
+    kind: 'ConfigMap',
+    metadata: { name: 'a' },
+    data: { script: 'if [ "$x" ]; then { echo "}],{"; } fi', quote: 'say \\"hi\\"', slash: 'C:\\\\', tail: '\\' },
+  },
+  {
+    kind: 'ConfigMap',
+    metadata: { name: 'b' },
+    data: { utf8: 'é—漢字 🚀', empty: '', brace: '{' },
+    list: [[], {}, [1, [2, [3]]], null, true, 0.5],
+  },
   'a scalar item, with a comma',
   42,
   null,
   [],
 ];
-const TRICKY = { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '', annotations: { note: '"items": [' } }, items: TRICKY_ITEMS, zz: { items: [1] } };
+const TRICKY = {
+  apiVersion: 'v1',
+  kind: 'List',
+  metadata: { resourceVersion: '', annotations: { note: '"items": [' } },
+  items: TRICKY_ITEMS,
+  zz: { items: [1] },
+};
 
 describe('streamJsonItems', () => {
   it('frames every item across chunk boundaries of any size, compact and indented', async () => {
@@ -46,9 +68,16 @@ describe('streamJsonItems', () => {
 
   it('reads a byte-order mark and white space before the object, an empty list and an object without items', async () => {
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(' \n{"kind": "List", "items": [ ]}\n')]);
-    expect((await stream(bom, 1)).result).toEqual({ status: 'parsed', header: { kind: 'List', items: [] }, itemCount: 0 });
+    expect((await stream(bom, 1)).result).toEqual({
+      status: 'parsed',
+      header: { kind: 'List', items: [] },
+      itemCount: 0,
+    });
     const single = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' }, items: 'not an array' };
-    expect(await stream(JSON.stringify(single), 4)).toEqual({ result: { status: 'parsed', header: single, itemCount: 0 }, items: [] });
+    expect(await stream(JSON.stringify(single), 4)).toEqual({
+      result: { status: 'parsed', header: single, itemCount: 0 },
+      items: [],
+    });
   });
 
   it('refuses nesting past the limit as it reads, in an item or in the header, and allows the limit itself', async () => {
@@ -81,16 +110,28 @@ describe('streamJsonItems', () => {
       '',
     ];
     for (const text of invalid) {
-      for (const chunkBytes of [1, 7, undefined]) expect((await stream(text, chunkBytes)).result, text).toEqual({ status: 'invalid' });
+      for (const chunkBytes of [1, 7, undefined])
+        expect((await stream(text, chunkBytes)).result, text).toEqual({ status: 'invalid' });
     }
   });
 
   it('frames pretty-printed items whatever their indentation suggests, and counts their depth', async () => {
     const misleading = '{"items": [\n  {"a": {\n  },\n  "b": "\\n  }"\n  },\n  {\n  }\n]}';
     for (const chunkBytes of [3, undefined]) {
-      expect(await stream(misleading, chunkBytes)).toEqual({ result: { status: 'parsed', header: { items: [] }, itemCount: 2 }, items: [{ a: {}, b: '\n  }' }, {}] });
+      expect(await stream(misleading, chunkBytes)).toEqual({
+        result: { status: 'parsed', header: { items: [] }, itemCount: 2 },
+        items: [{ a: {}, b: '\n  }' }, {}],
+      });
     }
-    const deepItem = (levels: number): string => JSON.stringify({ kind: 'List', items: [JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`)].map((list: unknown) => ({ list })) }, null, 4);
+    const deepItem = (levels: number): string =>
+      JSON.stringify(
+        {
+          kind: 'List',
+          items: [JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`)].map((list: unknown) => ({ list })),
+        },
+        null,
+        4,
+      );
     expect((await stream(deepItem(97))).result.status).toBe('parsed');
     expect((await stream(deepItem(98))).result).toEqual({ status: 'too-deep' });
     expect((await stream('{"items": [\n  {\n  } x\n]}')).result).toEqual({ status: 'invalid' });

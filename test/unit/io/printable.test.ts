@@ -8,6 +8,8 @@ describe('printable', () => {
   });
 
   test('every string and key of a value, nothing else', () => {
-    expect(printableValue({ 'k\r': ['\u001b', 3, null, true, { x: 'y\n' }] })).toEqual({ 'k\\r': ['\\e', 3, null, true, { x: 'y\\n' }] });
+    expect(printableValue({ 'k\r': ['\u001b', 3, null, true, { x: 'y\n' }] })).toEqual({
+      'k\\r': ['\\e', 3, null, true, { x: 'y\\n' }],
+    });
   });
 });

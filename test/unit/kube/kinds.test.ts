@@ -9,7 +9,10 @@ describe('kindKey', () => {
   });
 
   it('is read back by parseKindKey, for core and dotted groups', () => {
-    for (const kind of [{ group: '', kind: 'Pod' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }]) {
+    for (const kind of [
+      { group: '', kind: 'Pod' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+    ]) {
       expect(parseKindKey(kindKey(kind))).toEqual(kind);
     }
     expect(parseKindKey('Pod')).toBeUndefined();

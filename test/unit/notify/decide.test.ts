@@ -1,10 +1,24 @@
 import { describe, expect, test } from 'vitest';
 import { notificationFor } from '../../../lib/notify/decide.ts';
 import type { Report } from '../../../lib/report/report.ts';
-import { NEW, PERSISTING, T0, extra, finding, imageChange, missing, modified, report, resolvedDrift, withResolved } from './fixtures.ts';
+import {
+  NEW,
+  PERSISTING,
+  T0,
+  extra,
+  finding,
+  imageChange,
+  missing,
+  modified,
+  report,
+  resolvedDrift,
+  withResolved,
+} from './fixtures.ts';
 
 const persistingReport = (): Report =>
-  report([modified([imageChange('web:2', PERSISTING)]), extra('ConfigMap', 'debug', PERSISTING)], { findings: [finding('high', PERSISTING)] });
+  report([modified([imageChange('web:2', PERSISTING)]), extra('ConfigMap', 'debug', PERSISTING)], {
+    findings: [finding('high', PERSISTING)],
+  });
 
 describe('notificationFor', () => {
   test('new drift gives a notification listing it', () => {
@@ -21,7 +35,14 @@ describe('notificationFor', () => {
   });
 
   test('a new field in an object that drifted before is news, the old field is not repeated', () => {
-    const decision = notificationFor(report([modified([imageChange('web:2', PERSISTING), { path: '/spec/replicas', reason: 'differs', declared: 2, live: 5, ...NEW }])]));
+    const decision = notificationFor(
+      report([
+        modified([
+          imageChange('web:2', PERSISTING),
+          { path: '/spec/replicas', reason: 'differs', declared: 2, live: 5, ...NEW },
+        ]),
+      ]),
+    );
     expect(decision?.newDrift.map((item) => item.change?.path)).toEqual(['/spec/replicas']);
   });
 
@@ -33,7 +54,11 @@ describe('notificationFor', () => {
   });
 
   test('resolved drift below minSeverity is not told; resolved findings (no severity kept) always are', () => {
-    const resolved = [resolvedDrift('api'), resolvedDrift('db', 'missing'), { ...resolvedDrift('x'), type: 'finding' as const, check: 'privileged-container', path: undefined }];
+    const resolved = [
+      resolvedDrift('api'),
+      resolvedDrift('db', 'missing'),
+      { ...resolvedDrift('x'), type: 'finding' as const, check: 'privileged-container', path: undefined },
+    ];
     const decision = notificationFor(withResolved(persistingReport(), resolved), { minSeverity: 'high' });
     expect(decision?.resolved.map((item) => item.name)).toEqual(['db', 'x']);
   });
@@ -53,24 +78,41 @@ describe('notificationFor', () => {
 
   test('a forbidden list or a failed source file also counts as incomplete', () => {
     const forbidden = persistingReport();
-    forbidden.scan = { ...forbidden.scan, complete: false, lists: [{ group: '', version: 'v1', resource: 'secrets', kind: 'Secret', status: 'forbidden', count: 0 }] };
+    forbidden.scan = {
+      ...forbidden.scan,
+      complete: false,
+      lists: [{ group: '', version: 'v1', resource: 'secrets', kind: 'Secret', status: 'forbidden', count: 0 }],
+    };
     expect(notificationFor(forbidden)?.incomplete?.failedLists).toHaveLength(1);
 
     const brokenFile = persistingReport();
-    brokenFile.source = { ...brokenFile.source, failedFiles: [{ file: 'apps/web.yaml', line: 3, message: 'bad indentation', severity: 'error' }] };
+    brokenFile.source = {
+      ...brokenFile.source,
+      failedFiles: [{ file: 'apps/web.yaml', line: 3, message: 'bad indentation', severity: 'error' }],
+    };
     expect(notificationFor(brokenFile)?.incomplete?.failedFiles).toHaveLength(1);
   });
 
   test('minSeverity keeps new items at or above it; the default (info) keeps everything', () => {
-    const mixed = report([modified([imageChange('web:2')]), missing('db'), extra('Role', 'debug'), extra('ConfigMap', 'tmp')], {
-      findings: [finding('info', NEW, { name: 'a' }), finding('critical', NEW, { name: 'b' }), finding('low', NEW, { name: 'c' })],
-    });
+    const mixed = report(
+      [modified([imageChange('web:2')]), missing('db'), extra('Role', 'debug'), extra('ConfigMap', 'tmp')],
+      {
+        findings: [
+          finding('info', NEW, { name: 'a' }),
+          finding('critical', NEW, { name: 'b' }),
+          finding('low', NEW, { name: 'c' }),
+        ],
+      },
+    );
     const everything = notificationFor(mixed);
     expect(everything?.newDrift).toHaveLength(4);
     expect(everything?.newFindings.map((item) => item.severity)).toEqual(['critical', 'low', 'info']);
 
     const high = notificationFor(mixed, { minSeverity: 'high' });
-    expect(high?.newDrift.map((item) => `${item.entry.kind}/${item.entry.name}`).sort()).toEqual(['Deployment/db', 'Role/debug']);
+    expect(high?.newDrift.map((item) => `${item.entry.kind}/${item.entry.name}`).sort()).toEqual([
+      'Deployment/db',
+      'Role/debug',
+    ]);
     expect(high?.newFindings.map((item) => item.name)).toEqual(['b']);
 
     expect(notificationFor(report([modified([imageChange('web:2')])]), { minSeverity: 'high' })).toBeUndefined();

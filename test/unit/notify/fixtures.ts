@@ -9,13 +9,25 @@ export const RUN_AT = '2026-11-20T11:00:00.000Z';
 
 /** An in-memory report with history; counts in the summary follow the drift given. */
 export function report(drift: DriftEntry[], extra: Partial<Report> = {}): Report {
-  const history: ReportHistory = { resolved: [], unconfirmed: [], counts: { new: 0, persisting: 0, resolved: 0 }, scanProblemsChanged: true };
+  const history: ReportHistory = {
+    resolved: [],
+    unconfirmed: [],
+    counts: { new: 0, persisting: 0, resolved: 0 },
+    scanProblemsChanged: true,
+  };
   return {
     schemaVersion: '1.0',
     runId: 'run-1',
     cluster: 'prod-eu',
     generatedAt: RUN_AT,
-    source: { location: 'https://git.example/repo.tar.gz', commit: '0123456789abcdef0123', path: 'clusters/prod', files: 3, failedFiles: [], warnings: [] },
+    source: {
+      location: 'https://git.example/repo.tar.gz',
+      commit: '0123456789abcdef0123',
+      path: 'clusters/prod',
+      files: 3,
+      failedFiles: [],
+      warnings: [],
+    },
     live: { origin: 'kubeconfig:prod' },
     scan: { complete: true, lists: [], unverified: [], withoutManagedFields: 0 },
     summary: { declared: 10, compared: 10, ...countDrift(drift), failedFiles: 0, ...countFindings([]) },
@@ -31,16 +43,43 @@ export const NEW: Mark = { history: 'new', firstSeen: RUN_AT };
 export const PERSISTING: Mark = { history: 'persisting', firstSeen: T0 };
 
 export function imageChange(live: string, mark: Mark = NEW, time = T1): Change {
-  return { path: '/spec/template/spec/containers/name=web/image', reason: 'differs', declared: 'web:1', live, manager: 'kubectl-edit', operation: 'Update', time, ...mark };
+  return {
+    path: '/spec/template/spec/containers/name=web/image',
+    reason: 'differs',
+    declared: 'web:1',
+    live,
+    manager: 'kubectl-edit',
+    operation: 'Update',
+    time,
+    ...mark,
+  };
 }
 
 export function modified(changes: Change[], object: Partial<DriftEntry> = {}): DriftEntry {
   const history = changes.some((change) => change.history === 'persisting') ? 'persisting' : 'new';
-  return { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web', status: 'modified', changes, history, firstSeen: RUN_AT, ...object };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    namespace: 'shop',
+    name: 'web',
+    status: 'modified',
+    changes,
+    history,
+    firstSeen: RUN_AT,
+    ...object,
+  };
 }
 
 export function missing(name: string, mark: Mark = NEW): DriftEntry {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name, status: 'missing', source: { file: `apps/${name}.yaml`, line: 1 }, ...mark };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    namespace: 'shop',
+    name,
+    status: 'missing',
+    source: { file: `apps/${name}.yaml`, line: 1 },
+    ...mark,
+  };
 }
 
 export function extra(kind: string, name: string, mark: Mark = NEW): DriftEntry {
@@ -49,10 +88,23 @@ export function extra(kind: string, name: string, mark: Mark = NEW): DriftEntry 
 }
 
 export function finding(severity: Finding['severity'], mark: Mark = NEW, more: Partial<Finding> = {}): Finding {
-  return { check: 'privileged-container', severity, kind: 'Pod', namespace: 'shop', name: 'debug', message: 'runs privileged', ...mark, ...more };
+  return {
+    check: 'privileged-container',
+    severity,
+    kind: 'Pod',
+    namespace: 'shop',
+    name: 'debug',
+    message: 'runs privileged',
+    ...mark,
+    ...more,
+  };
 }
 
-export function resolvedDrift(name: string, status: 'modified' | 'missing' | 'extra' = 'modified', path = '/spec/replicas'): ResolvedItem {
+export function resolvedDrift(
+  name: string,
+  status: 'modified' | 'missing' | 'extra' = 'modified',
+  path = '/spec/replicas',
+): ResolvedItem {
   return {
     key: `prod-eu|apps/Deployment|shop/${name}|${path}`,
     type: 'drift',
@@ -68,7 +120,12 @@ export function resolvedDrift(name: string, status: 'modified' | 'missing' | 'ex
 }
 
 export function withResolved(base: Report, resolved: ResolvedItem[]): Report {
-  const history: ReportHistory = { resolved, unconfirmed: [], counts: { new: 0, persisting: 0, resolved: resolved.length }, scanProblemsChanged: true };
+  const history: ReportHistory = {
+    resolved,
+    unconfirmed: [],
+    counts: { new: 0, persisting: 0, resolved: resolved.length },
+    scanProblemsChanged: true,
+  };
   return { ...base, history };
 }
 
@@ -95,7 +152,9 @@ export function hugeReport(entries: number, changesPerEntry: number): Report {
     }
     drift.push(modified(changes, { kind: 'ConfigMap', apiVersion: 'v1', name: `config-${object}-${'n'.repeat(200)}` }));
   }
-  const findings = Array.from({ length: entries }, (_, index) => finding('high', NEW, { name: `pod-${index}`, message: 'm<&>'.repeat(1000) }));
+  const findings = Array.from({ length: entries }, (_, index) =>
+    finding('high', NEW, { name: `pod-${index}`, message: 'm<&>'.repeat(1000) }),
+  );
   const resolved = Array.from({ length: entries }, (_, index) => resolvedDrift(`gone-${index}-${'r'.repeat(200)}`));
   const base = report(drift, { findings, cluster: `prod-eu-${'c'.repeat(300)}` });
   return withResolved(base, resolved);

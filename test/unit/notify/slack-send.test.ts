@@ -35,7 +35,12 @@ async function startReceiver(answers: Answer[]): Promise<Receiver> {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const answer = answers[Math.min(received.length, answers.length) - 1] ?? { status: 200 };
       response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
       response.end(answer.body ?? (answer.status === 200 ? 'ok' : ''));
@@ -56,7 +61,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map(closeServer));
 });
 
-const message: SlackMessage = { text: 'driftwatch prod-eu: 1 new drift', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hello' } }] };
+const message: SlackMessage = {
+  text: 'driftwatch prod-eu: 1 new drift',
+  blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hello' } }],
+};
 
 /** A sleep that returns at once and remembers what it was asked to wait. */
 function recordingSleep(): { sleep: (ms: number) => Promise<void>; waits: number[] } {
@@ -77,7 +85,10 @@ describe('sendSlack against a local webhook endpoint', () => {
   });
 
   test('429 with Retry-After: 1, then 200: delivered after 2 attempts, having waited 1 s', async () => {
-    const receiver = await startReceiver([{ status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' }, { status: 200 }]);
+    const receiver = await startReceiver([
+      { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' },
+      { status: 200 },
+    ]);
     const { sleep, waits } = recordingSleep();
     expect(await sendSlack(receiver.url, message, { sleep })).toEqual({ ok: true, attempts: 2, status: 200 });
     expect(waits).toEqual([1000]);
@@ -110,7 +121,12 @@ describe('sendSlack against a local webhook endpoint', () => {
   test('a 4xx other than 429 is final, with Slack error code kept', async () => {
     const receiver = await startReceiver([{ status: 400, body: 'invalid_blocks' }]);
     const { sleep, waits } = recordingSleep();
-    expect(await sendSlack(receiver.url, message, { sleep })).toEqual({ ok: false, attempts: 1, status: 400, error: 'Slack webhook answered 400 (invalid_blocks)' });
+    expect(await sendSlack(receiver.url, message, { sleep })).toEqual({
+      ok: false,
+      attempts: 1,
+      status: 400,
+      error: 'Slack webhook answered 400 (invalid_blocks)',
+    });
     expect(waits).toEqual([]);
   });
 

@@ -5,7 +5,18 @@ import type { SnsBody } from '../../../lib/notify/sns-body.ts';
 import { SNS_BODY_BUDGET } from '../../../lib/notify/sns-body.ts';
 import { buildSnsMessage, snsSubject } from '../../../lib/notify/sns.ts';
 import type { Report } from '../../../lib/report/report.ts';
-import { PERSISTING, extra, finding, hugeReport, imageChange, missing, modified, report, resolvedDrift, withResolved } from './fixtures.ts';
+import {
+  PERSISTING,
+  extra,
+  finding,
+  hugeReport,
+  imageChange,
+  missing,
+  modified,
+  report,
+  resolvedDrift,
+  withResolved,
+} from './fixtures.ts';
 
 function decided(input: Report): NotificationDecision {
   const decision = notificationFor(input);
@@ -17,8 +28,13 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 describe('buildSnsMessage', () => {
   test('subject, attributes and body of an ordinary run', () => {
-    const input = withResolved(report([modified([imageChange('web:2')]), missing('db'), extra('Role', 'debug')]), [resolvedDrift('api')]);
-    const message = buildSnsMessage(input, decided(input), { reportUrl: 'https://bucket/r.json?sig=1', reportKey: 'reports/prod-eu/run-1.json' });
+    const input = withResolved(report([modified([imageChange('web:2')]), missing('db'), extra('Role', 'debug')]), [
+      resolvedDrift('api'),
+    ]);
+    const message = buildSnsMessage(input, decided(input), {
+      reportUrl: 'https://bucket/r.json?sig=1',
+      reportKey: 'reports/prod-eu/run-1.json',
+    });
     expect(message.Subject).toBe('driftwatch prod-eu: 3 new drift, 1 resolved');
     expect(message.MessageAttributes).toEqual({
       cluster: { DataType: 'String', StringValue: 'prod-eu' },
@@ -31,13 +47,30 @@ describe('buildSnsMessage', () => {
       extra: { DataType: 'Number', StringValue: '1' },
     });
     const body = JSON.parse(message.Message) as SnsBody;
-    expect(body).toMatchObject({ cluster: 'prod-eu', runId: 'run-1', status: 'drift', summary: '3 new drift, 1 resolved', highestSeverity: 'high' });
+    expect(body).toMatchObject({
+      cluster: 'prod-eu',
+      runId: 'run-1',
+      status: 'drift',
+      summary: '3 new drift, 1 resolved',
+      highestSeverity: 'high',
+    });
     expect(body.report).toEqual({ url: 'https://bucket/r.json?sig=1', key: 'reports/prod-eu/run-1.json' });
     expect(body.newItems).toMatchObject({ total: 3, omitted: 0 });
     expect(body.newItems.drift).toContainEqual(
-      expect.objectContaining({ kind: 'Deployment', name: 'web', path: '/spec/template/spec/containers/name=web/image', declared: 'web:1', live: 'web:2', manager: 'kubectl-edit' }),
+      expect.objectContaining({
+        kind: 'Deployment',
+        name: 'web',
+        path: '/spec/template/spec/containers/name=web/image',
+        declared: 'web:1',
+        live: 'web:2',
+        manager: 'kubectl-edit',
+      }),
     );
-    expect(body.resolved).toMatchObject({ total: 1, omitted: 0, items: [expect.objectContaining({ name: 'api', path: '/spec/replicas' })] });
+    expect(body.resolved).toMatchObject({
+      total: 1,
+      omitted: 0,
+      items: [expect.objectContaining({ name: 'api', path: '/spec/replicas' })],
+    });
     expect(body.scan).toBeUndefined();
   });
 
@@ -47,7 +80,10 @@ describe('buildSnsMessage', () => {
     const message = buildSnsMessage(stopped, decided(stopped));
     expect(message.MessageAttributes['status']?.StringValue).toBe('incomplete');
     expect(message.Subject).toBe('driftwatch prod-eu: scan incomplete');
-    expect((JSON.parse(message.Message) as SnsBody).scan).toMatchObject({ complete: false, error: 'connect ETIMEDOUT' });
+    expect((JSON.parse(message.Message) as SnsBody).scan).toMatchObject({
+      complete: false,
+      error: 'connect ETIMEDOUT',
+    });
 
     const clean = withResolved(report([]), [resolvedDrift('api')]);
     const cleanMessage = buildSnsMessage(clean, decided(clean));
@@ -58,7 +94,10 @@ describe('buildSnsMessage', () => {
   test('the subject is printable ASCII under 100 characters, even with a unicode cluster name and long counts', () => {
     const names = ['prod-äöü-日本-🚀', 'prød\neu\tbeta', `cluster-${'ж'.repeat(300)}`, `${'x'.repeat(300)}`];
     for (const cluster of names) {
-      const input = report([modified([imageChange('web:2')])], { cluster, findings: Array.from({ length: 123_456 }, () => finding('info')) });
+      const input = report([modified([imageChange('web:2')])], {
+        cluster,
+        findings: Array.from({ length: 123_456 }, () => finding('info')),
+      });
       const subject = buildSnsMessage(input, decided(input)).Subject;
       expect(subject).toMatch(PRINTABLE_ASCII);
       expect(subject.length).toBeLessThan(100);

@@ -16,7 +16,9 @@ describe('REPORT_LINK_SECONDS', () => {
 
   test('anything else is an error naming the variable and the value, never NaN', () => {
     for (const value of ['abc', '1h', '59', '604801', '3600.5', '-60', '1e4', '0x100', 'NaN', 'Infinity']) {
-      expect(() => parseReportLinkSeconds(value), value).toThrow(/REPORT_LINK_SECONDS must be a whole number of seconds from 60 to 604800/);
+      expect(() => parseReportLinkSeconds(value), value).toThrow(
+        /REPORT_LINK_SECONDS must be a whole number of seconds from 60 to 604800/,
+      );
     }
     expect(() => parseReportLinkSeconds('abc')).toThrow('got "abc"');
   });

@@ -11,7 +11,11 @@ export const WALL = new Date('2026-05-11T12:00:00Z');
 
 /** A source tree in memory: file path → YAML text. */
 export function tree(files: Record<string, string>, location = '/repo'): SourceTree {
-  return { location, files: Object.entries(files).map(([path, text]) => ({ path, content: Buffer.from(text) })), problems: [] };
+  return {
+    location,
+    files: Object.entries(files).map(([path, text]) => ({ path, content: Buffer.from(text) })),
+    problems: [],
+  };
 }
 
 /** A kubectl `List` of these objects, with the List's annotations. */

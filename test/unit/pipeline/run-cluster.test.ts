@@ -6,7 +6,13 @@ import { DEFAULT_CHECKS_CONFIG } from '../../../lib/checks/index.ts';
 import { DEFAULT_RENDERER_SETTINGS } from '../../../lib/render/index.ts';
 import type { NotificationDecision } from '../../../lib/notify/decide.ts';
 import { FINISH_RESERVE_MS, runCluster } from '../../../lib/pipeline/run-cluster.ts';
-import type { ClusterRun, ClusterRunOutcome, Notifier, ReportStore, RunClusterDeps } from '../../../lib/pipeline/run-cluster.ts';
+import type {
+  ClusterRun,
+  ClusterRunOutcome,
+  Notifier,
+  ReportStore,
+  RunClusterDeps,
+} from '../../../lib/pipeline/run-cluster.ts';
 import type { DeliveryLedger, DeliveryState } from '../../../lib/pipeline/delivery.ts';
 import type { KubeObject } from '../../../lib/kube/object.ts';
 import type { Report } from '../../../lib/report/report.ts';
@@ -20,14 +26,27 @@ const DECLARED = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, na
 const snapshotPath = join(scratch, 'live.json');
 writeFileSync(
   snapshotPath,
-  snapshotText([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { mode: 'lax' } }], {
-    'driftwatch.io/captured-kinds': 'ConfigMap',
-  }),
+  snapshotText(
+    [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { mode: 'lax' } }],
+    {
+      'driftwatch.io/captured-kinds': 'ConfigMap',
+    },
+  ),
 );
 
-const CLUSTER: ClusterRun = { name: 'shop', sourcePath: '.', access: { type: 'snapshot', path: snapshotPath }, includeSecrets: false };
+const CLUSTER: ClusterRun = {
+  name: 'shop',
+  sourcePath: '.',
+  access: { type: 'snapshot', path: snapshotPath },
+  includeSecrets: false,
+};
 
-type MemoryStore = ReportStore & { writes: string[]; dated: Map<string, Report>; latestReport?: Report; failLatest: number };
+type MemoryStore = ReportStore & {
+  writes: string[];
+  dated: Map<string, Report>;
+  latestReport?: Report;
+  failLatest: number;
+};
 
 /** A store in memory that keeps the order of what was written, as the run path's guarantees are about order. */
 function memoryStore(failOn?: 'putReport'): MemoryStore {
@@ -95,16 +114,26 @@ function recordingNotifier(channel: string, writes: string[], failures = 0): Rec
   return notifier;
 }
 
-function deps(overrides: Partial<RunClusterDeps> & { store: ReportStore }): RunClusterDeps & { logged: string[]; counted: string[] } {
+function deps(
+  overrides: Partial<RunClusterDeps> & { store: ReportStore },
+): RunClusterDeps & { logged: string[]; counted: string[] } {
   const logged: string[] = [];
   const counted: string[] = [];
   return {
-    settings: { renderer: DEFAULT_RENDERER_SETTINGS, drift: {}, checks: { config: structuredClone(DEFAULT_CHECKS_CONFIG), exemptions: [] } },
+    settings: {
+      renderer: DEFAULT_RENDERER_SETTINGS,
+      drift: {},
+      checks: { config: structuredClone(DEFAULT_CHECKS_CONFIG), exemptions: [] },
+    },
     source: { location: 'repo.tar.gz', open: async () => tree({ 'settings.yaml': DECLARED }, 'repo.tar.gz') },
     live: {},
     notifiers: [],
     clock: { now: () => WALL },
-    log: { info: () => {}, warn: (message) => logged.push(`warn ${message}`), error: (message, extra) => logged.push(`error ${message} ${JSON.stringify(extra)}`) },
+    log: {
+      info: () => {},
+      warn: (message) => logged.push(`warn ${message}`),
+      error: (message, extra) => logged.push(`error ${message} ${JSON.stringify(extra)}`),
+    },
     metrics: { count: (name, value) => counted.push(`${name}=${value}`), milliseconds: () => {} },
     logged,
     counted,
@@ -125,9 +154,16 @@ describe('one cluster run (the CLI and the Lambda share it)', () => {
   test('a source that cannot be read gives an error report that is stored and notified', async () => {
     const store = memoryStore();
     const slack = recordingNotifier('Slack', store.writes);
-    const run = deps({ store, notifiers: [slack], source: { location: 'repo.tar.gz', open: async () => Promise.reject(new Error('HTTP 401 from the Git host')) } });
+    const run = deps({
+      store,
+      notifiers: [slack],
+      source: { location: 'repo.tar.gz', open: async () => Promise.reject(new Error('HTTP 401 from the Git host')) },
+    });
     const outcome = done(await runCluster(run, CLUSTER, { runId: 'run-1' }));
-    expect(outcome.report.scan).toMatchObject({ complete: false, error: 'source cannot be read: HTTP 401 from the Git host' });
+    expect(outcome.report.scan).toMatchObject({
+      complete: false,
+      error: 'source cannot be read: HTTP 401 from the Git host',
+    });
     expect(outcome.report.source.location).toBe('repo.tar.gz');
     expect(slack.told[0]?.incomplete?.error).toBe('source cannot be read: HTTP 401 from the Git host');
     expect(store.writes).toEqual(['report run-1', 'Slack run-1', 'latest run-1']);
@@ -135,25 +171,39 @@ describe('one cluster run (the CLI and the Lambda share it)', () => {
 
   test('an audit still running when the time kept for finishing begins ends in an incomplete report, not in silence', async () => {
     const store = memoryStore();
-    const outcome = done(await runCluster(deps({ store, clock: { now: () => WALL, remainingMs: () => FINISH_RESERVE_MS - 1 } }), CLUSTER, { runId: 'run-1' }));
+    const outcome = done(
+      await runCluster(deps({ store, clock: { now: () => WALL, remainingMs: () => FINISH_RESERVE_MS - 1 } }), CLUSTER, {
+        runId: 'run-1',
+      }),
+    );
     expect(outcome.report.scan.error).toMatch(/did not finish in time/);
     expect(store.writes).toEqual(['report run-1', 'latest run-1']);
   });
 
   test('a channel that fails holds up neither the other channel nor latest, and is logged with its cause and counted', async () => {
     const store = memoryStore();
-    const run = deps({ store, notifiers: [recordingNotifier('Slack', store.writes, Number.POSITIVE_INFINITY), recordingNotifier('SNS', store.writes)] });
+    const run = deps({
+      store,
+      notifiers: [
+        recordingNotifier('Slack', store.writes, Number.POSITIVE_INFINITY),
+        recordingNotifier('SNS', store.writes),
+      ],
+    });
     const outcome = done(await runCluster(run, CLUSTER, { runId: 'run-1' }));
     expect(outcome.channels).toEqual({ Slack: 'failed', SNS: 'sent' });
     expect(store.writes).toEqual(['report run-1', 'SNS run-1', 'latest run-1']);
-    expect(run.logged.join('\n')).toContain('error Slack notification failed {"cluster":"shop","channel":"Slack","error":"Slack answered 500"}');
+    expect(run.logged.join('\n')).toContain(
+      'error Slack notification failed {"cluster":"shop","channel":"Slack","error":"Slack answered 500"}',
+    );
     expect(run.counted).toContain('SlackFailures=1');
   });
 
   test('a store that refuses the report makes the run fail (the caller retries it) before anything is told', async () => {
     const store = memoryStore('putReport');
     const sns = recordingNotifier('SNS', store.writes);
-    await expect(runCluster(deps({ store, notifiers: [sns] }), CLUSTER, { runId: 'run-1' })).rejects.toThrow('store refused the report');
+    await expect(runCluster(deps({ store, notifiers: [sns] }), CLUSTER, { runId: 'run-1' })).rejects.toThrow(
+      'store refused the report',
+    );
     expect(store.writes).toEqual([]);
   });
 
@@ -172,13 +222,26 @@ const TWO_DECLARED = `${DECLARED}---\napiVersion: v1\nkind: ConfigMap\nmetadata:
 /** The cluster with these live values of the two ConfigMaps (a snapshot file per state). */
 function liveCluster(settingsMode: string, beta: string): ClusterRun {
   const path = join(scratch, `live-${settingsMode}-${beta}.json`);
-  const configMap = (name: string, data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop' }, data });
-  writeFileSync(path, snapshotText([configMap('settings', { mode: settingsMode }), configMap('flags', { beta })], { 'driftwatch.io/captured-kinds': 'ConfigMap' }));
+  const configMap = (name: string, data: Record<string, string>): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: 'shop' },
+    data,
+  });
+  writeFileSync(
+    path,
+    snapshotText([configMap('settings', { mode: settingsMode }), configMap('flags', { beta })], {
+      'driftwatch.io/captured-kinds': 'ConfigMap',
+    }),
+  );
   return { ...CLUSTER, access: { type: 'snapshot', path } };
 }
 
 describe('delivery state: nothing lost, nothing sent twice', () => {
-  const twoFiles = { location: 'repo.tar.gz', open: async () => tree({ 'settings.yaml': TWO_DECLARED }, 'repo.tar.gz') };
+  const twoFiles = {
+    location: 'repo.tar.gz',
+    open: async () => tree({ 'settings.yaml': TWO_DECLARED }, 'repo.tar.gz'),
+  };
 
   test('the same message handled twice tells no channel twice and makes no second history step', async () => {
     const store = memoryStore();
@@ -200,7 +263,9 @@ describe('delivery state: nothing lost, nothing sent twice', () => {
     const sns = recordingNotifier('SNS', store.writes);
     const run = deps({ store, ledger, notifiers: [sns], source: twoFiles });
     store.failLatest = 1;
-    await expect(runCluster(run, liveCluster('lax', 'off'), { runId: 'run-1' })).rejects.toThrow('killed before latest');
+    await expect(runCluster(run, liveCluster('lax', 'off'), { runId: 'run-1' })).rejects.toThrow(
+      'killed before latest',
+    );
     const retried = done(await runCluster(run, liveCluster('lax', 'off'), { runId: 'run-1' }));
     expect(retried).toMatchObject({ status: 'resumed', channels: { SNS: 'sent-before' } });
     expect(store.latestReport?.runId).toBe('run-1');
@@ -217,7 +282,10 @@ describe('delivery state: nothing lost, nothing sent twice', () => {
     const run = deps({ store, ledger, notifiers: [sns], source: twoFiles });
     done(await runCluster(run, liveCluster('strict', 'off'), { runId: 'run-1' }));
     store.failLatest = 3;
-    for (let receive = 0; receive < 3; receive++) await expect(runCluster(run, liveCluster('lax', 'off'), { runId: 'run-2' })).rejects.toThrow('killed before latest');
+    for (let receive = 0; receive < 3; receive++)
+      await expect(runCluster(run, liveCluster('lax', 'off'), { runId: 'run-2' })).rejects.toThrow(
+        'killed before latest',
+      );
     const next = done(await runCluster(run, liveCluster('lax', 'off'), { runId: 'run-3' }));
     expect(next.report.history?.previousRunId).toBe('run-2');
     expect(next.report.drift[0]?.history).toBe('persisting');
@@ -235,7 +303,8 @@ describe('delivery state: nothing lost, nothing sent twice', () => {
     expect(first.channels).toEqual({ SNS: 'sent', Slack: 'failed' });
     const second = done(await runCluster(run, liveCluster('lax', 'on'), { runId: 'run-2' }));
     expect(second.channels).toEqual({ SNS: 'sent', Slack: 'sent' });
-    const named = (decision: NotificationDecision | undefined): string[] => (decision?.newDrift ?? []).map((item) => item.entry.name).sort();
+    const named = (decision: NotificationDecision | undefined): string[] =>
+      (decision?.newDrift ?? []).map((item) => item.entry.name).sort();
     expect(named(sns.told[1])).toEqual(['flags']);
     expect(named(slack.told[0])).toEqual(['flags', 'settings']);
     const third = done(await runCluster(run, liveCluster('lax', 'on'), { runId: 'run-3' }));
@@ -250,8 +319,12 @@ describe('delivery state: nothing lost, nothing sent twice', () => {
     const run = deps({ store, ledger, notifiers: [slack], source: twoFiles });
     done(await runCluster(run, liveCluster('strict', 'off'), { runId: 'run-1' }));
     slack.failures = 1;
-    expect(done(await runCluster(run, liveCluster('lax', 'off'), { runId: 'run-2' })).channels).toEqual({ Slack: 'failed' });
-    expect(done(await runCluster(run, liveCluster('strict', 'off'), { runId: 'run-3' })).channels).toEqual({ Slack: 'nothing-new' });
+    expect(done(await runCluster(run, liveCluster('lax', 'off'), { runId: 'run-2' })).channels).toEqual({
+      Slack: 'failed',
+    });
+    expect(done(await runCluster(run, liveCluster('strict', 'off'), { runId: 'run-3' })).channels).toEqual({
+      Slack: 'nothing-new',
+    });
     expect(slack.told).toHaveLength(0);
   });
 
@@ -260,7 +333,10 @@ describe('delivery state: nothing lost, nothing sent twice', () => {
     const ledger = memoryLedger();
     const run = deps({ store, ledger, notifiers: [recordingNotifier('SNS', store.writes)], source: twoFiles });
     done(await runCluster(run, liveCluster('lax', 'off'), { runId: 'run-2', scheduledAt: '2026-05-11T12:00:00Z' }));
-    const late = await runCluster(run, liveCluster('lax', 'off'), { runId: 'run-1', scheduledAt: '2026-05-11T11:00:00Z' });
+    const late = await runCluster(run, liveCluster('lax', 'off'), {
+      runId: 'run-1',
+      scheduledAt: '2026-05-11T11:00:00Z',
+    });
     expect(late).toMatchObject({ status: 'stale', later: { runId: 'run-2' } });
     expect(store.writes).toEqual(['report run-2', 'SNS run-2', 'latest run-2']);
   });

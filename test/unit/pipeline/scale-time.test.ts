@@ -5,13 +5,30 @@ import { buildExport } from '../../../lib/report/export.ts';
 import { formatReport } from '../../../lib/report/format.ts';
 import { auditSnapshot, snapshotText, tree } from './helpers.ts';
 
-const DECLARED = tree({ 'web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {replicas: 2}\n' });
-const applied = { manager: 'argocd-controller', operation: 'Apply', time: '2026-05-01T09:00:00Z', fieldsV1: { 'f:spec': { 'f:replicas': {} } } };
+const DECLARED = tree({
+  'web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {replicas: 2}\n',
+});
+const applied = {
+  manager: 'argocd-controller',
+  operation: 'Apply',
+  time: '2026-05-01T09:00:00Z',
+  fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+};
 /** What the API server records for `kubectl scale`: a write through the scale subresource, without a time. */
-const scaled = { manager: 'kubectl', operation: 'Update', subresource: 'scale', fieldsV1: { 'f:spec': { 'f:replicas': {} } } };
+const scaled = {
+  manager: 'kubectl',
+  operation: 'Update',
+  subresource: 'scale',
+  fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+};
 
 function scaledDeployment(extraEntries: unknown[]): KubeObject {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop', managedFields: [applied, scaled, ...extraEntries] }, spec: { replicas: 5 } } as KubeObject;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop', managedFields: [applied, scaled, ...extraEntries] },
+    spec: { replicas: 5 },
+  } as KubeObject;
 }
 
 describe('a change through the scale subresource', () => {
@@ -27,9 +44,23 @@ describe('a change through the scale subresource', () => {
   });
 
   test('takes the newest time the object shows for that manager', async () => {
-    const labelled = { manager: 'kubectl', operation: 'Update', time: '2026-05-01T11:30:00Z', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:tier': {} } } } };
-    const older = { manager: 'kubectl', operation: 'Update', time: '2026-05-01T10:00:00Z', fieldsV1: { 'f:metadata': { 'f:annotations': {} } } };
+    const labelled = {
+      manager: 'kubectl',
+      operation: 'Update',
+      time: '2026-05-01T11:30:00Z',
+      fieldsV1: { 'f:metadata': { 'f:labels': { 'f:tier': {} } } },
+    };
+    const older = {
+      manager: 'kubectl',
+      operation: 'Update',
+      time: '2026-05-01T10:00:00Z',
+      fieldsV1: { 'f:metadata': { 'f:annotations': {} } },
+    };
     const report = await auditSnapshot(snapshotText([scaledDeployment([older, labelled])]), { tree: DECLARED });
-    expect(report.drift[0]?.changes?.[0]).toMatchObject({ manager: 'kubectl', subresource: 'scale', time: '2026-05-01T11:30:00Z' });
+    expect(report.drift[0]?.changes?.[0]).toMatchObject({
+      manager: 'kubectl',
+      subresource: 'scale',
+      time: '2026-05-01T11:30:00Z',
+    });
   });
 });

@@ -4,7 +4,11 @@ import { enqueueAudits } from '../../../lib/pipeline/schedule.ts';
 import type { QueueEntry, QueueRefusal, SendBatch } from '../../../lib/pipeline/schedule.ts';
 
 function messages(count: number): AuditMessage[] {
-  return Array.from({ length: count }, (_, index) => ({ runId: 'run-1', cluster: `c-${String(index).padStart(2, '0')}`, scheduledAt: '2026-11-20T10:00:00.000Z' }));
+  return Array.from({ length: count }, (_, index) => ({
+    runId: 'run-1',
+    cluster: `c-${String(index).padStart(2, '0')}`,
+    scheduledAt: '2026-11-20T10:00:00.000Z',
+  }));
 }
 
 /** A queue that records every batch and refuses the entries whose id it is told to. */
@@ -12,7 +16,9 @@ function fakeQueue(refuse: Record<string, string> = {}): { send: SendBatch; batc
   const batches: QueueEntry[][] = [];
   const send: SendBatch = async (entries) => {
     batches.push([...entries]);
-    const failed: QueueRefusal[] = entries.filter((entry) => entry.id in refuse).map((entry) => ({ id: entry.id, code: refuse[entry.id] ?? '' }));
+    const failed: QueueRefusal[] = entries
+      .filter((entry) => entry.id in refuse)
+      .map((entry) => ({ id: entry.id, code: refuse[entry.id] ?? '' }));
     return { failed };
   };
   return { send, batches };
@@ -25,7 +31,9 @@ describe('enqueueAudits', () => {
     expect(queue.batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
     const entries = queue.batches.flat();
     expect(new Set(entries.map((entry) => entry.id)).size).toBe(25);
-    expect(entries.map((entry) => (JSON.parse(entry.body) as AuditMessage).cluster)).toEqual(messages(25).map((message) => message.cluster));
+    expect(entries.map((entry) => (JSON.parse(entry.body) as AuditMessage).cluster)).toEqual(
+      messages(25).map((message) => message.cluster),
+    );
   });
 
   test('no clusters: nothing is sent', async () => {
@@ -36,13 +44,17 @@ describe('enqueueAudits', () => {
 
   test('a refused entry fails the call with the count and the cluster, after every batch was still sent', async () => {
     const queue = fakeQueue({ '3': 'InternalError' });
-    await expect(enqueueAudits(queue.send, messages(25))).rejects.toThrow('SQS refused 1 of 25 audit messages: cluster c-03 (InternalError)');
+    await expect(enqueueAudits(queue.send, messages(25))).rejects.toThrow(
+      'SQS refused 1 of 25 audit messages: cluster c-03 (InternalError)',
+    );
     expect(queue.batches).toHaveLength(3);
   });
 
   test('refusals in several batches are all counted', async () => {
     const queue = fakeQueue({ '0': 'ThrottlingException', '12': 'ThrottlingException', '24': 'InternalError' });
-    await expect(enqueueAudits(queue.send, messages(25))).rejects.toThrow(/SQS refused 3 of 25 audit messages: cluster c-00 .*cluster c-12 .*cluster c-24 \(InternalError\)/);
+    await expect(enqueueAudits(queue.send, messages(25))).rejects.toThrow(
+      /SQS refused 3 of 25 audit messages: cluster c-00 .*cluster c-12 .*cluster c-24 \(InternalError\)/,
+    );
   });
 
   test('an error of a send itself stops the run at once', async () => {

@@ -15,9 +15,19 @@ function capturedCluster(): KubeObject[] {
     {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: 'web', namespace: 'shop', creationTimestamp: minutesBefore(5), managedFields: [{ manager: 'kube-controller-manager', operation: 'Update', time: minutesBefore(5), fieldsV1: {} }] },
+      metadata: {
+        name: 'web',
+        namespace: 'shop',
+        creationTimestamp: minutesBefore(5),
+        managedFields: [
+          { manager: 'kube-controller-manager', operation: 'Update', time: minutesBefore(5), fieldsV1: {} },
+        ],
+      },
       spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
-      status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', lastTransitionTime: minutesBefore(5) }] },
+      status: {
+        phase: 'Pending',
+        conditions: [{ type: 'PodScheduled', status: 'False', lastTransitionTime: minutesBefore(5) }],
+      },
     },
     {
       apiVersion: 'certificates.k8s.io/v1',
@@ -42,14 +52,24 @@ function capturedCluster(): KubeObject[] {
 
 describe('the snapshot clock', () => {
   test('the newest time the snapshot holds, else its captured-at annotation, else none (wall)', () => {
-    expect(parseSnapshot(snapshotText(capturedCluster()), 's.json').clock).toEqual({ source: 'snapshot', at: minutesBefore(1) });
+    expect(parseSnapshot(snapshotText(capturedCluster()), 's.json').clock).toEqual({
+      source: 'snapshot',
+      at: minutesBefore(1),
+    });
     const annotated = snapshotText(capturedCluster(), { 'driftwatch.io/captured-at': '2026-05-01T12:00:00Z' });
     expect(parseSnapshot(annotated, 's.json').clock).toEqual({ source: 'annotation', at: '2026-05-01T12:00:00.000Z' });
-    expect(parseSnapshot(snapshotText([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'shop' } }]), 's.json').clock).toBeUndefined();
+    expect(
+      parseSnapshot(
+        snapshotText([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'shop' } }]),
+        's.json',
+      ).clock,
+    ).toBeUndefined();
   });
 
   test('a 10-day-old snapshot is judged at its own time: no 10-day ages, its Warning events are in the window', async () => {
-    const report = await auditSnapshot(snapshotText(capturedCluster(), { 'driftwatch.io/captured-at': new Date(CAPTURED).toISOString() }));
+    const report = await auditSnapshot(
+      snapshotText(capturedCluster(), { 'driftwatch.io/captured-at': new Date(CAPTURED).toISOString() }),
+    );
     expect(report.generatedAt).toBe(WALL.toISOString());
     expect(report.scan).toMatchObject({ clock: 'annotation', observedAt: new Date(CAPTURED).toISOString() });
     const checks = report.findings.map((finding) => finding.check);
@@ -60,7 +80,9 @@ describe('the snapshot clock', () => {
 
   test('the events window starts at the previous observation, when that is earlier than this one', async () => {
     const snapshot = snapshotText(capturedCluster(), { 'driftwatch.io/captured-at': new Date(CAPTURED).toISOString() });
-    const checksSince = (since: string): Partial<ClusterAuditInput> => ({ checks: { config: structuredClone(DEFAULT_CHECKS_CONFIG), exemptions: [], since: new Date(since) } });
+    const checksSince = (since: string): Partial<ClusterAuditInput> => ({
+      checks: { config: structuredClone(DEFAULT_CHECKS_CONFIG), exemptions: [], since: new Date(since) },
+    });
     const afterTheEvent = await auditSnapshot(snapshot, checksSince(minutesBefore(0.5)));
     expect(afterTheEvent.findings.map((finding) => finding.check)).not.toContain('event-failed-scheduling');
     // The same snapshot audited again: the previous observation is this one, which says nothing about its events.
@@ -69,7 +91,9 @@ describe('the snapshot clock', () => {
   });
 
   test('a snapshot without any time falls back to the wall clock and says so', async () => {
-    const report = await auditSnapshot(snapshotText([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'shop' } }]));
+    const report = await auditSnapshot(
+      snapshotText([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'shop' } }]),
+    );
     expect(report.scan).toMatchObject({ clock: 'wall', observedAt: WALL.toISOString() });
   });
 });

@@ -17,7 +17,15 @@ async function script(name: string, body: string): Promise<string> {
 }
 
 function run(program: string, limits: Partial<ExecLimits> = {}): Promise<string> {
-  return execRenderer({ program, args: ['build', join(folder, 'tree')], cwd: folder, env: { PATH: '/usr/bin:/bin' }, limits: { ...LIMITS, ...limits }, what: 'overlays/prod: kustomize build', root: join(folder, 'tree') });
+  return execRenderer({
+    program,
+    args: ['build', join(folder, 'tree')],
+    cwd: folder,
+    env: { PATH: '/usr/bin:/bin' },
+    limits: { ...LIMITS, ...limits },
+    what: 'overlays/prod: kustomize build',
+    root: join(folder, 'tree'),
+  });
 }
 
 beforeAll(async () => {
@@ -36,12 +44,17 @@ describe('execRenderer', () => {
   });
 
   it('fails with the first lines of stderr, naming files as the repository does and masking credentials', async () => {
-    const failing = await script('fail', `echo "Error: accumulating resources from '${join(folder, 'tree')}/base': token=abc123 refused" >&2\necho second >&2\nexit 1`);
+    const failing = await script(
+      'fail',
+      `echo "Error: accumulating resources from '${join(folder, 'tree')}/base': token=abc123 refused" >&2\necho second >&2\nexit 1`,
+    );
 
     const error = await run(failing).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(RenderError);
-    expect(String(error)).toContain("overlays/prod: kustomize build failed (exit 1): Error: accumulating resources from 'base': token=[redacted] refused | second");
+    expect(String(error)).toContain(
+      "overlays/prod: kustomize build failed (exit 1): Error: accumulating resources from 'base': token=[redacted] refused | second",
+    );
     expect(String(error)).not.toContain(folder);
   });
 
@@ -56,7 +69,9 @@ describe('execRenderer', () => {
   it('kills a render that prints more than its output limit', async () => {
     const noisy = await script('noisy', 'yes kind: ConfigMap');
 
-    await expect(run(noisy, { maxOutputBytes: 64 * 1024 })).rejects.toThrow('printed more than 65536 bytes (maxOutputBytes)');
+    await expect(run(noisy, { maxOutputBytes: 64 * 1024 })).rejects.toThrow(
+      'printed more than 65536 bytes (maxOutputBytes)',
+    );
   });
 
   it('bounds the address space of the render', async () => {

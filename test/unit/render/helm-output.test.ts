@@ -21,7 +21,11 @@ describe('splitHelmOutput', () => {
   it('names each document by the template it came from, as a path of the source tree', () => {
     const files = splitHelmOutput(OUTPUT, 'charts/shop');
 
-    expect(files.map((file) => file.path)).toStrictEqual(['charts/shop/crds/widgets.yaml', 'charts/shop/templates/web.yaml', 'charts/shop/charts/redis/templates/redis.yaml']);
+    expect(files.map((file) => file.path)).toStrictEqual([
+      'charts/shop/crds/widgets.yaml',
+      'charts/shop/templates/web.yaml',
+      'charts/shop/charts/redis/templates/redis.yaml',
+    ]);
     expect(files[1]?.content.toString()).toContain('kind: Deployment');
     expect(files[1]?.content.toString()).toContain('kind: Service');
   });

@@ -26,18 +26,32 @@ describe('locateRenderer', () => {
     const dwrender = await executable('dwrender');
     const helm = await executable('helm');
 
-    expect(locateRenderer('kustomize', 'k', { configured: dwrender, builtIn: [] })).toStrictEqual({ name: 'dwrender', path: dwrender });
+    expect(locateRenderer('kustomize', 'k', { configured: dwrender, builtIn: [] })).toStrictEqual({
+      name: 'dwrender',
+      path: dwrender,
+    });
     expect(locateRenderer('helm', 'c', { configured: helm, builtIn: [] })).toStrictEqual({ name: 'helm', path: helm });
-    expect(() => locateRenderer('kustomize', 'k', { configured: helm, builtIn: [] })).toThrow('is helm, but this folder needs kustomize');
-    expect(() => locateRenderer('helm', 'c', { configured: join(folder, 'absent'), builtIn: [] })).toThrow('is not an executable file');
+    expect(() => locateRenderer('kustomize', 'k', { configured: helm, builtIn: [] })).toThrow(
+      'is helm, but this folder needs kustomize',
+    );
+    expect(() => locateRenderer('helm', 'c', { configured: join(folder, 'absent'), builtIn: [] })).toThrow(
+      'is not an executable file',
+    );
   });
 
   it('prefers the project build, then kustomize and helm on PATH (kustomize gets helm for helmCharts)', async () => {
     const kustomize = await executable('kustomize');
     const helm = join(folder, 'helm');
 
-    expect(locateRenderer('kustomize', 'k', { builtIn: [join(folder, 'dwrender')] })).toStrictEqual({ name: 'dwrender', path: join(folder, 'dwrender') });
-    expect(locateRenderer('kustomize', 'k', { builtIn: [], pathVariable: `/nonexistent:${folder}` })).toStrictEqual({ name: 'kustomize', path: kustomize, helm });
+    expect(locateRenderer('kustomize', 'k', { builtIn: [join(folder, 'dwrender')] })).toStrictEqual({
+      name: 'dwrender',
+      path: join(folder, 'dwrender'),
+    });
+    expect(locateRenderer('kustomize', 'k', { builtIn: [], pathVariable: `/nonexistent:${folder}` })).toStrictEqual({
+      name: 'kustomize',
+      path: kustomize,
+      helm,
+    });
   });
 
   it('says which folder needs which tool and how to get one when none is found', () => {

@@ -7,8 +7,13 @@ import type { Finding, Report } from '../../../lib/report/report.ts';
 /** A snapshot's kinds, by default those of these tests' items; `lists` makes it a cluster read instead. */
 const SNAPSHOT_KINDS = ['apps/Deployment', 'rbac.authorization.k8s.io/Role', '/Pod'];
 
-function report(at: string, drift: DriftEntry[], options: { findings?: Finding[]; lists?: ListOutcome[]; listedKinds?: string[] | 'unknown'; error?: string } = {}): Report {
-  const listedKinds = options.lists || options.listedKinds === 'unknown' ? {} : { listedKinds: options.listedKinds ?? SNAPSHOT_KINDS };
+function report(
+  at: string,
+  drift: DriftEntry[],
+  options: { findings?: Finding[]; lists?: ListOutcome[]; listedKinds?: string[] | 'unknown'; error?: string } = {},
+): Report {
+  const listedKinds =
+    options.lists || options.listedKinds === 'unknown' ? {} : { listedKinds: options.listedKinds ?? SNAPSHOT_KINDS };
   return {
     schemaVersion: '1.0',
     runId: `run-${at}`,
@@ -16,8 +21,25 @@ function report(at: string, drift: DriftEntry[], options: { findings?: Finding[]
     generatedAt: at,
     source: { location: 'repo', path: '.', files: 1, failedFiles: [], warnings: [] },
     live: { origin: 'kubeconfig:prod' },
-    scan: { complete: !options.error, lists: options.lists ?? [], unverified: [], withoutManagedFields: 0, ...listedKinds, ...(options.error ? { error: options.error } : {}) },
-    summary: { declared: 1, compared: 1, modified: 0, missing: 0, extra: 0, changes: 0, failedFiles: 0, findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, exemptedFindings: 0 },
+    scan: {
+      complete: !options.error,
+      lists: options.lists ?? [],
+      unverified: [],
+      withoutManagedFields: 0,
+      ...listedKinds,
+      ...(options.error ? { error: options.error } : {}),
+    },
+    summary: {
+      declared: 1,
+      compared: 1,
+      modified: 0,
+      missing: 0,
+      extra: 0,
+      changes: 0,
+      failedFiles: 0,
+      findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
+      exemptedFindings: 0,
+    },
     drift,
     findings: options.findings ?? [],
   };
@@ -29,10 +51,25 @@ const imageChange = (image: string): DriftEntry => ({
   namespace: 'shop',
   name: 'web',
   status: 'modified',
-  changes: [{ path: '/spec/template/spec/containers/name=web/image', reason: 'differs', declared: 'web:1', live: image }],
+  changes: [
+    { path: '/spec/template/spec/containers/name=web/image', reason: 'differs', declared: 'web:1', live: image },
+  ],
 });
-const extraRole: DriftEntry = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', namespace: 'shop', name: 'debug', status: 'extra' };
-const listed = (group: string, kind: string, status: ListOutcome['status'] = 'listed'): ListOutcome => ({ group, version: 'v1', resource: `${kind.toLowerCase()}s`, kind, status, count: 1 });
+const extraRole: DriftEntry = {
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'Role',
+  namespace: 'shop',
+  name: 'debug',
+  status: 'extra',
+};
+const listed = (group: string, kind: string, status: ListOutcome['status'] = 'listed'): ListOutcome => ({
+  group,
+  version: 'v1',
+  resource: `${kind.toLowerCase()}s`,
+  kind,
+  status,
+  count: 1,
+});
 
 const T1 = '2026-11-20T10:00:00.000Z';
 const T2 = '2026-11-20T11:00:00.000Z';
@@ -57,7 +94,14 @@ describe('history', () => {
     const first = applyHistory(report(T1, [imageChange('web:2'), extraRole]), undefined);
     const second = applyHistory(report(T2, [imageChange('web:2')]), first);
     expect(second.history?.resolved).toEqual([
-      expect.objectContaining({ kind: 'Role', name: 'debug', status: 'extra', firstSeen: T1, resolvedAt: T2, type: 'drift' }),
+      expect.objectContaining({
+        kind: 'Role',
+        name: 'debug',
+        status: 'extra',
+        firstSeen: T1,
+        resolvedAt: T2,
+        type: 'drift',
+      }),
     ]);
   });
 
@@ -81,7 +125,14 @@ describe('history', () => {
   });
 
   test('findings get the same marks', () => {
-    const finding: Finding = { check: 'pod-crashloop', severity: 'high', kind: 'Pod', namespace: 'shop', name: 'web-1', message: 'crashing' };
+    const finding: Finding = {
+      check: 'pod-crashloop',
+      severity: 'high',
+      kind: 'Pod',
+      namespace: 'shop',
+      name: 'web-1',
+      message: 'crashing',
+    };
     const first = applyHistory(report(T1, [], { findings: [finding] }), undefined);
     const second = applyHistory(report(T2, [], { findings: [finding] }), first);
     expect(second.findings[0]).toMatchObject({ history: 'persisting', firstSeen: T1 });
@@ -91,15 +142,31 @@ describe('history', () => {
 });
 
 describe('snapshots resolve only the kinds both of them hold', () => {
-  const pending: Finding = { check: 'pod-pending', severity: 'medium', kind: 'Pod', namespace: 'shop', name: 'web-1', message: 'Pending' };
-  const csr: Finding = { check: 'csr-pending', severity: 'medium', kind: 'CertificateSigningRequest', name: 'node-csr', message: 'pending' };
+  const pending: Finding = {
+    check: 'pod-pending',
+    severity: 'medium',
+    kind: 'Pod',
+    namespace: 'shop',
+    name: 'web-1',
+    message: 'Pending',
+  };
+  const csr: Finding = {
+    check: 'csr-pending',
+    severity: 'medium',
+    kind: 'CertificateSigningRequest',
+    name: 'node-csr',
+    message: 'pending',
+  };
   const withPodsAndCsrs = ['/Pod', 'certificates.k8s.io/CertificateSigningRequest', '/ConfigMap'];
 
   test('a next snapshot without Pods or CSRs carries their findings, and resolves them once it holds those kinds again', () => {
     const first = applyHistory(report(T1, [], { findings: [pending, csr], listedKinds: withPodsAndCsrs }), undefined);
     const configMapsOnly = applyHistory(report(T2, [], { listedKinds: ['/ConfigMap'] }), first);
     expect(configMapsOnly.history?.resolved).toEqual([]);
-    expect(configMapsOnly.history?.unconfirmed.map((item) => item.kind).sort()).toEqual(['CertificateSigningRequest', 'Pod']);
+    expect(configMapsOnly.history?.unconfirmed.map((item) => item.kind).sort()).toEqual([
+      'CertificateSigningRequest',
+      'Pod',
+    ]);
     const podsAgain = applyHistory(report(T3, [], { listedKinds: ['/Pod'] }), configMapsOnly);
     expect(podsAgain.history?.resolved).toMatchObject([{ check: 'pod-pending', firstSeen: T1, resolvedAt: T3 }]);
     expect(podsAgain.history?.unconfirmed).toMatchObject([{ kind: 'CertificateSigningRequest', firstSeen: T1 }]);
@@ -117,7 +184,11 @@ describe('identity', () => {
   test('a previous report of another audit is not history: nothing resolved, everything new', () => {
     const first = applyHistory({ ...report(T1, [extraRole]), identity: 'local:aaaa' }, undefined);
     const other = applyHistory({ ...report(T2, [imageChange('web:2')]), identity: 'local:bbbb' }, first);
-    expect(other.history).toMatchObject({ resolved: [], unconfirmed: [], counts: { new: 1, persisting: 0, resolved: 0 } });
+    expect(other.history).toMatchObject({
+      resolved: [],
+      unconfirmed: [],
+      counts: { new: 1, persisting: 0, resolved: 0 },
+    });
     expect(other.history?.previousRunId).toBeUndefined();
   });
 });
@@ -125,7 +196,10 @@ describe('identity', () => {
 describe('scan problems across runs', () => {
   test('a new failed list changes the scan problems; the same one an hour later does not', () => {
     const forbidden = [listed('apps', 'Deployment'), listed('rbac.authorization.k8s.io', 'Role', 'forbidden')];
-    const clean = applyHistory(report(T1, [], { lists: [listed('apps', 'Deployment'), listed('rbac.authorization.k8s.io', 'Role')] }), undefined);
+    const clean = applyHistory(
+      report(T1, [], { lists: [listed('apps', 'Deployment'), listed('rbac.authorization.k8s.io', 'Role')] }),
+      undefined,
+    );
     const broken = applyHistory(report(T2, [], { lists: forbidden }), clean);
     expect(broken.history?.scanProblemsChanged).toBe(true);
     const stillBroken = applyHistory(report(T3, [], { lists: forbidden }), broken);

@@ -12,9 +12,15 @@ import type { toPolicyReport } from '../../../lib/report/policy-report.ts';
 import { buildReport, withFindings } from '../../../lib/report/report.ts';
 import type { DeclaredState } from '../../../lib/source/types.ts';
 
-const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../../lib/report/report.schema.json'), 'utf8')) as object;
+const schema = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../../lib/report/report.schema.json'), 'utf8'),
+) as object;
 
-function configMap(name: string, data: Record<string, string>, extra: Partial<KubeObject['metadata']> = {}): KubeObject {
+function configMap(
+  name: string,
+  data: Record<string, string>,
+  extra: Partial<KubeObject['metadata']> = {},
+): KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop', ...extra }, data };
 }
 
@@ -35,10 +41,34 @@ function sampleReport(liveOverrides: Partial<LiveState> = {}): Report {
     lists: [],
     clusterScopedKinds: [],
     objects: [
-      configMap('flags', { mode: 'slow' }, {
-        managedFields: [{ manager: 'kubectl-edit', operation: 'Update', time: '2026-11-20T10:02:11Z', fieldsV1: { 'f:data': { 'f:mode': {} } } }],
-      }),
-      configMap('handmade', { b: '2' }, { managedFields: [{ manager: 'kubectl-create', operation: 'Update', time: '2026-11-21T07:00:00Z', fieldsV1: { 'f:data': {} } }] }),
+      configMap(
+        'flags',
+        { mode: 'slow' },
+        {
+          managedFields: [
+            {
+              manager: 'kubectl-edit',
+              operation: 'Update',
+              time: '2026-11-20T10:02:11Z',
+              fieldsV1: { 'f:data': { 'f:mode': {} } },
+            },
+          ],
+        },
+      ),
+      configMap(
+        'handmade',
+        { b: '2' },
+        {
+          managedFields: [
+            {
+              manager: 'kubectl-create',
+              operation: 'Update',
+              time: '2026-11-21T07:00:00Z',
+              fieldsV1: { 'f:data': {} },
+            },
+          ],
+        },
+      ),
     ],
     ...liveOverrides,
   };
@@ -61,15 +91,33 @@ describe('report', () => {
   });
 
   test('counts modified, missing, extra, changes and failed files', () => {
-    expect(sampleReport().summary).toEqual({ declared: 2, compared: 1, modified: 1, missing: 1, extra: 1, changes: 1, failedFiles: 1, findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, exemptedFindings: 0 });
+    expect(sampleReport().summary).toEqual({
+      declared: 2,
+      compared: 1,
+      modified: 1,
+      missing: 1,
+      extra: 1,
+      changes: 1,
+      failedFiles: 1,
+      findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
+      exemptedFindings: 0,
+    });
   });
 
   test('an extra object names who created it', () => {
-    expect(sampleReport().drift.find((entry) => entry.status === 'extra')).toMatchObject({ name: 'handmade', manager: 'kubectl-create', time: '2026-11-21T07:00:00Z' });
+    expect(sampleReport().drift.find((entry) => entry.status === 'extra')).toMatchObject({
+      name: 'handmade',
+      manager: 'kubectl-create',
+      time: '2026-11-21T07:00:00Z',
+    });
   });
 
   test('a failed live read marks the scan incomplete, and declared objects are unverified rather than missing', () => {
-    const report = sampleReport({ objects: [], complete: false, error: 'API discovery failed at https://127.0.0.1:6443: ECONNREFUSED' });
+    const report = sampleReport({
+      objects: [],
+      complete: false,
+      error: 'API discovery failed at https://127.0.0.1:6443: ECONNREFUSED',
+    });
     expect(report.scan.complete).toBe(false);
     expect(report.scan.error).toContain('ECONNREFUSED');
     expect(report.drift.filter((entry) => entry.status === 'missing')).toEqual([]);
@@ -87,16 +135,39 @@ describe('formats', () => {
 
   test('markdown escapes pipes inside values', () => {
     const markdown = formatReport(sampleReport(), 'markdown');
-    expect(markdown).toContain('| modified | ConfigMap shop/flags | `/data/mode` | fast\\|safe | slow | kubectl-edit at 2026-11-20T10:02:11Z |  |');
+    expect(markdown).toContain(
+      '| modified | ConfigMap shop/flags | `/data/mode` | fast\\|safe | slow | kubectl-edit at 2026-11-20T10:02:11Z |  |',
+    );
   });
 
   test('policyreport turns findings into PolicyReport results, exempted ones as skip', () => {
     const report = withFindings(sampleReport(), [
-      { check: 'pod-privileged', severity: 'critical', kind: 'Pod', namespace: 'shop', name: 'debug', message: 'privileged', remediation: 'kubectl delete pod debug -n shop' },
-      { check: 'images-latest', severity: 'medium', kind: 'Pod', namespace: 'shop', name: 'debug', message: 'latest', exempted: true },
+      {
+        check: 'pod-privileged',
+        severity: 'critical',
+        kind: 'Pod',
+        namespace: 'shop',
+        name: 'debug',
+        message: 'privileged',
+        remediation: 'kubectl delete pod debug -n shop',
+      },
+      {
+        check: 'images-latest',
+        severity: 'medium',
+        kind: 'Pod',
+        namespace: 'shop',
+        name: 'debug',
+        message: 'latest',
+        exempted: true,
+      },
     ]);
     const policyReport = JSON.parse(formatReport(report, 'policyreport')) as ReturnType<typeof toPolicyReport>;
-    expect(policyReport).toMatchObject({ apiVersion: 'wgpolicyk8s.io/v1alpha2', kind: 'ClusterPolicyReport', metadata: { name: 'driftwatch-demo' }, summary: { fail: 1, skip: 1, pass: 0 } });
+    expect(policyReport).toMatchObject({
+      apiVersion: 'wgpolicyk8s.io/v1alpha2',
+      kind: 'ClusterPolicyReport',
+      metadata: { name: 'driftwatch-demo' },
+      summary: { fail: 1, skip: 1, pass: 0 },
+    });
     expect(policyReport.results[0]).toMatchObject({
       policy: 'pod-privileged',
       result: 'fail',

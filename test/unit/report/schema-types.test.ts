@@ -30,7 +30,10 @@ type Item<T> = T extends readonly (infer U)[] ? U : never;
 /** The listed field names, which must be exactly the fields of T (every member of a union counts). */
 function fields<T>() {
   return <const Listed extends readonly KeysOf<T>[]>(
-    listed: Listed & ([Exclude<KeysOf<T>, Listed[number]>] extends [never] ? unknown : { missing: Exclude<KeysOf<T>, Listed[number]> }),
+    listed: Listed &
+      ([Exclude<KeysOf<T>, Listed[number]>] extends [never]
+        ? unknown
+        : { missing: Exclude<KeysOf<T>, Listed[number]> }),
   ): readonly string[] => listed;
 }
 
@@ -44,51 +47,198 @@ type Actor = NonNullable<Change['actor']>;
 
 /** Schema pointer of each object → the fields of its TypeScript type. */
 const TYPE_FIELDS: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['', fields<Report>()(['schemaVersion', 'runId', 'cluster', 'identity', 'generatedAt', 'source', 'live', 'scan', 'summary', 'drift', 'findings', 'history'])],
-  ['/properties/source', fields<Source>()(['location', 'commit', 'path', 'files', 'failedFiles', 'warnings', 'renderer', 'tool', 'chart', 'release'])],
+  [
+    '',
+    fields<Report>()([
+      'schemaVersion',
+      'runId',
+      'cluster',
+      'identity',
+      'generatedAt',
+      'source',
+      'live',
+      'scan',
+      'summary',
+      'drift',
+      'findings',
+      'history',
+    ]),
+  ],
+  [
+    '/properties/source',
+    fields<Source>()([
+      'location',
+      'commit',
+      'path',
+      'files',
+      'failedFiles',
+      'warnings',
+      'renderer',
+      'tool',
+      'chart',
+      'release',
+    ]),
+  ],
   ['/properties/source/properties/tool', fields<NonNullable<Source['tool']>>()(['name', 'versions'])],
   ['/properties/source/properties/chart', fields<NonNullable<Source['chart']>>()(['name', 'version'])],
   ['/properties/source/properties/release', fields<NonNullable<Source['release']>>()(['name', 'namespace'])],
   ['/properties/live', fields<Report['live']>()(['origin'])],
   [
     '/properties/scan',
-    fields<Scan>()(['complete', 'error', 'lists', 'unverified', 'withoutManagedFields', 'observedAt', 'clock', 'listedKinds', 'unreadSecrets', 'auditLog', 'warnings']),
+    fields<Scan>()([
+      'complete',
+      'error',
+      'lists',
+      'unverified',
+      'withoutManagedFields',
+      'observedAt',
+      'clock',
+      'listedKinds',
+      'unreadSecrets',
+      'auditLog',
+      'warnings',
+    ]),
   ],
-  ['/properties/scan/properties/lists/items', fields<Item<Scan['lists']>>()(['group', 'version', 'resource', 'kind', 'namespace', 'status', 'count', 'error'])],
-  ['/properties/scan/properties/auditLog', fields<NonNullable<Scan['auditLog']>>()(['source', 'events', 'matched', 'unmatched', 'malformed', 'reason'])],
+  [
+    '/properties/scan/properties/lists/items',
+    fields<Item<Scan['lists']>>()(['group', 'version', 'resource', 'kind', 'namespace', 'status', 'count', 'error']),
+  ],
+  [
+    '/properties/scan/properties/auditLog',
+    fields<NonNullable<Scan['auditLog']>>()(['source', 'events', 'matched', 'unmatched', 'malformed', 'reason']),
+  ],
   [
     '/properties/summary',
-    fields<Report['summary']>()(['declared', 'compared', 'modified', 'missing', 'extra', 'changes', 'failedFiles', 'findings', 'exemptedFindings']),
+    fields<Report['summary']>()([
+      'declared',
+      'compared',
+      'modified',
+      'missing',
+      'extra',
+      'changes',
+      'failedFiles',
+      'findings',
+      'exemptedFindings',
+    ]),
   ],
-  ['/properties/summary/properties/findings', fields<Report['summary']['findings']>()(['critical', 'high', 'medium', 'low', 'info'])],
-  ['/properties/history', fields<History>()(['previousRunId', 'previousGeneratedAt', 'previous', 'resolved', 'unconfirmed', 'counts', 'scanProblemsChanged'])],
+  [
+    '/properties/summary/properties/findings',
+    fields<Report['summary']['findings']>()(['critical', 'high', 'medium', 'low', 'info']),
+  ],
+  [
+    '/properties/history',
+    fields<History>()([
+      'previousRunId',
+      'previousGeneratedAt',
+      'previous',
+      'resolved',
+      'unconfirmed',
+      'counts',
+      'scanProblemsChanged',
+    ]),
+  ],
   ['/properties/history/properties/previous', fields<NonNullable<History['previous']>>()(['status', 'reason'])],
   [
     '/properties/history/properties/resolved/items',
-    fields<Item<History['resolved']>>()(['key', 'type', 'kind', 'apiVersion', 'namespace', 'name', 'path', 'status', 'check', 'firstSeen', 'resolvedAt']),
+    fields<Item<History['resolved']>>()([
+      'key',
+      'type',
+      'kind',
+      'apiVersion',
+      'namespace',
+      'name',
+      'path',
+      'status',
+      'check',
+      'firstSeen',
+      'resolvedAt',
+    ]),
   ],
-  ['/properties/history/properties/unconfirmed/items', fields<Item<History['unconfirmed']>>()(['key', 'firstSeen', 'group', 'kind', 'namespace', 'name'])],
+  [
+    '/properties/history/properties/unconfirmed/items',
+    fields<Item<History['unconfirmed']>>()(['key', 'firstSeen', 'group', 'kind', 'namespace', 'name']),
+  ],
   ['/properties/history/properties/counts', fields<History['counts']>()(['new', 'persisting', 'resolved'])],
   ['/$defs/problem', fields<Item<Source['failedFiles']>>()(['file', 'line', 'message', 'severity'])],
   ['/$defs/ref', fields<Item<Scan['unverified']>>()(['group', 'kind', 'namespace', 'name'])],
   [
     '/$defs/change',
-    fields<Change>()(['path', 'reason', 'declared', 'live', 'manager', 'operation', 'subresource', 'time', 'actor', 'history', 'firstSeen']),
+    fields<Change>()([
+      'path',
+      'reason',
+      'declared',
+      'live',
+      'manager',
+      'operation',
+      'subresource',
+      'time',
+      'actor',
+      'history',
+      'firstSeen',
+    ]),
   ],
   [
     '/$defs/driftEntry',
-    fields<Drift>()(['apiVersion', 'kind', 'namespace', 'name', 'status', 'changes', 'attribution', 'manager', 'time', 'actor', 'source', 'history', 'firstSeen', 'remediation']),
+    fields<Drift>()([
+      'apiVersion',
+      'kind',
+      'namespace',
+      'name',
+      'status',
+      'changes',
+      'attribution',
+      'manager',
+      'time',
+      'actor',
+      'source',
+      'history',
+      'firstSeen',
+      'remediation',
+    ]),
   ],
   ['/$defs/driftEntry/properties/source', fields<NonNullable<Drift['source']>>()(['file', 'line'])],
   ['/$defs/driftEntry/properties/remediation', fields<Remediation>()(['command', 'keep'])],
-  ['/$defs/driftEntry/properties/remediation/properties/keep', fields<NonNullable<Remediation['keep']>>()(['file', 'paths'])],
+  [
+    '/$defs/driftEntry/properties/remediation/properties/keep',
+    fields<NonNullable<Remediation['keep']>>()(['file', 'paths']),
+  ],
   // What the checks write (the report's Finding and the details they add), with the audit log's actor.
   [
     '/$defs/finding',
-    fields<CheckFinding & { actor?: Actor }>()(['check', 'severity', 'kind', 'namespace', 'name', 'message', 'remediation', 'actor', 'exempted', 'history', 'firstSeen', 'exemption', 'evidence']),
+    fields<CheckFinding & { actor?: Actor }>()([
+      'check',
+      'severity',
+      'kind',
+      'namespace',
+      'name',
+      'message',
+      'remediation',
+      'actor',
+      'exempted',
+      'history',
+      'firstSeen',
+      'exemption',
+      'evidence',
+    ]),
   ],
-  ['/$defs/finding/properties/exemption', fields<NonNullable<CheckFinding['exemption']>>()(['source', 'reason', 'owner', 'expires'])],
-  ['/$defs/actor', fields<Actor>()(['username', 'groups', 'uid', 'impersonatedBy', 'sourceIPs', 'userAgent', 'verb', 'time', 'auditId'])],
+  [
+    '/$defs/finding/properties/exemption',
+    fields<NonNullable<CheckFinding['exemption']>>()(['source', 'reason', 'owner', 'expires']),
+  ],
+  [
+    '/$defs/actor',
+    fields<Actor>()([
+      'username',
+      'groups',
+      'uid',
+      'impersonatedBy',
+      'sourceIPs',
+      'userAgent',
+      'verb',
+      'time',
+      'auditId',
+    ]),
+  ],
 ];
 
 function isRecord(value: unknown): value is Json {
@@ -114,7 +264,12 @@ function objectPointers(node: unknown, pointer = ''): string[] {
 function closed(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(closed);
   if (!isRecord(node)) return node;
-  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === 'additionalProperties' && value === true ? false : closed(value)]));
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === 'additionalProperties' && value === true ? false : closed(value),
+    ]),
+  );
 }
 
 describe('report.schema.json and the TypeScript types', () => {
@@ -129,11 +284,18 @@ describe('report.schema.json and the TypeScript types', () => {
 });
 
 const T0 = '2026-05-11T10:00:00Z';
-const managed = (manager: string, operation: 'Apply' | 'Update', fieldsV1: Json, time = T0): Json[] => [{ manager, operation, apiVersion: 'v1', time, fieldsV1 }];
+const managed = (manager: string, operation: 'Apply' | 'Update', fieldsV1: Json, time = T0): Json[] => [
+  { manager, operation, apiVersion: 'v1', time, fieldsV1 },
+];
 const APPLIED = { 'f:metadata': { 'f:labels': { 'f:app': {} } }, 'f:data': { 'f:mode': {} } };
 
 function configMap(name: string, data: Record<string, string>, metadata: Json = {}): KubeObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop', labels: { app: 'shop' }, ...metadata }, data };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: 'shop', labels: { app: 'shop' }, ...metadata },
+    data,
+  };
 }
 
 function deployment(image: string, replicas: number, metadata: Json = {}): KubeObject {
@@ -144,14 +306,19 @@ function deployment(image: string, replicas: number, metadata: Json = {}): KubeO
     spec: {
       replicas,
       selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image, securityContext: { privileged: true } }] } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'web', image, securityContext: { privileged: true } }] },
+      },
     },
   };
 }
 
 const DECLARED = {
-  'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flags, namespace: shop, labels: {app: shop}}\ndata: {mode: fast}\n',
-  'gone.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gone, namespace: shop, labels: {app: shop}}\ndata: {mode: fast}\n',
+  'cm.yaml':
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flags, namespace: shop, labels: {app: shop}}\ndata: {mode: fast}\n',
+  'gone.yaml':
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gone, namespace: shop, labels: {app: shop}}\ndata: {mode: fast}\n',
   'web.yaml': [
     'apiVersion: apps/v1',
     'kind: Deployment',
@@ -164,16 +331,37 @@ const DECLARED = {
     '    spec: {containers: [{name: web, image: "web:1.0", securityContext: {privileged: true}}]}',
     '',
   ].join('\n'),
-  'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\nstringData: {password: hunter2}\n',
+  'secret.yaml':
+    'apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\nstringData: {password: hunter2}\n',
   'broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [unclosed\n',
 };
 
 /** The live side: a field changed by kubectl edit, a Deployment scaled and re-imaged, one ConfigMap gone, one made by hand. */
 function liveObjects(): KubeObject[] {
   return [
-    configMap('flags', { mode: 'slow' }, { managedFields: [...managed('kubectl-client-side-apply', 'Update', APPLIED), ...managed('kubectl-edit', 'Update', { 'f:data': { 'f:mode': {} } }, '2026-05-11T10:05:00Z')] }),
-    configMap('handmade', { b: '2' }, { managedFields: managed('kubectl-create', 'Update', { 'f:data': { 'f:b': {} } }, '2026-05-11T10:06:00Z') }),
-    deployment('web:hotfix', 3, { managedFields: managed('kubectl-set', 'Update', { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { 'f:image': {} } } } } } }, '2026-05-11T10:07:00Z') }),
+    configMap(
+      'flags',
+      { mode: 'slow' },
+      {
+        managedFields: [
+          ...managed('kubectl-client-side-apply', 'Update', APPLIED),
+          ...managed('kubectl-edit', 'Update', { 'f:data': { 'f:mode': {} } }, '2026-05-11T10:05:00Z'),
+        ],
+      },
+    ),
+    configMap(
+      'handmade',
+      { b: '2' },
+      { managedFields: managed('kubectl-create', 'Update', { 'f:data': { 'f:b': {} } }, '2026-05-11T10:06:00Z') },
+    ),
+    deployment('web:hotfix', 3, {
+      managedFields: managed(
+        'kubectl-set',
+        'Update',
+        { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { 'f:image': {} } } } } } },
+        '2026-05-11T10:07:00Z',
+      ),
+    }),
     configMap('bare', { x: '1' }),
   ];
 }
@@ -198,17 +386,30 @@ function auditLog(): AuditLogSource {
       requestReceivedTimestamp: at,
       stageTimestamp: at,
     });
-  const text = [event('a', 'update', 'flags', '2026-05-11T10:05:00.100Z'), event('b', 'create', 'handmade', '2026-05-11T10:06:00.100Z'), 'not json'].join('\n');
+  const text = [
+    event('a', 'update', 'flags', '2026-05-11T10:05:00.100Z'),
+    event('b', 'create', 'handmade', '2026-05-11T10:06:00.100Z'),
+    'not json',
+  ].join('\n');
   return { describe: 'file audit.log', read: () => Promise.resolve(parseAuditLines(text)) };
 }
 
 /** Reports as the pipeline makes them, one per case. */
 async function builtReports(): Promise<Array<[string, Report]>> {
   const snapshot = snapshotText(liveObjects());
-  const clean = await auditSnapshot(snapshotText([configMap('flags', { mode: 'fast' }, { managedFields: managed('kubectl-client-side-apply', 'Update', APPLIED) })]), {
-    tree: tree({ 'cm.yaml': DECLARED['cm.yaml'] }),
+  const clean = await auditSnapshot(
+    snapshotText([
+      configMap('flags', { mode: 'fast' }, { managedFields: managed('kubectl-client-side-apply', 'Update', APPLIED) }),
+    ]),
+    {
+      tree: tree({ 'cm.yaml': DECLARED['cm.yaml'] }),
+    },
+  );
+  const drift = await auditSnapshot(snapshot, {
+    tree: tree(DECLARED),
+    identity: 'adhoc-0123456789abcdef',
+    auditLog: auditLog(),
   });
-  const drift = await auditSnapshot(snapshot, { tree: tree(DECLARED), identity: 'adhoc-0123456789abcdef', auditLog: auditLog() });
   const exempted = await auditSnapshot(snapshot, {
     tree: tree(DECLARED),
     checks: {
@@ -229,7 +430,12 @@ async function builtReports(): Promise<Array<[string, Report]>> {
     sourceLocation: 's3://bucket/repo.tar.gz',
     error: 'helm template failed',
     failedFiles: [{ file: 'charts/shop', message: 'render failed', severity: 'error' }],
-    render: { renderer: 'helm', tool: { name: 'dwrender', versions: { helm: 'v4.0.0', go: 'go1.26' } }, chart: { name: 'shop', version: '1.2.3' }, release: { name: 'shop', namespace: 'shop' } },
+    render: {
+      renderer: 'helm',
+      tool: { name: 'dwrender', versions: { helm: 'v4.0.0', go: 'go1.26' } },
+      chart: { name: 'shop', version: '1.2.3' },
+      release: { name: 'shop', namespace: 'shop' },
+    },
   });
   // An hour later the hand-made ConfigMap without managedFields is gone and the Deployment is no longer privileged.
   const laterLive = liveObjects().filter((object) => object.metadata.name !== 'bare');
@@ -263,20 +469,45 @@ describe('reports made by the builders', async () => {
 
   test('the cases cover what the schema describes', () => {
     const all = JSON.stringify(reports.map(([, report]) => report));
-    for (const field of ['"remediation"', '"actor"', '"impersonatedBy"', '"auditLog"', '"exemption"', '"evidence"', '"resolvedAt"', '"previous"', '"tool"', '"identity"', '"exempted":true', '"error"']) {
+    for (const field of [
+      '"remediation"',
+      '"actor"',
+      '"impersonatedBy"',
+      '"auditLog"',
+      '"exemption"',
+      '"evidence"',
+      '"resolvedAt"',
+      '"previous"',
+      '"tool"',
+      '"identity"',
+      '"exempted":true',
+      '"error"',
+    ]) {
       expect(all.includes(field), field).toBe(true);
     }
     const named = (name: string): Report | undefined => reports.find(([candidate]) => candidate === name)?.[1];
     expect(named('persisting and resolved')?.history?.counts.persisting).toBeGreaterThan(0);
-    expect(named('persisting and resolved')?.history?.resolved.map((item) => item.type).sort()).toEqual(['drift', 'finding']);
+    expect(
+      named('persisting and resolved')
+        ?.history?.resolved.map((item) => item.type)
+        .sort(),
+    ).toEqual(['drift', 'finding']);
     expect(named('failed run carrying items unconfirmed')?.history?.unconfirmed.length).toBeGreaterThan(0);
-    expect(named('drift, findings, audit log, unverified Secret, failed file')?.summary).toMatchObject({ modified: 2, missing: 1, extra: 2, failedFiles: 1 });
+    expect(named('drift, findings, audit log, unverified Secret, failed file')?.summary).toMatchObject({
+      modified: 2,
+      missing: 1,
+      extra: 2,
+      failedFiles: 1,
+    });
   });
 
-  test.each(reports.map(([name]) => name))('%s: valid against the schema with no undescribed field, and read back as stored', (name) => {
-    const report = reports.find(([candidate]) => candidate === name)?.[1];
-    const json: unknown = JSON.parse(JSON.stringify(report));
-    expect(validateClosed(json), JSON.stringify(validateClosed.errors)).toBe(true);
-    expect(checkStoredReport(json, 'test')).toEqual({ report: json });
-  });
+  test.each(reports.map(([name]) => name))(
+    '%s: valid against the schema with no undescribed field, and read back as stored',
+    (name) => {
+      const report = reports.find(([candidate]) => candidate === name)?.[1];
+      const json: unknown = JSON.parse(JSON.stringify(report));
+      expect(validateClosed(json), JSON.stringify(validateClosed.errors)).toBe(true);
+      expect(checkStoredReport(json, 'test')).toEqual({ report: json });
+    },
+  );
 });

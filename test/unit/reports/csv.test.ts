@@ -33,7 +33,8 @@ function parseCsv(text: string): string[][] {
       record = [];
       field = '';
       index++;
-    } else if (character === '\n' || character === '\r' || character === '"') throw new Error(`bare ${JSON.stringify(character)} at ${index}`);
+    } else if (character === '\n' || character === '\r' || character === '"')
+      throw new Error(`bare ${JSON.stringify(character)} at ${index}`);
     else field += character;
     index++;
   }
@@ -75,14 +76,18 @@ describe('RFC 4180 fields', () => {
 });
 
 describe('formula injection', () => {
-  test.each(['=HYPERLINK("http://evil.example","x")', '+1+2', '-2+3', '@SUM(A1:A2)', '\tTAB', '\rCR'])('%j is shown as text', (value) => {
-    expect(guardFormula(value)).toBe(`'${value}`);
-    const read = parseCsv(toCsv(['v'], [[value]]))[1]?.[0];
-    expect(read).toBe(`'${value}`);
-  });
+  test.each(['=HYPERLINK("http://evil.example","x")', '+1+2', '-2+3', '@SUM(A1:A2)', '\tTAB', '\rCR'])(
+    '%j is shown as text',
+    (value) => {
+      expect(guardFormula(value)).toBe(`'${value}`);
+      const read = parseCsv(toCsv(['v'], [[value]]))[1]?.[0];
+      expect(read).toBe(`'${value}`);
+    },
+  );
 
   test('harmless cells are left alone, formula characters later in the cell too', () => {
-    for (const value of ['web:1.0', 'a=b', 'x+y', 'user@example.com', '2026-11-20T10:00:00Z', "'quoted"]) expect(guardFormula(value)).toBe(value);
+    for (const value of ['web:1.0', 'a=b', 'x+y', 'user@example.com', '2026-11-20T10:00:00Z', "'quoted"])
+      expect(guardFormula(value)).toBe(value);
   });
 
   test('guarded and quoted together: a formula with a comma', () => {
@@ -104,7 +109,16 @@ describe('export CSV', () => {
             namespace: 'shop',
             name: 'settings',
             status: 'modified',
-            changes: [{ path: '/data/greeting', reason: 'differs', declared: 'hello, "world"', live: '=cmd|/c calc!A1', manager: 'kubectl-edit', time: '2026-10-31T23:00:00Z' }],
+            changes: [
+              {
+                path: '/data/greeting',
+                reason: 'differs',
+                declared: 'hello, "world"',
+                live: '=cmd|/c calc!A1',
+                manager: 'kubectl-edit',
+                time: '2026-10-31T23:00:00Z',
+              },
+            ],
           },
         ],
       }),

@@ -32,7 +32,14 @@ export function makeReport(parts: ReportParts): Report {
     runId: parts.runId ?? `r${parts.at.replace(/\D/g, '').slice(2, 12)}`,
     cluster: parts.cluster,
     generatedAt: parts.at,
-    source: { location: 'https://git.example.com/platform/gitops.tar.gz', path: `clusters/${parts.cluster}`, files: 42, failedFiles: [], warnings: [], ...(parts.commit ? { commit: parts.commit } : {}) },
+    source: {
+      location: 'https://git.example.com/platform/gitops.tar.gz',
+      path: `clusters/${parts.cluster}`,
+      files: 42,
+      failedFiles: [],
+      warnings: [],
+      ...(parts.commit ? { commit: parts.commit } : {}),
+    },
     live: { origin: `kubeconfig:${parts.cluster}` },
     scan: { complete: lists.every((list) => list.status === 'listed'), lists, unverified: [], withoutManagedFields: 0 },
     summary: { declared: 60, compared: 58, ...countDrift(drift), failedFiles: 0, ...countFindings([]) },
@@ -51,7 +58,15 @@ export function imageDrift(name: string, live: string, namespace = 'shop'): Drif
     status: 'modified',
     source: { file: `apps/${name}.yaml`, line: 1 },
     changes: [
-      { path: `/spec/template/spec/containers/name=${name}/image`, reason: 'differs', declared: `${name}:1.0`, live, manager: 'kubectl-set', operation: 'Update', time: '2026-11-01T09:00:00Z' },
+      {
+        path: `/spec/template/spec/containers/name=${name}/image`,
+        reason: 'differs',
+        declared: `${name}:1.0`,
+        live,
+        manager: 'kubectl-set',
+        operation: 'Update',
+        time: '2026-11-01T09:00:00Z',
+      },
     ],
   };
 }
@@ -63,16 +78,42 @@ export function replicasDrift(name: string, live: number, namespace = 'shop'): D
     namespace,
     name,
     status: 'modified',
-    changes: [{ path: '/spec/replicas', reason: 'differs', declared: 2, live, manager: 'kubectl', subresource: 'scale', operation: 'Update', time: '2026-11-02T10:00:00Z' }],
+    changes: [
+      {
+        path: '/spec/replicas',
+        reason: 'differs',
+        declared: 2,
+        live,
+        manager: 'kubectl',
+        subresource: 'scale',
+        operation: 'Update',
+        time: '2026-11-02T10:00:00Z',
+      },
+    ],
   };
 }
 
 export function missingConfigMap(name: string, namespace = 'shop'): DriftEntry {
-  return { apiVersion: 'v1', kind: 'ConfigMap', namespace, name, status: 'missing', source: { file: `config/${name}.yaml`, line: 3 } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace,
+    name,
+    status: 'missing',
+    source: { file: `config/${name}.yaml`, line: 3 },
+  };
 }
 
 export function extraRole(name: string, namespace = 'shop'): DriftEntry {
-  return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', namespace, name, status: 'extra', manager: 'kubectl-create', time: '2026-11-03T08:00:00Z' };
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    namespace,
+    name,
+    status: 'extra',
+    manager: 'kubectl-create',
+    time: '2026-11-03T08:00:00Z',
+  };
 }
 
 export function privilegedFinding(name: string, options: { exempted?: boolean } = {}): Finding {
@@ -84,7 +125,12 @@ export function privilegedFinding(name: string, options: { exempted?: boolean } 
     name,
     message: `container ${name} runs privileged`,
     remediation: `kubectl -n shop patch deploy ${name} --type=json -p '[{"op":"remove","path":"/spec/template/spec/containers/0/securityContext/privileged"}]'`,
-    ...(options.exempted ? { exempted: true, exemption: { source: 'config', reason: 'CNI agent', owner: 'net-team', expires: '2027-01-31' } } : {}),
+    ...(options.exempted
+      ? {
+          exempted: true,
+          exemption: { source: 'config', reason: 'CNI agent', owner: 'net-team', expires: '2027-01-31' },
+        }
+      : {}),
   } as Finding;
 }
 
@@ -137,7 +183,8 @@ export function bigReport(entries: number, cluster = 'prod-eu-1'): Report {
     const kind = KINDS[index % KINDS.length] ?? 'Deployment';
     const name = `service-${index}`;
     if (index % 10 === 7) drift.push({ ...missingConfigMap(`cm-${index}`, namespace) });
-    else if (index % 10 === 9) drift.push({ ...extraRole(`debug-${index}`, namespace), history: 'new', firstSeen: '2026-11-20T06:00:00.000Z' });
+    else if (index % 10 === 9)
+      drift.push({ ...extraRole(`debug-${index}`, namespace), history: 'new', firstSeen: '2026-11-20T06:00:00.000Z' });
     else {
       drift.push({
         apiVersion: kind === 'ConfigMap' || kind === 'Service' ? 'v1' : 'apps/v1',
@@ -161,7 +208,18 @@ export function bigReport(entries: number, cluster = 'prod-eu-1'): Report {
             firstSeen: index % 3 === 0 ? '2026-11-20T06:00:00.000Z' : '2026-11-12T06:00:00.000Z',
           },
           ...(index % 4 === 0
-            ? [{ path: '/metadata/labels/debug', reason: 'live-only' as const, live: 'true', manager: 'kubectl-label', operation: 'Update', time: '2026-11-19T08:00:00Z', history: 'new' as const, firstSeen: '2026-11-20T06:00:00.000Z' }]
+            ? [
+                {
+                  path: '/metadata/labels/debug',
+                  reason: 'live-only' as const,
+                  live: 'true',
+                  manager: 'kubectl-label',
+                  operation: 'Update',
+                  time: '2026-11-19T08:00:00Z',
+                  history: 'new' as const,
+                  firstSeen: '2026-11-20T06:00:00.000Z',
+                },
+              ]
             : []),
         ],
       });
@@ -169,7 +227,17 @@ export function bigReport(entries: number, cluster = 'prod-eu-1'): Report {
   }
   const severities: Finding['severity'][] = ['critical', 'high', 'high', 'medium', 'medium', 'medium', 'low', 'info'];
   const findings: Finding[] = severities.map((severity, index) => ({
-    check: ['host-path-volume', 'privileged-container', 'cluster-admin-binding', 'latest-image-tag', 'missing-limits', 'no-readiness-probe', 'default-namespace', 'pending-csr'][index] ?? 'check',
+    check:
+      [
+        'host-path-volume',
+        'privileged-container',
+        'cluster-admin-binding',
+        'latest-image-tag',
+        'missing-limits',
+        'no-readiness-probe',
+        'default-namespace',
+        'pending-csr',
+      ][index] ?? 'check',
     severity,
     kind: 'Pod',
     namespace: `team-0${index}`,
@@ -178,21 +246,59 @@ export function bigReport(entries: number, cluster = 'prod-eu-1'): Report {
     remediation: `kubectl -n team-0${index} describe pod worker-${index}`,
   }));
   findings.push({ ...privilegedFinding('cni-agent', { exempted: true }) });
-  const report = makeReport({ cluster, at: '2026-11-20T06:00:00.000Z', drift, findings, commit: '3f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39' });
+  const report = makeReport({
+    cluster,
+    at: '2026-11-20T06:00:00.000Z',
+    drift,
+    findings,
+    commit: '3f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39',
+  });
   return {
     ...report,
     scan: {
       ...report.scan,
       complete: false,
-      lists: [...report.scan.lists, { group: 'networking.k8s.io', version: 'v1', resource: 'networkpolicies', kind: 'NetworkPolicy', namespace: 'team-03', status: 'forbidden', count: 0, error: 'networkpolicies is forbidden: User "driftwatch" cannot list resource' }],
+      lists: [
+        ...report.scan.lists,
+        {
+          group: 'networking.k8s.io',
+          version: 'v1',
+          resource: 'networkpolicies',
+          kind: 'NetworkPolicy',
+          namespace: 'team-03',
+          status: 'forbidden',
+          count: 0,
+          error: 'networkpolicies is forbidden: User "driftwatch" cannot list resource',
+        },
+      ],
       unverified: [{ group: 'networking.k8s.io', kind: 'NetworkPolicy', namespace: 'team-03', name: 'default-deny' }],
     },
     history: {
       previousRunId: 'r2611200000',
       previousGeneratedAt: '2026-11-20T00:00:00.000Z',
       resolved: [
-        { key: `${cluster}|apps/Deployment|team-01/legacy|/spec/replicas`, type: 'drift', apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team-01', name: 'legacy', path: '/spec/replicas', status: 'modified', firstSeen: '2026-11-15T06:00:00.000Z', resolvedAt: '2026-11-20T06:00:00.000Z' },
-        { key: `${cluster}|finding:latest-image-tag|Pod|team-02/old`, type: 'finding', kind: 'Pod', namespace: 'team-02', name: 'old', check: 'latest-image-tag', firstSeen: '2026-11-18T12:00:00.000Z', resolvedAt: '2026-11-20T06:00:00.000Z' },
+        {
+          key: `${cluster}|apps/Deployment|team-01/legacy|/spec/replicas`,
+          type: 'drift',
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          namespace: 'team-01',
+          name: 'legacy',
+          path: '/spec/replicas',
+          status: 'modified',
+          firstSeen: '2026-11-15T06:00:00.000Z',
+          resolvedAt: '2026-11-20T06:00:00.000Z',
+        },
+        {
+          key: `${cluster}|finding:latest-image-tag|Pod|team-02/old`,
+          type: 'finding',
+          kind: 'Pod',
+          namespace: 'team-02',
+          name: 'old',
+          check: 'latest-image-tag',
+          firstSeen: '2026-11-18T12:00:00.000Z',
+          resolvedAt: '2026-11-20T06:00:00.000Z',
+        },
       ],
       unconfirmed: [],
       scanProblemsChanged: true,

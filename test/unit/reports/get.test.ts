@@ -14,13 +14,27 @@ import { imageDrift, makeReport, withHistory } from './fixtures.ts';
 
 let folder: string;
 let store: ReportStore;
-const AT = ['2026-11-01T22:00:00.000Z', '2026-11-02T06:00:00.000Z', '2026-11-02T12:00:00.000Z', '2026-11-04T09:30:00.000Z'];
+const AT = [
+  '2026-11-01T22:00:00.000Z',
+  '2026-11-02T06:00:00.000Z',
+  '2026-11-02T12:00:00.000Z',
+  '2026-11-04T09:30:00.000Z',
+];
 const paths: string[] = [];
 
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'driftwatch-reports-get-'));
   store = { type: 'local', folder };
-  const reports = withHistory(AT.map((at, index) => makeReport({ cluster: 'prod', at, drift: index < 3 ? [imageDrift('web', `web:${index + 2}`)] : [], commit: `c0ffee${index}` })));
+  const reports = withHistory(
+    AT.map((at, index) =>
+      makeReport({
+        cluster: 'prod',
+        at,
+        drift: index < 3 ? [imageDrift('web', `web:${index + 2}`)] : [],
+        commit: `c0ffee${index}`,
+      }),
+    ),
+  );
   for (const report of reports) paths.push((await writeLocalReport(folder, report)).report);
 });
 
@@ -57,7 +71,8 @@ describe('--at selects the report at or just before the time', () => {
     expect(parseExpiry('1h')).toBe(3600);
     expect(parseExpiry('2d')).toBe(172_800);
     expect(parseExpiry('7d')).toBe(604_800);
-    for (const bad of ['8d', '169h', '0h', '1w', 'h', '-1h', '1.5h']) expect(() => parseExpiry(bad), bad).toThrow(InvalidArgumentError);
+    for (const bad of ['8d', '169h', '0h', '1w', 'h', '-1h', '1.5h'])
+      expect(() => parseExpiry(bad), bad).toThrow(InvalidArgumentError);
   });
 });
 
@@ -79,7 +94,10 @@ describe('integrity with the local .sha256 sidecar', () => {
   test('a tampered report fails, naming the file', async () => {
     const scratch = mkdtempSync(join(tmpdir(), 'driftwatch-reports-tamper-'));
     try {
-      const written = await writeLocalReport(scratch, makeReport({ cluster: 'prod', at: AT[0] ?? '', drift: [imageDrift('web', 'web:2')] }));
+      const written = await writeLocalReport(
+        scratch,
+        makeReport({ cluster: 'prod', at: AT[0] ?? '', drift: [imageDrift('web', 'web:2')] }),
+      );
       writeFileSync(written.report, readFileSync(written.report, 'utf8').replace('web:2', 'web:1'));
       const key = written.report.slice(scratch.length + 1);
       const error = await readVerified({ type: 'local', folder: scratch }, key).catch((caught: unknown) => caught);
@@ -95,7 +113,9 @@ describe('integrity with the local .sha256 sidecar', () => {
     try {
       const written = await writeLocalReport(scratch, makeReport({ cluster: 'prod', at: AT[0] ?? '' }));
       unlinkSync(`${written.report}.sha256`);
-      expect((await readVerified({ type: 'local', folder: scratch }, written.report.slice(scratch.length + 1))).integrity).toBe('unverified');
+      expect(
+        (await readVerified({ type: 'local', folder: scratch }, written.report.slice(scratch.length + 1))).integrity,
+      ).toBe('unverified');
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
@@ -114,7 +134,17 @@ describe('reports get on the command line', () => {
     const table = runCli(['reports', 'get', 'prod', '--store', folder, '--at', '2026-11-02', '--format', 'table']);
     expect(table.stdout).toContain('cluster prod: 1 modified, 0 missing, 0 extra');
     expect(table.stdout).toContain('web:4');
-    const markdown = runCli(['reports', 'get', 'prod', '--store', folder, '--at', '2026-11-02', '--format', 'markdown']);
+    const markdown = runCli([
+      'reports',
+      'get',
+      'prod',
+      '--store',
+      folder,
+      '--at',
+      '2026-11-02',
+      '--format',
+      'markdown',
+    ]);
     expect(markdown.stdout).toContain('# Drift report: prod');
     const html = runCli(['reports', 'get', 'prod', '--store', folder, '--at', '2026-11-02', '--format', 'html']);
     expect(html.stdout).toMatch(/^<!doctype html>/);
@@ -162,7 +192,13 @@ describe('reports get on the command line', () => {
 describe('hostile arguments and reports', () => {
   test('a cluster argument that is not a cluster name is refused before any path is built', () => {
     writeFileSync(join(folder, '..', 'x.json'), '{"secret": "outside the store"}');
-    for (const args of [['get', '../../../x'], ['get', '../x'], ['link', '../x'], ['list', '--cluster', '../x'], ['export', '--cluster', '../x', '--out', join(folder, 'out.csv')]]) {
+    for (const args of [
+      ['get', '../../../x'],
+      ['get', '../x'],
+      ['link', '../x'],
+      ['list', '--cluster', '../x'],
+      ['export', '--cluster', '../x', '--out', join(folder, 'out.csv')],
+    ]) {
       const result = runCli(['reports', ...args, '--store', folder]);
       expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr).toContain('is not a valid cluster name');
@@ -171,11 +207,16 @@ describe('hostile arguments and reports', () => {
   });
 
   test('a stored report nested 10,000 levels deep is refused, naming the file', () => {
-    writeFileSync(join(folder, 'latest', 'deep.json'), `{"cluster":"deep","generatedAt":"2026-11-01T00:00:00Z","drift":[],"summary":{},"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+    writeFileSync(
+      join(folder, 'latest', 'deep.json'),
+      `{"cluster":"deep","generatedAt":"2026-11-01T00:00:00Z","drift":[],"summary":{},"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+    );
     for (const format of ['html', 'table', 'json']) {
       const result = runCli(['reports', 'get', 'deep', '--store', folder, '--format', format]);
       expect(result.status, format).toBe(2);
-      expect(result.stderr).toContain(`${join(folder, 'latest', 'deep.json')} is not a driftwatch report: nested deeper than 128 levels`);
+      expect(result.stderr).toContain(
+        `${join(folder, 'latest', 'deep.json')} is not a driftwatch report: nested deeper than 128 levels`,
+      );
       expect(result.stderr).not.toContain('Maximum call stack');
     }
   });

@@ -26,16 +26,35 @@ function hostileReport(): Report {
         status: 'modified',
         source: { file: `file${EVIL}.yaml`, line: 1 },
         changes: [
-          { path: `/data/${EVIL}`, reason: 'differs', declared: EVIL, live: { nested: EVIL, entity: ENTITY }, manager: `kubectl${EVIL}`, time: '2026-11-20T09:00:00Z', subresource: ATTRIBUTE_BREAK },
+          {
+            path: `/data/${EVIL}`,
+            reason: 'differs',
+            declared: EVIL,
+            live: { nested: EVIL, entity: ENTITY },
+            manager: `kubectl${EVIL}`,
+            time: '2026-11-20T09:00:00Z',
+            subresource: ATTRIBUTE_BREAK,
+          },
         ],
       },
-      { apiVersion: 'v1', kind: 'Secret', namespace: 'shop', name: 'api-key', status: 'extra', manager: `m${ATTRIBUTE_BREAK}` },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        namespace: 'shop',
+        name: 'api-key',
+        status: 'extra',
+        manager: `m${ATTRIBUTE_BREAK}`,
+      },
     ],
     findings: [{ ...privilegedFinding(`pod${EVIL}`), message: `msg ${EVIL}`, remediation: `kubectl delete ${EVIL}` }],
   });
   return {
     ...report,
-    source: { ...report.source, location: `https://example.com/${EVIL}`, failedFiles: [{ file: `bad${EVIL}.yaml`, message: EVIL, severity: 'error' }] },
+    source: {
+      ...report.source,
+      location: `https://example.com/${EVIL}`,
+      failedFiles: [{ file: `bad${EVIL}.yaml`, message: EVIL, severity: 'error' }],
+    },
     scan: { ...report.scan, complete: false, error: `stopped ${EVIL}` },
   };
 }
@@ -43,7 +62,10 @@ function hostileReport(): Report {
 /** The Content-Security-Policy as the browser reads it (attribute entities decoded). */
 function cspOf(page: string): string {
   const content = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(page)?.[1] ?? '';
-  return content.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return content
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 function scriptsOf(page: string): string[] {
@@ -81,7 +103,9 @@ describe('escaping', () => {
 });
 
 describe('self-contained', () => {
-  const page = renderHtml(bigReport(50), { history: monthOfReports({ cluster: 'prod-eu-1', start: '2026-10-21', days: 30, perDay: 1 }) });
+  const page = renderHtml(bigReport(50), {
+    history: monthOfReports({ cluster: 'prod-eu-1', start: '2026-10-21', days: 30, perDay: 1 }),
+  });
 
   test('nothing is loaded from anywhere: no src/href/url()/@import, and a CSP that forbids it', () => {
     expect(page).not.toMatch(/\ssrc\s*=/i);
@@ -130,7 +154,9 @@ describe('content', () => {
   });
 
   test('the export page: timelines and the numbers of the period', () => {
-    const page = renderExportHtml(buildExport('prod', monthOfReports({ cluster: 'prod', start: '2026-11-01', days: 30, perDay: 4 })));
+    const page = renderExportHtml(
+      buildExport('prod', monthOfReports({ cluster: 'prod', start: '2026-11-01', days: 30, perDay: 4 })),
+    );
     expect(page).toMatch(/<div class="n">2<\/div><div class="l">Still open<\/div>/);
     expect(page).toMatch(/<div class="n">3<\/div><div class="l">Resolved<\/div>/);
     expect(page).toContain('open for 7d');

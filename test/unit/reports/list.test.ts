@@ -31,7 +31,8 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-const times = async (query: ListQuery): Promise<string[]> => (await listReports(store, query)).map((ref) => `${ref.cluster}@${ref.generatedAt}`);
+const times = async (query: ListQuery): Promise<string[]> =>
+  (await listReports(store, query)).map((ref) => `${ref.cluster}@${ref.generatedAt}`);
 
 describe('report keys', () => {
   test('cluster, day, time and run id come from the key', () => {
@@ -46,15 +47,21 @@ describe('report keys', () => {
 
   test('the key layout.ts writes is the key list.ts reads', () => {
     const keys = reportKeys('prod', '2026-11-20T10:02:11.123Z', 'run-42');
-    expect(parseReportKey(keys.report)).toMatchObject({ cluster: 'prod', generatedAt: '2026-11-20T10:02:11Z', runId: 'run-42' });
+    expect(parseReportKey(keys.report)).toMatchObject({
+      cluster: 'prod',
+      generatedAt: '2026-11-20T10:02:11Z',
+      runId: 'run-42',
+    });
   });
 
-  test.each(['reports/cluster=prod/dt=2026-11-20/20261120T100211Z-a.json.sha256', 'findings/cluster=prod/dt=2026-11-20/20261120T100211Z-a.ndjson', 'latest/prod.json', 'reports/cluster=prod/dt=2026-11-20/notes.json'])(
-    '%s is not a report',
-    (key) => {
-      expect(parseReportKey(key)).toBeUndefined();
-    },
-  );
+  test.each([
+    'reports/cluster=prod/dt=2026-11-20/20261120T100211Z-a.json.sha256',
+    'findings/cluster=prod/dt=2026-11-20/20261120T100211Z-a.ndjson',
+    'latest/prod.json',
+    'reports/cluster=prod/dt=2026-11-20/notes.json',
+  ])('%s is not a report', (key) => {
+    expect(parseReportKey(key)).toBeUndefined();
+  });
 });
 
 describe('listing a local store', () => {
@@ -86,9 +93,24 @@ describe('listing a local store', () => {
   });
 
   test('--since and --until times: inclusive bounds to the second', async () => {
-    expect(await times({ cluster: 'prod', since: parseSince('2026-11-02T06:00:00Z'), until: parseUntil('2026-11-02T12:00:00Z') })).toEqual(['prod@2026-11-02T06:00:00Z', 'prod@2026-11-02T12:00:00Z']);
-    expect(await times({ cluster: 'prod', since: parseSince('2026-11-02T06:00:01Z'), until: parseUntil('2026-11-02T11:59:59Z') })).toEqual([]);
-    expect(await times({ since: parseSince('2026-11-05T18:00:00.500Z') })).toEqual(['prod@2026-11-05T18:00:00Z', 'staging@2026-11-05T18:00:00Z']);
+    expect(
+      await times({
+        cluster: 'prod',
+        since: parseSince('2026-11-02T06:00:00Z'),
+        until: parseUntil('2026-11-02T12:00:00Z'),
+      }),
+    ).toEqual(['prod@2026-11-02T06:00:00Z', 'prod@2026-11-02T12:00:00Z']);
+    expect(
+      await times({
+        cluster: 'prod',
+        since: parseSince('2026-11-02T06:00:01Z'),
+        until: parseUntil('2026-11-02T11:59:59Z'),
+      }),
+    ).toEqual([]);
+    expect(await times({ since: parseSince('2026-11-05T18:00:00.500Z') })).toEqual([
+      'prod@2026-11-05T18:00:00Z',
+      'staging@2026-11-05T18:00:00Z',
+    ]);
   });
 
   test('a range outside every report lists nothing', async () => {
@@ -99,11 +121,28 @@ describe('listing a local store', () => {
 
 describe('reports list on the command line', () => {
   test('json: an array with counts, commit and integrity', () => {
-    const result = runCli(['reports', 'list', '--store', folder, '--cluster', 'prod', '--since', '2026-11-05', '--format', 'json']);
+    const result = runCli([
+      'reports',
+      'list',
+      '--store',
+      folder,
+      '--cluster',
+      'prod',
+      '--since',
+      '2026-11-05',
+      '--format',
+      'json',
+    ]);
     expect(result.status, result.stderr).toBe(0);
     const listed = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     expect(listed).toHaveLength(4);
-    expect(listed[0]).toMatchObject({ cluster: 'prod', generatedAt: '2026-11-05T00:00:00Z', complete: true, integrity: 'verified', counts: { modified: 0, missing: 0, extra: 0, findings: 0 } });
+    expect(listed[0]).toMatchObject({
+      cluster: 'prod',
+      generatedAt: '2026-11-05T00:00:00Z',
+      complete: true,
+      integrity: 'verified',
+      counts: { modified: 0, missing: 0, extra: 0, findings: 0 },
+    });
   });
 
   test('table: one line per report plus the header; --no-counts reads no report', () => {
@@ -113,7 +152,17 @@ describe('reports list on the command line', () => {
     expect(lines).toHaveLength(9);
     expect(lines[0]).toMatch(/^TIME\s+CLUSTER\s+RUN\s+COMMIT\s+MODIFIED\s+MISSING\s+EXTRA\s+FINDINGS\s+SCAN\s+SHA256$/);
     expect(lines[1]).toMatch(/^2026-11-01T00:00:00Z\s+prod\s+\S+\s+-\s+0\s+0\s+0\s+0\s+complete\s+ok$/);
-    const keysOnly = runCli(['reports', 'list', '--store', folder, '--no-counts', '--format', 'json', '--cluster', 'prod']);
+    const keysOnly = runCli([
+      'reports',
+      'list',
+      '--store',
+      folder,
+      '--no-counts',
+      '--format',
+      'json',
+      '--cluster',
+      'prod',
+    ]);
     expect(JSON.parse(keysOnly.stdout)).toHaveLength(20);
     expect((JSON.parse(keysOnly.stdout) as Array<Record<string, unknown>>)[0]?.['counts']).toBeUndefined();
   });

@@ -31,7 +31,12 @@ export async function tarGzOf(entries: TarEntry[], options: { paxComment?: strin
 
 /** The `g` header block and its records, padded to 512 bytes (tar-stream's pack cannot write one). */
 export function paxGlobalHeader(records: Record<string, string>): Buffer {
-  const body = Buffer.from(Object.entries(records).map(([key, value]) => paxRecord(key, value)).join(''), 'utf8');
+  const body = Buffer.from(
+    Object.entries(records)
+      .map(([key, value]) => paxRecord(key, value))
+      .join(''),
+    'utf8',
+  );
   const header = Buffer.alloc(512);
   header.write('pax_global_header', 0, 'ascii');
   header.write('0000666\0', 100, 'ascii');
@@ -53,7 +58,8 @@ export function paxGlobalHeader(records: Record<string, string>): Buffer {
 function paxRecord(key: string, value: string): string {
   const rest = ` ${key}=${value}\n`;
   let length = Buffer.byteLength(rest);
-  while (String(length).length + Buffer.byteLength(rest) !== length) length = String(length).length + Buffer.byteLength(rest);
+  while (String(length).length + Buffer.byteLength(rest) !== length)
+    length = String(length).length + Buffer.byteLength(rest);
   return `${length}${rest}`;
 }
 

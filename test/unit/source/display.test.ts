@@ -3,7 +3,9 @@ import { displayLocation } from '../../../lib/source/display.ts';
 
 describe('displayLocation', () => {
   test('an https URL loses user info, query string and fragment', () => {
-    const shown = displayLocation('https://deploy:glpat-secret@git.example.com/api/v4/projects/7/repository/archive.tar.gz?private_token=x&sha=main#frag');
+    const shown = displayLocation(
+      'https://deploy:glpat-secret@git.example.com/api/v4/projects/7/repository/archive.tar.gz?private_token=x&sha=main#frag',
+    );
     expect(shown).toBe('https://git.example.com/api/v4/projects/7/repository/archive.tar.gz');
   });
 
@@ -12,7 +14,8 @@ describe('displayLocation', () => {
   });
 
   test('folders, archives and s3:// stay as given', () => {
-    for (const location of ['/srv/gitops', './gitops.tar.gz', 's3://bucket/key?odd#name']) expect(displayLocation(location)).toBe(location);
+    for (const location of ['/srv/gitops', './gitops.tar.gz', 's3://bucket/key?odd#name'])
+      expect(displayLocation(location)).toBe(location);
   });
 
   test('an unparseable http URL is not echoed', () => {

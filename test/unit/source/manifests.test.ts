@@ -57,7 +57,11 @@ describe('reading documents', () => {
   });
 
   test('JSON files are read, including a List', () => {
-    const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }] });
+    const json = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }],
+    });
     expect(identities(read({ 'secret.json': `\n${json}` }))).toEqual(['Secret default s']);
   });
 
@@ -101,7 +105,10 @@ describe('reading documents', () => {
 
   test('location, commit and the tree problems are carried over', () => {
     const treeProblem: SourceProblem = { file: 'repo/evil', message: 'refused: absolute path', severity: 'error' };
-    const tree = treeOf({ 'a.yaml': configMap('a') }, { location: 'https://git.example/repo.tar.gz', commit: 'abc1234', problems: [treeProblem] });
+    const tree = treeOf(
+      { 'a.yaml': configMap('a') },
+      { location: 'https://git.example/repo.tar.gz', commit: 'abc1234', problems: [treeProblem] },
+    );
     const state = readManifests(tree, { scope: new ScopeTable() });
     expect(state).toMatchObject({ location: 'https://git.example/repo.tar.gz', commit: 'abc1234', fileCount: 1 });
     expect(state.problems).toEqual([treeProblem]);
@@ -174,7 +181,12 @@ describe('namespaces', () => {
       'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\n',
     ].join('---\n');
     const state = read({ 'all.yaml': text });
-    expect(identities(state)).toEqual(['ConfigMap default cm', 'ClusterRole - reader', 'Namespace - shop', 'Deployment shop web']);
+    expect(identities(state)).toEqual([
+      'ConfigMap default cm',
+      'ClusterRole - reader',
+      'Namespace - shop',
+      'Deployment shop web',
+    ]);
     expect(state.objects[1]?.object.metadata).not.toHaveProperty('namespace');
   });
 
@@ -192,7 +204,10 @@ describe('namespaces', () => {
     const certificate = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: web}\n';
     // The custom resource comes first: scopes are learnt from the whole set before defaulting.
     const scope = new ScopeTable();
-    const state = readManifests(treeOf({ 'a-issuer.yaml': issuer, 'b-cert.yaml': certificate, 'crds/issuer.yaml': crd }), { scope });
+    const state = readManifests(
+      treeOf({ 'a-issuer.yaml': issuer, 'b-cert.yaml': certificate, 'crds/issuer.yaml': crd }),
+      { scope },
+    );
     expect(identities(state)).toEqual([
       'ClusterIssuer - letsencrypt',
       'Certificate default web',
@@ -202,11 +217,17 @@ describe('namespaces', () => {
   });
 
   test('a namespace declared on a cluster-scoped object is dropped with a warning', () => {
-    const text = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\n  namespace: shop\n';
+    const text =
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\n  namespace: shop\n';
     const state = read({ 'role.yaml': text });
     expect(identities(state)).toEqual(['ClusterRole - reader']);
     expect(state.problems).toEqual([
-      { file: 'role.yaml', line: 1, message: 'ClusterRole reader is cluster-scoped; its namespace is ignored', severity: 'warning' },
+      {
+        file: 'role.yaml',
+        line: 1,
+        message: 'ClusterRole reader is cluster-scoped; its namespace is ignored',
+        severity: 'warning',
+      },
     ]);
   });
 });
@@ -243,10 +264,18 @@ describe('duplicates', () => {
 
 describe('nesting limits', () => {
   test('a declared .json nested 10,000 levels deep is a failed file, as deep YAML is', () => {
-    const state = read({ 'deep.json': `${'['.repeat(10_000)}${']'.repeat(10_000)}`, 'deep.yaml': `${'- '.repeat(200)}x\n`, 'cm.yaml': configMap('ok', 'shop') });
+    const state = read({
+      'deep.json': `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+      'deep.yaml': `${'- '.repeat(200)}x\n`,
+      'cm.yaml': configMap('ok', 'shop'),
+    });
     expect(identities(state)).toEqual(['ConfigMap shop ok']);
     expect(state.problems).toEqual([
-      expect.objectContaining({ file: 'deep.json', message: 'syntax error: nested deeper than 100 levels', severity: 'error' }),
+      expect.objectContaining({
+        file: 'deep.json',
+        message: 'syntax error: nested deeper than 100 levels',
+        severity: 'error',
+      }),
       expect.objectContaining({ file: 'deep.yaml', severity: 'error' }),
     ]);
   });

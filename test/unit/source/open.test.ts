@@ -39,7 +39,6 @@ function refusedEntries(tree: SourceTree): string[] {
   return tree.problems.filter((problem) => problem.severity === 'error').map((problem) => problem.file);
 }
 
-
 describe('local folder', () => {
   let folder = '';
 
@@ -194,21 +193,35 @@ describe('unsafe tar entries are refused one by one and the rest still loads', (
   });
 
   test('absolute path', () => {
-    expect(tree.problems).toContainEqual({ file: '/etc/cron.d/evil', message: 'refused: absolute path', severity: 'error' });
+    expect(tree.problems).toContainEqual({
+      file: '/etc/cron.d/evil',
+      message: 'refused: absolute path',
+      severity: 'error',
+    });
   });
 
   test('.. segments', () => {
-    expect(tree.problems).toContainEqual({ file: 'repo/../../evil.yaml', message: "refused: path contains '..'", severity: 'error' });
+    expect(tree.problems).toContainEqual({
+      file: 'repo/../../evil.yaml',
+      message: "refused: path contains '..'",
+      severity: 'error',
+    });
   });
 
   test('symlinks leaving the tree, relative or absolute, and dangling ones', () => {
-    expect(refusedEntries(tree)).toEqual(expect.arrayContaining(['repo/out-link', 'repo/abs-link', 'repo/dangling-link']));
+    expect(refusedEntries(tree)).toEqual(
+      expect.arrayContaining(['repo/out-link', 'repo/abs-link', 'repo/dangling-link']),
+    );
     expect(tree.problems.find((problem) => problem.file === 'repo/out-link')?.message).toMatch(/outside the tree/);
-    expect(tree.problems.find((problem) => problem.file === 'repo/dangling-link')?.message).toMatch(/not point to a regular file/);
+    expect(tree.problems.find((problem) => problem.file === 'repo/dangling-link')?.message).toMatch(
+      /not point to a regular file/,
+    );
   });
 
   test('hard link leaving the tree', () => {
-    expect(tree.problems.find((problem) => problem.file === 'repo/hard-out')?.message).toMatch(/hard link points outside/);
+    expect(tree.problems.find((problem) => problem.file === 'repo/hard-out')?.message).toMatch(
+      /hard link points outside/,
+    );
   });
 
   test('device and fifo entries', () => {
@@ -268,13 +281,17 @@ describe('unsafe zip entries', () => {
   });
 
   test('zip declared sizes adding up over maxTotalBytes is fatal', async () => {
-    const archive = zipOf(Array.from({ length: 4 }, (_, index) => ({ name: `f${index}.yaml`, content: 'x'.repeat(300) })));
+    const archive = zipOf(
+      Array.from({ length: 4 }, (_, index) => ({ name: `f${index}.yaml`, content: 'x'.repeat(300) })),
+    );
     const error = await openError(await saved('total.zip', archive), { limits: SMALL_LIMITS });
     expect(error.message).toMatch(/maxTotalBytes/);
   });
 
   test('a regular zip entry keeps working with an explicit regular-file mode', async () => {
-    const tree = await openSource(await saved('mode.zip', zipOf([{ name: 'a.yaml', content: 'a', mode: S_IFREG | 0o600 }])));
+    const tree = await openSource(
+      await saved('mode.zip', zipOf([{ name: 'a.yaml', content: 'a', mode: S_IFREG | 0o600 }])),
+    );
     expect(paths(tree)).toEqual(['a.yaml']);
   });
 });

@@ -15,10 +15,14 @@ beforeAll(async () => {
   const archive = await tarGzOf([{ name: 'acme-deploy-abcdef1/app.yaml', content: 'kind: Service\n' }]);
   server = createServer((request, response) => {
     if (request.method === 'GET' && request.url?.startsWith('/bucket/releases/deploy.tar.gz')) {
-      return void response.writeHead(200, { 'content-type': 'application/gzip', 'content-length': archive.length }).end(archive);
+      return void response
+        .writeHead(200, { 'content-type': 'application/gzip', 'content-length': archive.length })
+        .end(archive);
     }
     response.writeHead(404, { 'content-type': 'application/xml' });
-    response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>missing</Message></Error>');
+    response.end(
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>missing</Message></Error>',
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -48,7 +52,9 @@ describe('s3 source', () => {
   });
 
   test('a missing key is a SourceError saying not found', async () => {
-    const error: unknown = await openSource('s3://bucket/nope.tar.gz', { s3Client: client }).catch((reason: unknown) => reason);
+    const error: unknown = await openSource('s3://bucket/nope.tar.gz', { s3Client: client }).catch(
+      (reason: unknown) => reason,
+    );
     expect(error).toBeInstanceOf(SourceError);
     expect(String(error)).toContain('s3://bucket/nope.tar.gz: not found (NoSuchKey)');
   });

@@ -75,7 +75,6 @@ afterAll(async () => {
   await close(elsewhere.server);
 });
 
-
 describe('https source (served over loopback http)', () => {
   test('sends the token as Authorization: Bearer by default and reports the URL without its query', async () => {
     const tree = await openSource(`${origin.base}/repo.tar.gz?ref=main&private_token=${TOKEN}`, { token: TOKEN });
