@@ -1,8 +1,9 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import schemaJson from './driftwatch.schema.json' with { type: 'json' };
-import type { PathSegment, PendingIssue } from './issues.ts';
+import type { PendingIssue } from './issues.ts';
 import type { RawConfig } from './raw.ts';
+import { listOf, pointerSegments, TYPE_WORDS, typeWords } from '../io/schema-problem.ts';
 
 /** The JSON Schema of driftwatch.yaml (draft-07, the draft editors support best). */
 export const configSchema: Readonly<Record<string, unknown>> = schemaJson;
@@ -76,33 +77,11 @@ function messageOf(error: ErrorObject, params: Record<string, unknown>): string 
   }
 }
 
-const TYPE_NAMES: Record<string, string> = {
-  string: 'a string',
-  integer: 'an integer',
-  number: 'a number',
-  boolean: 'true or false',
-  object: 'a mapping',
-  array: 'a list',
-  null: 'null',
-};
+/** A config file is YAML: its objects are mappings. */
+const TYPE_NAMES: Readonly<Record<string, string>> = { ...TYPE_WORDS, object: 'a mapping' };
 
 function typeName(type: unknown): string {
-  const types = isList(type) ? type.map(String) : [String(type)];
-  return types.map((name) => TYPE_NAMES[name] ?? name).join(' or ');
-}
-
-function listOf(values: unknown): string {
-  return isList(values) ? values.map(String).join(', ') : String(values);
-}
-
-/** `/clusters/2/path` → `['clusters', 2, 'path']`. */
-function pointerSegments(pointer: string): PathSegment[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+  return typeWords(type, TYPE_NAMES);
 }
 
 /** The key each branch of a oneOf/anyOf requires (`{ required: ['snapshot'] }` → `snapshot`), from the schema itself. */

@@ -7,7 +7,8 @@ import { printable } from './printable.ts';
  * document (a value may be a secret or just long).
  */
 
-const TYPE_WORDS: Readonly<Record<string, string>> = {
+/** What each JSON Schema type is called in an error (a YAML document may call an object something else). */
+export const TYPE_WORDS: Readonly<Record<string, string>> = {
   string: 'a string',
   integer: 'an integer',
   number: 'a number',
@@ -82,7 +83,7 @@ function located(at: readonly (string | number)[], message: string): string {
 }
 
 /** `/drift/3/kind` → `['drift', 3, 'kind']` (JSON pointer escapes undone; array indexes as numbers). */
-function pointerSegments(pointer: string): (string | number)[] {
+export function pointerSegments(pointer: string): (string | number)[] {
   if (pointer === '') return [];
   return pointer
     .slice(1)
@@ -91,12 +92,14 @@ function pointerSegments(pointer: string): (string | number)[] {
     .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
 }
 
-function typeWords(type: unknown): string {
+/** `['string', 'null']` → `a string or null`. */
+export function typeWords(type: unknown, words: Readonly<Record<string, string>> = TYPE_WORDS): string {
   const types = Array.isArray(type) ? type.map(String) : [String(type)];
-  return types.map((name) => TYPE_WORDS[name] ?? name).join(' or ');
+  return types.map((name) => words[name] ?? name).join(' or ');
 }
 
-function listOf(values: unknown): string {
+/** An enum's values as `a, b, c`. */
+export function listOf(values: unknown): string {
   return Array.isArray(values) ? values.map((value) => String(value)).join(', ') : String(values);
 }
 
