@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { lazily } from '../lib/aws/lazy.ts';
+import { lazilyLoaded } from '../lib/aws/lazy.ts';
 import { parseReportLinkSeconds } from '../lib/pipeline/env.ts';
 import type { AuditSettings } from './audit-records.ts';
 import { logger } from './observability.ts';
@@ -20,7 +20,7 @@ const settings: AuditSettings = {
  * ./audit-records.ts, imported at the first batch. In the bundle esbuild keeps that module unevaluated until then
  * (bench/lambda-init.ts measures it).
  */
-const auditRecords = lazily(async () => (await import('./audit-records.ts')).createAuditRecords(settings));
+const auditRecords = lazilyLoaded(async () => (await import('./audit-records.ts')).createAuditRecords(settings));
 
 /** SQS → one cluster per record (functions/audit-records.ts). */
 async function auditBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

@@ -9,3 +9,19 @@ export function lazily<T>(make: () => T): () => T {
     return made.value;
   };
 }
+
+/**
+ * The same for something loaded asynchronously (a handler's engine, imported at its first invocation), except that a
+ * load that fails is forgotten: the next invocation tries again, as a fresh Lambda init would, instead of failing
+ * every batch of a warm environment with the first error.
+ */
+export function lazilyLoaded<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+}

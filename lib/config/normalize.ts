@@ -56,10 +56,36 @@ export function checkConfig(raw: RawConfig): PendingIssue[] {
     ...checkDestination(raw.report?.destination),
     ...checkCheckIds(raw.checks),
     ...checkExemptions(raw.exemptions ?? []),
+    ...checkGlobs(raw),
   ];
 }
 
 /** A misspelt id would switch nothing off: reject it (severity keys are closed by the schema). Never echoes the value. */
+/**
+ * Ignore rules and trusted managers once took `node:path` globs, where `[a-z]` and `{a,b}` were special; one glob now
+ * serves every section (lib/io/glob.ts: only `*` and `?`). A pattern written for the old meaning would silently match
+ * nothing (or something else), so it is refused, naming the field.
+ */
+const OLD_GLOB_SYNTAX = /[[\]{}]/;
+const OLD_GLOB_MESSAGE =
+  'only * and ? are wildcards (lib/io/glob.ts): [ ] { } are not allowed here; write one rule per name';
+
+function checkGlobs(raw: RawConfig): PendingIssue[] {
+  const issues: PendingIssue[] = [];
+  (raw.ignore ?? []).forEach((rule, index) => {
+    for (const field of ['group', 'kind', 'namespace', 'name'] as const) {
+      const pattern = rule[field];
+      if (pattern !== undefined && OLD_GLOB_SYNTAX.test(pattern))
+        issues.push({ at: ['ignore', index, field], message: OLD_GLOB_MESSAGE });
+    }
+  });
+  (raw.trustedManagers ?? []).forEach((trusted, index) => {
+    if (OLD_GLOB_SYNTAX.test(trusted.manager))
+      issues.push({ at: ['trustedManagers', index, 'manager'], message: OLD_GLOB_MESSAGE });
+  });
+  return issues;
+}
+
 function checkCheckIds(checks: RawChecks | undefined): PendingIssue[] {
   return (checks?.disable ?? []).flatMap((id, index) =>
     isCheckId(id) ? [] : [{ at: ['checks', 'disable', index], message: 'unknown check id (see lib/checks/README.md)' }],

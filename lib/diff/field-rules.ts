@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../kube/object.ts';
 import type { KindDefaults } from './builtin-defaults.ts';
 import { builtInDefaults, defaultRuleAt } from './builtin-defaults.ts';
@@ -62,8 +63,9 @@ export function composeFieldRules(sets: readonly FieldRuleSet[]): FieldRules {
   };
 }
 
+/** A default and a live value: equal by structure, whatever order the server writes an object's keys in. */
 function sameValue(expected: unknown, value: unknown): boolean {
-  return expected === value || JSON.stringify(expected) === JSON.stringify(value);
+  return isDeepStrictEqual(expected, value);
 }
 
 /** The built-in tables for one kind: server-set.ts, builtin-defaults.ts, builtin-lists.ts. */

@@ -3,6 +3,7 @@ import type { AuditLogSource } from '../auditlog/index.ts';
 import { withActors } from '../auditlog/index.ts';
 import { CHECK_KINDS, applyExemptions, declaredPodTemplates, runChecks } from '../checks/index.ts';
 import type { LiveState } from '../cluster/types.ts';
+import type { SnapshotReduction } from '../cluster/snapshot.ts';
 import type { ChecksConfig, ExemptionConfig } from '../config/types.ts';
 import type { DriftOptions } from '../diff/drift.ts';
 import { computeDrift } from '../diff/drift.ts';
@@ -59,16 +60,8 @@ export interface ClusterAuditInput {
   onProgress?: (message: string) => void;
 }
 
-/**
- * What the audit reads of live objects, for a reader that holds more than it was asked for (a snapshot): objects of
- * `fullKinds` whole (the diff reads them, managedFields ownership trees included); of other kinds nothing when the
- * checks are off, else everything but their managedFields' field sets (the hand-made-object check reads every kind
- * it is given, but no check reads `fieldsV1`).
- */
-export interface LiveNeeds {
-  fullKinds: ReadonlySet<string>;
-  otherKinds: 'drop' | 'without-field-sets';
-}
+/** What the audit reads of live objects, for a reader that holds more than it was asked for (a snapshot). */
+export type LiveNeeds = SnapshotReduction;
 
 export interface ChecksRun {
   config: ChecksConfig;

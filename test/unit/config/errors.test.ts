@@ -49,6 +49,21 @@ describe('schema errors', () => {
     expect(error.message).toBe('driftwatch.yaml:8 trustedManagers[0].operation: must be one of: Apply, Update');
   });
 
+  it('refuses [ ] { } in ignore rules and trusted managers, which were wildcards before one glob served every section', () => {
+    const error = parseError(
+      `${minimal()}ignore:\n  - { kind: ConfigMap, name: "app-{a,b}" }\n  - { namespace: "team-[0-9]" }\ntrustedManagers:\n  - { manager: "argocd-{x,y}" }\n`,
+    );
+
+    const message =
+      'only * and ? are wildcards (lib/io/glob.ts): [ ] { } are not allowed here; write one rule per name';
+    expect(issueTexts(error)).toStrictEqual([
+      `ignore[0].name: ${message}`,
+      `ignore[1].namespace: ${message}`,
+      `trustedManagers[0].manager: ${message}`,
+    ]);
+    expect(error.message).toContain('driftwatch.yaml:8 ignore[0].name');
+  });
+
   it('names the expected type', () => {
     const error = parseError(`${minimal()}ignoreHpaReplicas: "no"\nschedule: 5\n`);
 
