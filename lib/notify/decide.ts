@@ -1,6 +1,5 @@
 import type { ListOutcome } from '../cluster/types.ts';
-import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
-import type { AttributedChange as Change } from '../auditlog/index.ts';
+import type { AttributedChange, AttributedDriftEntry } from '../auditlog/index.ts';
 import type { Finding, Report, ResolvedItem } from '../report/report.ts';
 import type { SourceProblem } from '../source/types.ts';
 import type { Severity } from '../checks/index.ts';
@@ -20,8 +19,8 @@ export const DEFAULT_MIN_SEVERITY: Severity = 'info';
 
 /** One new drifted field of a modified object, or one new missing/extra object (then without `change`). */
 export interface NewDrift {
-  entry: DriftEntry;
-  change?: Change;
+  entry: AttributedDriftEntry;
+  change?: AttributedChange;
   severity: Severity;
 }
 

@@ -11,8 +11,7 @@
  *
  * Nothing in drift is critical, low or info: those levels come from findings only.
  */
-import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
-import type { AttributedChange as Change } from '../auditlog/index.ts';
+import type { AttributedChange, AttributedDriftEntry } from '../auditlog/index.ts';
 import type { Severity } from '../checks/index.ts';
 import { higher } from '../checks/index.ts';
 import { isSecret } from '../diff/secret.ts';
@@ -51,7 +50,7 @@ function objectSeverity(object: TypeOf, status: 'missing' | 'extra'): Severity {
 }
 
 /** Severity of one item of drift: a whole entry, or one of its changes when given. */
-export function driftSeverity(entry: DriftEntry, change?: Change): Severity {
+export function driftSeverity(entry: AttributedDriftEntry, change?: AttributedChange): Severity {
   if (entry.status !== 'modified') return objectSeverity(entry, entry.status);
   const changes = change ? [change] : (entry.changes ?? []);
   return changes.reduce<Severity>((worst, each) => higher(worst, changeSeverity(entry, each.path)) ?? worst, 'medium');

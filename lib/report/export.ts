@@ -1,7 +1,5 @@
-import type { Actor } from '../auditlog/index.ts';
-import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
+import type { Actor, AttributedChange, AttributedDriftEntry } from '../auditlog/index.ts';
 import type { DriftStatus } from '../diff/drift.ts';
-import type { AttributedChange as Change } from '../auditlog/index.ts';
 import { describeWriter } from './format.ts';
 import type { ActorName } from './format.ts';
 import { driftKey, findingKey } from './history.ts';
@@ -267,7 +265,7 @@ function sightingsOf(report: Report): Sighting[] {
 
 function objectOf(
   cluster: string,
-  entry: DriftEntry,
+  entry: AttributedDriftEntry,
 ): Pick<ItemDetails, 'cluster' | 'apiVersion' | 'kind' | 'namespace' | 'name' | 'driftStatus'> {
   return {
     cluster,
@@ -279,7 +277,7 @@ function objectOf(
   };
 }
 
-function driftSightings(cluster: string, entry: DriftEntry, commit: string | undefined): Sighting[] {
+function driftSightings(cluster: string, entry: AttributedDriftEntry, commit: string | undefined): Sighting[] {
   const object = objectOf(cluster, entry);
   const withCommit = commit ? { commit } : {};
   if (!entry.changes || entry.changes.length === 0) {
@@ -293,7 +291,7 @@ function driftSightings(cluster: string, entry: DriftEntry, commit: string | und
     };
     return [{ details, ...(entry.firstSeen ? { firstSeen: entry.firstSeen } : {}) }];
   }
-  return entry.changes.map((change: Change) => {
+  return entry.changes.map((change: AttributedChange) => {
     const details: ItemDetails = {
       key: driftKey(cluster, entry, change),
       type: 'drift',

@@ -1,7 +1,5 @@
-import type { Actor } from '../auditlog/index.ts';
+import type { Actor, AttributedChange, AttributedDriftEntry } from '../auditlog/index.ts';
 import { styleText } from 'node:util';
-import type { AttributedDriftEntry as DriftEntry } from '../auditlog/index.ts';
-import type { AttributedChange as Change } from '../auditlog/index.ts';
 import { printableValue } from '../io/printable.ts';
 import { toPolicyReport } from './policy-report.ts';
 import type { Finding, Report } from './report.ts';
@@ -72,7 +70,7 @@ export function brief(value: unknown, width = 40): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
-function objectName(entry: DriftEntry): string {
+function objectName(entry: AttributedDriftEntry): string {
   return `${entry.kind} ${entry.namespace ? `${entry.namespace}/` : ''}${entry.name}`;
 }
 
@@ -99,7 +97,7 @@ function rowsOf(report: Report): Row[] {
   return report.drift.flatMap((entry) => [...changeRows(entry), ...remediationRows(entry)]);
 }
 
-function changeRows(entry: DriftEntry): Row[] {
+function changeRows(entry: AttributedDriftEntry): Row[] {
   const object = objectName(entry);
   if (!entry.changes || entry.changes.length === 0) {
     return [
@@ -114,7 +112,7 @@ function changeRows(entry: DriftEntry): Row[] {
       },
     ];
   }
-  return entry.changes.map((change: Change) => ({
+  return entry.changes.map((change: AttributedChange) => ({
     status: entry.status,
     object,
     path: change.path,
@@ -126,7 +124,7 @@ function changeRows(entry: DriftEntry): Row[] {
 }
 
 /** `fix: <command>` and, for a change that should stay, `keep: declare <paths> in <file>`. */
-function remediationNotes(entry: DriftEntry): string[] {
+function remediationNotes(entry: AttributedDriftEntry): string[] {
   const { remediation } = entry;
   if (!remediation) return [];
   const notes = [`fix: ${remediation.command}`];
@@ -140,7 +138,7 @@ function remediationNotes(entry: DriftEntry): string[] {
   return notes;
 }
 
-function remediationRows(entry: DriftEntry): Row[] {
+function remediationRows(entry: AttributedDriftEntry): Row[] {
   return remediationNotes(entry).map((note) => ({
     note,
     status: '',

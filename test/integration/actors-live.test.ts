@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Actor } from '../../lib/auditlog/index.ts';
-import type { AttributedDriftEntry as DriftEntry } from '../../lib/auditlog/index.ts';
+import type { AttributedDriftEntry } from '../../lib/auditlog/index.ts';
 import type { Report } from '../../lib/report/report.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { driftAsPeople } from './fixtures/actors.ts';
@@ -67,7 +67,7 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-function entry(kind: string, name: string): DriftEntry {
+function entry(kind: string, name: string): AttributedDriftEntry {
   const found = report.drift.find((item) => item.kind === kind && item.name === name);
   if (!found)
     throw new Error(

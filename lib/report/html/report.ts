@@ -1,5 +1,4 @@
-import type { AttributedDriftEntry as DriftEntry } from '../../auditlog/index.ts';
-import type { AttributedChange as Change } from '../../auditlog/index.ts';
+import type { AttributedChange, AttributedDriftEntry } from '../../auditlog/index.ts';
 import type { Html } from './escape.ts';
 import { html } from './escape.ts';
 import { htmlPage } from './page.ts';
@@ -143,14 +142,14 @@ function driftSection(report: Report): Html {
   return html`<section id="drift"><h2>Drift <span class="hint">by namespace; declared (Git) and live (cluster) side by side</span></h2>${groups}</section>`;
 }
 
-function statusBadges(entries: readonly DriftEntry[]): Html[] {
+function statusBadges(entries: readonly AttributedDriftEntry[]): Html[] {
   return (['modified', 'missing', 'extra'] as const).flatMap((status) => {
     const count = entries.filter((entry) => entry.status === status).length;
     return count > 0 ? [badge(status, `${count} ${status}`)] : [];
   });
 }
 
-function driftEntry(entry: DriftEntry): Html {
+function driftEntry(entry: AttributedDriftEntry): Html {
   const source = entry.source ? html`<span class="src">${entry.source.file}:${entry.source.line}</span>` : '';
   return html`<div class="entry k-${entry.status}" data-item>
 <div class="entry-head">${badge(entry.status, entry.status)} <span class="obj"><span class="kind">${entry.kind}</span> ${entry.name}</span>${entry.status === 'modified' ? '' : seenMark(entry)}${source}</div>
@@ -159,7 +158,7 @@ ${entryBody(entry)}${repairLines(entry)}
 }
 
 /** The entry's remediation: the command that restores Git, and where to declare a change that should stay. */
-function repairLines(entry: DriftEntry): Html {
+function repairLines(entry: AttributedDriftEntry): Html {
   const { remediation } = entry;
   if (!remediation) return html``;
   const { keep } = remediation;
@@ -169,7 +168,7 @@ function repairLines(entry: DriftEntry): Html {
   return html`<div class="fix">Fix: <code>${remediation.command}</code></div>${keepLine}`;
 }
 
-function entryBody(entry: DriftEntry): Html {
+function entryBody(entry: AttributedDriftEntry): Html {
   if (entry.status === 'missing')
     return html`<p class="note">Declared in Git but not found in the cluster (<span class="mono">${entry.apiVersion}</span>).</p>${writerLine(undefined, undefined, undefined, entry.actor)}`;
   if (entry.status === 'extra')
@@ -188,7 +187,7 @@ const REASONS: Record<string, string> = {
   'removed-from-git': 'removed from Git, still live',
 };
 
-function changeBlock(change: Change): Html {
+function changeBlock(change: AttributedChange): Html {
   return html`<div class="change">
 <div class="change-head"><code class="path">${change.path}</code><span class="reason">${REASONS[change.reason] ?? change.reason}</span>${seenMark(change)}</div>
 ${sideBySide({ value: change.declared, present: 'declared' in change }, { value: change.live, present: 'live' in change })}

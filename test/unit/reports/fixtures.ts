@@ -1,5 +1,5 @@
 import type { ListOutcome } from '../../../lib/cluster/types.ts';
-import type { AttributedDriftEntry as DriftEntry } from '../../../lib/auditlog/index.ts';
+import type { AttributedDriftEntry } from '../../../lib/auditlog/index.ts';
 import { applyHistory } from '../../../lib/report/history.ts';
 import type { Finding, Report } from '../../../lib/report/report.ts';
 import { countDrift, countFindings, withFindings } from '../../../lib/report/report.ts';
@@ -16,7 +16,7 @@ const LISTS: ListOutcome[] = [
 export interface ReportParts {
   cluster: string;
   at: string;
-  drift?: DriftEntry[];
+  drift?: AttributedDriftEntry[];
   findings?: Finding[];
   commit?: string;
   lists?: ListOutcome[];
@@ -49,7 +49,7 @@ export function makeReport(parts: ReportParts): Report {
   return withFindings(report, parts.findings ?? []);
 }
 
-export function imageDrift(name: string, live: string, namespace = 'shop'): DriftEntry {
+export function imageDrift(name: string, live: string, namespace = 'shop'): AttributedDriftEntry {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -71,7 +71,7 @@ export function imageDrift(name: string, live: string, namespace = 'shop'): Drif
   };
 }
 
-export function replicasDrift(name: string, live: number, namespace = 'shop'): DriftEntry {
+export function replicasDrift(name: string, live: number, namespace = 'shop'): AttributedDriftEntry {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -93,7 +93,7 @@ export function replicasDrift(name: string, live: number, namespace = 'shop'): D
   };
 }
 
-export function missingConfigMap(name: string, namespace = 'shop'): DriftEntry {
+export function missingConfigMap(name: string, namespace = 'shop'): AttributedDriftEntry {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -104,7 +104,7 @@ export function missingConfigMap(name: string, namespace = 'shop'): DriftEntry {
   };
 }
 
-export function extraRole(name: string, namespace = 'shop'): DriftEntry {
+export function extraRole(name: string, namespace = 'shop'): AttributedDriftEntry {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
@@ -161,7 +161,7 @@ export function monthOfReports(options: MonthOptions): Report[] {
   for (let day = 1; day <= options.days; day++) {
     for (let run = 0; run < options.perDay; run++) {
       const at = new Date(start + ((day - 1) * 24 + run * stepHours) * 3_600_000).toISOString();
-      const drift: DriftEntry[] = [replicasDrift('api', 5)];
+      const drift: AttributedDriftEntry[] = [replicasDrift('api', 5)];
       if (day >= 3 && day < 10) drift.push(imageDrift('web', 'web:hotfix'));
       if (day === 5) drift.push(extraRole('debug'));
       if (day >= 20 && day <= 22) drift.push(missingConfigMap('feature-flags'));
@@ -177,7 +177,7 @@ const MANAGERS = ['kubectl-edit', 'kubectl-client-side-apply', 'helm', 'kube-con
 
 /** One report with `entries` drift entries over many namespaces, all three statuses, and findings of every severity. */
 export function bigReport(entries: number, cluster = 'prod-eu-1'): Report {
-  const drift: DriftEntry[] = [];
+  const drift: AttributedDriftEntry[] = [];
   for (let index = 0; index < entries; index++) {
     const namespace = `team-${String(index % 25).padStart(2, '0')}`;
     const kind = KINDS[index % KINDS.length] ?? 'Deployment';
