@@ -1,6 +1,7 @@
 import { cniMultiple } from './cni.ts';
+import type { GroupKind } from '../kube/kinds.ts';
 import { csrDenied, csrFailed, csrPending } from './csr.ts';
-import type { CheckDefinition, CheckInfo, CheckKind } from './definition.ts';
+import type { CheckDefinition, CheckInfo } from './definition.ts';
 import {
   eventAdmissionDenied,
   eventBackoff,
@@ -78,10 +79,10 @@ export function isCheckId(value: string): value is CheckId {
 }
 
 /** The kinds the checks read, each once: list these (besides the declared kinds) before calling runChecks. */
-export const CHECK_KINDS: readonly CheckKind[] = uniqueKinds(CHECK_DEFINITIONS.flatMap((check) => check.reads));
+export const CHECK_KINDS: readonly GroupKind[] = uniqueKinds(CHECK_DEFINITIONS.flatMap((check) => check.reads));
 
-function uniqueKinds(kinds: readonly CheckKind[]): CheckKind[] {
-  const byKey = new Map<string, CheckKind>();
+function uniqueKinds(kinds: readonly GroupKind[]): GroupKind[] {
+  const byKey = new Map<string, GroupKind>();
   for (const { group, kind } of kinds) {
     const key = kindKey({ group, kind });
     if (!byKey.has(key)) byKey.set(key, { group, kind });

@@ -1,13 +1,14 @@
 import type { KubeObject } from '../kube/object.ts';
+import type { GroupKind } from '../kube/kinds.ts';
 import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
-import type { CheckDefinition, CheckKind } from './definition.ts';
+import type { CheckDefinition } from './definition.ts';
 import { at, records, text, timeOf } from './field-readers.ts';
 import type { CheckFinding } from './finding.ts';
 import { describe, finding } from './finding.ts';
 import { excerpt, formatAge } from './message-text.ts';
 
-const CSR: CheckKind = { group: 'certificates.k8s.io', kind: 'CertificateSigningRequest' };
+const CSR: GroupKind = { group: 'certificates.k8s.io', kind: 'CertificateSigningRequest' };
 
 export const csrPending: CheckDefinition<'csr-pending'> = {
   id: 'csr-pending',

@@ -4,9 +4,6 @@ import type { CheckContext } from './context.ts';
 import type { CheckFinding } from './finding.ts';
 import type { Severity } from './severity.ts';
 
-/** A kind the checks read, of one API group ('' is core). */
-export type CheckKind = GroupKind;
-
 /** What the catalogue, the config and lib/checks/README.md say about a check. */
 export interface CheckInfo<Id extends string = string> {
   /** A contract (config `disable`/`severity`, exemptions, report consumers): never rename one, add a new id instead. */
@@ -23,12 +20,12 @@ export interface CheckInfo<Id extends string = string> {
 /** A check run on the live objects (and declared pod templates) by runChecks. */
 export interface CheckDefinition<Id extends string = string> extends CheckInfo<Id> {
   /** Live kinds it reads: the audit lists the union of these besides the declared kinds. */
-  reads: readonly CheckKind[];
+  reads: readonly GroupKind[];
   /** Its findings, and only findings of its own id, at its default severity. */
   run: (context: CheckContext) => CheckFinding[];
 }
 
-export const POD: CheckKind = { group: '', kind: 'Pod' };
-export const NODE: CheckKind = { group: '', kind: 'Node' };
+export const POD: GroupKind = { group: '', kind: 'Pod' };
+export const NODE: GroupKind = { group: '', kind: 'Node' };
 // Core Events only: events.k8s.io serves the same objects (event-records.ts reads both, counting each event once).
-export const EVENT: CheckKind = { group: '', kind: 'Event' };
+export const EVENT: GroupKind = { group: '', kind: 'Event' };

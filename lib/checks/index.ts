@@ -11,7 +11,7 @@ export type { CheckId } from './catalog.ts';
 export type { ChecksInput, DeclaredPodTemplate } from './context.ts';
 export { declaredPodTemplates } from './declared.ts';
 export { DEFAULT_ALLOWED_SUBJECTS, DEFAULT_CHECKS_CONFIG, EXEMPT_ANNOTATION } from './defaults.ts';
-export type { CheckDefinition, CheckInfo, CheckKind } from './definition.ts';
+export type { CheckDefinition, CheckInfo } from './definition.ts';
 export { applyExemptions, isExpired } from './exemptions.ts';
 export type { CheckFinding, Evidence, Finding, FindingExemption, Subject } from './finding.ts';
 export type { ChecksConfig, ExemptionConfig } from './options.ts';

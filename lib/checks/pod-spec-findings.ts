@@ -1,5 +1,6 @@
 import type { CheckContext } from './context.ts';
-import type { CheckDefinition, CheckKind } from './definition.ts';
+import type { GroupKind } from '../kube/kinds.ts';
+import type { CheckDefinition } from './definition.ts';
 import { POD } from './definition.ts';
 import type { CheckFinding, Subject } from './finding.ts';
 import { describe, finding } from './finding.ts';
@@ -9,7 +10,7 @@ import { podSpecIn } from './pod-specs.ts';
 import type { Fields } from './field-readers.ts';
 
 /** Live pods, and the ReplicaSets and Jobs that name a pod's Deployment or CronJob (one finding per workload). */
-const POD_SPEC_READS: readonly CheckKind[] = [
+const POD_SPEC_READS: readonly GroupKind[] = [
   POD,
   { group: 'apps', kind: 'ReplicaSet' },
   { group: 'batch', kind: 'Job' },

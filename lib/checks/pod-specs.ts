@@ -1,5 +1,5 @@
-import type { CheckKind } from './definition.ts';
 import { at, record, records } from './field-readers.ts';
+import type { GroupKind } from '../kube/kinds.ts';
 import type { Fields } from './field-readers.ts';
 
 /**
@@ -36,7 +36,7 @@ export function containersOf(spec: Fields): Fields[] {
 }
 
 /** Kinds whose live objects carry a pod template (for the tolerations the taint check looks for). */
-export const POD_TEMPLATE_KINDS: readonly CheckKind[] = [
+export const POD_TEMPLATE_KINDS: readonly GroupKind[] = [
   { group: 'apps', kind: 'Deployment' },
   { group: 'apps', kind: 'StatefulSet' },
   { group: 'apps', kind: 'DaemonSet' },

@@ -1,7 +1,8 @@
 import type { KubeObject } from '../kube/object.ts';
+import type { GroupKind } from '../kube/kinds.ts';
 import type { CheckContext } from './context.ts';
 import { subjectOf } from './context.ts';
-import type { CheckDefinition, CheckKind } from './definition.ts';
+import type { CheckDefinition } from './definition.ts';
 import { at, records, text, texts } from './field-readers.ts';
 import type { CheckFinding } from './finding.ts';
 import { describe, finding } from './finding.ts';
@@ -9,7 +10,7 @@ import { isAllowedSubject, subjectKey } from './subjects.ts';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
-const BINDINGS: readonly CheckKind[] = [
+const BINDINGS: readonly GroupKind[] = [
   { group: RBAC_GROUP, kind: 'ClusterRoleBinding' },
   { group: RBAC_GROUP, kind: 'RoleBinding' },
 ];

@@ -15,12 +15,9 @@ export interface ResourceType extends GroupKind {
   namespaced: boolean;
 }
 
-/** A kind to discover (group + kind). */
-export type KindSelector = GroupKind;
-
 export interface DiscoveryOptions {
   /** Only these kinds (group + kind); the skip list then does not apply. */
-  kinds?: KindSelector[];
+  kinds?: GroupKind[];
   /** List Secrets even when `kinds` is not given. */
   includeSecrets: boolean;
   limit: LimitFunction;

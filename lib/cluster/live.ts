@@ -1,8 +1,9 @@
 import pLimit from 'p-limit';
+import type { GroupKind } from '../kube/kinds.ts';
 import { isPlainObject } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { discover } from './discovery.ts';
-import type { KindSelector, ResourceType } from './discovery.ts';
+import type { ResourceType } from './discovery.ts';
 import { withTypeMeta } from './items.ts';
 import { loadKubeconfig } from './kubeconfig.ts';
 import { withCheckedManagedFields } from './managed-fields.ts';
@@ -17,7 +18,7 @@ export interface ReadClusterOptions extends KubeconfigSource {
   /** Namespaced types are listed in each of these namespaces; absent: cluster-wide. Cluster-scoped types always cluster-wide. */
   namespaces?: string[];
   /** Only these kinds (matched on group + kind). The skip list then does not apply, so Secret, Lease, Event can be asked for. */
-  kinds?: KindSelector[];
+  kinds?: GroupKind[];
   /** List Secrets although `kinds` is not given. Off by default: least privilege. */
   includeSecrets?: boolean;
   /** Requests in flight at once (default 4). */

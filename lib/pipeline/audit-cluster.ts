@@ -22,9 +22,6 @@ import type { DeclaredState, SourceTree } from '../source/types.ts';
 import type { GroupKind } from '../kube/kinds.ts';
 import { kindKey, objectKindKey } from '../kube/kinds.ts';
 
-/** A kind to read from the cluster. */
-export type KindRef = GroupKind;
-
 export interface ClusterAuditInput {
   cluster: string;
   /** What an ad-hoc run audits (see Report.identity). */
@@ -42,7 +39,7 @@ export interface ClusterAuditInput {
    * holds more kinds than it was asked for (a snapshot) may drop the objects of kinds outside `retainKinds`.
    */
   readLive: (
-    kinds: readonly KindRef[],
+    kinds: readonly GroupKind[],
     namespaces: readonly string[] | undefined,
     needs: LiveNeeds,
   ) => Promise<LiveState>;
@@ -93,14 +90,14 @@ const BUILT_IN_GROUPS = new Set([
   'resource.k8s.io',
   'storagemigration.k8s.io',
 ]);
-const REPLICA_SETS: KindRef = { group: 'apps', kind: 'ReplicaSet' };
-const CRD_KIND: KindRef = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
+const REPLICA_SETS: GroupKind = { group: 'apps', kind: 'ReplicaSet' };
+const CRD_KIND: GroupKind = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
 
 /** A run of the cluster checks alone, without a source. */
 const NOTHING_DECLARED: DeclaredState = { location: 'none', objects: [], problems: [], fileCount: 0 };
 
 /** HorizontalPodAutoscalers are read too: the replicas of the workloads they scale are theirs. */
-const ALWAYS_READ: readonly KindRef[] = [{ group: 'autoscaling', kind: 'HorizontalPodAutoscaler' }];
+const ALWAYS_READ: readonly GroupKind[] = [{ group: 'autoscaling', kind: 'HorizontalPodAutoscaler' }];
 
 /** One cluster, end to end: declared objects, live objects, drift, report. No writing, no notifying. */
 export async function auditCluster(input: ClusterAuditInput): Promise<Report> {
@@ -230,8 +227,8 @@ function checkFindings(
 }
 
 /** The declared kinds, Secrets only when the config opts in (least privilege), and what the audit always needs. */
-function kindsToRead(declared: DeclaredState, includeSecrets: boolean, checks: boolean): KindRef[] {
-  const kinds = new Map<string, KindRef>();
+function kindsToRead(declared: DeclaredState, includeSecrets: boolean, checks: boolean): GroupKind[] {
+  const kinds = new Map<string, GroupKind>();
   for (const { object } of declared.objects) {
     const group = groupOf(object.apiVersion);
     if (group === '' && object.kind === 'Secret' && !includeSecrets) continue;

@@ -1,11 +1,12 @@
 import type { ServedCapabilities } from '../cluster/capabilities.ts';
+import type { GroupKind } from '../kube/kinds.ts';
 import type { EksTarget } from '../cluster/eks.ts';
 import type { KubeconfigSource } from '../cluster/kubeconfig.ts';
 import type { ReadClusterOptions } from '../cluster/live.ts';
 import { readSnapshot } from '../cluster/snapshot.ts';
 import type { LiveState } from '../cluster/types.ts';
 import type { EksAccess, KubeconfigSecretAccess, SnapshotAccess } from '../config/types.ts';
-import type { KindRef, LiveNeeds } from './audit-cluster.ts';
+import type { LiveNeeds } from './audit-cluster.ts';
 
 /** Every way to reach a cluster's live state; the local CLI may leave the kubeconfig path to KUBECONFIG. */
 export type LiveAccess =
@@ -30,7 +31,7 @@ export interface LiveStateDeps {
  */
 export async function readLiveState(
   access: LiveAccess,
-  kinds: readonly KindRef[],
+  kinds: readonly GroupKind[],
   namespaces: readonly string[] | undefined,
   deps: LiveStateDeps = {},
   needs?: LiveNeeds,
@@ -57,7 +58,7 @@ export async function readLiveCapabilities(
 }
 
 function readScope(
-  kinds: readonly KindRef[],
+  kinds: readonly GroupKind[],
   namespaces: readonly string[] | undefined,
   deps: LiveStateDeps,
 ): Omit<ReadClusterOptions, keyof KubeconfigSource> {
