@@ -1,5 +1,6 @@
 /** Audit event lines (JSON, as kube-apiserver writes with --audit-log-format=json) to metadata-only events. Pure. */
 import type { AuditEvent, AuditLogRead, AuditObjectRef, AuditUser } from './types.ts';
+import { isPlainObject } from '../kube/object.ts';
 
 export const WRITE_VERBS: readonly string[] = ['create', 'update', 'patch', 'delete'];
 
@@ -36,10 +37,6 @@ export function parseAuditLines(text: string): AuditLogRead {
   return parser.result();
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function text(record: Record<string, unknown>, key: string): string | undefined {
   const value = record[key];
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -54,16 +51,16 @@ function texts(record: Record<string, unknown>, key: string): string[] | undefin
 
 /** Only the named metadata fields are copied: requestObject and responseObject are never looked at. */
 function toEvent(value: unknown): AuditEvent | 'malformed' | 'skipped' {
-  if (!isRecord(value) || value['kind'] !== 'Event' || !isRecord(value['user'])) return 'malformed';
+  if (!isPlainObject(value) || value['kind'] !== 'Event' || !isPlainObject(value['user'])) return 'malformed';
   const auditId = text(value, 'auditID');
   const verb = text(value, 'verb');
   const user = toUser(value['user']);
   if (auditId === undefined || verb === undefined || user === undefined) return 'malformed';
   if (value['stage'] !== 'ResponseComplete' || !WRITE_VERBS.includes(verb)) return 'skipped';
   const status = value['responseStatus'];
-  const code = isRecord(status) && typeof status['code'] === 'number' ? status['code'] : undefined;
+  const code = isPlainObject(status) && typeof status['code'] === 'number' ? status['code'] : undefined;
   if (code === undefined || code < 200 || code > 299) return 'skipped';
-  const objectRef = isRecord(value['objectRef']) ? toObjectRef(value['objectRef']) : undefined;
+  const objectRef = isPlainObject(value['objectRef']) ? toObjectRef(value['objectRef']) : undefined;
   if (objectRef === undefined) return 'skipped'; // a deletecollection or a non-resource URL: no single object
   const received = text(value, 'requestReceivedTimestamp');
   const completed = text(value, 'stageTimestamp');
@@ -71,7 +68,7 @@ function toEvent(value: unknown): AuditEvent | 'malformed' | 'skipped' {
   if (completed === undefined || Number.isNaN(completedMs)) return 'malformed';
   const receivedMs = received === undefined || Number.isNaN(Date.parse(received)) ? completedMs : Date.parse(received);
   const event: AuditEvent = { auditId, verb, objectRef, user, code, receivedMs, completedMs, time: completed };
-  const impersonated = isRecord(value['impersonatedUser']) ? toUser(value['impersonatedUser']) : undefined;
+  const impersonated = isPlainObject(value['impersonatedUser']) ? toUser(value['impersonatedUser']) : undefined;
   if (impersonated) event.impersonatedUser = impersonated;
   const sourceIPs = texts(value, 'sourceIPs');
   if (sourceIPs) event.sourceIPs = sourceIPs;

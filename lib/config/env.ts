@@ -1,4 +1,5 @@
 import type { PathSegment, PendingIssue } from './issues.ts';
+import { isPlainObject } from '../kube/object.ts';
 
 const REFERENCE = /\$\{env:([^}]*)\}/g;
 const NAME_AND_DEFAULT = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
@@ -26,7 +27,7 @@ function expandValue(
 ): unknown {
   if (typeof value === 'string') return expandString(value, at, env, issues);
   if (Array.isArray(value)) return value.map((item: unknown, index) => expandValue(item, [...at, index], env, issues));
-  if (!isRecord(value)) return value;
+  if (!isPlainObject(value)) return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => [key, expandValue(item, [...at, key], env, issues)]),
   );
@@ -53,8 +54,4 @@ function expandString(
     issues.push({ at, message: `environment variable ${name} is not set` });
     return reference;
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { isPlainObject } from '../kube/object.ts';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import schemaJson from './driftwatch.schema.json' with { type: 'json' };
 import type { PendingIssue } from './issues.ts';
@@ -89,7 +90,7 @@ function branchKeys(schemaPath: string): string[] {
   const branches = schemaNodeAt(schemaPath);
   if (!isList(branches)) return [];
   return branches.flatMap((branch) => {
-    const required: unknown = isRecord(branch) ? branch['required'] : undefined;
+    const required: unknown = isPlainObject(branch) ? branch['required'] : undefined;
     return isList(required) ? required.map(String) : [];
   });
 }
@@ -99,13 +100,9 @@ function schemaNodeAt(schemaPath: string): unknown {
   for (const segment of schemaPath.replace(/^#\/?/, '').split('/')) {
     if (segment === '') continue;
     if (isList(node)) node = node[Number(segment)];
-    else node = isRecord(node) ? node[segment.replaceAll('~1', '/').replaceAll('~0', '~')] : undefined;
+    else node = isPlainObject(node) ? node[segment.replaceAll('~1', '/').replaceAll('~0', '~')] : undefined;
   }
   return node;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Array.isArray without the `any[]` it narrows to. */

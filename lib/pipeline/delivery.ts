@@ -1,4 +1,5 @@
 import type { ReportKeys } from '../store/layout.ts';
+import { isPlainObject } from '../kube/object.ts';
 
 /**
  * What a cluster's runs stored and told, kept next to the reports (`state/<cluster>.json` in S3): it makes a
@@ -38,13 +39,9 @@ export interface DeliveryLedger {
   write(state: DeliveryState): Promise<void>;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isKeys(value: unknown): value is ReportKeys {
   return (
-    isRecord(value) &&
+    isPlainObject(value) &&
     typeof value['report'] === 'string' &&
     typeof value['findings'] === 'string' &&
     typeof value['latest'] === 'string'
@@ -53,7 +50,7 @@ function isKeys(value: unknown): value is ReportKeys {
 
 function asStoredRun(value: unknown): StoredRun | undefined {
   if (
-    !isRecord(value) ||
+    !isPlainObject(value) ||
     typeof value['runId'] !== 'string' ||
     typeof value['generatedAt'] !== 'string' ||
     !isKeys(value['keys'])
@@ -68,7 +65,7 @@ function asStoredRun(value: unknown): StoredRun | undefined {
 }
 
 function asChannelMark(value: unknown): ChannelMark | undefined {
-  if (!isRecord(value) || typeof value['at'] !== 'string') return undefined;
+  if (!isPlainObject(value) || typeof value['at'] !== 'string') return undefined;
   const { runId, report } = value;
   if (typeof runId === 'string' && typeof report === 'string') return { runId, report, at: value['at'] };
   return runId === undefined && report === undefined ? { at: value['at'] } : undefined;
@@ -85,7 +82,7 @@ export function parseDeliveryState(text: string, cluster: string): DeliveryState
   } catch {
     return undefined;
   }
-  if (!isRecord(parsed) || parsed['cluster'] !== cluster || !isRecord(parsed['channels'])) return undefined;
+  if (!isPlainObject(parsed) || parsed['cluster'] !== cluster || !isPlainObject(parsed['channels'])) return undefined;
   const channels: Record<string, ChannelMark> = {};
   for (const [channel, mark] of Object.entries(parsed['channels'])) {
     const checked = asChannelMark(mark);

@@ -1,4 +1,5 @@
 import { schemaProblem } from '../io/schema-problem.ts';
+import { isPlainObject } from '../kube/object.ts';
 import type { Report, Summary } from './report.ts';
 import { countDrift, countFindings, REPORT_SCHEMA_VERSION } from './report.ts';
 import validateReport from './report.validate.js';
@@ -30,7 +31,7 @@ export function asStoredReport(value: unknown, cluster: string): Report | undefi
  * and paths into the document, never its values.
  */
 export function checkStoredReport(value: unknown, cluster: string): { report: Report } | { problem: string } {
-  if (!isRecord(value)) return { problem: 'not a JSON object' };
+  if (!isPlainObject(value)) return { problem: 'not a JSON object' };
   // Who the document is comes first: another cluster's or another format's report is not a broken one of ours.
   const { schemaVersion } = value;
   if (schemaVersion !== undefined && (typeof schemaVersion !== 'string' || !schemaVersion.startsWith(`${MAJOR}.`))) {
@@ -56,7 +57,7 @@ export function checkStoredReport(value: unknown, cluster: string): { report: Re
  */
 function withOlderSections(value: Json): Json {
   const document: Json = { ...value, schemaVersion: REPORT_SCHEMA_VERSION };
-  const summary: Json = isRecord(value['summary']) ? { ...value['summary'] } : {};
+  const summary: Json = isPlainObject(value['summary']) ? { ...value['summary'] } : {};
   if (value['findings'] === undefined) {
     document['findings'] = [];
     Object.assign(summary, countFindings([]));
@@ -67,7 +68,7 @@ function withOlderSections(value: Json): Json {
     document['source'] = { location: 'unknown', path: '.', files: 0, failedFiles: [], warnings: [] };
     summary['failedFiles'] = 0;
   }
-  if (isRecord(value['summary'])) document['summary'] = summary;
+  if (isPlainObject(value['summary'])) document['summary'] = summary;
   return document;
 }
 
@@ -100,8 +101,4 @@ function summedCounts(summary: Summary): Map<string, number> {
     ...Object.entries(counts),
     ...Object.entries(findings).map(([severity, count]): [string, number] => [`findings.${severity}`, count]),
   ]);
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
