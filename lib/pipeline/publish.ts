@@ -33,9 +33,6 @@ import { runCluster } from './run-cluster.ts';
 import type { Clock, ClusterRunOutcome, DeclaredSource, Notifier, ReportStore, StoredReport } from './run-cluster.ts';
 import type { AuditMessage } from '../aws/audit-message.ts';
 
-/** One SQS message (described by lib/aws/audit-message.schema.json). */
-export type { AuditMessage } from '../aws/audit-message.ts';
-
 export interface AwsAuditDeps {
   config: DriftwatchConfig;
   s3: S3Client;

@@ -13,14 +13,8 @@ export function scheduleMessages(
   return config.clusters.map((cluster) => ({ runId, cluster: cluster.name, scheduledAt: now.toISOString() }));
 }
 
-// The message and its schema live in lib/aws/audit-message.ts; the audit handler reads it from here.
-export { parseAuditMessage } from '../aws/audit-message.ts';
-
 /** SQS takes at most 10 entries per SendMessageBatch. */
 export const SQS_BATCH_SIZE = 10;
-
-// What a queue send takes and gives back is the queue's (lib/aws/sqs.ts implements it for SQS).
-export type { QueueEntry, QueueRefusal, SendBatch } from '../aws/sqs.ts';
 
 /**
  * Enqueues the audit messages in batches of at most ten. Every batch is sent even when the queue refuses entries of

@@ -6,7 +6,7 @@ import auditMessageSchemaJson from '../../../lib/aws/audit-message.schema.json' 
 import { auditMessageBody, parseAuditMessage } from '../../../lib/aws/audit-message.ts';
 import { loadConfig } from '../../../lib/config/load.ts';
 import { enqueueAudits, scheduleMessages } from '../../../lib/pipeline/schedule.ts';
-import type { QueueEntry } from '../../../lib/pipeline/schedule.ts';
+import type { QueueEntry } from '../../../lib/aws/sqs.ts';
 
 const auditMessageSchema: Record<string, unknown> = auditMessageSchemaJson;
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import type { AuditMessage } from '../../../lib/pipeline/publish.ts';
+import type { AuditMessage } from '../../../lib/aws/audit-message.ts';
 import { enqueueAudits } from '../../../lib/pipeline/schedule.ts';
-import type { QueueEntry, QueueRefusal, SendBatch } from '../../../lib/pipeline/schedule.ts';
+import type { QueueEntry, QueueRefusal, SendBatch } from '../../../lib/aws/sqs.ts';
 
 function messages(count: number): AuditMessage[] {
   return Array.from({ length: count }, (_, index) => ({
